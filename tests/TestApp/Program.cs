@@ -1,1 +1,59 @@
-Console.WriteLine("x");
+// The controllable test child: a real process that does on cue what supervised programs do — crash, hang,
+// ignore SIGTERM, fork workers, daemonize — so that end-to-end tests exercise real process semantics.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using TestApp;
+
+var options = TestAppOptions.Parse(args);
+switch (options.Mode)
+{
+    case "worker":
+        Behaviours.SleepForever();
+        return 0;
+    case "daemon-intermediate":
+        // The first fork of a double fork: start the daemon in a new session, then exit at once so that it is
+        // orphaned and reparented (to our subreaper, or to init).
+        Process.Start(new ProcessStartInfo("setsid", [Environment.ProcessPath!, "daemon", .. options.Forwarded]) { UseShellExecute = false });
+        return 0;
+    case "daemon":
+        options.WritePid();
+        Console.WriteLine($"daemon {Environment.ProcessId} running");
+        using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true)) Behaviours.SleepForever();
+        return 0;
+}
+
+options.WritePid();
+foreach (var line in options.Print) Console.WriteLine(line);
+foreach (var name in options.PrintEnv) Console.WriteLine($"{name}={Environment.GetEnvironmentVariable(name)}");
+if (options.AppendTo is { } file) File.AppendAllText(file, options.AppendText + "\n");
+if (options.PrintCwd) Console.WriteLine($"cwd={Environment.CurrentDirectory}");
+if (options.PrintArgs) Console.WriteLine("args=" + string.Join('|', args));
+Console.Out.Flush();
+
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    if (options.IgnoreSigterm)
+    {
+        Console.WriteLine("ignoring SIGTERM");
+        context.Cancel = true;
+        return;
+    }
+    Console.WriteLine("got SIGTERM, exiting");
+    Console.Out.Flush();
+    Environment.Exit(options.ExitCodeOnSigterm);
+});
+
+for (var i = 0; i < options.Workers; i++)
+    Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker"]) { UseShellExecute = false });
+if (options.Daemonize)
+    Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();
+
+if (options.ExitAfter is { } delay)
+{
+    Thread.Sleep(delay);
+    Console.WriteLine($"exiting with {options.ExitCode}");
+    return options.ExitCode;
+}
+if (options.ExitNow) return options.ExitCode;
+Behaviours.SleepForever();
+return 0;

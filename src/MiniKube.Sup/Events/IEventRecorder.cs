@@ -1,0 +1,6 @@
+namespace MiniKube.Sup.Events;
+
+public interface IEventRecorder
+{
+    void Record(SupEvent e);
+}

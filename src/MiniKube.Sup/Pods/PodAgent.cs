@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+
+namespace MiniKube.Sup.Pods;
+
+/// <summary>Runs pod objects: one <see cref="PodWorker"/> per pod. Controllers create and delete pod objects;
+/// this is the only place that turns them into processes.</summary>
+public sealed class PodAgent(PodWorkerContext context)
+{
+    private readonly ConcurrentDictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
+
+    /// <summary>Raised on every status change of any pod.</summary>
+    public event Action<V1Pod>? PodChanged;
+
+    public PodWorker Run(V1Pod pod)
+    {
+        pod.Metadata.NamespaceProperty ??= "default";
+        pod.Metadata.Uid ??= Guid.NewGuid().ToString();
+        pod.Metadata.CreationTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
+        var worker = new PodWorker(pod, context, p => PodChanged?.Invoke(p));
+        if (!_workers.TryAdd(pod.Metadata.Name, worker))
+            throw new InvalidOperationException($"pod {pod.Metadata.Name} is already running");
+        worker.Start();
+        return worker;
+    }
+
+    public V1Pod? Get(string name) => _workers.TryGetValue(name, out var w) ? w.Snapshot : null;
+
+    public IReadOnlyList<V1Pod> List() => _workers.Values.Select(w => w.Snapshot).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>Terminates the pod and forgets it; its working directory goes with it.</summary>
+    public async Task DeleteAsync(string name, TimeSpan? grace = null)
+    {
+        if (!_workers.TryGetValue(name, out var worker)) return;
+        await worker.StopAsync(grace).ConfigureAwait(false);
+        await worker.Finished.ConfigureAwait(false);
+        _workers.TryRemove(name, out _);
+        var dir = context.Paths.PodDirectory(name);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Terminates every pod in parallel, each within its own grace period.</summary>
+    public Task StopAllAsync(TimeSpan? grace = null) =>
+        Task.WhenAll(_workers.Values.Select(async w =>
+        {
+            await w.StopAsync(grace).ConfigureAwait(false);
+            await w.Finished.ConfigureAwait(false);
+        }));
+
+    /// <summary>The longest terminationGracePeriodSeconds of any pod: the host's shutdown timeout must exceed it.</summary>
+    public TimeSpan LongestGracePeriod() =>
+        TimeSpan.FromSeconds(_workers.Values.Select(w => w.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30).DefaultIfEmpty(30).Max());
+}

@@ -1,0 +1,392 @@
+using System.Threading.Channels;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.Pods;
+
+/// <summary>
+/// Runs one pod: starts its init containers in order, then its containers; watches them; restarts them per
+/// restartPolicy with CrashLoopBackOff; and terminates them (SIGTERM to each container's group, grace period,
+/// SIGKILL; regular containers first, then sidecars in reverse order). All decisions are taken on one loop that
+/// consumes events, so the state needs no locks; every change publishes a fresh status snapshot.
+/// </summary>
+public sealed partial class PodWorker
+{
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(2); // k8s minimumGracePeriodInSeconds
+
+    private readonly V1Pod _pod;
+    private readonly PodWorkerContext _context;
+    private readonly Action<V1Pod> _publish;
+    private readonly Channel<PodEvent> _events = Channel.CreateUnbounded<PodEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<ContainerSlot> _init = [];
+    private readonly List<ContainerSlot> _regular = [];
+    private readonly string _restartPolicy;
+    private readonly List<TaskCompletionSource> _stopWaiters = [];
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTimeOffset _startTime;
+    private int _initIndex;
+    private bool _initFailed;
+    private bool _shuttingDown;
+    private DateTimeOffset _shutdownDeadline;
+    private string? _terminalPhase;
+    private List<V1PodCondition>? _conditions;
+    private volatile V1Pod _snapshot;
+
+    public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null)
+    {
+        _pod = pod;
+        _context = context;
+        _publish = publish ?? (_ => { });
+        _restartPolicy = pod.Spec.RestartPolicy ?? RestartRules.Always;
+        foreach (var c in pod.Spec.InitContainers ?? [])
+            _init.Add(new ContainerSlot(c, c.RestartPolicy == RestartRules.Always ? ContainerKind.Sidecar : ContainerKind.Init, context.Backoff));
+        foreach (var c in pod.Spec.Containers) _regular.Add(new ContainerSlot(c, ContainerKind.Regular, context.Backoff));
+        foreach (var slot in _regular.Where(_ => _init.Count > 0)) slot.Waiting = new V1ContainerStateWaiting { Reason = "PodInitializing" };
+        _snapshot = pod;
+    }
+
+    public string Name => _pod.Metadata.Name;
+
+    /// <summary>The pod as last published: spec and current status.</summary>
+    public V1Pod Snapshot => _snapshot;
+
+    /// <summary>Completes when the worker has nothing left to run (the pod stopped or reached a terminal phase
+    /// and its sidecars are down).</summary>
+    public Task Finished => _finished.Task;
+
+    private TimeProvider Time => _context.Time;
+    private string PodRef => $"Pod/{Name}";
+
+    public void Start() => _ = Task.Run(RunAsync);
+
+    /// <summary>Terminates the pod: every container gets SIGTERM, then SIGKILL after the grace period
+    /// (the pod's terminationGracePeriodSeconds unless <paramref name="grace"/> overrides it).</summary>
+    public Task StopAsync(TimeSpan? grace = null)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_events.Writer.TryWrite(new PodEvent.Stop(grace, done))) return _finished.Task;
+        return done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            Directory.CreateDirectory(_context.Paths.PodDirectory(Name));
+            _startTime = Time.GetUtcNow();
+            Advance();
+            Publish();
+            FinishIfDone();
+            await foreach (var e in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                Handle(e);
+                CheckShutdownProgress();
+                Publish();
+                FinishIfDone();
+            }
+            // Stop requests that raced the end of the loop.
+            while (_events.Reader.TryRead(out var late))
+                if (late is PodEvent.Stop s) s.Done.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            LogWorkerFailed(_context.Logger, e, Name);
+            foreach (var slot in AllSlots()) slot.Process?.SignalAll(Native.SIGKILL);
+            foreach (var w in _stopWaiters) w.TrySetException(e);
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    private void Handle(PodEvent e)
+    {
+        switch (e)
+        {
+            case PodEvent.Exited exited when exited.Slot.Instance == exited.Instance:
+                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: null, message: null);
+                break;
+            case PodEvent.RestartDue due when due.Slot.Instance == due.Instance && !_shuttingDown:
+                due.Slot.PendingRestart = null;
+                RestartNow(due.Slot);
+                break;
+            case PodEvent.Stop stop:
+                _stopWaiters.Add(stop.Done);
+                BeginShutdown(stop.Grace ?? TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), "Stopping container");
+                break;
+        }
+    }
+
+    /// <summary>Starts what may start now: the next init container (or the next once a sidecar is up), then
+    /// all regular containers.</summary>
+    private void Advance()
+    {
+        if (_shuttingDown || _terminalPhase is not null) return;
+        while (_initIndex < _init.Count)
+        {
+            var slot = _init[_initIndex];
+            if (slot.Kind == ContainerKind.Sidecar ? slot.IsRunning : slot.InitDone)
+            {
+                _initIndex++;
+                continue;
+            }
+            if (!slot.EverStarted && slot.Instance == 0) StartContainer(slot);
+            if (slot.Kind == ContainerKind.Sidecar && slot.IsRunning)
+            {
+                _initIndex++;
+                continue;
+            }
+            return;
+        }
+        foreach (var slot in _regular.Where(s => s.Instance == 0)) StartContainer(slot);
+    }
+
+    private void StartContainer(ContainerSlot slot)
+    {
+        slot.Instance++;
+        var instance = slot.Instance;
+        var now = Time.GetUtcNow();
+        IContainerInstance process;
+        try
+        {
+            process = _context.Runtime.Start(BuildLaunch(slot));
+        }
+        catch (ContainerStartException e)
+        {
+            Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
+            slot.Process = null;
+            OnExited(slot, ExitStatus.Exited(128), now, "StartError", e.Message, startedAt: now);
+            return;
+        }
+        slot.MarkRunning(process, now);
+        Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
+        _ = WatchExitAsync(slot, instance, process);
+    }
+
+    private async Task WatchExitAsync(ContainerSlot slot, int instance, IContainerInstance process)
+    {
+        var status = await process.Exited.ConfigureAwait(false);
+        var finishedAt = Time.GetUtcNow();
+        // k8s: when a container's init process dies, everything else in it dies too.
+        try { await process.KillRemainingAsync(Time, _context.CleanupTimeout).ConfigureAwait(false); }
+        catch (Exception e) { LogCleanupFailed(_context.Logger, e, Name, slot.Name); }
+        _events.Writer.TryWrite(new PodEvent.Exited(slot, instance, status, finishedAt));
+    }
+
+    private ContainerLaunch BuildLaunch(ContainerSlot slot)
+    {
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, podIp: null);
+        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
+        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
+        PruneOldLogs(slot);
+        return new ContainerLaunch(
+            Name,
+            slot.Name,
+            command,
+            environment,
+            workingDirectory,
+            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
+            $"{_context.Paths.DaemonId}/{Name}/{slot.Name}");
+    }
+
+    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
+    private void PruneOldLogs(ContainerSlot slot)
+    {
+        for (var n = slot.RestartCount - 2; n >= 0; n--)
+        {
+            var old = _context.Paths.LogFile(Name, slot.Name, n);
+            if (!File.Exists(old)) break;
+            File.Delete(old);
+        }
+    }
+
+    private void OnExited(ContainerSlot slot, ExitStatus status, DateTimeOffset finishedAt, string? reason, string? message, DateTimeOffset? startedAt = null)
+    {
+        var terminated = new V1ContainerStateTerminated
+        {
+            ExitCode = status.ExitCode,
+            Signal = status.Signal == 0 ? null : status.Signal,
+            Reason = reason ?? (status.ExitCode == 0 ? "Completed" : "Error"),
+            Message = message,
+            StartedAt = (startedAt ?? slot.RunningSince ?? finishedAt).UtcDateTime,
+            FinishedAt = finishedAt.UtcDateTime,
+            ContainerID = slot.Process is { } p ? $"sup://{p.Pid}" : null,
+        };
+        slot.MarkTerminated(terminated);
+        if (_shuttingDown) return;
+
+        switch (slot.Kind)
+        {
+            case ContainerKind.Sidecar:
+                // k8s: a sidecar is restarted on any exit, whatever the pod's restartPolicy.
+                ScheduleRestart(slot);
+                break;
+            case ContainerKind.Init when status.Succeeded:
+                slot.InitDone = true;
+                Advance();
+                break;
+            case ContainerKind.Init when RestartRules.ForInitContainer(_restartPolicy) == RestartRules.Never:
+                _initFailed = true;
+                EnterTerminalPhase();
+                break;
+            case ContainerKind.Init:
+                ScheduleRestart(slot);
+                break;
+            default:
+                if (RestartRules.ShouldRestart(_restartPolicy, status)) ScheduleRestart(slot);
+                else if (_regular.All(s => s.Terminated is not null)) EnterTerminalPhase();
+                break;
+        }
+    }
+
+    private void ScheduleRestart(ContainerSlot slot)
+    {
+        var finishedAt = new DateTimeOffset(slot.Terminated!.FinishedAt!.Value, TimeSpan.Zero);
+        var remaining = slot.Backoff.RemainingAt(finishedAt, Time.GetUtcNow());
+        if (remaining is null)
+        {
+            RestartNow(slot);
+            return;
+        }
+        var delay = GoDuration.Format(slot.Backoff.CurrentDelay!.Value);
+        slot.MarkWaiting("CrashLoopBackOff", $"back-off {delay} restarting failed container={slot.Name} pod={Name}_default({_pod.Metadata.Uid})");
+        Record(SupEvent.Warning, "BackOff", "Back-off restarting failed container " + slot.Name + " in pod " + Name, slot);
+        var cts = new CancellationTokenSource();
+        slot.PendingRestart = cts;
+        var instance = slot.Instance;
+        _ = Task.Delay(remaining.Value, Time, cts.Token).ContinueWith(
+            t => { if (!t.IsCanceled) _events.Writer.TryWrite(new PodEvent.RestartDue(slot, instance)); },
+            TaskScheduler.Default);
+    }
+
+    private void RestartNow(ContainerSlot slot)
+    {
+        var last = slot.Terminated ?? slot.LastTerminated;
+        var finishedAt = last?.FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : Time.GetUtcNow();
+        slot.Backoff.Next(finishedAt, Time.GetUtcNow());
+        slot.RestartCount++;
+        StartContainer(slot);
+    }
+
+    /// <summary>The pod is done (Succeeded or Failed): nothing restarts any more; sidecars are stopped.</summary>
+    private void EnterTerminalPhase()
+    {
+        _terminalPhase = ComputePhase();
+        BeginShutdown(TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), "Stopping container");
+    }
+
+    private void BeginShutdown(TimeSpan grace, string message)
+    {
+        if (_shuttingDown) return;
+        _shuttingDown = true;
+        _shutdownDeadline = Time.GetUtcNow() + grace;
+        foreach (var slot in AllSlots())
+        {
+            slot.PendingRestart?.Cancel();
+            slot.PendingRestart = null;
+        }
+        foreach (var slot in _regular.Concat(_init.Where(s => s.Kind == ContainerKind.Init)).Where(s => s.IsRunning))
+            Terminate(slot, message);
+    }
+
+    /// <summary>Regular containers first; once they are all down, sidecars one by one in reverse order.</summary>
+    private void CheckShutdownProgress()
+    {
+        if (!_shuttingDown) return;
+        if (_regular.Any(s => s.IsRunning) || _init.Any(s => s.Kind == ContainerKind.Init && s.IsRunning)) return;
+        var sidecar = _init.LastOrDefault(s => s.Kind == ContainerKind.Sidecar && s.IsRunning);
+        if (sidecar is { Stopping: false }) Terminate(sidecar, "Stopping container");
+    }
+
+    private void Terminate(ContainerSlot slot, string message)
+    {
+        if (slot.Stopping || slot.Process is not { } process) return;
+        slot.Stopping = true;
+        Record(SupEvent.Normal, "Killing", $"{message} {slot.Name}", slot);
+        var remaining = _shutdownDeadline - Time.GetUtcNow();
+        var grace = remaining > MinimumGrace ? remaining : MinimumGrace;
+        _ = Task.Run(async () =>
+        {
+            process.SignalAll(Native.SIGTERM);
+            var exited = process.Exited;
+            if (await Task.WhenAny(exited, Task.Delay(grace, Time)).ConfigureAwait(false) != exited)
+                process.SignalAll(Native.SIGKILL);
+        });
+    }
+
+    private void FinishIfDone()
+    {
+        if (!_shuttingDown || AnyRunning()) return;
+        _events.Writer.TryComplete();
+        foreach (var w in _stopWaiters) w.TrySetResult();
+    }
+
+    private bool AnyRunning() => AllSlots().Any(s => s.IsRunning);
+
+    private IEnumerable<ContainerSlot> AllSlots() => _init.Concat(_regular);
+
+    private string ComputePhase()
+    {
+        if (_terminalPhase is not null) return _terminalPhase;
+        var initialized = _initIndex >= _init.Count;
+        return PodPhases.Compute(_restartPolicy, _regular.Select(s => s.ToStatus()).ToList(), initialized, _initFailed);
+    }
+
+    private void Publish()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var regular = _regular.Select(s => s.ToStatus()).ToList();
+        var init = _init.Select(s =>
+        {
+            var status = s.ToStatus();
+            if (s.Kind == ContainerKind.Init) status.Ready = s.InitDone;
+            return status;
+        }).ToList();
+        var phase = ComputePhase();
+        var initialized = _initIndex >= _init.Count;
+        var readiness = regular.Concat(init.Where((_, i) => _init[i].Kind == ContainerKind.Sidecar)).ToList();
+        _conditions = PodPhases.Conditions(phase, initialized, readiness, _startTime.UtcDateTime, _conditions, now);
+        var snapshot = new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = _pod.Metadata,
+            Spec = _pod.Spec,
+            Status = new V1PodStatus
+            {
+                Phase = phase,
+                Conditions = _conditions,
+                HostIP = "127.0.0.1",
+                StartTime = _startTime.UtcDateTime,
+                QosClass = "BestEffort",
+                ContainerStatuses = regular,
+                InitContainerStatuses = init.Count == 0 ? null : init,
+            },
+        };
+        _snapshot = snapshot;
+        _publish(snapshot);
+    }
+
+    private void Record(string type, string reason, string message, ContainerSlot? slot = null)
+    {
+        var fieldPath = slot is null ? null
+            : slot.Kind == ContainerKind.Regular ? $"spec.containers{{{slot.Name}}}" : $"spec.initContainers{{{slot.Name}}}";
+        _context.Events.Record(new SupEvent(Time.GetUtcNow(), "Pod", Name, type, reason, message, fieldPath));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: worker failed; its containers were killed")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception e, string pod);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pod {Pod}: cleanup of container {Container} failed")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception e, string pod, string container);
+
+    private abstract record PodEvent
+    {
+        public sealed record Exited(ContainerSlot Slot, int Instance, ExitStatus Status, DateTimeOffset FinishedAt) : PodEvent;
+        public sealed record RestartDue(ContainerSlot Slot, int Instance) : PodEvent;
+        public sealed record Stop(TimeSpan? Grace, TaskCompletionSource Done) : PodEvent;
+    }
+}

@@ -1,0 +1,60 @@
+namespace MiniKube.Sup.Processes;
+
+/// <summary>
+/// Which live processes belong to a container: its master, everything in the master's process group (the
+/// session it was spawned into), every descendant of those, and any process that carries the container's
+/// owner token in its environment (a daemonizing grandchild leaves the group with setsid and is reparented to
+/// us, but keeps the environment it inherited), with its descendants.
+/// </summary>
+public static class ContainerProcesses
+{
+    /// <summary>The environment variable that marks every process a container started.</summary>
+    public const string OwnerVariable = "SUP_OWNER";
+
+    public static IReadOnlyList<ProcessInfo> Find(
+        int masterPid, string ownerToken, IReadOnlyList<ProcessInfo> snapshot, Func<int, string?> readOwner, int selfPid)
+    {
+        var members = new HashSet<int>();
+        foreach (var p in snapshot)
+        {
+            if (p.Pid == selfPid) continue;
+            if (p.Pid == masterPid || p.Pgid == masterPid || p.Sid == masterPid) members.Add(p.Pid);
+        }
+        // Reparented orphans are children of ours (we are the subreaper) or of init: check their owner mark.
+        foreach (var p in snapshot)
+        {
+            if (members.Contains(p.Pid) || p.Pid == selfPid || p.IsZombie) continue;
+            if (p.Ppid != selfPid && p.Ppid != 1) continue;
+            if (readOwner(p.Pid) == ownerToken) members.Add(p.Pid);
+        }
+        AddDescendants(members, snapshot);
+        return snapshot.Where(p => members.Contains(p.Pid)).ToList();
+    }
+
+    /// <summary>Every process whose owner token starts with <paramref name="prefix"/>: what a previous run of the
+    /// daemon with the same state dir left behind.</summary>
+    public static IReadOnlyList<ProcessInfo> FindByOwnerPrefix(string prefix, IReadOnlyList<ProcessInfo> snapshot, Func<int, string?> readOwner, int selfPid)
+    {
+        var members = new HashSet<int>();
+        foreach (var p in snapshot)
+        {
+            if (p.Pid == selfPid || p.IsZombie) continue;
+            if (readOwner(p.Pid) is { } owner && owner.StartsWith(prefix, StringComparison.Ordinal)) members.Add(p.Pid);
+        }
+        AddDescendants(members, snapshot);
+        return snapshot.Where(p => members.Contains(p.Pid)).ToList();
+    }
+
+    private static void AddDescendants(HashSet<int> members, IReadOnlyList<ProcessInfo> snapshot)
+    {
+        bool grew;
+        do
+        {
+            grew = false;
+            foreach (var p in snapshot)
+            {
+                if (!members.Contains(p.Pid) && members.Contains(p.Ppid)) grew |= members.Add(p.Pid);
+            }
+        } while (grew);
+    }
+}

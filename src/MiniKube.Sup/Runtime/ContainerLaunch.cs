@@ -1,0 +1,11 @@
+namespace MiniKube.Sup.Runtime;
+
+/// <summary>Everything the runtime needs to start one container instance as a host process.</summary>
+public sealed record ContainerLaunch(
+    string PodName,
+    string ContainerName,
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string> Environment,
+    string WorkingDirectory,
+    string LogPath,
+    string OwnerToken);

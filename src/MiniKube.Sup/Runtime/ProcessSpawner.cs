@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace MiniKube.Sup.Runtime;
+
+/// <summary>
+/// Starts a host process with posix_spawn in a session of its own (POSIX_SPAWN_SETSID), so that its pid is its
+/// process group id and one kill(-pgid) reaches the master and every worker it forks. No shell is involved.
+/// Signal dispositions and the mask are reset to defaults: the .NET runtime ignores SIGPIPE, and a child must not
+/// inherit that. stdin is /dev/null; stdout and stderr share one descriptor so that their lines stay in order.
+/// </summary>
+public static unsafe class ProcessSpawner
+{
+    public static int Spawn(SpawnRequest request)
+    {
+        var allocations = new List<nint>();
+        var fileActions = NativeMemory.AllocZeroed(Native.FileActionsSize);
+        var attr = NativeMemory.AllocZeroed(Native.SpawnAttrSize);
+        var sigDefault = NativeMemory.AllocZeroed(Native.SigSetSize);
+        var sigMask = NativeMemory.AllocZeroed(Native.SigSetSize);
+        try
+        {
+            Check(Native.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
+            Check(Native.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            try
+            {
+                var devNull = Utf8(allocations, "/dev/null");
+                Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, devNull, Native.O_RDONLY, 0), "addopen");
+                Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 1), "adddup2");
+                Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 2), "adddup2");
+                Check(Native.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(allocations, request.WorkingDirectory)), "addchdir");
+
+                Native.sigfillset(sigDefault);
+                Native.sigemptyset(sigMask);
+                Check(Native.posix_spawnattr_setsigdefault(attr, sigDefault), "setsigdefault");
+                Check(Native.posix_spawnattr_setsigmask(attr, sigMask), "setsigmask");
+                Check(Native.posix_spawnattr_setflags(attr,
+                    Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGDEF | Native.POSIX_SPAWN_SETSIGMASK), "setflags");
+
+                var argv = NullTerminatedArray(allocations, request.Argv);
+                var envp = NullTerminatedArray(allocations, request.Environment);
+                var path = Utf8(allocations, request.ExecutablePath);
+                var rc = Native.posix_spawn(out var pid, path, fileActions, attr, argv, envp);
+                if (rc != 0)
+                    throw new Win32Exception(rc, $"cannot start {request.ExecutablePath}: {new Win32Exception(rc).Message}");
+                return pid;
+            }
+            finally
+            {
+                Native.posix_spawn_file_actions_destroy(fileActions);
+                Native.posix_spawnattr_destroy(attr);
+            }
+        }
+        finally
+        {
+            foreach (var p in allocations) NativeMemory.Free((void*)p);
+            NativeMemory.Free(fileActions);
+            NativeMemory.Free(attr);
+            NativeMemory.Free(sigDefault);
+            NativeMemory.Free(sigMask);
+        }
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc != 0) throw new Win32Exception(rc, $"{call} failed: {new Win32Exception(rc).Message}");
+    }
+
+    private static byte* Utf8(List<nint> allocations, string value)
+    {
+        var count = Encoding.UTF8.GetByteCount(value);
+        var buffer = (byte*)NativeMemory.Alloc((nuint)count + 1);
+        allocations.Add((nint)buffer);
+        Encoding.UTF8.GetBytes(value, new Span<byte>(buffer, count));
+        buffer[count] = 0;
+        return buffer;
+    }
+
+    private static byte** NullTerminatedArray(List<nint> allocations, IReadOnlyList<string> values)
+    {
+        var array = (byte**)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(nint));
+        allocations.Add((nint)array);
+        for (var i = 0; i < values.Count; i++) array[i] = Utf8(allocations, values[i]);
+        return array;
+    }
+}

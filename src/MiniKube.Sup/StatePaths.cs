@@ -1,0 +1,21 @@
+namespace MiniKube.Sup;
+
+/// <summary>Where things live under the state dir (default ./.sup).</summary>
+public sealed class StatePaths(string stateDir)
+{
+    public string Root { get; } = Path.GetFullPath(stateDir);
+
+    /// <summary>A host container with no workingDir runs here; kept across container restarts, removed with the pod.</summary>
+    public string PodDirectory(string pod) => Path.Combine(Root, "pods", pod);
+
+    public string LogDirectory(string pod, string container) => Path.Combine(Root, "logs", pod, container);
+
+    /// <summary>One file per container instance, named by its restart count, as the kubelet does.</summary>
+    public string LogFile(string pod, string container, int restartCount) =>
+        Path.Combine(LogDirectory(pod, container), $"{restartCount}.log");
+
+    /// <summary>A short stable id of this state dir: it prefixes the owner token of every process we start, so a
+    /// later run with the same state dir can find what an earlier one left behind.</summary>
+    public string DaemonId { get; } = Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(stateDir))))[..12];
+}

@@ -1,0 +1,11 @@
+using MiniKube.Sup.Pods;
+
+namespace MiniKube.Sup;
+
+/// <summary>The daemon's options (sup run flags).</summary>
+public sealed record SupervisorOptions
+{
+    public IReadOnlyList<string> Files { get; init; } = ["supervisor.yaml"];
+    public string StateDir { get; init; } = ".sup";
+    public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Kubernetes;
+}

@@ -1,0 +1,62 @@
+namespace TestApp;
+
+/// <summary>
+/// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N]
+///         [--daemonize] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
+///         [--append FILE TEXT]
+/// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
+/// </summary>
+internal sealed class TestAppOptions
+{
+    public string Mode { get; private set; } = "run";
+    public int ExitCode { get; private set; }
+    public bool ExitNow { get; private set; }
+    public int? ExitAfter { get; private set; }
+    public bool IgnoreSigterm { get; private set; }
+    public int ExitCodeOnSigterm { get; private set; }
+    public int Workers { get; private set; }
+    public bool Daemonize { get; private set; }
+    public string? PidFile { get; private set; }
+    public List<string> Print { get; } = [];
+    public List<string> PrintEnv { get; } = [];
+    public bool PrintCwd { get; private set; }
+    public bool PrintArgs { get; private set; }
+    public string? AppendTo { get; private set; }
+    public string AppendText { get; private set; } = "";
+    /// <summary>Options passed on to a daemon we start (its own pidfile).</summary>
+    public List<string> Forwarded { get; } = [];
+
+    public static TestAppOptions Parse(string[] args)
+    {
+        var o = new TestAppOptions();
+        var i = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal)) o.Mode = args[i++];
+        for (; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--exit": o.ExitCode = int.Parse(args[++i]); o.ExitNow = true; break;
+                case "--exit-after": o.ExitAfter = int.Parse(args[++i]); break;
+                case "--code": o.ExitCode = int.Parse(args[++i]); break;
+                case "--ignore-sigterm": o.IgnoreSigterm = true; break;
+                case "--sigterm-exit": o.ExitCodeOnSigterm = int.Parse(args[++i]); break;
+                case "--workers": o.Workers = int.Parse(args[++i]); break;
+                case "--daemonize": o.Daemonize = true; break;
+                case "--pidfile": o.PidFile = args[++i]; break;
+                case "--daemon-pidfile": o.Forwarded.AddRange(["--pidfile", args[++i]]); break;
+                case "--print": o.Print.Add(args[++i]); break;
+                case "--print-env": o.PrintEnv.Add(args[++i]); break;
+                case "--print-cwd": o.PrintCwd = true; break;
+                case "--print-args": o.PrintArgs = true; break;
+                case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
+                default: throw new ArgumentException($"testapp: unknown option {args[i]}");
+            }
+        }
+        return o;
+    }
+
+    public void WritePid()
+    {
+        if (PidFile is not null) File.WriteAllText(PidFile, Environment.ProcessId.ToString());
+    }
+}

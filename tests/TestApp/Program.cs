@@ -13,7 +13,8 @@ switch (options.Mode)
     case "daemon-intermediate":
         // The first fork of a double fork: start the daemon in a new session, then exit at once so that it is
         // orphaned and reparented (to our subreaper, or to init).
-        Process.Start(new ProcessStartInfo("setsid", [Environment.ProcessPath!, "daemon", .. options.Forwarded]) { UseShellExecute = false });
+        string[] pidFile = options.PidFile is null ? [] : ["--pidfile", options.PidFile];
+        Process.Start(new ProcessStartInfo("setsid", [Environment.ProcessPath!, "daemon", .. pidFile]) { UseShellExecute = false });
         return 0;
     case "daemon":
         options.WritePid();

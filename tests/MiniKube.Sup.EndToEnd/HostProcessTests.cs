@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using MiniKube.Sup.Pods;
+using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.EndToEnd;
+
+public class HostProcessTests
+{
+    private static int RunningPid(PodHarness h, string pod) =>
+        int.Parse(h.Status(pod).ContainerID!.Replace("sup://", ""));
+
+    [Fact]
+    public async Task Crashed_container_is_restarted_with_restartCount_1_and_lastState_Error()
+    {
+        await using var h = new PodHarness();
+        h.Run("crashy", "Always", 30, PodHarness.TestApp("app", "--exit-after", "300", "--code", "3"));
+        await PodHarness.Until(() => h.Status("crashy").RestartCount >= 1, "a restart");
+        var status = h.Status("crashy");
+        Assert.Equal(3, status.LastState.Terminated.ExitCode);
+        Assert.Equal("Error", status.LastState.Terminated.Reason);
+        Assert.Equal("Running", h.Agent.Get("crashy")!.Status.Phase);
+    }
+
+    [Fact]
+    public async Task Clean_exit_under_OnFailure_is_not_restarted_and_the_pod_succeeds()
+    {
+        await using var h = new PodHarness();
+        var worker = h.Run("once", "OnFailure", 30, PodHarness.TestApp("app", "--print", "done", "--exit", "0"));
+        await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("Succeeded", worker.Snapshot.Status.Phase);
+        Assert.Equal(0, h.Status("once").RestartCount);
+        Assert.Equal("Completed", h.Status("once").State.Terminated.Reason);
+        Assert.Contains("once/app | done", h.Output);
+    }
+
+    [Fact]
+    public async Task Killed_process_comes_back_with_a_new_pid()
+    {
+        await using var h = new PodHarness();
+        h.Run("victim", "Always", 30, PodHarness.TestApp("app"));
+        await PodHarness.Until(() => h.Status("victim").State?.Running is not null, "running");
+        var first = RunningPid(h, "victim");
+        Native.kill(first, Native.SIGKILL);
+        await PodHarness.Until(() => h.Status("victim").RestartCount == 1 && h.Status("victim").State?.Running is not null, "restart");
+        var status = h.Status("victim");
+        Assert.NotEqual(first, RunningPid(h, "victim"));
+        Assert.Equal(137, status.LastState.Terminated.ExitCode);
+        Assert.Equal(9, status.LastState.Terminated.Signal);
+        Assert.True(Leftovers.IsGone(first));
+    }
+
+    [Fact]
+    public async Task Child_ignoring_SIGTERM_is_SIGKILLed_after_its_grace_period()
+    {
+        await using var h = new PodHarness();
+        var worker = h.Run("stubborn", "Always", 2, PodHarness.TestApp("app", "--ignore-sigterm"));
+        await PodHarness.Until(() => h.Output.Contains("stubborn/app | ") || h.Status("stubborn").State?.Running is not null, "running");
+        await Task.Delay(500); // let the child install its SIGTERM handler
+        var pid = RunningPid(h, "stubborn");
+        var clock = Stopwatch.StartNew();
+        await h.Agent.DeleteAsync("stubborn").WaitAsync(TimeSpan.FromSeconds(20));
+        clock.Stop();
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"killed after {clock.Elapsed}, before its grace period");
+        Assert.Equal(137, worker.Snapshot.Status.ContainerStatuses[0].State.Terminated.ExitCode);
+        Assert.Contains("stubborn/app | ignoring SIGTERM", h.Output);
+        Assert.True(Leftovers.IsGone(pid));
+    }
+
+    [Fact]
+    public async Task Master_with_six_workers_is_stopped_with_all_seven_processes_gone()
+    {
+        await using var h = new PodHarness();
+        h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6"));
+        await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
+        var master = RunningPid(h, "apache");
+        var owner = $"{h.Paths.DaemonId}/apache/app";
+        IReadOnlyList<ProcessInfo> processes = [];
+        await PodHarness.Until(() =>
+        {
+            processes = ContainerProcesses.Find(master, owner, ProcFs.Snapshot(), pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
+            return processes.Count(p => !p.IsZombie) == 7;
+        }, "1 master + 6 workers");
+        Assert.Equal(6, processes.Count(p => p.Ppid == master));
+
+        await h.Agent.DeleteAsync("apache").WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.All(processes, p => Assert.True(Leftovers.IsGone(p.Pid), $"{p.Pid} is still there"));
+    }
+
+    [Fact]
+    public async Task Daemonizing_grandchild_is_adopted_reaped_and_killed_with_its_pod()
+    {
+        await using var h = new PodHarness();
+        var pidFile = Path.Combine(h.StateDir, "daemon.pid");
+        h.Run("forker", "Always", 5, PodHarness.TestApp("app", "--daemonize", "--daemon-pidfile", pidFile));
+        await PodHarness.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0, "daemon pid file");
+        var daemon = int.Parse(File.ReadAllText(pidFile));
+        Assert.True(ProcFs.TryRead(daemon, out var info));
+        Assert.NotEqual(RunningPid(h, "forker"), info.Sid); // it left the container's session
+        // The intermediate exited: the daemon was reparented to us, the subreaper.
+        await PodHarness.Until(() => ProcFs.TryRead(daemon, out var d) && d.Ppid == Environment.ProcessId, "reparenting to the subreaper");
+
+        await h.Agent.DeleteAsync("forker").WaitAsync(TimeSpan.FromSeconds(20));
+        await PodHarness.Until(() => Leftovers.IsGone(daemon), "daemon killed and reaped (no zombie)");
+    }
+
+    [Fact]
+    public async Task Container_gets_expanded_args_env_and_the_pod_directory_as_working_directory()
+    {
+        await using var h = new PodHarness();
+        var container = PodHarness.TestApp("app", "--print-env", "GREETING", "--print-env", "POD_NAME", "--print-cwd", "--print", "$(GREETING)-$$(GREETING)", "--exit", "0");
+        container.Env = [
+            new() { Name = "BASE", Value = "hello" },
+            new() { Name = "GREETING", Value = "$(BASE) world" },
+            new() { Name = "POD_NAME", ValueFrom = new() { FieldRef = new() { FieldPath = "metadata.name" } } },
+        ];
+        var worker = h.Run("envy", "Never", 30, container);
+        await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Contains("envy/app | GREETING=hello world", h.Output);
+        Assert.Contains("envy/app | POD_NAME=envy", h.Output);
+        Assert.Contains($"envy/app | cwd={h.Paths.PodDirectory("envy")}", h.Output);
+        Assert.Contains("envy/app | hello world-$(GREETING)", h.Output);
+        var log = await File.ReadAllTextAsync(h.Paths.LogFile("envy", "app", 0));
+        Assert.Contains("GREETING=hello world", log);
+    }
+
+    [Fact]
+    public async Task Missing_executable_fails_with_StartError()
+    {
+        await using var h = new PodHarness();
+        var worker = h.Run("nope", "Never", 30, new k8s.Models.V1Container { Name = "app", Command = ["no-such-binary-here"] });
+        await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("StartError", h.Status("nope").State.Terminated.Reason);
+        Assert.Equal("Failed", worker.Snapshot.Status.Phase);
+    }
+
+    [Fact]
+    public async Task Containers_of_a_pod_run_side_by_side_and_are_stopped_in_parallel()
+    {
+        await using var h = new PodHarness();
+        h.Run("duo", "Always", 30, PodHarness.TestApp("a"), PodHarness.TestApp("b"));
+        await PodHarness.Until(() => h.Status("duo", "a").State?.Running is not null && h.Status("duo", "b").State?.Running is not null, "both running");
+        Assert.Equal("Running", h.Agent.Get("duo")!.Status.Phase);
+        Assert.Equal("True", h.Agent.Get("duo")!.Status.Conditions.Single(c => c.Type == "Ready").Status);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.Tests.Pods;
+
+/// <summary>A runtime whose containers exit when the test says so (or on SIGTERM, if asked to).</summary>
+internal sealed class FakeContainerRuntime : IContainerRuntime
+{
+    private int _nextPid = 1000;
+
+    public ConcurrentQueue<FakeInstance> Started { get; } = new();
+    public HashSet<string> FailToStart { get; } = [];
+    public bool ExitOnSigterm { get; set; } = true;
+
+    public IContainerInstance Start(ContainerLaunch launch)
+    {
+        if (FailToStart.Contains(launch.ContainerName))
+            throw new ContainerStartException($"exec: \"{launch.Command[0]}\": executable file not found in $PATH");
+        var instance = new FakeInstance(Interlocked.Increment(ref _nextPid), launch, this);
+        Started.Enqueue(instance);
+        return instance;
+    }
+
+    public IReadOnlyList<FakeInstance> Of(string container) => Started.Where(i => i.Launch.ContainerName == container).ToList();
+
+    internal sealed class FakeInstance(int pid, ContainerLaunch launch, FakeContainerRuntime owner) : IContainerInstance
+    {
+        private readonly TaskCompletionSource<ExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Pid { get; } = pid;
+        public ContainerLaunch Launch { get; } = launch;
+        public ConcurrentQueue<int> Signals { get; } = new();
+        public Task<ExitStatus> Exited => _exited.Task;
+
+        public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
+
+        public void SignalAll(int signal)
+        {
+            Signals.Enqueue(signal);
+            if (signal == Native.SIGKILL || (signal == Native.SIGTERM && owner.ExitOnSigterm))
+                _exited.TrySetResult(ExitStatus.Signaled(signal));
+        }
+
+        public Task KillRemainingAsync(TimeProvider time, TimeSpan timeout) => Task.CompletedTask;
+    }
+}

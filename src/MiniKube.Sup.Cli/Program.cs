@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using MiniKube.Sup.Cli;
+
+return await SupCli.RunAsync(args);

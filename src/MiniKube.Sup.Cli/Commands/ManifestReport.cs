@@ -1,0 +1,15 @@
+using MiniKube.Sup.Spec;
+
+namespace MiniKube.Sup.Cli.Commands;
+
+internal static class ManifestReport
+{
+    /// <returns>true when there were errors (printed to stderr, one per line).</returns>
+    public static bool PrintErrors(ManifestLoadResult result)
+    {
+        if (result.Succeeded) return false;
+        foreach (var error in result.Errors) Console.Error.WriteLine(error);
+        Console.Error.WriteLine($"{result.Errors.Count} error(s); nothing was started");
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using MiniKube.Sup.Cli.Daemon;
+using MiniKube.Sup.Pods;
+using MiniKube.Sup.Spec;
+
+namespace MiniKube.Sup.Cli.Commands;
+
+/// <summary>sup run [-f FILE]... : the daemon, in the foreground.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var files = CommonOptions.Files("Manifest files (default ./supervisor.yaml)", required: false);
+        files.DefaultValueFactory = _ => ["supervisor.yaml"];
+        var backoffBase = SecondsOption("--backoff-base", "Initial CrashLoopBackOff delay in seconds (default 10; 0 = no delay)");
+        var backoffMax = SecondsOption("--backoff-max", "Maximum CrashLoopBackOff delay in seconds (default 300)");
+        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var k8s = BackoffPolicy.Kubernetes;
+            var options = new SupervisorOptions
+            {
+                Files = parse.GetValue(files)!,
+                StateDir = parse.GetValue(CommonOptions.StateDir)!,
+                Backoff = k8s with
+                {
+                    Initial = parse.GetValue(backoffBase) ?? k8s.Initial,
+                    Max = parse.GetValue(backoffMax) ?? k8s.Max,
+                },
+            };
+            var manifests = ManifestLoader.LoadFiles(options.Files);
+            if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;
+            if (StateDirectory.Prepare(options.StateDir) is { } problem)
+            {
+                Console.Error.WriteLine($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}");
+                return ExitCodes.CannotStart;
+            }
+            return await DaemonHost.RunAsync(options, manifests, cancel).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Option<TimeSpan?> SecondsOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86400)
+                return TimeSpan.FromSeconds(seconds);
+            result.AddError($"{name}: expected a number of seconds between 0 and 86400, got \"{text}\"");
+            return null;
+        },
+    };
+}

@@ -1,0 +1,508 @@
+using k8s.Models;
+
+namespace MiniKube.Sup.Spec;
+
+/// <summary>
+/// Semantic checks of a pod spec (a Pod's, or a workload's pod template): restartPolicy for the owning kind,
+/// containers and init containers, probes, ports, volumes, and whether each container can run on this host.
+/// </summary>
+internal sealed class PodSpecValidator
+{
+    public const string RuntimeAnnotation = "sup.minikube.io/runtime";
+    public const string StepTimeoutAnnotation = "sup.minikube.io/step-timeout-seconds";
+
+    private static readonly string[] ProbeHandlers = ["exec", "httpGet", "tcpSocket", "grpc"];
+
+    private readonly ValidationScope scope;
+    private readonly string ownerKind;
+    private readonly bool hostRuntime;
+    private readonly Dictionary<string, string> containerNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> volumeNames = new(StringComparer.Ordinal);
+
+    private PodSpecValidator(ValidationScope scope, string ownerKind, bool hostRuntime)
+    {
+        this.scope = scope;
+        this.ownerKind = ownerKind;
+        this.hostRuntime = hostRuntime;
+    }
+
+    /// <param name="scope">Where errors go.</param>
+    /// <param name="spec">The pod spec (null is reported as missing).</param>
+    /// <param name="specPath">Its field path, e.g. <c>spec.template.spec</c>.</param>
+    /// <param name="ownerKind">Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob: decides the allowed restartPolicy.</param>
+    /// <param name="podMetadata">The pod's (or pod template's) metadata, for <c>sup.minikube.io/</c> annotations.</param>
+    /// <param name="metadataPath">Its field path.</param>
+    public static void Validate(ValidationScope scope, V1PodSpec? spec, string specPath, string ownerKind, V1ObjectMeta? podMetadata, string metadataPath)
+    {
+        var annotations = podMetadata?.Annotations;
+        string? runtime = null;
+        annotations?.TryGetValue(RuntimeAnnotation, out runtime);
+        var annotationsPath = metadataPath.Dot("annotations");
+        if (runtime is not null && runtime != "host")
+        {
+            scope.Add(annotationsPath.Dot(RuntimeAnnotation), $"unsupported value \"{runtime}\": allowed \"host\" (run the containers' commands as host processes)");
+        }
+
+        if (annotations is not null && annotations.TryGetValue(StepTimeoutAnnotation, out var stepTimeout) &&
+            (!long.TryParse(stepTimeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1))
+        {
+            scope.Add(annotationsPath.Dot(StepTimeoutAnnotation), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{stepTimeout}\"");
+        }
+
+        if (spec is null)
+        {
+            scope.Add(specPath, "required: a pod spec with at least one container");
+            return;
+        }
+
+        new PodSpecValidator(scope, ownerKind, runtime == "host").ValidateSpec(spec, specPath);
+    }
+
+    private void ValidateSpec(V1PodSpec spec, string path)
+    {
+        ValidateRestartPolicy(spec.RestartPolicy, path.Dot("restartPolicy"));
+        scope.NonNegative(path.Dot("terminationGracePeriodSeconds"), spec.TerminationGracePeriodSeconds);
+        scope.Positive(path.Dot("activeDeadlineSeconds"), spec.ActiveDeadlineSeconds);
+
+        var volumesPath = path.Dot("volumes");
+        for (var i = 0; i < (spec.Volumes?.Count ?? 0); i++)
+        {
+            ValidateVolume(spec.Volumes![i], volumesPath.At(i));
+        }
+
+        if (spec.Containers is null || spec.Containers.Count == 0)
+        {
+            scope.Add(path.Dot("containers"), "must have at least one container");
+        }
+
+        var initPath = path.Dot("initContainers");
+        for (var i = 0; i < (spec.InitContainers?.Count ?? 0); i++)
+        {
+            ValidateContainer(spec.InitContainers![i], initPath.At(i), isInit: true);
+        }
+
+        var containersPath = path.Dot("containers");
+        for (var i = 0; i < (spec.Containers?.Count ?? 0); i++)
+        {
+            ValidateContainer(spec.Containers![i], containersPath.At(i), isInit: false);
+        }
+    }
+
+    private void ValidateRestartPolicy(string? policy, string path)
+    {
+        switch (ownerKind)
+        {
+            case "Deployment" or "StatefulSet" or "DaemonSet":
+                if (policy != "Always")
+                {
+                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
+                }
+
+                break;
+            case "Job" or "CronJob":
+                if (policy is null)
+                {
+                    scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
+                }
+                else if (policy is not ("Never" or "OnFailure"))
+                {
+                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
+                }
+
+                break;
+            default:
+                scope.OneOf(path, policy, "Always", "OnFailure", "Never");
+                break;
+        }
+    }
+
+    private void ValidateVolume(V1Volume volume, string path)
+    {
+        var namePath = path.Dot("name");
+        if (string.IsNullOrEmpty(volume.Name))
+        {
+            scope.Add(namePath, "required: every volume needs a name");
+        }
+        else if (NameRules.Dns1123Label(volume.Name) is { } problem)
+        {
+            scope.Add(namePath, $"invalid volume name \"{volume.Name}\": {problem}");
+        }
+        else if (!volumeNames.Add(volume.Name))
+        {
+            scope.Add(namePath, $"duplicate volume name \"{volume.Name}\"");
+        }
+
+        if (volume.HostPath is { } hostPath)
+        {
+            if (string.IsNullOrEmpty(hostPath.Path))
+            {
+                scope.Add(path.Dot("hostPath").Dot("path"), "required: the host directory or file to mount");
+            }
+
+            scope.OneOf(path.Dot("hostPath").Dot("type"), hostPath.Type, "", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice");
+        }
+
+        if (volume.PersistentVolumeClaim is { } claim && string.IsNullOrEmpty(claim.ClaimName))
+        {
+            scope.Add(path.Dot("persistentVolumeClaim").Dot("claimName"), "required: the name of a PersistentVolumeClaim");
+        }
+    }
+
+    private void ValidateContainer(V1Container container, string path, bool isInit)
+    {
+        var namePath = path.Dot("name");
+        if (string.IsNullOrEmpty(container.Name))
+        {
+            scope.Add(namePath, "required: every container needs a name");
+        }
+        else if (NameRules.Dns1123Label(container.Name) is { } problem)
+        {
+            scope.Add(namePath, $"invalid container name \"{container.Name}\": {problem}");
+        }
+        else if (containerNames.TryGetValue(container.Name, out var firstPath))
+        {
+            scope.Add(namePath, $"duplicate container name \"{container.Name}\" (already used by {firstPath}); names must be unique across initContainers and containers");
+        }
+        else
+        {
+            containerNames[container.Name] = path;
+        }
+
+        ValidateRuntime(container, path);
+        ValidatePorts(container, path.Dot("ports"));
+        ValidateEnv(container, path.Dot("env"));
+        ValidateVolumeMounts(container, path.Dot("volumeMounts"));
+
+        var isSidecar = isInit && container.RestartPolicy == "Always";
+        if (isInit)
+        {
+            if (container.RestartPolicy is not null && container.RestartPolicy != "Always")
+            {
+                scope.Add(path.Dot("restartPolicy"), $"unsupported value \"{container.RestartPolicy}\": an init container's restartPolicy may only be \"Always\" (which makes it a sidecar)");
+            }
+        }
+        else if (container.RestartPolicy is not null)
+        {
+            scope.Add(path.Dot("restartPolicy"), "a per-container restartPolicy is only supported on init containers (\"Always\" makes a sidecar); set the pod's spec.restartPolicy instead");
+        }
+
+        if (container.RestartPolicyRules is { Count: > 0 })
+        {
+            scope.Add(path.Dot("restartPolicyRules"), "not supported: restartPolicyRules (the ContainerRestartRules feature); use the pod's restartPolicy");
+        }
+
+        if (isInit && !isSidecar)
+        {
+            foreach (var (field, present) in new[]
+                     {
+                         ("livenessProbe", container.LivenessProbe is not null),
+                         ("readinessProbe", container.ReadinessProbe is not null),
+                         ("startupProbe", container.StartupProbe is not null),
+                         ("lifecycle", container.Lifecycle is not null),
+                     })
+            {
+                if (present)
+                {
+                    scope.Add(path.Dot(field), $"not allowed on an init container that runs to completion; only sidecar init containers (restartPolicy: Always) and regular containers may have {field}");
+                }
+            }
+
+            return;
+        }
+
+        ValidateProbe(container.LivenessProbe, path.Dot("livenessProbe"), "liveness", container);
+        ValidateProbe(container.ReadinessProbe, path.Dot("readinessProbe"), "readiness", container);
+        ValidateProbe(container.StartupProbe, path.Dot("startupProbe"), "startup", container);
+        ValidateLifecycleHandler(container.Lifecycle?.PostStart, path.Dot("lifecycle").Dot("postStart"), container);
+        ValidateLifecycleHandler(container.Lifecycle?.PreStop, path.Dot("lifecycle").Dot("preStop"), container);
+    }
+
+    private void ValidateRuntime(V1Container container, string path)
+    {
+        var hasCommand = container.Command is { Count: > 0 } && container.Command.All(c => !string.IsNullOrEmpty(c));
+        if (string.IsNullOrEmpty(container.Image))
+        {
+            if (!hasCommand)
+            {
+                scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command");
+            }
+
+            return;
+        }
+
+        if (hostRuntime)
+        {
+            if (!hasCommand)
+            {
+                scope.Add(path.Dot("command"), $"with annotation {RuntimeAnnotation}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
+            }
+
+            return;
+        }
+
+        if (!scope.Options.ContainerEngineAvailable)
+        {
+            scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {RuntimeAnnotation}: host to run its command on the host");
+        }
+    }
+
+    private void ValidatePorts(V1Container container, string path)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (container.Ports?.Count ?? 0); i++)
+        {
+            var port = container.Ports![i];
+            var portPath = path.At(i);
+            ValidatePortNumber(portPath.Dot("containerPort"), port.ContainerPort);
+            if (port.HostPort is not null and not 0)
+            {
+                ValidatePortNumber(portPath.Dot("hostPort"), port.HostPort.Value);
+            }
+
+            scope.OneOf(portPath.Dot("protocol"), port.Protocol, "TCP", "UDP", "SCTP");
+            if (port.Name is { } name)
+            {
+                if (NameRules.IanaServiceName(name) is { } problem)
+                {
+                    scope.Add(portPath.Dot("name"), $"invalid port name \"{name}\": {problem}");
+                }
+                else if (!names.Add(name))
+                {
+                    scope.Add(portPath.Dot("name"), $"duplicate port name \"{name}\" in this container");
+                }
+            }
+        }
+    }
+
+    private void ValidatePortNumber(string path, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            scope.Add(path, $"must be between 1 and 65535, inclusive, got {port}");
+        }
+    }
+
+    /// <summary>A probe or hook port: a number 1–65535 or the name of one of the container's ports.</summary>
+    private void ValidatePortReference(IntOrString? port, string path, V1Container container)
+    {
+        if (port?.Value is not { Length: > 0 } value)
+        {
+            scope.Add(path, "required: a port number (1-65535) or the name of a containerPort");
+            return;
+        }
+
+        if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            ValidatePortNumber(path, number);
+            return;
+        }
+
+        if (NameRules.IanaServiceName(value) is { } problem)
+        {
+            scope.Add(path, $"invalid port name \"{value}\": {problem}");
+            return;
+        }
+
+        var named = (container.Ports ?? []).Select(p => p.Name).OfType<string>().ToList();
+        if (!named.Contains(value, StringComparer.Ordinal))
+        {
+            var known = named.Count == 0 ? "this container has no named ports" : $"named ports: {string.Join(", ", named)}";
+            scope.Add(path, $"no containerPort named \"{value}\" in this container ({known})");
+        }
+    }
+
+    private void ValidateProbe(V1Probe? probe, string path, string type, V1Container container)
+    {
+        if (probe is null)
+        {
+            return;
+        }
+
+        var present = new List<string>();
+        if (probe.Exec is not null)
+        {
+            present.Add("exec");
+        }
+
+        if (probe.HttpGet is not null)
+        {
+            present.Add("httpGet");
+        }
+
+        if (probe.TcpSocket is not null)
+        {
+            present.Add("tcpSocket");
+        }
+
+        if (probe.Grpc is not null)
+        {
+            present.Add("grpc");
+        }
+
+        if (present.Count != 1)
+        {
+            var found = present.Count == 0 ? "none" : $"{present.Count}: {string.Join(", ", present)}";
+            scope.Add(path, $"probe needs exactly one handler: exec, httpGet, tcpSocket or grpc; found {found}");
+        }
+
+        if (probe.Exec is { } exec && (exec.Command is null || exec.Command.Count == 0))
+        {
+            scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
+        }
+
+        if (probe.HttpGet is { } httpGet)
+        {
+            ValidatePortReference(httpGet.Port, path.Dot("httpGet").Dot("port"), container);
+            scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
+        }
+
+        if (probe.TcpSocket is { } tcpSocket)
+        {
+            ValidatePortReference(tcpSocket.Port, path.Dot("tcpSocket").Dot("port"), container);
+        }
+
+        if (probe.Grpc is { } grpc)
+        {
+            // k8s: a gRPC probe port must be a number; named ports are not allowed.
+            ValidatePortNumber(path.Dot("grpc").Dot("port"), grpc.Port);
+        }
+
+        scope.Positive(path.Dot("periodSeconds"), probe.PeriodSeconds);
+        scope.Positive(path.Dot("timeoutSeconds"), probe.TimeoutSeconds);
+        scope.Positive(path.Dot("successThreshold"), probe.SuccessThreshold);
+        scope.Positive(path.Dot("failureThreshold"), probe.FailureThreshold);
+        scope.NonNegative(path.Dot("initialDelaySeconds"), probe.InitialDelaySeconds);
+        if (type is "liveness" or "startup" && probe.SuccessThreshold is > 1)
+        {
+            scope.Add(path.Dot("successThreshold"), $"must be 1 for {type} probes, got {probe.SuccessThreshold}");
+        }
+
+        if (probe.TerminationGracePeriodSeconds is { } grace)
+        {
+            if (type == "readiness")
+            {
+                scope.Add(path.Dot("terminationGracePeriodSeconds"), "not allowed on a readiness probe (a failing readiness probe never kills the container); set it on livenessProbe or startupProbe");
+            }
+            else
+            {
+                scope.Positive(path.Dot("terminationGracePeriodSeconds"), grace);
+            }
+        }
+    }
+
+    private void ValidateLifecycleHandler(V1LifecycleHandler? handler, string path, V1Container container)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        var present = new List<string>();
+        if (handler.Exec is not null)
+        {
+            present.Add("exec");
+        }
+
+        if (handler.HttpGet is not null)
+        {
+            present.Add("httpGet");
+        }
+
+        if (handler.TcpSocket is not null)
+        {
+            present.Add("tcpSocket");
+        }
+
+        if (handler.Sleep is not null)
+        {
+            present.Add("sleep");
+        }
+
+        if (present.Count != 1)
+        {
+            var found = present.Count == 0 ? "none" : $"{present.Count}: {string.Join(", ", present)}";
+            scope.Add(path, $"lifecycle hook needs exactly one handler: exec, httpGet or sleep; found {found}");
+        }
+
+        if (handler.Exec is { } exec && (exec.Command is null || exec.Command.Count == 0))
+        {
+            scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
+        }
+
+        if (handler.HttpGet is { } httpGet)
+        {
+            ValidatePortReference(httpGet.Port, path.Dot("httpGet").Dot("port"), container);
+            scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
+        }
+
+        if (handler.TcpSocket is not null)
+        {
+            // k8s: accepted by validation but deprecated and it fails at runtime; say so now.
+            scope.Add(path.Dot("tcpSocket"), "not supported: tcpSocket lifecycle hooks are deprecated and never run; use exec, httpGet or sleep");
+        }
+
+        if (handler.Sleep is { } sleep)
+        {
+            scope.NonNegative(path.Dot("sleep").Dot("seconds"), sleep.Seconds);
+        }
+    }
+
+    private void ValidateEnv(V1Container container, string path)
+    {
+        for (var i = 0; i < (container.Env?.Count ?? 0); i++)
+        {
+            var env = container.Env![i];
+            var envPath = path.At(i);
+            if (string.IsNullOrEmpty(env.Name))
+            {
+                scope.Add(envPath.Dot("name"), "required: every environment variable needs a name");
+            }
+
+            if (env.ValueFrom is { } source)
+            {
+                if (env.Value is { Length: > 0 })
+                {
+                    scope.Add(envPath.Dot("valueFrom"), "may not be set together with value");
+                }
+
+                var count = new object?[] { source.FieldRef, source.ResourceFieldRef, source.ConfigMapKeyRef, source.SecretKeyRef, source.FileKeyRef }.Count(s => s is not null);
+                if (count != 1)
+                {
+                    scope.Add(envPath.Dot("valueFrom"), $"needs exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef; found {count}");
+                }
+
+                if (source.FieldRef is { } fieldRef && string.IsNullOrEmpty(fieldRef.FieldPath))
+                {
+                    scope.Add(envPath.Dot("valueFrom").Dot("fieldRef").Dot("fieldPath"), "required: e.g. metadata.name or status.podIP");
+                }
+            }
+        }
+    }
+
+    private void ValidateVolumeMounts(V1Container container, string path)
+    {
+        for (var i = 0; i < (container.VolumeMounts?.Count ?? 0); i++)
+        {
+            var mount = container.VolumeMounts![i];
+            var mountPath = path.At(i);
+            if (string.IsNullOrEmpty(mount.Name))
+            {
+                scope.Add(mountPath.Dot("name"), "required: the name of a volume in spec.volumes");
+            }
+            else if (!volumeNames.Contains(mount.Name) && !IsClaimTemplate(mount.Name))
+            {
+                var known = volumeNames.Count == 0 ? "the pod has no volumes" : $"volumes: {string.Join(", ", volumeNames)}";
+                scope.Add(mountPath.Dot("name"), $"no volume named \"{mount.Name}\" in the pod's volumes ({known})");
+            }
+
+            if (string.IsNullOrEmpty(mount.MountPath))
+            {
+                scope.Add(mountPath.Dot("mountPath"), "required: where the volume appears in the container");
+            }
+        }
+    }
+
+    // A StatefulSet's volumeClaimTemplates are mounted by name without a pod volume.
+    private bool IsClaimTemplate(string name)
+        => scope.Document.Model is V1StatefulSet set && (set.Spec?.VolumeClaimTemplates ?? []).Any(t => t.Metadata?.Name == name);
+}

@@ -1,0 +1,376 @@
+using System.Runtime.CompilerServices;
+using k8s.Models;
+using MiniKube.Sup.Spec;
+using static MiniKube.Sup.Tests.Spec.ManifestTestHelpers;
+
+namespace MiniKube.Sup.Tests.Spec;
+
+public class ManifestLoaderTests
+{
+    [Fact]
+    public void Realistic_multi_document_manifest_loads_with_no_errors()
+    {
+        var result = ManifestLoader.LoadFiles([Fixture("stack.yaml")]);
+
+        Assert.True(result.Succeeded, Describe(result));
+        Assert.Equal(
+            ["ConfigMap/web-config", "Deployment/web", "Service/web", "Job/migrate", "CronJob/nightly-backup"],
+            result.Objects.Select(o => o.Ref));
+        var deployment = Assert.IsType<V1Deployment>(result.Objects[1].Model);
+        Assert.Equal(2, deployment.Spec.Replicas);
+        Assert.Equal("http", deployment.Spec.Template.Spec.Containers[0].LivenessProbe.HttpGet.Port.Value);
+        Assert.Equal(new SourceLocation(Fixture("stack.yaml"), 14, 1), result.Objects[1].Location);
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_is_reported_where_the_parser_stops_and_the_file_yields_no_objects()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: ok
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+             labels: {}
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 10, 2, null, "");
+        Assert.StartsWith("invalid YAML: ", error.Message);
+        Assert.Empty(result.Objects);
+    }
+
+    [Fact]
+    public void Unterminated_flow_list_is_a_syntax_error_not_a_crash()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers: [{name: a, command: [sleep, 1]
+            """);
+
+        var error = SingleError(result);
+        Assert.Equal(FileName, error.File);
+        Assert.True(error.Line >= 5, error.ToString());
+        Assert.StartsWith("invalid YAML: ", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_kind_is_reported_at_the_kind_value_with_the_allowed_kinds()
+    {
+        var result = Load("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: web
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 2, 7, "ReplicaSet/web", "kind");
+        Assert.Equal("unknown kind \"ReplicaSet\": sup reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob", error.Message);
+    }
+
+    [Fact]
+    public void Misspelt_kind_gets_a_suggestion()
+    {
+        var error = SingleError(Load("""
+            apiVersion: apps/v1
+            kind: deployment
+            metadata: {name: web}
+            """));
+
+        Assert.Contains("did you mean \"Deployment\"?", error.Message);
+    }
+
+    [Fact]
+    public void Missing_kind_is_required()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            metadata: {name: web}
+            """));
+
+        AssertError(error, 1, 1, null, "kind");
+        Assert.StartsWith("required: set kind to one of Pod, ", error.Message);
+    }
+
+    [Fact]
+    public void Wrong_apiVersion_for_the_kind_names_the_right_one()
+    {
+        var error = SingleError(Load("""
+            apiVersion: extensions/v1beta1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: [{name: web, command: [sleep, "60"]}]
+            """));
+
+        AssertError(error, 1, 13, "Deployment/web", "apiVersion");
+        Assert.Equal("Deployment is served by apiVersion apps/v1, not \"extensions/v1beta1\"", error.Message);
+    }
+
+    [Fact]
+    public void Document_that_is_not_a_mapping_is_an_error()
+    {
+        var error = SingleError(Load("""
+            - apiVersion: v1
+              kind: Pod
+            """));
+
+        AssertError(error, 1, 1, null, "");
+        Assert.Equal("a manifest document must be a mapping with apiVersion, kind and metadata; got a list", error.Message);
+    }
+
+    [Fact]
+    public void Empty_documents_and_comment_only_documents_are_skipped()
+    {
+        var result = Load("""
+            ---
+            # nothing here
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            ---
+            ---
+            """);
+
+        Assert.True(result.Succeeded, Describe(result));
+        Assert.Equal("ConfigMap/settings", Assert.Single(result.Objects).Ref);
+    }
+
+    [Fact]
+    public void Missing_name_is_required()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              labels: {app: web}
+            """));
+
+        AssertError(error, 3, 1, "ConfigMap", "metadata.name");
+        Assert.Equal("required: every object needs a name", error.Message);
+    }
+
+    [Fact]
+    public void Name_must_be_a_dns_subdomain()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: Web_Config
+            """));
+
+        AssertError(error, 4, 9, "ConfigMap/Web_Config", "metadata.name");
+        Assert.StartsWith("invalid name \"Web_Config\": a lowercase RFC 1123 subdomain", error.Message);
+    }
+
+    [Fact]
+    public void Namespace_other_than_default_is_rejected()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: prod
+            """));
+
+        AssertError(error, 5, 14, "ConfigMap/settings", "metadata.namespace");
+        Assert.Contains("sup has one namespace, \"default\"", error.Message);
+        Assert.True(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings, namespace: default}
+            """).Succeeded);
+    }
+
+    [Fact]
+    public void Duplicate_name_of_the_same_kind_is_reported_on_the_second_with_where_the_first_is()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: settings
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 14, 9, "ConfigMap/settings", "metadata.name");
+        Assert.Equal("duplicate ConfigMap \"settings\": already defined at supervisor.yaml:4:9; names must be unique per kind", error.Message);
+    }
+
+    [Fact]
+    public void Duplicate_names_are_found_across_files()
+    {
+        using var dir = new TempDir();
+        var first = dir.Write("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n");
+        var second = dir.Write("b.yaml", "# second file\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n");
+
+        var result = ManifestLoader.LoadFiles([first, second]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((second, 4, 18, "ConfigMap/settings", "metadata.name"), (error.File, error.Line, error.Column, error.ObjectRef, error.FieldPath));
+        Assert.Contains($"already defined at {first}:3:18", error.Message);
+    }
+
+    [Fact]
+    public void File_that_does_not_exist_gives_a_clear_error_with_line_zero()
+    {
+        var result = ManifestLoader.LoadFiles(["/nonexistent/dir/supervisor.yaml"]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(new ManifestError("/nonexistent/dir/supervisor.yaml", 0, 0, null, "", "file not found (looked in /nonexistent/dir/supervisor.yaml)"), error);
+        Assert.Equal("/nonexistent/dir/supervisor.yaml: file not found (looked in /nonexistent/dir/supervisor.yaml)", error.ToString());
+        Assert.Empty(result.Objects);
+    }
+
+    [Fact]
+    public void All_errors_of_a_file_are_reported_at_once()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+                - name: web
+                  command: [sleep, "60"]
+                  livenessProbe:
+                    exec: {command: ["true"]}
+                    periodSeconds: 0
+                    failureThreshold: -1
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: once
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: step
+            """);
+
+        Assert.Equal(
+            [
+                (11, 24, "Pod/web", "spec.containers[0].livenessProbe.periodSeconds"),
+                (12, 27, "Pod/web", "spec.containers[0].livenessProbe.failureThreshold"),
+                (20, 5, "Job/once", "spec.template.spec.restartPolicy"),
+                (22, 11, "Job/once", "spec.template.spec.containers[0].command"),
+            ],
+            result.Errors.Select(e => (e.Line, e.Column, e.ObjectRef, e.FieldPath)));
+    }
+
+    [Fact]
+    public void A_file_with_three_mistakes_gives_three_errors()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+                - name: web
+                  comand: [sleep, "60"]
+                  ports:
+                    - containerPort: http
+              restartPolicy: [Always]
+            """);
+
+        Assert.Equal(3, result.Errors.Count);
+        Assert.Equal(
+            ["spec.containers[0].comand", "spec.containers[0].ports[0].containerPort", "spec.restartPolicy"],
+            result.Errors.Select(e => e.FieldPath));
+    }
+
+    [Fact]
+    public void Json_documents_load_like_yaml()
+    {
+        var result = Load("""
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+             "spec": {"containers": [{"name": "web", "command": ["sleep", "60"], "livenessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 0}}]}}
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 2, 136, "Pod/web", "spec.containers[0].livenessProbe.periodSeconds");
+    }
+
+    [Fact]
+    public void Yaml_anchors_and_merge_keys_are_honoured()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers:
+                - &base
+                  name: one
+                  command: [sleep, "60"]
+                  readinessProbe: &probe
+                    exec: {command: ["true"]}
+                - <<: *base
+                  name: two
+                  livenessProbe: *probe
+            """);
+
+        Assert.True(result.Succeeded, Describe(result));
+        var pod = Assert.IsType<V1Pod>(Assert.Single(result.Objects).Model);
+        Assert.Equal(["one", "two"], pod.Spec.Containers.Select(c => c.Name));
+        Assert.Equal(["sleep", "60"], pod.Spec.Containers[1].Command);
+        Assert.Equal(["true"], pod.Spec.Containers[1].LivenessProbe.Exec.Command);
+    }
+
+    [Fact]
+    public void Errors_print_as_file_line_column_object_path_message()
+    {
+        var error = new ManifestError("supervisor.yaml", 12, 28, "Pod/web", "spec.containers[0].livenessProbe.periodSeconds", "must be greater than zero");
+        Assert.Equal("supervisor.yaml:12:28: Pod/web: spec.containers[0].livenessProbe.periodSeconds: must be greater than zero", error.ToString());
+        Assert.Equal("supervisor.yaml:3:1: invalid YAML: oops", new ManifestError("supervisor.yaml", 3, 1, null, "", "invalid YAML: oops").ToString());
+        Assert.Equal("supervisor.yaml:3:1: Pod/web: oops", new ManifestError("supervisor.yaml", 3, 1, "Pod/web", "", "oops").ToString());
+    }
+
+    private static string Fixture(string name, [CallerFilePath] string thisFile = "")
+        => Path.Combine(Path.GetDirectoryName(thisFile)!, "Fixtures", name);
+
+    private sealed class TempDir : IDisposable
+    {
+        public TempDir() => Directory.CreateDirectory(Path);
+
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sup-spec-" + Guid.NewGuid().ToString("N"));
+
+        public string Write(string name, string text)
+        {
+            var file = System.IO.Path.Combine(Path, name);
+            File.WriteAllText(file, text);
+            return file;
+        }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Text;
-using Microsoft.Win32.SafeHandles;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Runtime;
@@ -24,8 +22,12 @@ public sealed class HostProcessRuntime(IContainerOutput output) : IContainerRunt
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
+        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName);
         if (!Native.TryCreatePipe(out var readFd, out var writeFd))
+        {
+            pump.OnClosed();
             throw new ContainerStartException("cannot create output pipe", new Win32Exception());
+        }
         int pid;
         Task<ExitStatus> exited;
         try
@@ -36,43 +38,15 @@ public sealed class HostProcessRuntime(IContainerOutput output) : IContainerRunt
         catch (Win32Exception e)
         {
             Native.close(readFd);
+            pump.OnClosed();
             throw new ContainerStartException(e.Message, e);
         }
         finally
         {
             Native.close(writeFd);
         }
-        var reader = new FileStream(new SafeFileHandle(readFd, ownsHandle: true), FileAccess.Read, 1);
-        var drained = Task.Run(() => PumpAsync(reader, launch));
+        OutputMultiplexer.Shared.Add(readFd, pump);
+        var drained = pump.Closed;
         return new HostProcess(pid, launch.OwnerToken, exited, drained);
-    }
-
-    private async Task PumpAsync(FileStream reader, ContainerLaunch launch)
-    {
-        await using var _ = reader;
-        await using var log = new FileStream(launch.LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
-        var buffer = new byte[16 * 1024];
-        var pending = new StringBuilder();
-        var decoder = Encoding.UTF8.GetDecoder();
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-        while (true)
-        {
-            int n;
-            try { n = await reader.ReadAsync(buffer).ConfigureAwait(false); }
-            catch (IOException) { break; }
-            if (n == 0) break;
-            await log.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
-            var count = decoder.GetChars(buffer, 0, n, chars, 0);
-            for (var i = 0; i < count; i++)
-            {
-                if (chars[i] == '\n')
-                {
-                    output.WriteLine(launch.PodName, launch.ContainerName, pending.ToString().TrimEnd('\r'));
-                    pending.Clear();
-                }
-                else pending.Append(chars[i]);
-            }
-        }
-        if (pending.Length > 0) output.WriteLine(launch.PodName, launch.ContainerName, pending.ToString());
     }
 }

@@ -20,6 +20,15 @@ internal static unsafe partial class Native
     public const int ESRCH = 3;
     public const int ECHILD = 10;
     public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int O_NONBLOCK = 0x800;
+    public const int EPOLL_CTL_ADD = 1;
+    public const int EPOLL_CTL_DEL = 2;
+    public const uint EPOLLIN = 0x001;
+    public const uint EPOLLERR = 0x008;
+    public const uint EPOLLHUP = 0x010;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -91,6 +100,25 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc)]
     public static partial int getpid();
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial nint read(int fd, byte* buffer, nint count);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int epoll_create1(int flags);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int epoll_ctl(int epfd, int op, int fd, byte* @event);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);
+
+    /// <summary>struct epoll_event is packed (12 bytes) on x86-64 and naturally aligned (16) elsewhere.</summary>
+    public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    public static readonly int EpollDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     [LibraryImport(Libc)]
     public static partial int geteuid();

@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace MiniKube.Sup.Runtime;
+
+/// <summary>Copies a container's output to its log file as it comes, and line by line to the console sink.</summary>
+internal sealed class ContainerLogPump : IOutputHandler
+{
+    private readonly FileStream _log;
+    private readonly IContainerOutput _output;
+    private readonly string _pod;
+    private readonly string _container;
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+    private readonly StringBuilder _pending = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private char[] _chars = new char[4096];
+
+    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container)
+    {
+        _log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _output = output;
+        _pod = pod;
+        _container = container;
+    }
+
+    public Task Closed => _closed.Task;
+
+    public void OnData(ReadOnlySpan<byte> data)
+    {
+        _log.Write(data);
+        var needed = _decoder.GetCharCount(data, flush: false);
+        if (needed > _chars.Length) _chars = new char[needed];
+        var count = _decoder.GetChars(data, _chars, flush: false);
+        var start = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (_chars[i] != '\n') continue;
+            _pending.Append(_chars, start, i - start);
+            EmitLine();
+            start = i + 1;
+        }
+        _pending.Append(_chars, start, count - start);
+    }
+
+    public void OnClosed()
+    {
+        if (_pending.Length > 0) EmitLine();
+        _log.Dispose();
+        _closed.TrySetResult();
+    }
+
+    private void EmitLine()
+    {
+        if (_pending.Length > 0 && _pending[^1] == '\r') _pending.Length--;
+        _output.WriteLine(_pod, _container, _pending.ToString());
+        _pending.Clear();
+    }
+}

@@ -19,8 +19,10 @@ public static class ManifestLoader
         ArgumentNullException.ThrowIfNull(paths);
         var documents = new List<ParsedDocument>();
         var errors = new List<ManifestError>();
+        var files = new List<string>();
         foreach (var path in paths)
         {
+            files.Add(path);
             string text;
             try
             {
@@ -40,7 +42,7 @@ public static class ManifestLoader
             ParseText(text, path, documents, errors);
         }
 
-        return Finish(documents, errors, options ?? new ManifestLoadOptions());
+        return Finish(files, documents, errors, options ?? new ManifestLoadOptions());
     }
 
     /// <summary>Loads manifests from text (YAML or JSON); <paramref name="fileName"/> is used in error messages.</summary>
@@ -51,10 +53,10 @@ public static class ManifestLoader
         var documents = new List<ParsedDocument>();
         var errors = new List<ManifestError>();
         ParseText(text, fileName, documents, errors);
-        return Finish(documents, errors, options ?? new ManifestLoadOptions());
+        return Finish([fileName], documents, errors, options ?? new ManifestLoadOptions());
     }
 
-    private static ManifestLoadResult Finish(List<ParsedDocument> documents, List<ManifestError> errors, ManifestLoadOptions options)
+    private static ManifestLoadResult Finish(List<string> files, List<ParsedDocument> documents, List<ManifestError> errors, ManifestLoadOptions options)
     {
         foreach (var document in documents)
         {
@@ -66,13 +68,13 @@ public static class ManifestLoader
 
         // Report in reading order: file by file (as given), then by position.
         var fileOrder = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var error in errors)
+        foreach (var file in files)
         {
-            fileOrder.TryAdd(error.File, fileOrder.Count);
+            fileOrder.TryAdd(file, fileOrder.Count);
         }
 
         var sorted = errors
-            .OrderBy(e => fileOrder[e.File])
+            .OrderBy(e => fileOrder.GetValueOrDefault(e.File, int.MaxValue))
             .ThenBy(e => e.Line)
             .ThenBy(e => e.Column)
             .ToList();

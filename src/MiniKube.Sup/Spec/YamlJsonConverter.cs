@@ -14,7 +14,7 @@ namespace MiniKube.Sup.Spec;
 internal sealed class YamlJsonConverter
 {
     // Aliases can make a small file expand enormously ("billion laughs"); refuse long before memory runs out.
-    private const int MaxNodes = 500_000;
+    private const int MaxNodes = 100_000;
     private const int MaxDepth = 200;
     private const string StrTag = "tag:yaml.org,2002:str";
 

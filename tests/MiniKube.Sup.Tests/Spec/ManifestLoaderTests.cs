@@ -237,6 +237,49 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void Errors_are_listed_file_by_file_in_the_order_given()
+    {
+        using var dir = new TempDir();
+        var first = dir.Write("a.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n");
+        var second = dir.Write("b.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec: {containerz: []}\n");
+
+        var result = ManifestLoader.LoadFiles([first, second]);
+
+        Assert.Equal([(first, "spec.containers"), (second, "spec.containerz")], result.Errors.Select(e => (e.File, e.FieldPath)));
+    }
+
+    [Fact]
+    public void Duplicate_yaml_key_is_a_syntax_error()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data:
+              a: "1"
+              a: "2"
+            """));
+
+        AssertError(error, 6, 3, null, "");
+        Assert.Equal("invalid YAML: Duplicate key a", error.Message);
+    }
+
+    [Fact]
+    public void Alias_bomb_is_refused_instead_of_exhausting_memory()
+    {
+        var yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\nx0: &a0 [a, a, a, a, a, a, a, a, a, a]\n";
+        for (var i = 1; i < 9; i++)
+        {
+            yaml += $"x{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
+        }
+
+        var result = ManifestLoader.LoadText(yaml, FileName);
+
+        Assert.Contains(result.Errors, e => e.Message.StartsWith("document expands to more than", StringComparison.Ordinal));
+        Assert.Empty(result.Objects);
+    }
+
+    [Fact]
     public void File_that_does_not_exist_gives_a_clear_error_with_line_zero()
     {
         var result = ManifestLoader.LoadFiles(["/nonexistent/dir/supervisor.yaml"]);

@@ -12,8 +12,8 @@ internal static class ManifestTestHelpers
 
     public static ManifestError SingleError(ManifestLoadResult result)
     {
-        Assert.False(result.Succeeded);
-        return Assert.Single(result.Errors, e => true);
+        Assert.True(result.Errors.Count == 1, $"expected exactly one error, got {result.Errors.Count}:{Environment.NewLine}{Describe(result)}");
+        return result.Errors[0];
     }
 
     public static void AssertError(ManifestError error, int line, int column, string? objectRef, string fieldPath)

@@ -61,6 +61,7 @@ public sealed partial class Supervisor
     {
         LogStopping(_logger);
         await Pods.StopAllAsync().ConfigureAwait(false);
+        ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }
 

@@ -61,6 +61,24 @@ public sealed unsafe class ChildReaper
 
     public void Wake() => _wake.Release();
 
+    /// <summary>At shutdown, once every container is down: reaps every zombie child left, without the grace
+    /// given to a zombie that might be .NET's, so that no zombie of ours is handed to init.</summary>
+    public int ReapAllZombies()
+    {
+        var reaped = 0;
+        lock (_gate)
+        {
+            while (true)
+            {
+                var pid = Native.waitpid(-1, out var status, Native.WNOHANG);
+                if (pid <= 0) break;
+                reaped++;
+                if (_watched.Remove(pid, out var tcs)) tcs.TrySetResult(Native.DecodeWaitStatus(status));
+            }
+        }
+        return reaped;
+    }
+
     private void Loop()
     {
         while (true)

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>The real `sup` executable run as a child process, its output captured line by line.</summary>
+internal sealed class SupProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SupProcess(Process process) => _process = process;
+
+    public ConcurrentQueue<string> Lines { get; } = new();
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Output => string.Join("\n", Lines);
+
+    public static SupProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo(Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        var process = new Process { StartInfo = info };
+        var sup = new SupProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return sup;
+    }
+
+    /// <summary>Runs sup to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args)
+    {
+        await using var sup = Start(args);
+        var code = await sup.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, sup.Output);
+    }
+
+    public Task WaitForLineAsync(string fragment, double seconds = 30) =>
+        PodHarness.Until(() => Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)), $"a line with \"{fragment}\" in:\n{Output}", seconds);
+
+    public void Signal(int signal) => Native.kill(_process.Id, signal);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

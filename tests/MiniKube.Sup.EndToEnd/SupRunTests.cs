@@ -1,0 +1,167 @@
+using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>`sup run` and `sup validate` as a user runs them: the real executable, real signals.</summary>
+public sealed class SupRunTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sup-run-").FullName;
+    private string StateDir => Path.Combine(_dir, "state");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Leftovers.AssertNoneAsync(new StatePaths(StateDir));
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Manifest(string yaml)
+    {
+        var path = Path.Combine(_dir, "supervisor.yaml");
+        File.WriteAllText(path, yaml.Replace("TESTAPP", Binaries.TestApp));
+        return path;
+    }
+
+    private const string Stack = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: shell
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+            - name: loop
+              command: ["sh", "-c", "echo shell-up; while true; do sleep 0.05; done"]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: apache
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+            - name: httpd
+              command: ["TESTAPP"]
+              args: ["--workers", "6", "--print", "apache-up"]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: forker
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+            - name: app
+              command: ["TESTAPP"]
+              args: ["--daemonize", "--print", "forker-up"]
+        """;
+
+    [Fact]
+    public async Task Run_shows_prefixed_output_and_SIGTERM_stops_everything_with_exit_0()
+    {
+        await using var sup = SupProcess.Start("run", "-f", Manifest(Stack), "--state-dir", StateDir);
+        await sup.WaitForLineAsync("shell/loop | shell-up");
+        await sup.WaitForLineAsync("apache/httpd | apache-up");
+        await sup.WaitForLineAsync("forker/app | forker-up");
+        await sup.WaitForLineAsync("forker/app | daemon ");
+        sup.Signal(Native.SIGTERM);
+        Assert.Equal(0, await sup.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("all pods stopped", sup.Output);
+        // Nothing of ours is left: not running, and no zombie handed to init.
+        var zombies = ProcFs.Snapshot().Where(p => p.Ppid == sup.Pid || (p.IsZombie && p.Comm is "sleep" or "testapp")).ToList();
+        Assert.True(zombies.Count == 0, string.Join(", ", zombies.Select(z => $"{z.Pid} {z.Comm} {z.State} ppid {z.Ppid}")));
+    }
+
+    [Fact]
+    public async Task Run_after_sup_was_SIGKILLed_kills_what_the_earlier_run_left()
+    {
+        var manifest = Manifest(Stack);
+        int orphan;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir))
+        {
+            await first.WaitForLineAsync("apache/httpd | apache-up");
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            var owners = ContainerProcesses.FindByOwnerPrefix(new StatePaths(StateDir).DaemonId + "/", ProcFs.Snapshot(),
+                pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
+            Assert.NotEmpty(owners); // the children outlived a SIGKILLed daemon, as with any supervisor
+            orphan = owners[0].Pid;
+        }
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir);
+        await second.WaitForLineAsync("left behind by an earlier run");
+        await PodHarness.Until(() => Leftovers.IsGone(orphan) || (ProcFs.TryRead(orphan, out var p) && p.IsZombie), "the orphan killed");
+        await second.WaitForLineAsync("apache/httpd | apache-up");
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Run_with_an_invalid_manifest_exits_2_and_starts_nothing()
+    {
+        var manifest = Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: bad
+            spec:
+              containers:
+                - name: app
+                  command: ["TESTAPP"]
+                  livenesProbe:
+                    exec:
+                      command: ["true"]
+            """);
+        var (code, output) = await SupProcess.RunToEndAsync("run", "-f", manifest, "--state-dir", StateDir);
+        Assert.Equal(2, code);
+        Assert.Contains($"{manifest}:9:7: Pod/bad: spec.containers[0].livenesProbe: unknown field \"livenesProbe\"", output);
+        Assert.Contains("nothing was started", output);
+        Assert.False(Directory.Exists(Path.Combine(StateDir, "pods")));
+    }
+
+    [Fact]
+    public async Task Validate_exits_0_for_a_valid_file_and_2_with_located_errors()
+    {
+        var (ok, okOutput) = await SupProcess.RunToEndAsync("validate", "-f", Manifest(Stack));
+        Assert.Equal(0, ok);
+        Assert.Contains("3 object(s) valid", okOutput);
+
+        var bad = Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              restartPolicy: Sometimes
+              containers:
+                - name: app
+                  livenessProbe:
+                    periodSeconds: 0
+            """);
+        var (code, output) = await SupProcess.RunToEndAsync("validate", "-f", bad);
+        Assert.Equal(2, code);
+        Assert.Contains($"{bad}:6:18: Pod/web: spec.restartPolicy:", output);
+        Assert.Contains($"{bad}:8:7: Pod/web: spec.containers[0].command: a container without image runs as a host process and needs command", output);
+        Assert.Contains($"{bad}:10:24: Pod/web: spec.containers[0].livenessProbe.periodSeconds: must be greater than zero", output);
+        Assert.Contains($"{bad}:9:7: Pod/web: spec.containers[0].livenessProbe: probe needs exactly one handler", output);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_exit_2()
+    {
+        var (code, output) = await SupProcess.RunToEndAsync("run", "--backoff-base", "soon");
+        Assert.Equal(2, code);
+        Assert.Contains("--backoff-base", output);
+    }
+
+    [Fact]
+    public async Task Unusable_state_dir_exits_3()
+    {
+        var file = Path.Combine(_dir, "not-a-dir");
+        File.WriteAllText(file, "");
+        var (code, output) = await SupProcess.RunToEndAsync("run", "-f", Manifest(Stack), "--state-dir", Path.Combine(file, "state"));
+        Assert.Equal(3, code);
+        Assert.Contains("cannot use state dir", output);
+    }
+}

@@ -74,7 +74,7 @@ public class HostProcessTests
         h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6"));
         await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
         var master = RunningPid(h, "apache");
-        var owner = $"{h.Paths.DaemonId}/apache/app";
+        var owner = $"{h.Paths.DaemonId}/apache/{h.Agent.Get("apache")!.Metadata.Uid}/app/1";
         IReadOnlyList<ProcessInfo> processes = [];
         await PodHarness.Until(() =>
         {

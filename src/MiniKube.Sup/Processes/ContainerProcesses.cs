@@ -11,8 +11,11 @@ public static class ContainerProcesses
     /// <summary>The environment variable that marks every process a container started.</summary>
     public const string OwnerVariable = "SUP_OWNER";
 
+    /// <param name="skipOwnerCheck">pids known not to be orphans (other containers' main processes): their
+    /// environment need not be read</param>
     public static IReadOnlyList<ProcessInfo> Find(
-        int masterPid, string ownerToken, IReadOnlyList<ProcessInfo> snapshot, Func<int, string?> readOwner, int selfPid)
+        int masterPid, string ownerToken, IReadOnlyList<ProcessInfo> snapshot, Func<int, string?> readOwner, int selfPid,
+        Func<int, bool>? skipOwnerCheck = null)
     {
         var members = new HashSet<int>();
         foreach (var p in snapshot)
@@ -25,6 +28,7 @@ public static class ContainerProcesses
         {
             if (members.Contains(p.Pid) || p.Pid == selfPid || p.IsZombie) continue;
             if (p.Ppid != selfPid && p.Ppid != 1) continue;
+            if (skipOwnerCheck?.Invoke(p.Pid) == true) continue;
             if (readOwner(p.Pid) == ownerToken) members.Add(p.Pid);
         }
         AddDescendants(members, snapshot);

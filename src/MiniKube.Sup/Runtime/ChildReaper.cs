@@ -61,6 +61,12 @@ public sealed unsafe class ChildReaper
 
     public void Wake() => _wake.Release();
 
+    /// <summary>True for a container main process we spawned and that is still running.</summary>
+    public bool IsWatched(int pid)
+    {
+        lock (_gate) return _watched.ContainsKey(pid);
+    }
+
     /// <summary>At shutdown, once every container is down: reaps every zombie child left, without the grace
     /// given to a zombie that might be .NET's, so that no zombie of ours is handed to init.</summary>
     public int ReapAllZombies()

@@ -27,15 +27,13 @@ public sealed class HostProcess : IContainerInstance
 
     public Task OutputDrained { get; }
 
-    /// <summary>Signals the container's process group: the master and every worker that stayed in it.</summary>
-    public void SignalGroup(int signal)
-    {
-        if (Native.kill(-Pid, signal) != 0) Native.kill(Pid, signal);
-    }
+    /// <summary>Signals the container's process group: the master and every worker that stayed in it. The
+    /// master leads its own session, so the group exists as long as any of its members does.</summary>
+    public void SignalGroup(int signal) => Native.kill(-Pid, signal);
 
     /// <summary>The container's live processes right now (master, group, descendants, escaped daemons).</summary>
     public IReadOnlyList<ProcessInfo> Processes() =>
-        ContainerProcesses.Find(Pid, OwnerToken, ProcFs.Snapshot(), ReadOwner, Environment.ProcessId);
+        ContainerProcesses.Find(Pid, OwnerToken, ProcFs.Snapshot(), ReadOwner, Environment.ProcessId, ChildReaper.Shared.IsWatched);
 
     /// <summary>Sends <paramref name="signal"/> to the group and to every process of the container, including
     /// those that left the group.</summary>

@@ -16,6 +16,9 @@ public interface IContainerInstance
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
 
+    /// <summary>Sends a signal to the container's process group (cheap: no /proc scan).</summary>
+    void SignalGroup(int signal);
+
     /// <summary>Sends a signal to every process of the container.</summary>
     void SignalAll(int signal);
 

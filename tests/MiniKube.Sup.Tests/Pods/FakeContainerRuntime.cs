@@ -34,6 +34,11 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
 
+        public void SignalGroup(int signal)
+        {
+            if (!_exited.Task.IsCompleted) SignalAll(signal);
+        }
+
         public void SignalAll(int signal)
         {
             Signals.Enqueue(signal);

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Foundation measurements of `sup run` (issue 2): time from start to N pods running, the daemon's RSS/PSS with
+N sleep-like pods, and the first-restart latency after kill -9 of a container (kill -> new pid, median of 20).
+
+    python3 bench/foundation.py [--sup PATH] [--pods 100] [--kills 20]
+
+Without --sup it publishes the NativeAOT binary first (dotnet publish src/MiniKube.Sup.Cli -c Release).
+Timings poll /proc every 0.5 ms; memory comes from /proc/PID/smaps_rollup."""
+import argparse, os, signal, statistics, subprocess, sys, tempfile, time
+
+def owners():
+    """pid -> SUP_OWNER for every process that carries the mark."""
+    result = {}
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f'/proc/{d}/environ', 'rb') as f:
+                env = f.read()
+            with open(f'/proc/{d}/stat') as f:
+                state = f.read().rsplit(')', 1)[1].split()[0]
+        except OSError:
+            continue
+        if state == 'Z':
+            continue
+        for entry in env.split(b'\0'):
+            if entry.startswith(b'SUP_OWNER='):
+                result[int(d)] = entry[10:].decode()
+    return result
+
+def memory(pid):
+    rss = pss = 0
+    with open(f'/proc/{pid}/smaps_rollup') as f:
+        for line in f:
+            if line.startswith('Rss:'):
+                rss = int(line.split()[1])
+            elif line.startswith('Pss:'):
+                pss = int(line.split()[1])
+    return rss / 1024, pss / 1024
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--sup')
+    ap.add_argument('--pods', type=int, default=100)
+    ap.add_argument('--kills', type=int, default=20)
+    args = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    work = tempfile.mkdtemp(prefix='sup-bench-')
+    sup = args.sup
+    if not sup:
+        subprocess.run(['dotnet', 'publish', os.path.join(root, 'src/MiniKube.Sup.Cli'), '-c', 'Release', '-o', os.path.join(work, 'bin')],
+                       check=True, stdout=subprocess.DEVNULL)
+        sup = os.path.join(work, 'bin', 'sup')
+    manifest = os.path.join(work, 'pods.yaml')
+    with open(manifest, 'w') as f:
+        for i in range(args.pods):
+            f.write(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper-{i}\nspec:\n  containers:\n"
+                    f"    - name: app\n      command: [\"sleep\", \"infinity\"]\n")
+    state = os.path.join(work, 'state')
+    t0 = time.monotonic()
+    daemon = subprocess.Popen([sup, 'run', '-f', manifest, '--state-dir', state, '--backoff-base', '0'],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while len(owners()) < args.pods:
+        time.sleep(0.0005)
+        if time.monotonic() - t0 > 60:
+            sys.exit('pods did not start')
+    started = time.monotonic() - t0
+    time.sleep(3)
+    rss, pss = memory(daemon.pid)
+
+    latencies = []
+    for k in range(args.kills):
+        by_owner = {v: p for p, v in owners().items()}
+        token = sorted(by_owner)[k % len(by_owner)]
+        old = by_owner[token]
+        t = time.monotonic()
+        os.kill(old, signal.SIGKILL)
+        while True:
+            now = {v: p for p, v in owners().items()}
+            if now.get(token) not in (None, old):
+                break
+            if time.monotonic() - t > 10:
+                sys.exit(f'{token} was not restarted')
+        latencies.append((time.monotonic() - t) * 1000)
+        time.sleep(0.1)
+
+    t = time.monotonic()
+    daemon.send_signal(signal.SIGTERM)
+    code = daemon.wait(60)
+    stopped = time.monotonic() - t
+    left = len(owners())
+    print(f"sup: {sup}")
+    print(f"pods: {args.pods} (sleep infinity)")
+    print(f"start -> {args.pods} running: {started:.3f} s")
+    print(f"daemon memory with {args.pods} pods: RSS {rss:.1f} MiB, PSS {pss:.1f} MiB")
+    print(f"restart after kill -9 (kill -> new pid, n={len(latencies)}): median {statistics.median(latencies):.1f} ms, "
+          f"max {max(latencies):.1f} ms  (includes this script's /proc scan, ~{scan_cost():.1f} ms)")
+    print(f"SIGTERM -> daemon exit: {stopped:.3f} s, exit code {code}, processes left: {left}")
+
+def scan_cost():
+    t = time.monotonic()
+    for _ in range(5):
+        owners()
+    return (time.monotonic() - t) / 5 * 1000
+
+if __name__ == '__main__':
+    main()

@@ -174,7 +174,7 @@ public sealed partial class PodWorker
         // once (one syscall); the search for processes that left the group costs a /proc scan, so a container
         // that is restarted does not wait for it, while one being stopped does (the pod is gone only when all is).
         process.SignalGroup(Native.SIGKILL);
-        var cleanup = CleanupAsync(slot, process);
+        var cleanup = Task.Run(() => CleanupAsync(slot, process));
         if (slot.Stopping) await cleanup.ConfigureAwait(false);
         _events.Writer.TryWrite(new PodEvent.Exited(slot, instance, status, finishedAt));
     }

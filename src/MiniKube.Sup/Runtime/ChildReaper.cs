@@ -87,12 +87,18 @@ public sealed unsafe class ChildReaper
 
     private void Loop()
     {
+        var info = stackalloc byte[Native.SigInfoSize];
         while (true)
         {
-            var pendingOrphans = Drain();
-            _wake.Wait(pendingOrphans ? OrphanGrace : SafetyNetInterval);
-            // Coalesce a burst of SIGCHLDs into one drain.
-            while (_wake.CurrentCount > 0) _wake.Wait(0);
+            // Block until some child is a zombie, without reaping it (WNOWAIT): its pid says whose it is. No
+            // signal hop sits between a container's death and its restart.
+            new Span<byte>(info, Native.SigInfoSize).Clear();
+            if (Native.waitid(Native.P_ALL, 0, info, Native.WEXITED | Native.WNOWAIT) != 0)
+            {
+                if (Marshal.GetLastPInvokeError() == Native.ECHILD) _wake.Wait(SafetyNetInterval); // no children: wait for a spawn
+                continue;
+            }
+            if (Drain()) _wake.Wait(OrphanGrace); // a zombie that may be .NET's: give .NET time to reap it
         }
     }
 
@@ -108,7 +114,7 @@ public sealed unsafe class ChildReaper
             while (true)
             {
                 new Span<byte>(info, Native.SigInfoSize).Clear();
-                // Peek at one zombie child without reaping it (WNOWAIT): its pid says whose it is.
+                // Peek (WNOHANG) at one zombie child without reaping it.
                 if (Native.waitid(Native.P_ALL, 0, info, Native.WEXITED | Native.WNOHANG | Native.WNOWAIT) != 0) break;
                 var pid = *(int*)(info + 16); // siginfo_t.si_pid
                 if (pid == 0) break;

@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace MiniKube.Sup.Api;
+
+/// <summary>Kubernetes Status objects for errors (kubectl prints "Error from server (NotFound): ...").</summary>
+public static class ApiStatus
+{
+    public static Task NotFound(HttpContext ctx, ResourceKind kind, string name) =>
+        Write(ctx, 404, "NotFound", $"{kind.Plural} \"{name}\" not found", kind, name);
+
+    public static Task AlreadyExists(HttpContext ctx, ResourceKind kind, string name) =>
+        Write(ctx, 409, "AlreadyExists", $"{kind.Plural} \"{name}\" already exists", kind, name);
+
+    public static Task Invalid(HttpContext ctx, ResourceKind? kind, string? name, string message) =>
+        Write(ctx, 422, "Invalid", message, kind, name);
+
+    public static Task BadRequest(HttpContext ctx, string message) => Write(ctx, 400, "BadRequest", message, null, null);
+
+    public static Task MethodNotAllowed(HttpContext ctx, string message) => Write(ctx, 405, "MethodNotAllowed", message, null, null);
+
+    public static Task Unauthorized(HttpContext ctx) => Write(ctx, 401, "Unauthorized", "Unauthorized: a bearer token is required (see <state-dir>/token)", null, null);
+
+    public static Task Success(HttpContext ctx, ResourceKind kind, string name) => Write(ctx, 200, null, null, kind, name);
+
+    public static Task Write(HttpContext ctx, int code, string? reason, string? message, ResourceKind? kind, string? name)
+    {
+        ctx.Response.StatusCode = code;
+        ctx.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "Status");
+            w.WriteString("apiVersion", "v1");
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+            w.WriteString("status", code < 400 ? "Success" : "Failure");
+            if (message is not null) w.WriteString("message", message);
+            if (reason is not null) w.WriteString("reason", reason);
+            if (kind is not null)
+            {
+                w.WriteStartObject("details");
+                if (name is not null) w.WriteString("name", name);
+                if (kind.Group.Length > 0) w.WriteString("group", kind.Group);
+                w.WriteString("kind", kind.Plural);
+                w.WriteEndObject();
+            }
+            w.WriteNumber("code", code);
+            w.WriteEndObject();
+        }
+        return ctx.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
+    }
+
+    public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+
+namespace MiniKube.Sup.Api;
+
+/// <summary>Writes a meta.k8s.io/v1 Table: column definitions, then one row per object with its cells and the
+/// object's metadata as PartialObjectMetadata (kubectl's default includeObject=Metadata).</summary>
+public static class TableWriter
+{
+    public static void Write(Utf8JsonWriter w, ResourceKind kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long resourceVersion, DateTime now, bool includeColumns = true)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "Table");
+        w.WriteString("apiVersion", "meta.k8s.io/v1");
+        w.WriteStartObject("metadata");
+        w.WriteString("resourceVersion", resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+        w.WriteStartArray("columnDefinitions");
+        if (includeColumns)
+        {
+            foreach (var c in Tables.Columns(kind))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c.Name);
+                w.WriteString("type", c.Type);
+                w.WriteString("format", c.Format);
+                w.WriteString("description", c.Description);
+                w.WriteNumber("priority", c.Priority);
+                w.WriteEndObject();
+            }
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("rows");
+        foreach (var obj in objects)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("cells");
+            foreach (var cell in Tables.Cells(kind, obj, now))
+            {
+                if (cell is int i) w.WriteNumberValue(i);
+                else w.WriteStringValue(Tables.Cell(cell));
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("object");
+            w.WriteString("kind", "PartialObjectMetadata");
+            w.WriteString("apiVersion", "meta.k8s.io/v1");
+            w.WritePropertyName("metadata");
+            w.WriteRawValue(KubernetesJson.Serialize(obj.Metadata), skipInputValidation: true);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,17 @@
+namespace MiniKube.Sup.Store;
+
+/// <summary>Why a state database could not be used.</summary>
+public enum StateStoreFailure
+{
+    /// <summary>The file could not be opened or written (permissions, read-only or full file system, I/O error, locked).</summary>
+    CannotOpen,
+
+    /// <summary>The file is damaged, or is not an SQLite database at all.</summary>
+    Corrupt,
+
+    /// <summary>The file is a valid SQLite database, but not one sup created.</summary>
+    NotAStateDatabase,
+
+    /// <summary>The file was written by a newer sup whose schema this build does not know.</summary>
+    NewerSchema,
+}

@@ -15,6 +15,8 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     /// <summary>Counts instances started, so that an event from an old instance is recognised.</summary>
     public int Instance { get; set; }
     public IContainerInstance? Process { get; set; }
+    /// <summary>The owner mark of the current instance's processes.</summary>
+    public string? OwnerToken { get; set; }
     public int RestartCount { get; set; }
     public bool EverStarted { get; set; }
 

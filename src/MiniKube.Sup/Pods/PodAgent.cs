@@ -12,6 +12,11 @@ public sealed class PodAgent(PodWorkerContext context)
     /// <summary>Raised on every status change of any pod.</summary>
     public event Action<V1Pod>? PodChanged;
 
+    /// <summary>Raised when a deleted pod is gone (all its containers down, its directory removed).</summary>
+    public event Action<string>? PodRemoved;
+
+    public bool Contains(string name) => _workers.ContainsKey(name);
+
     public PodWorker Run(V1Pod pod)
     {
         pod.Metadata.NamespaceProperty ??= "default";
@@ -32,11 +37,15 @@ public sealed class PodAgent(PodWorkerContext context)
     public async Task DeleteAsync(string name, TimeSpan? grace = null)
     {
         if (!_workers.TryGetValue(name, out var worker)) return;
+        var metadata = worker.Snapshot.Metadata;
+        metadata.DeletionTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
+        metadata.DeletionGracePeriodSeconds ??= (long?)grace?.TotalSeconds ?? worker.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30;
         await worker.StopAsync(grace).ConfigureAwait(false);
         await worker.Finished.ConfigureAwait(false);
         _workers.TryRemove(name, out _);
         var dir = context.Paths.PodDirectory(name);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        PodRemoved?.Invoke(name);
     }
 
     /// <summary>Terminates every pod in parallel, each within its own grace period.</summary>

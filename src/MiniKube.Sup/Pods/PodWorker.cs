@@ -33,6 +33,7 @@ public sealed partial class PodWorker
     private string? _terminalPhase;
     private List<V1PodCondition>? _conditions;
     private volatile V1Pod _snapshot;
+    private volatile IReadOnlyList<RunningContainer> _running = [];
 
     public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null)
     {
@@ -51,6 +52,9 @@ public sealed partial class PodWorker
 
     /// <summary>The pod as last published: spec and current status.</summary>
     public V1Pod Snapshot => _snapshot;
+
+    /// <summary>The containers running now, with their main pid and owner mark (for the process view and logs).</summary>
+    public IReadOnlyList<RunningContainer> Running => _running;
 
     /// <summary>Completes when the worker has nothing left to run (the pod stopped or reached a terminal phase
     /// and its sidecars are down).</summary>
@@ -191,6 +195,8 @@ public sealed partial class PodWorker
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
         PruneOldLogs(slot);
+        // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
+        slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
         return new ContainerLaunch(
             Name,
             slot.Name,
@@ -198,8 +204,7 @@ public sealed partial class PodWorker
             environment,
             workingDirectory,
             _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
-            // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
-            $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}");
+            slot.OwnerToken);
     }
 
     /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
@@ -377,6 +382,9 @@ public sealed partial class PodWorker
             },
         };
         _snapshot = snapshot;
+        _running = AllSlots()
+            .Select(s => new RunningContainer(s.Name, s.Process?.Pid ?? 0, s.OwnerToken ?? "", s.RestartCount, s.Process?.OutputDrained))
+            .ToList();
         _publish(snapshot);
     }
 

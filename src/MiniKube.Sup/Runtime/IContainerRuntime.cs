@@ -13,6 +13,9 @@ public interface IContainerInstance
 {
     int Pid { get; }
 
+    /// <summary>Completes when all output of the instance has been written to its log.</summary>
+    Task OutputDrained { get; }
+
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
 

@@ -31,6 +31,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         public ContainerLaunch Launch { get; } = launch;
         public ConcurrentQueue<int> Signals { get; } = new();
         public Task<ExitStatus> Exited => _exited.Task;
+        public Task OutputDrained => _exited.Task;
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
 

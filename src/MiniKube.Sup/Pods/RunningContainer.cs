@@ -1,0 +1,6 @@
+namespace MiniKube.Sup.Pods;
+
+/// <summary>A container of a pod as the process view and the log reader need it: its main pid (0 when not
+/// running), the owner mark of its processes, its current instance's restart count, and whether its output has
+/// all been written.</summary>
+public sealed record RunningContainer(string Name, int MasterPid, string OwnerToken, int RestartCount, Task? OutputDrained);

@@ -1,11 +1,13 @@
 using System.Text;
+using MiniKube.Sup.Logs;
 
 namespace MiniKube.Sup.Runtime;
 
-/// <summary>Copies a container's output to its log file as it comes, and line by line to the console sink.</summary>
+/// <summary>Copies a container's output to its log file as it comes (rotated by size, see
+/// <see cref="RotatingLogWriter"/>), and line by line to the console sink.</summary>
 internal sealed class ContainerLogPump : IOutputHandler
 {
-    private readonly FileStream _log;
+    private readonly RotatingLogWriter _log;
     private readonly IContainerOutput _output;
     private readonly string _pod;
     private readonly string _container;
@@ -14,9 +16,11 @@ internal sealed class ContainerLogPump : IOutputHandler
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private char[] _chars = new char[4096];
 
-    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container)
+    /// <param name="rotation">size and count limits of the log; <see cref="LogRotationOptions.Default"/> (10 MiB × 5)
+    /// when null</param>
+    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null)
     {
-        _log = new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _log = new RotatingLogWriter(logPath, rotation);
         _output = output;
         _pod = pod;
         _container = container;

@@ -1,0 +1,91 @@
+namespace MiniKube.Sup.Logs;
+
+/// <summary>
+/// Appends one container instance's output to <c>N.log</c>, rotating by size: when a write would take the file past
+/// <see cref="LogRotationOptions.MaxBytes"/>, the file is closed and renamed <c>N.log.1</c> (older parts shift to
+/// .2, .3 …; the part beyond MaxFiles − 1 is deleted) and a fresh <c>N.log</c> is started. A write is never split
+/// across files unless it alone exceeds MaxBytes. The old file is closed before it is renamed, so a reader that sees
+/// the rename knows that file is complete. Not thread-safe: one writer per instance (the output pump).
+/// </summary>
+public sealed class RotatingLogWriter : IDisposable
+{
+    private readonly string _path;
+    private readonly string _dir;
+    private readonly int _restartCount;
+    private readonly LogRotationOptions _options;
+    private FileStream? _file;
+    private long _length;
+
+    /// <param name="path">the instance's log, <c>&lt;dir&gt;/N.log</c> (appended to if it exists)</param>
+    public RotatingLogWriter(string path, LogRotationOptions? options = null)
+    {
+        _path = Path.GetFullPath(path);
+        _dir = Path.GetDirectoryName(_path)!;
+        var name = Path.GetFileName(_path);
+        if (!name.EndsWith(".log", StringComparison.Ordinal) || !int.TryParse(name[..^4], out _restartCount))
+            throw new ArgumentException($"not an instance log (N.log): {path}", nameof(path));
+        _options = options ?? LogRotationOptions.Default;
+        Open();
+    }
+
+    public string FilePath => _path;
+
+    /// <summary>Bytes in the current file.</summary>
+    public long Length => _length;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_file is null, this);
+        while (!data.IsEmpty)
+        {
+            if (_length > 0 && _length + data.Length > _options.MaxBytes) Rotate();
+            var room = (int)Math.Min(data.Length, _options.MaxBytes - _length);
+            _file!.Write(data[..room]);
+            _length += room;
+            data = data[room..];
+        }
+    }
+
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
+    }
+
+    private void Open()
+    {
+        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _length = _file.Length;
+    }
+
+    private void Rotate()
+    {
+        _file!.Dispose();
+        _file = null;
+        try
+        {
+            var keep = _options.MaxFiles - 1;
+            // Drop the parts that would shift past the limit (and any a run with a larger MaxFiles left).
+            for (var i = Math.Max(keep, 1); File.Exists(LogLocator.RotatedFile(_dir, _restartCount, i)); i++)
+                File.Delete(LogLocator.RotatedFile(_dir, _restartCount, i));
+            if (keep == 0)
+            {
+                File.Delete(_path);
+            }
+            else
+            {
+                for (var i = keep - 1; i >= 1; i--)
+                {
+                    var from = LogLocator.RotatedFile(_dir, _restartCount, i);
+                    if (File.Exists(from)) File.Move(from, LogLocator.RotatedFile(_dir, _restartCount, i + 1));
+                }
+                File.Move(_path, LogLocator.RotatedFile(_dir, _restartCount, 1));
+            }
+        }
+        finally
+        {
+            // If a rename failed, keep appending to the same file rather than losing output.
+            Open();
+        }
+    }
+}

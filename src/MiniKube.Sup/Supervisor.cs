@@ -1,38 +1,59 @@
 using System.Collections;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Api;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Spec;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup;
 
 /// <summary>
-/// The engine behind `sup run`: takes the loaded manifests, sweeps what an earlier run with the same state dir
-/// left behind, and hands pod objects to the pod agent. Stopping terminates every pod in parallel.
+/// The engine behind `sup run`: opens the state store, sweeps what an earlier run with the same state dir left
+/// behind, records the manifest files as desired state and starts everything desired; serves the API over it;
+/// reloads the files on request; and on stop terminates every pod in parallel.
 /// </summary>
-public sealed partial class Supervisor
+public sealed partial class Supervisor : IAsyncDisposable
 {
+    private readonly SupervisorOptions _options;
     private readonly ManifestLoadResult _manifests;
     private readonly ILogger _logger;
+    private readonly StateStore _store;
+    private readonly EventRecorder _events;
+    private readonly Lock _reloadGate = new();
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
+        _options = options;
         _manifests = manifests;
         _logger = loggers.CreateLogger("sup");
         Paths = new StatePaths(options.StateDir);
-        Events.Recorded += LogEvent;
-        var context = new PodWorkerContext(new HostProcessRuntime(output), time, Events, Paths, options.Backoff, InheritedEnvironment(), _logger);
+        _store = StateStore.Open(Path.Combine(Paths.Root, "sup.db"), time: time);
+        Repository = new ObjectRepository(_store.CurrentResourceVersion);
+        _events = new EventRecorder(_store, Repository);
+        _events.Recorded += LogEvent;
+        var context = new PodWorkerContext(new HostProcessRuntime(output), time, _events, Paths, options.Backoff, InheritedEnvironment(), _logger);
         Pods = new PodAgent(context);
+        Desired = new DesiredState(_store, Repository, Pods, time, _logger);
+        ProcessView = new ProcessViewService(Pods);
+        Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);
     }
+
+    public static string Version { get; set; } = "0.0.0";
 
     public StatePaths Paths { get; }
 
-    public EventLog Events { get; } = new();
+    public ObjectRepository Repository { get; }
 
     public PodAgent Pods { get; }
+
+    public DesiredState Desired { get; }
+
+    public KubeApi Api { get; }
+
+    public ProcessViewService ProcessView { get; }
 
     public void Start()
     {
@@ -40,29 +61,43 @@ public sealed partial class Supervisor
         if (!ChildReaper.Shared.IsSubreaper) LogNotSubreaper(_logger);
         var leftovers = OrphanSweeper.KillLeftovers(Paths.DaemonId);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers.Select(p => p.Pid)));
+        _events.LoadFromStore();
+        Desired.RecordFiles(_manifests);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
-        foreach (var o in _manifests.Objects)
+        Desired.RealizeAll();
+    }
+
+    /// <summary>Re-reads the manifest files (SIGHUP): only what changed is touched; a file with errors changes
+    /// nothing.</summary>
+    public ManifestLoadResult Reload()
+    {
+        lock (_reloadGate)
         {
-            switch (o.Model)
+            var loaded = ManifestLoader.LoadFiles(_options.Files);
+            if (!loaded.Succeeded)
             {
-                case V1Pod pod:
-                    Pods.Run(pod);
-                    break;
-                case V1ConfigMap or V1Secret:
-                    break;
-                default:
-                    LogKindNotRunYet(_logger, o.Ref);
-                    break;
+                foreach (var error in loaded.Errors) LogReloadError(_logger, error.ToString());
+                LogReloadRejected(_logger, loaded.Errors.Count);
+                return loaded;
             }
+            Desired.ReloadFiles(loaded);
+            return loaded;
         }
     }
 
     public async Task StopAsync()
     {
         LogStopping(_logger);
+        await Desired.SettledAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _events.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
     }
 
     /// <summary>A host process inherits the daemon's environment (SPEC §2), less our own owner mark.</summary>
@@ -87,17 +122,20 @@ public sealed partial class Supervisor
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind}/{Name}{Container} {Reason}: {Message}")]
     private static partial void LogWarningEvent(ILogger logger, string kind, string name, string container, string reason, string message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "starting {Count} object(s), state in {StateDir}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "starting: {Count} object(s) from the manifest files, state in {StateDir}")]
     private static partial void LogStarting(ILogger logger, int count, string stateDir);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Object}: this version runs Pods only; workload controllers are not available yet, so it is not started")]
-    private static partial void LogKindNotRunYet(ILogger logger, string @object);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "prctl(PR_SET_CHILD_SUBREAPER) failed: daemonizing processes will be tracked by their owner mark only")]
     private static partial void LogNotSubreaper(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reload: {Error}")]
+    private static partial void LogReloadError(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reload rejected: {Count} error(s) in the manifest files; nothing was changed")]
+    private static partial void LogReloadRejected(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping: terminating all pods")]
     private static partial void LogStopping(ILogger logger);

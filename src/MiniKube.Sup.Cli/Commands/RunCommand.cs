@@ -15,7 +15,19 @@ internal static class RunCommand
         files.DefaultValueFactory = _ => ["supervisor.yaml"];
         var backoffBase = SecondsOption("--backoff-base", "Initial CrashLoopBackOff delay in seconds (default 10; 0 = no delay)");
         var backoffMax = SecondsOption("--backoff-max", "Maximum CrashLoopBackOff delay in seconds (default 300)");
-        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax };
+        var listen = new Option<System.Net.IPEndPoint?>("--listen")
+        {
+            Description = "Also serve the API on this loopback address (e.g. 127.0.0.1:6443), with a bearer token written to <state-dir>/token",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (System.Net.IPEndPoint.TryParse(text, out var endpoint) && System.Net.IPAddress.IsLoopback(endpoint.Address) && endpoint.Port > 0)
+                    return endpoint;
+                result.AddError($"--listen: expected a loopback address and port such as 127.0.0.1:6443, got \"{text}\"");
+                return null;
+            },
+        };
+        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, listen };
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -36,7 +48,8 @@ internal static class RunCommand
                 Console.Error.WriteLine($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}");
                 return ExitCodes.CannotStart;
             }
-            return await DaemonHost.RunAsync(options, manifests, cancel).ConfigureAwait(false);
+            Supervisor.Version = VersionCommand.Version;
+            return await DaemonHost.RunAsync(options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,25 +1,43 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Processes;
 using MiniKube.Sup.Spec;
 using Serilog;
 using Serilog.Events;
 
 namespace MiniKube.Sup.Cli.Daemon;
 
-/// <summary>The daemon is a Generic Host: SIGINT/SIGTERM stop it gracefully, within a shutdown timeout longer
-/// than the longest pod grace period; under systemd it notifies READY/STOPPING.</summary>
+/// <summary>The daemon: a Generic Host (WebApplication, for Kestrel) that runs the supervisor and serves the API
+/// on &lt;state-dir&gt;/sup.sock (and optionally on a loopback TCP port with a bearer token). SIGINT/SIGTERM stop it
+/// gracefully within a shutdown timeout longer than the longest pod grace period; SIGHUP reloads the files;
+/// under systemd it notifies READY/STOPPING.</summary>
 internal static class DaemonHost
 {
-    public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, CancellationToken cancel)
+    public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, IPEndPoint? listen, CancellationToken cancel)
     {
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
+        var socket = new ApiSocket(options.StateDir);
         try
         {
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            if (socket.Prepare() is { } problem)
+            {
+                Console.Error.WriteLine($"sup: {problem}");
+                return ExitCodes.CannotStart;
+            }
+            var token = listen is null ? null : WriteToken(options.StateDir);
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
             builder.Services.AddSystemd();
             builder.Services.AddSingleton(TimeProvider.System);
@@ -29,14 +47,72 @@ internal static class DaemonHost
             builder.Services.AddSingleton<Supervisor>();
             builder.Services.AddHostedService<SupervisorService>();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(manifests));
-            using var host = builder.Build();
-            await host.RunAsync(cancel).ConfigureAwait(false);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                k.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
+                k.ListenUnixSocket(socket.BindPath);
+                if (listen is not null) k.Listen(listen);
+            });
+            await using var app = builder.Build();
+            var supervisor = app.Services.GetRequiredService<Supervisor>();
+            if (token is not null) app.Use((ctx, next) => Authorize(ctx, next, token));
+            supervisor.Api.Map(app);
+            app.MapGet("/sup/v1/processes", ctx =>
+            {
+                ctx.Response.ContentType = "application/json";
+                return ctx.Response.WriteAsync(ProcessViewJson.Serialize(supervisor.ProcessView.Build(ctx.Request.Query["pod"].FirstOrDefault())));
+            });
+            app.MapPost("/sup/v1/reload", ctx =>
+            {
+                var result = supervisor.Reload();
+                ctx.Response.StatusCode = result.Succeeded ? 200 : 422;
+                return ctx.Response.WriteAsync(result.Succeeded ? "reloaded\n" : string.Join("\n", result.Errors) + "\n");
+            });
+            app.MapGet("/healthz", ctx => ctx.Response.WriteAsync("ok"));
+
+            await app.StartAsync(cancel).ConfigureAwait(false);
+            socket.Publish();
+            await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"sup: cannot start: {e.Message}");
+            return ExitCodes.CannotStart;
         }
         finally
         {
+            socket.Remove();
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A TCP listener needs a bearer token: a fresh random one, in &lt;state-dir&gt;/token (0600).</summary>
+    private static string WriteToken(string stateDir)
+    {
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var path = Path.Combine(stateDir, "token");
+        File.Delete(path);
+        using (var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        using (var writer = new StreamWriter(stream)) writer.Write(token);
+        return token;
+    }
+
+    /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>
+    private static Task Authorize(HttpContext ctx, RequestDelegate next, string token)
+    {
+        if (ctx.Connection.LocalIpAddress is null) return next(ctx); // the Unix socket
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(token)))
+            return next(ctx);
+        return ApiStatus.Unauthorized(ctx);
     }
 
     /// <summary>Longer than any pod's grace period plus the SIGKILL clean-up after it.</summary>
@@ -50,6 +126,6 @@ internal static class DaemonHost
             } ?? 30L)
             .DefaultIfEmpty(30L)
             .Max();
-        return TimeSpan.FromSeconds(longest + 15);
+        return TimeSpan.FromSeconds(Math.Max(longest, 30) + 15);
     }
 }

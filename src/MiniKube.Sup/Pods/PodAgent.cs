@@ -29,6 +29,10 @@ public sealed class PodAgent(PodWorkerContext context)
         return worker;
     }
 
+    public PodWorker? Worker(string name) => _workers.GetValueOrDefault(name);
+
+    public IReadOnlyList<PodWorker> Workers() => _workers.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
+
     public V1Pod? Get(string name) => _workers.TryGetValue(name, out var w) ? w.Snapshot : null;
 
     public IReadOnlyList<V1Pod> List() => _workers.Values.Select(w => w.Snapshot).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();

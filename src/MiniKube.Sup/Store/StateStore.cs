@@ -28,7 +28,7 @@ public sealed class StateStore : IDisposable
     private long _eventCount;
     private bool _disposed;
 
-    private readonly SqliteCommand _begin, _commit, _rollback, _setRv;
+    private readonly SqliteCommand _begin, _commit, _rollback, _getRv, _setRv;
     private readonly SqliteCommand _getObject, _upsertObject, _deleteObject, _objectsOfSource, _listObjects, _listObjectsOfKind;
     private readonly SqliteCommand _putStatus, _getStatus, _deleteStatus, _listStatuses, _listStatusesOfKind;
     private readonly SqliteCommand _findEvent, _deleteEvent, _insertEvent, _trimEvents;
@@ -50,6 +50,7 @@ public sealed class StateStore : IDisposable
         _begin = Command("BEGIN IMMEDIATE");
         _commit = Command("COMMIT");
         _rollback = Command("ROLLBACK");
+        _getRv = Command($"SELECT value FROM meta WHERE key = '{StoreSchema.ResourceVersionKey}'");
         _setRv = Command($"UPDATE meta SET value = $rv WHERE key = '{StoreSchema.ResourceVersionKey}'", "$rv");
 
         const string objectColumns = "kind, name, json, source, rv, updated_at";
@@ -122,7 +123,7 @@ public sealed class StateStore : IDisposable
         SqliteConnection? db = null;
         try
         {
-            if (System.IO.Path.GetDirectoryName(full) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+            CreateOwnerOnly(full);
             db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = full,
@@ -146,6 +147,30 @@ public sealed class StateStore : IDisposable
         {
             db?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The database holds Secrets and everything else applied: a new file (and so its -wal and -shm, which
+    /// SQLite creates with the database file's mode) is owner-only from the start, as is a missing directory.
+    /// Existing files and directories keep their modes.</summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        const UnixFileMode ownerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } dir && !Directory.Exists(dir))
+            Directory.CreateDirectory(dir, ownerOnlyDirectory);
+        if (File.Exists(path)) return;
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // created meanwhile by someone else: use it as it is
         }
     }
 
@@ -174,6 +199,8 @@ public sealed class StateStore : IDisposable
                 $"State database {path} cannot use write-ahead logging (journal_mode is '{mode}'); " +
                 "the state dir must be on a local file system that supports shared memory (not NFS).");
         Exec(db, "PRAGMA synchronous = FULL");
+        // After a checkpoint, a WAL that grew during a burst is cut back to this size.
+        Exec(db, "PRAGMA journal_size_limit = 8388608");
         Exec(db, "PRAGMA foreign_keys = ON");
 
         if (version == 0)
@@ -245,9 +272,10 @@ public sealed class StateStore : IDisposable
         {
             ThrowIfDisposed();
             var now = Now();
-            var rv = _rv;
+            long rv = 0;
             var result = InTransaction(() =>
             {
+                rv = ReadRv();
                 var existing = ReadObject(kind, name);
                 if (existing is not null && existing.Json == json && existing.Source == source) return existing.ResourceVersion;
                 rv++;
@@ -267,9 +295,10 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            var rv = _rv;
+            long rv = 0;
             var result = InTransaction(() =>
             {
+                rv = ReadRv();
                 Execute(_deleteStatus, kind, name);
                 if (Execute(_deleteObject, kind, name) == 0) return (long?)null;
                 SetRv(++rv);
@@ -334,9 +363,11 @@ public sealed class StateStore : IDisposable
         {
             ThrowIfDisposed();
             var now = Now();
-            var rv = _rv;
+            long rv = 0;
             var changes = InTransaction(() =>
             {
+                rv = ReadRv();
+                var before = rv;
                 List<StoredObject> added = [], updated = [], removed = [], unchanged = [];
                 var previous = ReadObjects(Bind(_objectsOfSource, source));
                 foreach (var (kind, name, json) in objects)
@@ -364,7 +395,7 @@ public sealed class StateStore : IDisposable
                     rv++;
                     removed.Add(old with { ResourceVersion = rv, UpdatedAt = now });
                 }
-                if (rv != _rv) SetRv(rv);
+                if (rv != before) SetRv(rv);
                 return new SourceChanges(added, updated, removed, unchanged);
             });
             _rv = rv;
@@ -672,6 +703,10 @@ public sealed class StateStore : IDisposable
             throw;
         }
     }
+
+    /// <summary>Read inside the write transaction rather than taken from <see cref="_rv"/>, so versions stay unique and
+    /// increasing even if another process (a tool) wrote to the same file.</summary>
+    private long ReadRv() => Convert.ToInt64(_getRv.ExecuteScalar());
 
     private void SetRv(long rv) => Execute(_setRv, rv);
 

@@ -35,7 +35,7 @@ internal static class DaemonHost
                 Console.Error.WriteLine($"sup: {problem}");
                 return ExitCodes.CannotStart;
             }
-            var token = listen is null ? null : WriteToken(options.StateDir);
+            var credentials = listen is null ? null : TcpListenerCredentials.Create(options.StateDir, listen);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
@@ -52,11 +52,11 @@ internal static class DaemonHost
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
                 k.ListenUnixSocket(socket.BindPath);
-                if (listen is not null) k.Listen(listen);
+                if (listen is not null) k.Listen(listen, l => l.UseHttps(credentials!.Certificate));
             });
             await using var app = builder.Build();
             var supervisor = app.Services.GetRequiredService<Supervisor>();
-            if (token is not null) app.Use((ctx, next) => Authorize(ctx, next, token));
+            if (credentials is not null) app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
             supervisor.Api.Map(app);
             app.MapGet("/sup/v1/processes", ctx =>
             {
@@ -73,6 +73,10 @@ internal static class DaemonHost
 
             await app.StartAsync(cancel).ConfigureAwait(false);
             socket.Publish();
+            if (credentials is not null)
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
+                    "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
+                    listen, options.StateDir, credentials.KubeconfigPath);
             await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -86,22 +90,6 @@ internal static class DaemonHost
             socket.Remove();
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>A TCP listener needs a bearer token: a fresh random one, in &lt;state-dir&gt;/token (0600).</summary>
-    private static string WriteToken(string stateDir)
-    {
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var path = Path.Combine(stateDir, "token");
-        File.Delete(path);
-        using (var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(stream)) writer.Write(token);
-        return token;
     }
 
     /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>

@@ -71,6 +71,7 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
                     NamespaceProperty = "default",
                     ApiVersion = ResourceKinds.ByKind(e.ObjectKind)?.ApiVersion ?? "v1",
                     FieldPath = e.FieldPath,
+                    Uid = e.ObjectUid,
                 },
                 Type = e.Type,
                 Reason = e.Reason,
@@ -104,7 +105,7 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
 
     private static string Hash(SupEvent e)
     {
-        var key = string.Join('\0', e.ObjectKind, e.ObjectName, e.Type, e.Reason, e.Message, e.FieldPath ?? "");
+        var key = string.Join('\0', e.ObjectKind, e.ObjectName, e.ObjectUid ?? "", e.Type, e.Reason, e.Message, e.FieldPath ?? "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
     }
 

@@ -8,7 +8,8 @@ public sealed record SupEvent(
     string Type,
     string Reason,
     string Message,
-    string? FieldPath = null)
+    string? FieldPath = null,
+    string? ObjectUid = null)
 {
     public const string Normal = "Normal";
     public const string Warning = "Warning";

@@ -22,6 +22,7 @@ public sealed class PodAgent(PodWorkerContext context)
         pod.Metadata.NamespaceProperty ??= "default";
         pod.Metadata.Uid ??= Guid.NewGuid().ToString();
         pod.Metadata.CreationTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
+        pod.Spec.NodeName ??= Environment.MachineName; // k8s: set when the pod is bound to a node; here, this host
         var worker = new PodWorker(pod, context, p => PodChanged?.Invoke(p));
         if (!_workers.TryAdd(pod.Metadata.Name, worker))
             throw new InvalidOperationException($"pod {pod.Metadata.Name} is already running");

@@ -392,7 +392,7 @@ public sealed partial class PodWorker
     {
         var fieldPath = slot is null ? null
             : slot.Kind == ContainerKind.Regular ? $"spec.containers{{{slot.Name}}}" : $"spec.initContainers{{{slot.Name}}}";
-        _context.Events.Record(new SupEvent(Time.GetUtcNow(), "Pod", Name, type, reason, message, fieldPath));
+        _context.Events.Record(new SupEvent(Time.GetUtcNow(), "Pod", Name, type, reason, message, fieldPath, _pod.Metadata.Uid));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: worker failed; its containers were killed")]

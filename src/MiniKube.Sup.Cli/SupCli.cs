@@ -11,6 +11,15 @@ public static class SupCli
         var root = new RootCommand("sup: a lightweight single-host process supervisor that runs Kubernetes manifests");
         root.Options.Add(CommonOptions.StateDir);
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(GetCommand.Create());
+        root.Subcommands.Add(DescribeCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ApplyCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
+        root.Subcommands.Add(WaitCommand.Create());
+        root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(PsCommand.CreatePs());
+        root.Subcommands.Add(PsCommand.CreateTop());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
 

@@ -62,9 +62,9 @@ public sealed partial class DesiredState : IObjectWriter
         return changes;
     }
 
-    public Task<IReadOnlyList<(ManifestObject Object, bool Created)>> ApplyAsync(IReadOnlyList<ManifestObject> objects, string source, CancellationToken cancel)
+    public Task<IReadOnlyList<(ManifestObject Object, ApplyOutcome Outcome)>> ApplyAsync(IReadOnlyList<ManifestObject> objects, string source, CancellationToken cancel)
     {
-        var result = new List<(ManifestObject, bool)>();
+        var result = new List<(ManifestObject, ApplyOutcome)>();
         foreach (var o in objects)
         {
             var json = KubernetesJson.Serialize(o.Model);
@@ -72,14 +72,14 @@ public sealed partial class DesiredState : IObjectWriter
             lock (_gate)
             {
                 before = _store.GetObject(o.Kind, o.Name);
-                if (before is not null && before.Json == json) { result.Add((o, false)); continue; }
+                if (before is not null && before.Json == json) { result.Add((o, ApplyOutcome.Unchanged)); continue; }
                 _store.PutObject(o.Kind, o.Name, json, source);
             }
             if (before is null) Start(o.Model);
             else Replace(o.Model);
-            result.Add((o, before is null));
+            result.Add((o, before is null ? ApplyOutcome.Created : ApplyOutcome.Configured));
         }
-        return Task.FromResult<IReadOnlyList<(ManifestObject, bool)>>(result);
+        return Task.FromResult<IReadOnlyList<(ManifestObject, ApplyOutcome)>>(result);
     }
 
     public bool Delete(ResourceKind kind, string name, long? gracePeriodSeconds)

@@ -5,11 +5,11 @@ namespace MiniKube.Sup.Cli.Commands;
 internal static class ManifestReport
 {
     /// <returns>true when there were errors (printed to stderr, one per line).</returns>
-    public static bool PrintErrors(ManifestLoadResult result)
+    public static bool PrintErrors(ManifestLoadResult result, string consequence = "nothing was started")
     {
         if (result.Succeeded) return false;
         foreach (var error in result.Errors) Console.Error.WriteLine(error);
-        Console.Error.WriteLine($"{result.Errors.Count} error(s); nothing was started");
+        Console.Error.WriteLine($"{result.Errors.Count} error(s); {consequence}");
         return true;
     }
 }

@@ -176,8 +176,9 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
             await Text(ctx, KubernetesJson.Serialize(obj.Model)).ConfigureAwait(false);
             return;
         }
-        await writer.ApplyAsync([obj], "api", ctx.RequestAborted).ConfigureAwait(false);
+        var outcome = (await writer.ApplyAsync([obj], "api", ctx.RequestAborted).ConfigureAwait(false))[0].Outcome;
         ctx.Response.StatusCode = exists ? 200 : 201;
+        ctx.Response.Headers["X-Sup-Apply"] = outcome.ToString().ToLowerInvariant();
         var stored = repository.Get(kind.Kind, obj.Name);
         await Text(ctx, stored?.Json ?? KubernetesJson.Serialize(obj.Model)).ConfigureAwait(false);
     }

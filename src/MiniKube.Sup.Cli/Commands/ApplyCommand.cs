@@ -1,0 +1,37 @@
+using System.CommandLine;
+using System.Net;
+using k8s;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
+
+namespace MiniKube.Sup.Cli.Commands;
+
+/// <summary>sup apply -f FILE...: validated here first (a file with errors changes nothing, exit 2), then each
+/// object is created or replaced in the daemon; only what changed is touched.</summary>
+internal static class ApplyCommand
+{
+    public static Command Create()
+    {
+        var files = CommonOptions.Files("Manifest files to apply", required: true);
+        var command = new Command("apply", "Apply manifests to the running daemon") { files };
+        command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
+        {
+            var loaded = ManifestLoader.LoadFiles(parse.GetValue(files)!);
+            if (ManifestReport.PrintErrors(loaded, "nothing was applied")) return ExitCodes.BadInput;
+            foreach (var o in loaded.Objects)
+            {
+                var kind = ResourceKinds.ByKind(o.Kind)!;
+                var json = KubernetesJson.Serialize(o.Model);
+                var (status, body, headers) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, o.Name), json).ConfigureAwait(false);
+                if (status == HttpStatusCode.NotFound)
+                    (status, body, headers) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(kind), json).ConfigureAwait(false);
+                if ((int)status >= 300) throw new ApiException((int)status, ApiException.MessageOf(body));
+                var outcome = headers.TryGetValues("X-Sup-Apply", out var v) ? v.First() : status == HttpStatusCode.Created ? "created" : "configured";
+                Console.Out.WriteLine($"{kind.Singular}/{o.Name} {outcome}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

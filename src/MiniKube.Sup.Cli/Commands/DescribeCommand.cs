@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Printing;
+
+namespace MiniKube.Sup.Cli.Commands;
+
+/// <summary>sup describe KIND/NAME: spec summary, status, conditions, and recent events, laid out as kubectl
+/// describe does for pods; other kinds show their object as YAML and their events.</summary>
+internal static class DescribeCommand
+{
+    public static Command Create()
+    {
+        var what = new Argument<string[]>("what") { Description = "KIND/NAME or KIND NAME", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("describe", "Show details of an object") { what };
+        command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
+        {
+            var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
+            if (kind is null) throw ClientCommand.Usage(error!);
+            if (names.Count == 0)
+            {
+                using var list = JsonDocument.Parse(await GetCommand.GetJsonAsync(client, kind, null).ConfigureAwait(false));
+                names = list.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
+            }
+            var first = true;
+            foreach (var name in names)
+            {
+                if (!first) Console.Out.WriteLine();
+                first = false;
+                var json = await GetCommand.GetJsonAsync(client, kind, name).ConfigureAwait(false);
+                var events = await GetCommand.GetJsonAsync(client, ResourceKinds.Event, null,
+                    "fieldSelector=" + Uri.EscapeDataString($"involvedObject.name={name},involvedObject.kind={kind.Kind}")).ConfigureAwait(false);
+                Console.Out.Write(kind == ResourceKinds.Pod
+                    ? DescribePod(KubernetesJson.Deserialize<V1Pod>(json), events, DateTime.UtcNow)
+                    : DescribeOther(json, events, DateTime.UtcNow));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    public static string DescribePod(V1Pod pod, string eventsJson, DateTime now)
+    {
+        var t = new StringBuilder();
+        var status = pod.Status ?? new V1PodStatus();
+        Line(t, 0, "Name:", pod.Metadata.Name);
+        Line(t, 0, "Namespace:", pod.Metadata.NamespaceProperty ?? "default");
+        Line(t, 0, "Node:", pod.Spec.NodeName ?? "<none>");
+        Line(t, 0, "Start Time:", status.StartTime is { } st ? Time(st) : "<unset>");
+        Line(t, 0, "Labels:", Map(pod.Metadata.Labels));
+        Line(t, 0, "Annotations:", Map(pod.Metadata.Annotations));
+        Line(t, 0, "Status:", pod.Metadata.DeletionTimestamp is not null ? "Terminating" : status.Phase ?? "Pending");
+        Line(t, 0, "IP:", status.PodIP ?? "");
+        Line(t, 0, "Restart Policy:", pod.Spec.RestartPolicy ?? "Always");
+        Line(t, 0, "Termination Grace:", $"{pod.Spec.TerminationGracePeriodSeconds ?? 30}s");
+        if (pod.Spec.InitContainers is { Count: > 0 } init)
+        {
+            t.Append("Init Containers:\n");
+            foreach (var c in init) Container(t, c, status.InitContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+        }
+        t.Append("Containers:\n");
+        foreach (var c in pod.Spec.Containers) Container(t, c, status.ContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+        t.Append("Conditions:\n  Type              Status\n");
+        foreach (var c in status.Conditions ?? []) t.Append($"  {c.Type,-17} {c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}\n");
+        t.Append("Volumes:");
+        if (pod.Spec.Volumes is not { Count: > 0 } volumes) t.Append("            <none>\n");
+        else
+        {
+            t.Append('\n');
+            foreach (var v in volumes) t.Append($"  {v.Name}:\n    Type:  {(v.EmptyDir is not null ? "EmptyDir" : v.HostPath is not null ? $"HostPath ({v.HostPath.Path})" : v.PersistentVolumeClaim is not null ? $"PersistentVolumeClaim ({v.PersistentVolumeClaim.ClaimName})" : v.ConfigMap is not null ? $"ConfigMap ({v.ConfigMap.Name})" : v.Secret is not null ? $"Secret ({v.Secret.SecretName})" : "other")}\n");
+        }
+        t.Append(Events(eventsJson, now));
+        return t.ToString();
+    }
+
+    private static void Container(StringBuilder t, V1Container c, V1ContainerStatus? s)
+    {
+        t.Append($"  {c.Name}:\n");
+        Line(t, 4, "Container ID:", s?.ContainerID ?? "");
+        Line(t, 4, "Image:", c.Image ?? "<none> (host process)");
+        if (c.Command is { Count: > 0 }) { t.Append("    Command:\n"); foreach (var a in c.Command) t.Append($"      {a}\n"); }
+        if (c.Args is { Count: > 0 }) { t.Append("    Args:\n"); foreach (var a in c.Args) t.Append($"      {a}\n"); }
+        if (c.WorkingDir is { } wd) Line(t, 4, "Working Dir:", wd);
+        State(t, "State:", s?.State);
+        if (s?.LastState?.Terminated is not null) State(t, "Last State:", s.LastState);
+        Line(t, 4, "Ready:", s?.Ready == true ? "True" : "False");
+        Line(t, 4, "Restart Count:", (s?.RestartCount ?? 0).ToString(CultureInfo.InvariantCulture));
+        foreach (var (probe, label) in new[] { (c.LivenessProbe, "Liveness:"), (c.ReadinessProbe, "Readiness:"), (c.StartupProbe, "Startup:") })
+            if (probe is not null) Line(t, 4, label, Probe(probe));
+        if (c.Env is not { Count: > 0 }) Line(t, 4, "Environment:", "<none>");
+        else
+        {
+            t.Append("    Environment:\n");
+            foreach (var e in c.Env) t.Append($"      {e.Name}:  {(e.ValueFrom?.FieldRef is { } f ? $"({f.ApiVersion ?? "v1"}:{f.FieldPath})" : e.Value)}\n");
+        }
+        Line(t, 4, "Mounts:", c.VolumeMounts is { Count: > 0 } m ? string.Join(", ", m.Select(v => $"{v.MountPath} from {v.Name}")) : "<none>");
+    }
+
+    private static void State(StringBuilder t, string label, V1ContainerState? state)
+    {
+        if (state?.Running is { } r) { Line(t, 4, label, "Running"); Line(t, 6, "Started:", r.StartedAt is { } at ? Time(at) : ""); }
+        else if (state?.Terminated is { } x)
+        {
+            Line(t, 4, label, "Terminated");
+            Line(t, 6, "Reason:", x.Reason ?? "");
+            if (x.Message is { } msg) Line(t, 6, "Message:", msg);
+            Line(t, 6, "Exit Code:", x.ExitCode.ToString(CultureInfo.InvariantCulture));
+            if (x.Signal is { } sig) Line(t, 6, "Signal:", sig.ToString(CultureInfo.InvariantCulture));
+            Line(t, 6, "Started:", x.StartedAt is { } s ? Time(s) : "");
+            Line(t, 6, "Finished:", x.FinishedAt is { } f ? Time(f) : "");
+        }
+        else
+        {
+            Line(t, 4, label, "Waiting");
+            if (state?.Waiting?.Reason is { } reason) Line(t, 6, "Reason:", reason);
+            if (state?.Waiting?.Message is { } message) Line(t, 6, "Message:", message);
+        }
+    }
+
+    private static string Probe(V1Probe p)
+    {
+        var handler = p.Exec is { } e ? $"exec [{string.Join(" ", e.Command ?? [])}]"
+            : p.HttpGet is { } h ? $"http-get {h.Scheme?.ToLowerInvariant() ?? "http"}://{h.Host ?? ""}:{h.Port}{h.Path}"
+            : p.TcpSocket is { } s ? $"tcp-socket {s.Host ?? ""}:{s.Port}"
+            : p.Grpc is { } g ? $"grpc <pod>:{g.Port}" : "<none>";
+        return $"{handler} delay={p.InitialDelaySeconds ?? 0}s timeout={p.TimeoutSeconds ?? 1}s period={p.PeriodSeconds ?? 10}s #success={p.SuccessThreshold ?? 1} #failure={p.FailureThreshold ?? 3}";
+    }
+
+    private static string DescribeOther(string json, string eventsJson, DateTime now) =>
+        YamlOutput.FromJson(json) + Events(eventsJson, now);
+
+    private static string Events(string eventsJson, DateTime now)
+    {
+        using var doc = JsonDocument.Parse(eventsJson);
+        var items = doc.RootElement.GetProperty("items").EnumerateArray()
+            .Select(e => KubernetesJson.Deserialize<Corev1Event>(e.GetRawText()))
+            .OrderBy(e => e.LastTimestamp ?? e.FirstTimestamp)
+            .ToList();
+        if (items.Count == 0) return "Events:            <none>\n";
+        var rows = items.Select(e => new List<string>
+        {
+            e.Type ?? "",
+            e.Reason ?? "",
+            (e.Count ?? 1) > 1 && e.FirstTimestamp is { } first
+                ? $"{HumanDuration.Format(now - (e.LastTimestamp ?? first))} (x{e.Count} over {HumanDuration.Format(now - first)})"
+                : HumanDuration.Format(now - (e.LastTimestamp ?? e.FirstTimestamp ?? now)),
+            e.Source?.Component ?? "sup",
+            e.Message ?? "",
+        }).ToList();
+        var table = TablePrinter.Format(["Type", "Reason", "Age", "From", "Message"], rows);
+        return "Events:\n" + string.Join("", table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "  " + l + "\n"));
+    }
+
+    private static void Line(StringBuilder t, int indent, string label, string value) =>
+        t.Append(new string(' ', indent)).Append(label.PadRight(Math.Max(18 - indent, label.Length + 1))).Append(value).Append('\n');
+
+    private static string Map(IDictionary<string, string>? map) =>
+        map is { Count: > 0 } ? string.Join("\n" + new string(' ', 18), map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>";
+
+    private static string Time(DateTime t) => t.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+}

@@ -28,16 +28,23 @@ internal sealed class ApiSocket(string stateDir)
         return null;
     }
 
+    private bool _published;
+
     public void Publish()
     {
+        _published = true;
         File.SetUnixFileMode(BindPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(BindPath, Path, overwrite: true);
         Directory.Delete(_staging, recursive: true);
     }
 
+    /// <summary>Removes what this daemon created, never another daemon's socket.</summary>
     public void Remove()
     {
-        try { File.Delete(Path); } catch (IOException) { }
+        if (_published)
+        {
+            try { File.Delete(Path); } catch (IOException) { }
+        }
         try { if (Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true); } catch (IOException) { }
     }
 

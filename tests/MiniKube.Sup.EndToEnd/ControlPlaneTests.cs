@@ -1,0 +1,290 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>The control plane end to end: the real daemon, its API on the Unix socket, and the `sup` CLI.</summary>
+public sealed partial class ControlPlaneTests
+{
+    private const string Stack = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels:
+            app: web
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+            - name: app
+              command: ["TESTAPP"]
+              args: ["--print", "web-1", "--print", "web-2", "--print", "web-3"]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: crasher
+          labels:
+            app: crasher
+        spec:
+          containers:
+            - name: app
+              command: ["TESTAPP"]
+              args: ["--print", "crasher-up", "--exit-after", "300", "--code", "4"]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+        data:
+          mode: demo
+        """;
+
+    [Fact]
+    public async Task Get_pods_prints_kubectl_columns_and_json_carries_full_status()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await d.WaitForPodAsync("web");
+
+        var (code, table, _) = await d.Sup("get", "pods");
+        Assert.Equal(0, code);
+        var lines = table.TrimEnd().Split('\n');
+        Assert.Matches(@"^NAME\s{3,}READY\s{3}STATUS\s{3,}RESTARTS\s{3,}AGE$", lines[0]);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^web\s+1/1\s+Running\s+0\s+\d+s$"));
+
+        var (_, wide, _) = await d.Sup("get", "pods", "-o", "wide");
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE", wide.Split('\n')[0]);
+
+        var (_, json, _) = await d.Sup("get", "pods", "-o", "json");
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("List", doc.RootElement.GetProperty("kind").GetString());
+        var web = doc.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("metadata").GetProperty("name").GetString() == "web");
+        var status = web.GetProperty("status");
+        Assert.Equal("Running", status.GetProperty("phase").GetString());
+        Assert.Contains(status.GetProperty("conditions").EnumerateArray(), c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True");
+        var container = status.GetProperty("containerStatuses")[0];
+        Assert.True(container.GetProperty("ready").GetBoolean());
+        Assert.True(container.GetProperty("started").GetBoolean());
+        Assert.Equal(0, container.GetProperty("restartCount").GetInt32());
+        Assert.True(container.GetProperty("state").TryGetProperty("running", out _));
+
+        var (_, yaml, _) = await d.Sup("get", "pod/web", "-o", "yaml");
+        Assert.Contains("kind: Pod", yaml);
+        Assert.Contains("phase: Running", yaml);
+
+        var (_, labelled, _) = await d.Sup("get", "pods", "-l", "app=crasher", "-o", "name");
+        Assert.Equal("pod/crasher", labelled.Trim());
+
+        var (_, cm, _) = await d.Sup("get", "cm");
+        Assert.Matches(@"settings\s+\d+s", cm);
+    }
+
+    [Fact]
+    public async Task Logs_serve_current_tail_previous_and_selector_with_prefixes()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await d.WaitForPodAsync("web");
+        await PodHarness.Until(() => d.Sup("logs", "web").GetAwaiter().GetResult().Out.Contains("web-3"), "web's output");
+
+        var (_, all, _) = await d.Sup("logs", "web");
+        Assert.Equal("web-1\nweb-2\nweb-3\n", all);
+        var (_, tail, _) = await d.Sup("logs", "web", "--tail", "1");
+        Assert.Equal("web-3\n", tail);
+
+        await PodHarness.Until(() => d.Sup("logs", "crasher", "--previous").GetAwaiter().GetResult().Code == 0, "a previous crasher instance");
+        var (_, previous, _) = await d.Sup("logs", "crasher", "--previous");
+        Assert.Contains("crasher-up", previous);
+        Assert.Contains("exiting with 4", previous);
+
+        var (_, selected, _) = await d.Sup("logs", "-l", "app=web");
+        Assert.Contains("[pod/web/app] web-2", selected);
+
+        var (code, _, err) = await d.Sup("logs", "nope");
+        Assert.Equal(1, code);
+        Assert.Contains("Error from server (NotFound): pods \"nope\" not found", err);
+    }
+
+    [Fact]
+    public async Task Describe_and_events_show_restarts_with_upstream_reasons()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await PodHarness.Until(() => d.Sup("get", "pod", "crasher", "-o", "json").GetAwaiter().GetResult().Out.Contains("\"restartCount\": 2"), "two restarts");
+
+        var (code, describe, _) = await d.Sup("describe", "pod/crasher");
+        Assert.Equal(0, code);
+        Assert.Matches(@"Name:\s+crasher", describe);
+        Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+4", describe);
+        Assert.Matches(@"Restart Count:\s+\d", describe);
+        Assert.Contains("BackOff", describe);
+        Assert.Contains("Started container app", describe);
+
+        var (_, events, _) = await d.Sup("events");
+        Assert.Matches(@"^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE", events);
+        Assert.Matches(@"Warning\s+BackOff\s+pod/crasher\s+Back-off restarting failed container app", events);
+    }
+
+    [Fact]
+    public async Task Apply_creates_configures_leaves_unchanged_and_rejects_invalid_files()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        var extra = Path.Combine(d.Dir, "extra.yaml");
+        string Pod(string text) => $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: extra
+            spec:
+              terminationGracePeriodSeconds: 3
+              containers:
+                - name: app
+                  command: ["{Binaries.TestApp}"]
+                  args: ["--print", "{text}"]
+            """;
+        File.WriteAllText(extra, Pod("first"));
+        Assert.Equal((0, "pod/extra created\n"), Pick(await d.Sup("apply", "-f", extra)));
+        await d.WaitForPodAsync("extra");
+        var uid1 = Uid(await d.Sup("get", "pod", "extra", "-o", "json"));
+
+        Assert.Equal((0, "pod/extra unchanged\n"), Pick(await d.Sup("apply", "-f", extra)));
+        Assert.Equal(uid1, Uid(await d.Sup("get", "pod", "extra", "-o", "json")));
+
+        File.WriteAllText(extra, Pod("second"));
+        Assert.Equal((0, "pod/extra configured\n"), Pick(await d.Sup("apply", "-f", extra)));
+        await PodHarness.Until(() => d.Sup("logs", "extra").GetAwaiter().GetResult().Out.Contains("second"), "the replaced pod");
+        Assert.NotEqual(uid1, Uid(await d.Sup("get", "pod", "extra", "-o", "json")));
+
+        File.WriteAllText(extra, Pod("third").Replace("containers:", "containerz:"));
+        var (code, _, err) = await d.Sup("apply", "-f", extra);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown field \"containerz\"", err);
+        Assert.Contains("nothing was applied", err);
+        Assert.Contains("second", (await d.Sup("logs", "extra")).Out);
+
+        Assert.Equal(0, (await d.Sup("delete", "pod/extra")).Code);
+        Assert.Equal(1, (await d.Sup("get", "pod", "extra")).Code);
+    }
+
+    [Fact]
+    public async Task SIGHUP_reloads_the_files_touching_only_what_changed()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await d.WaitForPodAsync("web");
+        var webUid = Uid(await d.Sup("get", "pod", "web", "-o", "json"));
+
+        // Remove crasher, add extra, keep web as it was.
+        d.WriteManifest(Stack.Replace("name: crasher", "name: extra").Replace("\"--exit-after\", \"300\", \"--code\", \"4\"", "\"--print\", \"x\""));
+        d.Process.Signal(Native.SIGHUP);
+        await d.WaitForPodAsync("extra");
+        await PodHarness.Until(() => d.Sup("get", "pod", "crasher").GetAwaiter().GetResult().Code == 1, "crasher removed");
+        Assert.Equal(webUid, Uid(await d.Sup("get", "pod", "web", "-o", "json")));
+
+        // A file with errors changes nothing, and says why.
+        d.WriteManifest(Stack.Replace("restartPolicy", "x").Replace("    - name: app\n      command: [\"TESTAPP\"]\n      args: [\"--print\", \"web-1\"", "    - name: app\n      comand: [\"TESTAPP\"]\n      args: [\"--print\", \"web-1\""));
+        d.WriteManifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containerz: []\n");
+        d.Process.Signal(Native.SIGHUP);
+        await d.Process.WaitForLineAsync("reload rejected");
+        Assert.Contains("unknown field \"containerz\"", d.Process.Output);
+        Assert.Equal(webUid, Uid(await d.Sup("get", "pod", "web", "-o", "json")));
+        Assert.Equal(0, (await d.Sup("get", "pod", "extra")).Code);
+    }
+
+    [Fact]
+    public async Task Applied_objects_and_events_survive_a_daemon_restart()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        var extra = Path.Combine(d.Dir, "extra.yaml");
+        File.WriteAllText(extra, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied\nspec:\n  containers:\n    - name: app\n      command: [\"{Binaries.TestApp}\"]\n");
+        Assert.Equal(0, (await d.Sup("apply", "-f", extra)).Code);
+        await d.WaitForPodAsync("applied");
+        Assert.Equal(0, await d.StopAsync());
+
+        await d.StartAsync();
+        await d.WaitForPodAsync("applied");
+        await d.WaitForPodAsync("web");
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("Stopping container app", events); // recorded by the first run
+    }
+
+    [Fact]
+    public async Task Ps_shows_the_master_and_its_six_workers()
+    {
+        await using var d = new SupDaemon("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: apache
+            spec:
+              containers:
+                - name: httpd
+                  command: ["TESTAPP"]
+                  args: ["--workers", "6"]
+            """);
+        await d.StartAsync();
+        JsonElement processes = default;
+        await PodHarness.Until(() =>
+        {
+            var (code, json, _) = d.Sup("ps", "apache", "-o", "json").GetAwaiter().GetResult();
+            if (code != 0) return false;
+            processes = JsonDocument.Parse(json).RootElement.GetProperty("pods")[0].GetProperty("containers")[0].GetProperty("processes").Clone();
+            return processes.GetArrayLength() == 7;
+        }, "1 master + 6 workers");
+        var roles = processes.EnumerateArray().Select(p => p.GetProperty("role").GetString()).ToList();
+        Assert.Equal(1, roles.Count(r => r == "master"));
+        Assert.Equal(6, roles.Count(r => r == "worker"));
+        var master = processes.EnumerateArray().Single(p => p.GetProperty("role").GetString() == "master");
+        Assert.All(processes.EnumerateArray().Where(p => p.GetProperty("role").GetString() == "worker"),
+            w => Assert.Equal(master.GetProperty("pid").GetInt32(), w.GetProperty("ppid").GetInt32()));
+        Assert.True(master.GetProperty("rssBytes").GetInt64() > 0);
+
+        var (_, table, _) = await d.Sup("ps");
+        Assert.Matches(@"PID\s+PPID\s+ROLE\s+STATE\s+CPU%\s+RSS\s+COMMAND", table);
+        Assert.Equal(6, Regex.Matches(table, @"\s+worker\s+[RSD]\s").Count);
+    }
+
+    [Fact]
+    public async Task Client_errors_are_one_line_with_exit_codes()
+    {
+        var dir = Directory.CreateTempSubdirectory("sup-nodaemon-").FullName;
+        try
+        {
+            var (code, _, err) = await SupDaemon.Run(Binaries.Sup, ["get", "pods", "--state-dir", dir]);
+            Assert.Equal(1, code);
+            Assert.Contains("no sup daemon is running", err);
+            Assert.Contains("sup run", err);
+            Assert.Single(err.Trim().Split('\n'));
+
+            var (badKind, _, kindErr) = await SupDaemon.Run(Binaries.Sup, ["get", "gizmos", "--state-dir", dir]);
+            Assert.Equal(2, badKind);
+            Assert.Contains("doesn't have a resource type \"gizmos\"", kindErr);
+
+            var (badArg, _, _) = await SupDaemon.Run(Binaries.Sup, ["get", "pods", "-o", "xml", "--state-dir", dir]);
+            Assert.Equal(2, badArg);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Socket_is_owner_only_and_a_second_daemon_on_the_same_state_dir_exits_3()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        var mode = File.GetUnixFileMode(Path.Combine(d.StateDir, "sup.sock"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        var (code, _, err) = await SupDaemon.Run(Binaries.Sup, ["run", "-f", d.ManifestPath, "--state-dir", d.StateDir]);
+        Assert.Equal(3, code);
+        Assert.Contains("another sup daemon is running", err);
+        Assert.Equal(0, (await d.Sup("get", "pods")).Code);
+    }
+
+    private static (int, string) Pick((int Code, string Out, string Err) r) => (r.Code, r.Out);
+
+    private static string Uid((int Code, string Out, string Err) r) =>
+        JsonDocument.Parse(r.Out).RootElement.GetProperty("metadata").GetProperty("uid").GetString()!;
+}

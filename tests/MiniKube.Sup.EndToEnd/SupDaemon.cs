@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>A real `sup run` daemon in a temp dir, with helpers to run `sup` client commands and kubectl
+/// against it. Disposing stops it with SIGTERM (exit 0 expected) and asserts nothing is left behind.</summary>
+internal sealed class SupDaemon : IAsyncDisposable
+{
+    private SupProcess? _process;
+
+    public SupDaemon(string manifest)
+    {
+        Dir = Directory.CreateTempSubdirectory("sup-daemon-").FullName;
+        ManifestPath = Path.Combine(Dir, "supervisor.yaml");
+        WriteManifest(manifest);
+    }
+
+    public string Dir { get; }
+    public string ManifestPath { get; }
+    public string StateDir => Path.Combine(Dir, "state");
+    public SupProcess Process => _process ?? throw new InvalidOperationException("not started");
+    public int? Port { get; private set; }
+    public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
+
+    public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
+
+    public async Task StartAsync(bool listen = false, params string[] extra)
+    {
+        string[] args = ["run", "-f", ManifestPath, "--state-dir", StateDir, "--backoff-base", "0.2", "--backoff-max", "1"];
+        if (listen)
+        {
+            Port = FreePort();
+            args = [.. args, "--listen", $"127.0.0.1:{Port}"];
+        }
+        _process = SupProcess.Start([.. args, .. extra]);
+        await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
+        Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
+    }
+
+    public async Task<int> StopAsync()
+    {
+        Process.Signal(Native.SIGTERM);
+        var code = await Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        await Leftovers.AssertNoneAsync(new StatePaths(StateDir));
+        return code;
+    }
+
+    /// <summary>Runs `sup ARGS --state-dir STATE` and returns its exit code, stdout and stderr.</summary>
+    public Task<(int Code, string Out, string Err)> Sup(params string[] args) => Run(Binaries.Sup, [.. args, "--state-dir", StateDir]);
+
+    public Task<(int Code, string Out, string Err)> Kubectl(params string[] args) =>
+        Run("kubectl", args, new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig });
+
+    public static async Task<(int Code, string Out, string Err)> Run(string file, string[] args, Dictionary<string, string>? env = null, double timeoutSeconds = 60)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in env ?? []) info.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { p.Kill(true); throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish"); }
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    public async Task WaitForPodAsync(string pod, string phase = "Running", double seconds = 30)
+    {
+        await PodHarness.Until(() =>
+        {
+            var (code, output, _) = Sup("get", "pod", pod, "-o", "json").GetAwaiter().GetResult();
+            return code == 0 && output.Contains($"\"phase\": \"{phase}\"");
+        }, $"pod {pod} {phase}", seconds);
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Signal(Native.SIGTERM);
+            try { await _process.WaitForExitAsync(TimeSpan.FromSeconds(60)); } catch (TimeoutException) { }
+        }
+        if (_process is not null) await _process.DisposeAsync();
+        try { await Leftovers.AssertNoneAsync(new StatePaths(StateDir)); }
+        finally { try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } }
+    }
+}

@@ -10,20 +10,15 @@ namespace MiniKube.Sup.Logs;
 public sealed class RotatingLogWriter : IDisposable
 {
     private readonly string _path;
-    private readonly string _dir;
-    private readonly int _restartCount;
     private readonly LogRotationOptions _options;
     private FileStream? _file;
     private long _length;
 
-    /// <param name="path">the instance's log, <c>&lt;dir&gt;/N.log</c> (appended to if it exists)</param>
+    /// <param name="path">the instance's log, <c>&lt;dir&gt;/N.log</c> (appended to if it exists); its rotated parts
+    /// are named <c>path.1</c>, <c>path.2</c> …</param>
     public RotatingLogWriter(string path, LogRotationOptions? options = null)
     {
         _path = Path.GetFullPath(path);
-        _dir = Path.GetDirectoryName(_path)!;
-        var name = Path.GetFileName(_path);
-        if (!name.EndsWith(".log", StringComparison.Ordinal) || !int.TryParse(name[..^4], out _restartCount))
-            throw new ArgumentException($"not an instance log (N.log): {path}", nameof(path));
         _options = options ?? LogRotationOptions.Default;
         Open();
     }
@@ -52,6 +47,8 @@ public sealed class RotatingLogWriter : IDisposable
         _file = null;
     }
 
+    private string Rotated(int index) => _path + "." + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private void Open()
     {
         _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
@@ -66,8 +63,8 @@ public sealed class RotatingLogWriter : IDisposable
         {
             var keep = _options.MaxFiles - 1;
             // Drop the parts that would shift past the limit (and any a run with a larger MaxFiles left).
-            for (var i = Math.Max(keep, 1); File.Exists(LogLocator.RotatedFile(_dir, _restartCount, i)); i++)
-                File.Delete(LogLocator.RotatedFile(_dir, _restartCount, i));
+            for (var i = Math.Max(keep, 1); File.Exists(Rotated(i)); i++)
+                File.Delete(Rotated(i));
             if (keep == 0)
             {
                 File.Delete(_path);
@@ -76,10 +73,10 @@ public sealed class RotatingLogWriter : IDisposable
             {
                 for (var i = keep - 1; i >= 1; i--)
                 {
-                    var from = LogLocator.RotatedFile(_dir, _restartCount, i);
-                    if (File.Exists(from)) File.Move(from, LogLocator.RotatedFile(_dir, _restartCount, i + 1));
+                    var from = Rotated(i);
+                    if (File.Exists(from)) File.Move(from, Rotated(i + 1));
                 }
-                File.Move(_path, LogLocator.RotatedFile(_dir, _restartCount, 1));
+                File.Move(_path, Rotated(1));
             }
         }
         finally

@@ -21,6 +21,7 @@ public static class ProcessViewTable
     public const int DefaultCommandWidth = 60;
 
     private static readonly string[] Header = ["POD/CONTAINER/PID", "PPID", "ROLE", "STATE", "CPU%", "RSS", "COMMAND"];
+    private static readonly bool[] RightAligned = [false, true, false, false, true, true, false];
 
     /// <param name="commandWidth">commands longer than this are cut, ending with "…"</param>
     public static string Format(IReadOnlyList<ProcessViewPod> pods, int commandWidth = DefaultCommandWidth)
@@ -121,7 +122,7 @@ public static class ProcessViewTable
             for (var c = 0; c < row.Length; c++)
             {
                 if (c == row.Length - 1) line.Append(row[c]);
-                else line.Append(row[c].PadRight(widths[c])).Append("  ");
+                else line.Append(RightAligned[c] ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])).Append("  ");
             }
             text.Append(line.ToString().TrimEnd()).Append('\n');
         }

@@ -1,0 +1,36 @@
+using System.Text;
+using MiniKube.Sup.Logs;
+
+namespace MiniKube.Sup.EndToEnd;
+
+public class LogsTests
+{
+    [Fact]
+    public async Task Logs_of_the_current_and_previous_instance_are_found_and_read()
+    {
+        await using var h = new PodHarness(new Pods.BackoffPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)));
+        h.Run("chatty", "Always", 5, PodHarness.TestApp("app", "--print", "one", "--print", "two", "--exit-after", "200", "--code", "1"));
+        await PodHarness.Until(() => h.Status("chatty").RestartCount >= 2, "two restarts", 30);
+        var dir = h.Paths.LogDirectory("chatty", "app");
+        var current = LogLocator.Current(dir)!.Value;
+        Assert.True(current >= 2);
+        Assert.Equal(current - 1, LogLocator.Previous(dir));
+        await PodHarness.Until(() => Encoding.UTF8.GetString(LogReader.ReadAll(dir, current - 1)).Contains("exiting with 1"), "previous log complete");
+        Assert.Equal("one\ntwo\nexiting with 1\n", Encoding.UTF8.GetString(LogReader.ReadAll(dir, current - 1)));
+        Assert.Equal(["two", "exiting with 1"], LogReader.Tail(dir, current - 1, 2));
+    }
+
+    [Fact]
+    public async Task Follow_of_a_finished_instance_reads_it_all_and_ends()
+    {
+        await using var h = new PodHarness();
+        var worker = h.Run("once", "Never", 5, PodHarness.TestApp("app", "--print", "hello", "--print", "world", "--exit", "0"));
+        await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        var dir = h.Paths.LogDirectory("once", "app");
+        await PodHarness.Until(() => LogReader.ReadAll(dir, 0).Length == 12, "output drained");
+        var text = new StringBuilder();
+        await foreach (var chunk in LogReader.FollowAsync(dir, 0, () => true).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+            text.Append(Encoding.UTF8.GetString(chunk.Span));
+        Assert.Equal("hello\nworld\n", text.ToString());
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using MiniKube.Sup.Logs;
+
+namespace MiniKube.Sup.Tests.Logs;
+
+public sealed class LogRotationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sup-logs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Log(int n = 0) => LogLocator.CurrentFile(_dir, n);
+
+    private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
+
+    private string Text(string path) => File.ReadAllText(path);
+
+    [Fact]
+    public void Writes_that_fit_stay_in_one_file()
+    {
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(10, 3)))
+        {
+            w.Write(B("abcd"));
+            w.Write(B("efghij")); // exactly 10
+        }
+        Assert.Equal("abcdefghij", Text(Log()));
+        Assert.False(File.Exists(Log() + ".1"));
+    }
+
+    [Fact]
+    public void A_write_that_would_exceed_the_limit_starts_a_new_file_and_is_not_split()
+    {
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(10, 3)))
+        {
+            w.Write(B("abcdefg"));
+            w.Write(B("hijk")); // 11 > 10: rotate first
+        }
+        Assert.Equal("abcdefg", Text(Log() + ".1"));
+        Assert.Equal("hijk", Text(Log()));
+    }
+
+    [Fact]
+    public void A_write_larger_than_the_limit_is_split_into_full_files()
+    {
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(4, 5)))
+            w.Write(B("0123456789"));
+        Assert.Equal("0123", Text(Log() + ".2"));
+        Assert.Equal("4567", Text(Log() + ".1"));
+        Assert.Equal("89", Text(Log()));
+    }
+
+    [Fact]
+    public void At_most_MaxFiles_files_are_kept_and_the_oldest_is_dropped()
+    {
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(2, 3)))
+            foreach (var part in new[] { "aa", "bb", "cc", "dd", "ee" }) w.Write(B(part));
+        Assert.Equal(["0.log", "0.log.1", "0.log.2"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal("ee", Text(Log()));
+        Assert.Equal("dd", Text(Log() + ".1"));
+        Assert.Equal("cc", Text(Log() + ".2"));
+    }
+
+    [Fact]
+    public void With_MaxFiles_1_the_file_starts_over()
+    {
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(3, 1)))
+        {
+            w.Write(B("abc"));
+            w.Write(B("de"));
+        }
+        Assert.Equal(["0.log"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal("de", Text(Log()));
+    }
+
+    [Fact]
+    public void An_existing_log_is_appended_to_and_counts_towards_the_limit()
+    {
+        File.WriteAllText(Log(), "12345678");
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(10, 2)))
+            w.Write(B("abc"));
+        Assert.Equal("12345678", Text(Log() + ".1"));
+        Assert.Equal("abc", Text(Log()));
+    }
+
+    [Fact]
+    public void Parts_beyond_a_smaller_limit_left_by_an_earlier_run_are_dropped()
+    {
+        File.WriteAllText(Log() + ".1", "1");
+        File.WriteAllText(Log() + ".2", "2");
+        File.WriteAllText(Log() + ".3", "3");
+        File.WriteAllText(Log(), "cur");
+        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(4, 2)))
+            w.Write(B("new"));
+        Assert.Equal(["0.log", "0.log.1"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal("cur", Text(Log() + ".1"));
+    }
+
+    [Fact]
+    public void Defaults_are_10_MiB_times_5()
+    {
+        Assert.Equal(10 * 1024 * 1024, LogRotationOptions.Default.MaxBytes);
+        Assert.Equal(5, LogRotationOptions.Default.MaxFiles);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LogRotationOptions(0, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LogRotationOptions(10, 0));
+    }
+
+    [Fact]
+    public void Locator_finds_the_current_and_previous_instance()
+    {
+        Assert.Null(LogLocator.Current(_dir));
+        File.WriteAllText(Log(3), "");
+        Assert.Equal(3, LogLocator.Current(_dir));
+        Assert.Null(LogLocator.Previous(_dir));
+        File.WriteAllText(Log(2) + ".1", "");
+        File.WriteAllText(Log(4), "");
+        File.WriteAllText(Path.Combine(_dir, "notes.txt"), "");
+        File.WriteAllText(Path.Combine(_dir, "5.log.bak"), "");
+        Assert.Equal([2, 3, 4], LogLocator.Instances(_dir));
+        Assert.Equal(4, LogLocator.Current(_dir));
+        Assert.Equal(3, LogLocator.Previous(_dir));
+        File.Delete(Log(3));
+        Assert.Null(LogLocator.Previous(_dir));
+        Assert.Null(LogLocator.Current(Path.Combine(_dir, "missing")));
+    }
+
+    [Fact]
+    public void Locator_lists_and_deletes_an_instance_with_its_rotated_parts()
+    {
+        using (var w = new RotatingLogWriter(Log(1), new LogRotationOptions(1, 4)))
+            w.Write(B("abcd"));
+        File.WriteAllText(Log(2), "");
+        Assert.Equal([Log(1) + ".3", Log(1) + ".2", Log(1) + ".1", Log(1)], LogLocator.Files(_dir, 1));
+        LogLocator.Delete(_dir, 1);
+        Assert.Equal(["2.log"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+}

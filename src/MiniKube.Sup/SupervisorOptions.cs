@@ -8,4 +8,5 @@ public sealed record SupervisorOptions
     public IReadOnlyList<string> Files { get; init; } = ["supervisor.yaml"];
     public string StateDir { get; init; } = ".sup";
     public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Kubernetes;
+    public Logs.LogRotationOptions LogRotation { get; init; } = Logs.LogRotationOptions.Default;
 }

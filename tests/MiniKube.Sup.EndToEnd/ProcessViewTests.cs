@@ -74,6 +74,28 @@ public class ProcessViewTests
     }
 
     [Fact]
+    public async Task Workers_that_die_and_are_reforked_show_up_with_their_new_pids()
+    {
+        await using var h = new PodHarness();
+        h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6", "--refork"));
+        await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
+        var containers = Containers(h, "apache");
+        IReadOnlyList<ProcessViewProcess> Workers() =>
+            Live(ProcessViewBuilder.Build(containers, ProcessViewSource.Live())).Where(p => p.Role == "worker").ToList();
+        await PodHarness.Until(() => Workers().Count == 6, "6 workers");
+        var before = Workers().Select(w => w.Pid).ToList();
+
+        Native.kill(before[0], Native.SIGKILL);
+        Native.kill(before[1], Native.SIGKILL);
+        await PodHarness.Until(() => Workers() is { Count: 6 } now && !now.Any(w => w.Pid == before[0] || w.Pid == before[1]), "two re-forked workers");
+
+        var after = Workers().Select(w => w.Pid).ToList();
+        Assert.Equal(4, after.Intersect(before).Count());
+        Assert.Equal(2, after.Except(before).Count());
+        Assert.Contains(h.Output, l => l.StartsWith("apache/app | re-forked worker ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_restarted_container_shows_its_new_master()
     {
         await using var h = new PodHarness();

@@ -44,8 +44,26 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     Environment.Exit(options.ExitCodeOnSigterm);
 });
 
+var workers = new List<Process>();
 for (var i = 0; i < options.Workers; i++)
-    Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker"]) { UseShellExecute = false });
+    workers.Add(Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker"]) { UseShellExecute = false })!);
+if (options.Refork)
+{
+    // Like Apache's master: a worker that dies is replaced by a new one (with a new pid).
+    new Thread(() =>
+    {
+        while (true)
+        {
+            Thread.Sleep(50);
+            for (var i = 0; i < workers.Count; i++)
+            {
+                if (!workers[i].HasExited) continue;
+                workers[i] = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["worker"]) { UseShellExecute = false })!;
+                Console.WriteLine($"re-forked worker {workers[i].Id}");
+            }
+        }
+    }) { IsBackground = true }.Start();
+}
 if (options.Daemonize)
     Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();
 

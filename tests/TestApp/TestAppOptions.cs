@@ -1,7 +1,7 @@
 namespace TestApp;
 
 /// <summary>
-/// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N]
+/// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
 ///         [--append FILE TEXT]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
@@ -16,6 +16,7 @@ internal sealed class TestAppOptions
     public int ExitCodeOnSigterm { get; private set; }
     public int Workers { get; private set; }
     public bool Daemonize { get; private set; }
+    public bool Refork { get; private set; }
     public string? PidFile { get; private set; }
     public List<string> Print { get; } = [];
     public List<string> PrintEnv { get; } = [];
@@ -42,6 +43,7 @@ internal sealed class TestAppOptions
                 case "--sigterm-exit": o.ExitCodeOnSigterm = int.Parse(args[++i]); break;
                 case "--workers": o.Workers = int.Parse(args[++i]); break;
                 case "--daemonize": o.Daemonize = true; break;
+                case "--refork": o.Refork = true; break;
                 case "--pidfile": o.PidFile = args[++i]; break;
                 case "--daemon-pidfile": o.Forwarded.AddRange(["--pidfile", args[++i]]); break;
                 case "--print": o.Print.Add(args[++i]); break;

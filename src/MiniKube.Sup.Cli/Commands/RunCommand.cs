@@ -27,7 +27,19 @@ internal static class RunCommand
                 return null;
             },
         };
-        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, listen };
+        var logMaxSize = new Option<long>("--log-max-size")
+        {
+            Description = "Rotate a container's log file when it reaches this many bytes (default 10485760 = 10 MiB)",
+            DefaultValueFactory = _ => Logs.LogRotationOptions.DefaultMaxBytes,
+            Validators = { r => { if (r.GetValueOrDefault<long>() <= 0) r.AddError("--log-max-size must be positive"); } },
+        };
+        var logMaxFiles = new Option<int>("--log-max-files")
+        {
+            Description = "Log files kept per container instance, the current one included (default 5)",
+            DefaultValueFactory = _ => Logs.LogRotationOptions.DefaultMaxFiles,
+            Validators = { r => { if (r.GetValueOrDefault<int>() <= 0) r.AddError("--log-max-files must be at least 1"); } },
+        };
+        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, listen, logMaxSize, logMaxFiles };
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -40,6 +52,7 @@ internal static class RunCommand
                     Initial = parse.GetValue(backoffBase) ?? k8s.Initial,
                     Max = parse.GetValue(backoffMax) ?? k8s.Max,
                 },
+                LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
             };
             var manifests = ManifestLoader.LoadFiles(options.Files);
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Logs;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Pods;
@@ -210,12 +211,9 @@ public sealed partial class PodWorker
     /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
     private void PruneOldLogs(ContainerSlot slot)
     {
-        for (var n = slot.RestartCount - 2; n >= 0; n--)
-        {
-            var old = _context.Paths.LogFile(Name, slot.Name, n);
-            if (!File.Exists(old)) break;
-            File.Delete(old);
-        }
+        var dir = _context.Paths.LogDirectory(Name, slot.Name);
+        foreach (var n in LogLocator.Instances(dir))
+            if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }
 
     private void OnExited(ContainerSlot slot, ExitStatus status, DateTimeOffset finishedAt, string? reason, string? message, DateTimeOffset? startedAt = null)

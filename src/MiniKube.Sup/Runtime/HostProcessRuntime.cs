@@ -1,3 +1,4 @@
+using MiniKube.Sup.Logs;
 using System.ComponentModel;
 using MiniKube.Sup.Processes;
 
@@ -5,7 +6,7 @@ namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
 /// its own session with the container's environment, and copies its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output) : IContainerRuntime
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null) : IContainerRuntime
 {
     public IContainerInstance Start(ContainerLaunch launch)
     {
@@ -22,7 +23,7 @@ public sealed class HostProcessRuntime(IContainerOutput output) : IContainerRunt
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
-        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName);
+        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation);
         if (!Native.TryCreatePipe(out var readFd, out var writeFd))
         {
             pump.OnClosed();

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>kubectl v1.32 — a real client we did not write — against the daemon's loopback listener (https, bearer
+/// token, via the kubeconfig the daemon writes).</summary>
+public sealed class KubectlConformanceTests
+{
+    private const string Stack = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: talker
+        spec:
+          terminationGracePeriodSeconds: 3
+          containers:
+            - name: app
+              command: ["TESTAPP"]
+              args: ["--print", "hello-1", "--print", "hello-2"]
+        """;
+
+    [Fact]
+    public async Task Kubectl_gets_describes_logs_applies_watches_and_deletes()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync(listen: true);
+        await d.WaitForPodAsync("talker");
+
+        var (code, table, err) = await d.Kubectl("get", "pods");
+        Assert.True(code == 0, err);
+        Assert.Matches(@"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE", table);
+        Assert.Matches(@"talker\s+1/1\s+Running\s+0\s+\d+s", table);
+
+        var (_, json, _) = await d.Kubectl("get", "pod", "talker", "-o", "json");
+        using (var doc = JsonDocument.Parse(json))
+        {
+            Assert.Equal("Pod", doc.RootElement.GetProperty("kind").GetString());
+            Assert.Equal("Running", doc.RootElement.GetProperty("status").GetProperty("phase").GetString());
+        }
+
+        var (_, describe, _) = await d.Kubectl("describe", "pod", "talker");
+        Assert.Matches(@"Name:\s+talker", describe);
+        Assert.Matches(@"Status:\s+Running", describe);
+        Assert.Matches(@"Normal\s+Started\s+.*Started container app", describe);
+
+        var (_, logs, _) = await d.Kubectl("logs", "talker");
+        Assert.Equal("hello-1\nhello-2\n", logs);
+        var (followCode, followed, _) = await SupDaemon.Run("timeout", ["2", "kubectl", "logs", "-f", "talker"], new() { ["KUBECONFIG"] = d.Kubeconfig });
+        Assert.Equal(124, followCode); // still following when timeout stopped it
+        Assert.StartsWith("hello-1\nhello-2\n", followed);
+
+        var manifest = Path.Combine(d.Dir, "applied.yaml");
+        File.WriteAllText(manifest, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied\nspec:\n  terminationGracePeriodSeconds: 3\n  containers:\n    - name: app\n      command: [\"{Binaries.TestApp}\"]\n");
+
+        var watch = Process.Start(new ProcessStartInfo("kubectl", ["get", "pods", "-w"])
+        {
+            RedirectStandardOutput = true, UseShellExecute = false, Environment = { ["KUBECONFIG"] = d.Kubeconfig },
+        })!;
+        var watched = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watch.OutputDataReceived += (_, e) => { if (e.Data is not null) watched.Enqueue(e.Data); };
+        watch.BeginOutputReadLine();
+        try
+        {
+            await PodHarness.Until(() => watched.Any(l => l.StartsWith("talker", StringComparison.Ordinal)), "the initial list");
+            var (applyCode, applied, applyErr) = await d.Kubectl("apply", "--validate=false", "-f", manifest);
+            Assert.True(applyCode == 0, applyErr);
+            Assert.Equal("pod/applied created\n", applied);
+            await d.WaitForPodAsync("applied");
+            await PodHarness.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+1/1\s+Running")), "the watch to show the new pod running");
+
+            var (deleteCode, deleted, deleteErr) = await d.Kubectl("delete", "pod", "applied");
+            Assert.True(deleteCode == 0, deleteErr);
+            Assert.Equal("pod \"applied\" deleted\n", deleted);
+            Assert.Equal(1, (await d.Kubectl("get", "pod", "applied")).Code);
+            await PodHarness.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+\S+\s+Terminating")), "the watch to show Terminating");
+        }
+        finally
+        {
+            watch.Kill();
+            await watch.WaitForExitAsync();
+        }
+
+        var (nf, _, notFound) = await d.Kubectl("get", "pod", "nope");
+        Assert.Equal(1, nf);
+        Assert.Contains("Error from server (NotFound): pods \"nope\" not found", notFound);
+
+        // Without the token the listener refuses (kubectl would then prompt for a user name).
+        using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        var refused = await anonymous.GetAsync($"https://127.0.0.1:{d.Port}/api/v1/namespaces/default/pods");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("\"reason\":\"Unauthorized\"", await refused.Content.ReadAsStringAsync());
+    }
+}

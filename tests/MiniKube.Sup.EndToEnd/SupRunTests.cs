@@ -69,9 +69,8 @@ public sealed class SupRunTests : IAsyncLifetime
         sup.Signal(Native.SIGTERM);
         Assert.Equal(0, await sup.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("all pods stopped", sup.Output);
-        // Nothing of ours is left: not running, and no zombie handed to init.
-        var zombies = ProcFs.Snapshot().Where(p => p.Ppid == sup.Pid || (p.IsZombie && p.Comm is "sleep" or "testapp")).ToList();
-        Assert.True(zombies.Count == 0, string.Join(", ", zombies.Select(z => $"{z.Pid} {z.Comm} {z.State} ppid {z.Ppid}")));
+        // Nothing of ours is left running: checked for every test in DisposeAsync (Leftovers). The test host is a
+        // subreaper itself (other tests run pods in-process), so zombies cannot be told apart by parent here.
     }
 
     [Fact]

@@ -46,6 +46,7 @@ internal static class DaemonHost
             builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
             builder.Services.AddSingleton<Supervisor>();
             builder.Services.AddHostedService<SupervisorService>();
+            builder.Services.AddHostedService<LiveStatusLine>();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(manifests));
             builder.WebHost.ConfigureKestrel(k =>
             {

@@ -30,6 +30,8 @@ public static class SupCli
             Console.Error.WriteLine("Run 'sup --help' for usage.");
             return ExitCodes.BadInput;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // No termination timeout: `sup run` stops through the Generic Host (pods get their whole grace period),
+        // and client commands end their streams on Ctrl+C themselves.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }

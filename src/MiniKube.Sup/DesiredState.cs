@@ -62,7 +62,7 @@ public sealed partial class DesiredState : IObjectWriter
         return changes;
     }
 
-    public Task<IReadOnlyList<(ManifestObject Object, ApplyOutcome Outcome)>> ApplyAsync(IReadOnlyList<ManifestObject> objects, string source, CancellationToken cancel)
+    public async Task<IReadOnlyList<(ManifestObject Object, ApplyOutcome Outcome)>> ApplyAsync(IReadOnlyList<ManifestObject> objects, string source, CancellationToken cancel)
     {
         var result = new List<(ManifestObject, ApplyOutcome)>();
         foreach (var o in objects)
@@ -78,8 +78,11 @@ public sealed partial class DesiredState : IObjectWriter
             if (before is null) Start(o.Model);
             else Replace(o.Model);
             result.Add((o, before is null ? ApplyOutcome.Created : ApplyOutcome.Configured));
+            // A created pod is answered with its stored self (resourceVersion, Pending status), as the API server does.
+            if (before is null && o.Model is V1Pod && _podTransitions.TryGetValue(o.Name, out var started))
+                await started.WaitAsync(cancel).ConfigureAwait(false);
         }
-        return Task.FromResult<IReadOnlyList<(ManifestObject, ApplyOutcome)>>(result);
+        return result;
     }
 
     public bool Delete(ResourceKind kind, string name, long? gracePeriodSeconds)

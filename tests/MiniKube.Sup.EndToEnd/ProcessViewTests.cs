@@ -30,7 +30,8 @@ public class ProcessViewTests
         {
             var source = ProcessViewSource.Live();
             view = ProcessViewBuilder.Build(containers, source, sampler.Sample(source.Processes));
-            return Live(view).Count == 7;
+            // A worker caught between fork and exec has no resident memory yet: wait until all have started.
+            return Live(view).Count == 7 && Live(view).All(p => p.RssBytes > 0);
         }, "1 master + 6 workers");
 
         var processes = Live(view);

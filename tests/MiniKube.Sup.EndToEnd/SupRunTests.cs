@@ -74,6 +74,32 @@ public sealed class SupRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SIGTERM_gives_a_stubborn_pod_its_whole_grace_period_then_exits_0()
+    {
+        var manifest = Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: stubborn
+            spec:
+              terminationGracePeriodSeconds: 4
+              containers:
+                - name: app
+                  command: ["TESTAPP"]
+                  args: ["--ignore-sigterm", "--print", "stubborn-up"]
+            """);
+        await using var sup = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir);
+        await sup.WaitForLineAsync("stubborn/app | stubborn-up");
+        await Task.Delay(300);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        sup.Signal(Native.SIGTERM);
+        Assert.Equal(0, await sup.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3.5), $"stopped after {clock.Elapsed}: the pod did not get its grace period");
+        Assert.Contains("stubborn/app | ignoring SIGTERM", sup.Output);
+        Assert.Contains("all pods stopped", sup.Output);
+    }
+
+    [Fact]
     public async Task Run_after_sup_was_SIGKILLed_kills_what_the_earlier_run_left()
     {
         var manifest = Manifest(Stack);

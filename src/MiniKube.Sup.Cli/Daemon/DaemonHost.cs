@@ -58,6 +58,7 @@ internal static class DaemonHost
             await using var app = builder.Build();
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             if (credentials is not null) app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
+            supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
             supervisor.Api.Map(app);
             app.MapGet("/sup/v1/processes", ctx =>
             {

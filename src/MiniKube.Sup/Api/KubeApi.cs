@@ -19,6 +19,10 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
 {
     private const string Json = "application/json";
 
+    /// <summary>Cancelled when the daemon stops: open watches and log follows end then, so that shutdown is not
+    /// held up by clients.</summary>
+    public CancellationToken Stopping { get; set; }
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/version", ctx => Text(ctx, Discovery.Version(version)));
@@ -128,8 +132,9 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
             if (repository.Get(kind.Kind, name) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             int? tail = int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
             ctx.Response.ContentType = "text/plain";
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
             var problem = await logs.WriteAsync(name, ctx.Request.Query["container"].FirstOrDefault(), IsTrue(ctx.Request.Query["follow"]),
-                IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, ctx.RequestAborted).ConfigureAwait(false);
+                IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, stop.Token).ConfigureAwait(false);
             if (problem is not null) await ApiStatus.BadRequest(ctx, problem).ConfigureAwait(false);
             return;
         }
@@ -188,7 +193,7 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         long? from = long.TryParse(ctx.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : null;
         int? timeout = int.TryParse(ctx.Request.Query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var ts) ? ts : null;
         using var watcher = repository.Watch(kind.Kind, from);
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
         if (timeout is { } seconds and > 0) timeoutCts.CancelAfter(TimeSpan.FromSeconds(seconds));
         ctx.Response.ContentType = Json;
         ctx.Response.Headers.CacheControl = "no-cache";

@@ -64,7 +64,13 @@ public sealed partial class PodWorker
     private TimeProvider Time => _context.Time;
     private string PodRef => $"Pod/{Name}";
 
-    public void Start() => _ = Task.Run(RunAsync);
+    /// <summary>Publishes the pod as Pending (its containers ContainerCreating), then starts running it.</summary>
+    public void Start()
+    {
+        _startTime = Time.GetUtcNow();
+        Publish();
+        _ = Task.Run(RunAsync);
+    }
 
     /// <summary>Terminates the pod: every container gets SIGTERM, then SIGKILL after the grace period
     /// (the pod's terminationGracePeriodSeconds unless <paramref name="grace"/> overrides it).</summary>
@@ -80,7 +86,6 @@ public sealed partial class PodWorker
         try
         {
             Directory.CreateDirectory(_context.Paths.PodDirectory(Name));
-            _startTime = Time.GetUtcNow();
             Advance();
             Publish();
             FinishIfDone();

@@ -40,8 +40,8 @@ def parent_of(pid):
 def children(daemon):
     return [int(p) for p in os.listdir('/proc') if p.isdigit() and parent_of(p) [0] == daemon and parent_of(p)[1] != 'Z']
 
-def new_children(daemon, newest):
-    return [int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) > newest and parent_of(p)[0] == daemon]
+def new_children(daemon, before):
+    return [int(p) for p in os.listdir('/proc') if p.isdigit() and p not in before and parent_of(p)[0] == daemon]
 
 def memory(pid):
     rss = pss = 0
@@ -95,12 +95,13 @@ def measure(args, daemon, sup, t0):
     for k in range(args.kills):
         victims = sorted(children(daemon.pid))
         victim = victims[k % len(victims)]
-        newest = max(int(p) for p in os.listdir('/proc') if p.isdigit())
+        before = set(os.listdir('/proc'))
         t = time.perf_counter()
         os.kill(victim, signal.SIGKILL)
-        # The replacement is a new child of the daemon with a pid above every pid seen before the kill: looking
-        # only at new pids keeps the poll cheap (well under a millisecond), so it does not hide the latency.
-        while not new_children(daemon.pid, newest):
+        # The replacement is a new child of the daemon among the /proc entries that were not there before the
+        # kill: looking only at new pids keeps the poll cheap (well under a millisecond), so it does not hide
+        # the latency (and it does not care about pid wrap-around).
+        while not new_children(daemon.pid, before):
             if time.perf_counter() - t > 10:
                 sys.exit('the killed container was not restarted')
         latencies.append((time.perf_counter() - t) * 1000)

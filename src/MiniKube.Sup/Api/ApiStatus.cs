@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -52,6 +51,4 @@ public static class ApiStatus
         }
         return ctx.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
     }
-
-    public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -60,8 +60,4 @@ public sealed class PodAgent(PodWorkerContext context)
             await w.StopAsync(grace).ConfigureAwait(false);
             await w.Finished.ConfigureAwait(false);
         }));
-
-    /// <summary>The longest terminationGracePeriodSeconds of any pod: the host's shutdown timeout must exceed it.</summary>
-    public TimeSpan LongestGracePeriod() =>
-        TimeSpan.FromSeconds(_workers.Values.Select(w => w.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30).DefaultIfEmpty(30).Max());
 }

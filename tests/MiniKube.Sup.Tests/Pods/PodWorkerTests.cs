@@ -119,7 +119,8 @@ public sealed class PodWorkerTests : IDisposable
         var worker = StartPod("OnFailure", "app");
         await Until(() => _runtime.Of("app").Count == 1, "start");
         _runtime.Of("app")[0].Exit(3);
-        await Until(() => _runtime.Of("app").Count == 2, "restart");
+        // The new instance is started before the status that shows it is published: wait for both.
+        await Until(() => _runtime.Of("app").Count == 2 && Status(worker, "app").ContainerID == $"sup://{_runtime.Of("app")[1].Pid}", "restart");
         Assert.Equal(1, Status(worker, "app").RestartCount);
     }
 
@@ -141,7 +142,7 @@ public sealed class PodWorkerTests : IDisposable
         var worker = StartPod("Always", "app");
         await Until(() => _runtime.Of("app").Count == 1, "start");
         _runtime.Of("app")[0].Exit(0);
-        await Until(() => _runtime.Of("app").Count == 2, "restart");
+        await Until(() => _runtime.Of("app").Count == 2 && Status(worker, "app").ContainerID == $"sup://{_runtime.Of("app")[1].Pid}", "restart");
         Assert.Equal("Completed", Status(worker, "app").LastState.Terminated.Reason);
     }
 

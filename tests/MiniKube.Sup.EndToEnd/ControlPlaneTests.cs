@@ -177,15 +177,16 @@ public sealed partial class ControlPlaneTests
         await d.WaitForPodAsync("web");
         var webUid = Uid(await d.Sup("get", "pod", "web", "-o", "json"));
 
-        // Remove crasher, add extra, keep web as it was.
-        d.WriteManifest(Stack.Replace("name: crasher", "name: extra").Replace("\"--exit-after\", \"300\", \"--code\", \"4\"", "\"--print\", \"x\""));
+        // Remove crasher, add extra, change the ConfigMap, keep web as it was.
+        d.WriteManifest(Stack.Replace("name: crasher", "name: extra").Replace("\"--exit-after\", \"300\", \"--code\", \"4\"", "\"--print\", \"x\"")
+            .Replace("mode: demo", "mode: production"));
         d.Process.Signal(Native.SIGHUP);
         await d.WaitForPodAsync("extra");
+        Assert.Contains("\"mode\": \"production\"", (await d.Sup("get", "cm", "settings", "-o", "json")).Out);
         await PodHarness.Until(() => d.Sup("get", "pod", "crasher").GetAwaiter().GetResult().Code == 1, "crasher removed");
         Assert.Equal(webUid, Uid(await d.Sup("get", "pod", "web", "-o", "json")));
 
         // A file with errors changes nothing, and says why.
-        d.WriteManifest(Stack.Replace("restartPolicy", "x").Replace("    - name: app\n      command: [\"TESTAPP\"]\n      args: [\"--print\", \"web-1\"", "    - name: app\n      comand: [\"TESTAPP\"]\n      args: [\"--print\", \"web-1\""));
         d.WriteManifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containerz: []\n");
         d.Process.Signal(Native.SIGHUP);
         await d.Process.WaitForLineAsync("reload rejected");

@@ -147,3 +147,33 @@ public class HostProcessTests
         Assert.Equal("True", h.Agent.Get("duo")!.Status.Conditions.Single(c => c.Type == "Ready").Status);
     }
 }
+
+public class PodIpTests
+{
+    [Fact]
+    public async Task Each_pod_gets_its_own_loopback_ip_so_replicas_listen_on_the_same_port()
+    {
+        await using var h = new PodHarness();
+        var a = PodHarness.TestApp("app", "--listen", "18080", "--print-env", "POD_IP", "--print-env", "MY_IP");
+        a.Env = [new() { Name = "MY_IP", ValueFrom = new() { FieldRef = new() { FieldPath = "status.podIP" } } }];
+        var b = PodHarness.TestApp("app", "--listen", "18080");
+        h.Run("one", "Always", 5, a);
+        h.Run("two", "Always", 5, b);
+        await PodHarness.Until(() => h.Output.Count(l => l.Contains("| listening on 127.0.")) == 2, "both pods listening on port 18080");
+
+        var ipOne = h.Agent.Get("one")!.Status.PodIP;
+        var ipTwo = h.Agent.Get("two")!.Status.PodIP;
+        Assert.NotEqual(ipOne, ipTwo);
+        Assert.StartsWith("127.0.", ipOne);
+        Assert.Contains($"one/app | POD_IP={ipOne}", h.Output);
+        Assert.Contains($"one/app | MY_IP={ipOne}", h.Output);
+
+        foreach (var ip in new[] { ipOne, ipTwo })
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(System.Net.IPAddress.Parse(ip), 18080);
+            using var reader = new StreamReader(client.GetStream());
+            Assert.Equal($"hello from {ip}", await reader.ReadLineAsync());
+        }
+    }
+}

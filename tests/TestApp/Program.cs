@@ -64,6 +64,22 @@ if (options.Refork)
         }
     }) { IsBackground = true }.Start();
 }
+if (options.ListenPort is { } port)
+{
+    var address = System.Net.IPAddress.Parse(Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1");
+    var listener = new System.Net.Sockets.TcpListener(address, port);
+    listener.Start();
+    Console.WriteLine($"listening on {address}:{port}");
+    new Thread(() =>
+    {
+        while (true)
+        {
+            using var client = listener.AcceptTcpClient();
+            using var stream = client.GetStream();
+            stream.Write(System.Text.Encoding.UTF8.GetBytes($"hello from {address}\n"));
+        }
+    }) { IsBackground = true }.Start();
+}
 if (options.Daemonize)
     Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();
 

@@ -2,7 +2,7 @@ namespace TestApp;
 
 /// <summary>
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
-///         [--daemonize] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
+///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
 ///         [--append FILE TEXT]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
@@ -17,6 +17,8 @@ internal sealed class TestAppOptions
     public int Workers { get; private set; }
     public bool Daemonize { get; private set; }
     public bool Refork { get; private set; }
+    /// <summary>Listen on POD_IP (else 127.0.0.1) at this TCP port; each connection gets one line and is closed.</summary>
+    public int? ListenPort { get; private set; }
     public string? PidFile { get; private set; }
     public List<string> Print { get; } = [];
     public List<string> PrintEnv { get; } = [];
@@ -44,6 +46,7 @@ internal sealed class TestAppOptions
                 case "--workers": o.Workers = int.Parse(args[++i]); break;
                 case "--daemonize": o.Daemonize = true; break;
                 case "--refork": o.Refork = true; break;
+                case "--listen": o.ListenPort = int.Parse(args[++i]); break;
                 case "--pidfile": o.PidFile = args[++i]; break;
                 case "--daemon-pidfile": o.Forwarded.AddRange(["--pidfile", args[++i]]); break;
                 case "--print": o.Print.Add(args[++i]); break;

@@ -8,6 +8,7 @@ namespace MiniKube.Sup.Pods;
 public sealed class PodAgent(PodWorkerContext context)
 {
     private readonly ConcurrentDictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
+    private readonly PodIpAllocator _ips = new();
 
     /// <summary>Raised on every status change of any pod.</summary>
     public event Action<V1Pod>? PodChanged;
@@ -23,9 +24,13 @@ public sealed class PodAgent(PodWorkerContext context)
         pod.Metadata.Uid ??= Guid.NewGuid().ToString();
         pod.Metadata.CreationTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
         pod.Spec.NodeName ??= Environment.MachineName; // k8s: set when the pod is bound to a node; here, this host
-        var worker = new PodWorker(pod, context, p => PodChanged?.Invoke(p));
+        var ip = _ips.Allocate();
+        var worker = new PodWorker(pod, context, p => PodChanged?.Invoke(p), ip);
         if (!_workers.TryAdd(pod.Metadata.Name, worker))
+        {
+            _ips.Release(ip);
             throw new InvalidOperationException($"pod {pod.Metadata.Name} is already running");
+        }
         worker.Start();
         return worker;
     }
@@ -48,6 +53,7 @@ public sealed class PodAgent(PodWorkerContext context)
         await worker.StopAsync(grace).ConfigureAwait(false);
         await worker.Finished.ConfigureAwait(false);
         _workers.TryRemove(name, out _);
+        _ips.Release(worker.PodIp);
         var dir = context.Paths.PodDirectory(name);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         PodRemoved?.Invoke(name);

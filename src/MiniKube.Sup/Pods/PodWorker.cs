@@ -36,8 +36,9 @@ public sealed partial class PodWorker
     private volatile V1Pod _snapshot;
     private volatile IReadOnlyList<RunningContainer> _running = [];
 
-    public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null)
+    public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null, string? podIp = null)
     {
+        PodIp = podIp;
         _pod = pod;
         _context = context;
         _publish = publish ?? (_ => { });
@@ -50,6 +51,9 @@ public sealed partial class PodWorker
     }
 
     public string Name => _pod.Metadata.Name;
+
+    /// <summary>The pod's own loopback address (status.podIP), shared by its containers.</summary>
+    public string? PodIp { get; }
 
     /// <summary>The pod as last published: spec and current status.</summary>
     public V1Pod Snapshot => _snapshot;
@@ -197,7 +201,7 @@ public sealed partial class PodWorker
 
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, podIp: null);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
         PruneOldLogs(slot);
@@ -378,6 +382,9 @@ public sealed partial class PodWorker
                 Phase = phase,
                 Conditions = _conditions,
                 HostIP = "127.0.0.1",
+                HostIPs = [new V1HostIP { Ip = "127.0.0.1" }],
+                PodIP = PodIp,
+                PodIPs = PodIp is null ? null : [new V1PodIP { Ip = PodIp }],
                 StartTime = _startTime.UtcDateTime,
                 QosClass = "BestEffort",
                 ContainerStatuses = regular,

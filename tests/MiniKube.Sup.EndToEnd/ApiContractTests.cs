@@ -152,6 +152,16 @@ public sealed class ApiContractTests(ApiDaemonFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Deeply_nested_body_is_refused_and_the_daemon_keeps_serving()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 200_000)) + "1" + new string('}', 200_000);
+        using var response = await _http.PostAsync("/api/v1/namespaces/default/pods", new StringContent(deep, Encoding.UTF8, "application/json"));
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        Assert.Contains("nested deeper than 64 levels", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Get("/api/v1/namespaces/default/pods/web")).Code);
+    }
+
+    [Fact]
     public async Task Merge_patch_changes_a_configmap()
     {
         var cm = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"a":"1","b":"2"}}""";

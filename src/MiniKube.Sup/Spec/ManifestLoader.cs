@@ -87,6 +87,11 @@ public static class ManifestLoader
 
     private static void ParseText(string text, string file, List<ParsedDocument> documents, List<ManifestError> errors)
     {
+        if (NestingGuard.Check(text, file) is { } tooDeep)
+        {
+            errors.Add(tooDeep);
+            return;
+        }
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(text));
         try

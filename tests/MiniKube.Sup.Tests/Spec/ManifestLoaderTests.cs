@@ -417,3 +417,33 @@ public class ManifestLoaderTests
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
+
+public class NestingGuardTests
+{
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(65)]
+    public void Input_nested_deeper_than_any_object_needs_is_an_error_not_a_stack_overflow(int levels)
+    {
+        var yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: deep\n  labels: " + new string('[', levels) + new string(']', levels) + "\n";
+        var result = MiniKube.Sup.Spec.ManifestLoader.LoadText(yaml, "deep.yaml");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(5, error.Line);
+        Assert.Contains("nested deeper than 64 levels", error.Message);
+    }
+
+    [Fact]
+    public void Deep_json_is_refused_the_same_way()
+    {
+        var json = string.Concat(Enumerable.Repeat("{\"a\":", 200_000)) + "1" + new string('}', 200_000);
+        var result = MiniKube.Sup.Spec.ManifestLoader.LoadText(json, "request");
+        Assert.Contains("nested deeper than 64 levels", Assert.Single(result.Errors).Message);
+    }
+
+    [Fact]
+    public void Ordinary_nesting_is_accepted()
+    {
+        var yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: b\n";
+        Assert.True(MiniKube.Sup.Spec.ManifestLoader.LoadText(yaml, "ok.yaml").Succeeded);
+    }
+}

@@ -6,7 +6,8 @@ COPY . .
 RUN dotnet publish src/MiniKube.Sup.Cli -c Release -o /out
 
 FROM debian:bookworm-slim
-COPY --from=build /out/sup /usr/local/bin/sup
+COPY --from=build /out/sup /out/sup-daemon /out/libe_sqlite3.so /usr/local/lib/sup/
+RUN ln -s /usr/local/lib/sup/sup /usr/local/bin/sup
 WORKDIR /srv
 COPY supervisor.yaml /srv/supervisor.yaml
 ENV SUP_STATE_DIR=/var/lib/sup

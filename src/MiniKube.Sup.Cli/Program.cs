@@ -1,3 +1,3 @@
 using MiniKube.Sup.Cli;
 
-return await SupCli.RunAsync(args);
+return await ClientCli.RunAsync(args);

@@ -1,0 +1,3 @@
+using MiniKube.Sup.Cli;
+
+return await SupCli.RunAsync(args);

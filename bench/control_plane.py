@@ -6,6 +6,7 @@ sleep pods, and the daemon's memory with them.
 
 Without --sup it publishes the NativeAOT binary first. Each command is run --runs times; the median and p90 of
 their wall times are reported (process start to exit, as a user sees it)."""
+from supbench import sup_binary, sleep_pods
 import argparse, os, signal, statistics, subprocess, sys, tempfile, time
 
 def main():
@@ -14,18 +15,9 @@ def main():
     ap.add_argument('--pods', type=int, default=100)
     ap.add_argument('--runs', type=int, default=30)
     args = ap.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     work = tempfile.mkdtemp(prefix='sup-bench-cp-')
-    sup = args.sup
-    if not sup:
-        subprocess.run(['dotnet', 'publish', os.path.join(root, 'src/MiniKube.Sup.Cli'), '-c', 'Release', '-o', os.path.join(work, 'bin')],
-                       check=True, stdout=subprocess.DEVNULL)
-        sup = os.path.join(work, 'bin', 'sup')
-    manifest = os.path.join(work, 'pods.yaml')
-    with open(manifest, 'w') as f:
-        for i in range(args.pods):
-            f.write(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper-{i}\nspec:\n  containers:\n"
-                    f"    - name: app\n      command: [\"sleep\", \"infinity\"]\n")
+    sup = sup_binary(args.sup, work)
+    manifest = sleep_pods(work, args.pods)
     state = os.path.join(work, 'state')
     daemon = subprocess.Popen([sup, 'run', '-f', manifest, '--state-dir', state], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

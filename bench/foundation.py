@@ -6,10 +6,14 @@ N sleep-like pods, and the first-restart latency after kill -9 of a container (k
 
 Without --sup it publishes the NativeAOT binary first (dotnet publish src/MiniKube.Sup.Cli -c Release).
 Timings poll /proc every 0.5 ms; memory comes from /proc/PID/smaps_rollup."""
+from supbench import sup_binary, sleep_pods, daemon_id
 import argparse, os, signal, statistics, subprocess, sys, tempfile, time
 
+PREFIX = b''
+
 def owners():
-    """pid -> SUP_OWNER for every process that carries the mark."""
+    """pid -> container (SUP_OWNER less its instance) for every process of the measured daemon: its marks start
+    with its state dir's id, so other sup daemons on the machine do not count."""
     result = {}
     for d in os.listdir('/proc'):
         if not d.isdigit():
@@ -24,7 +28,7 @@ def owners():
         if state == 'Z':
             continue
         for entry in env.split(b'\0'):
-            if entry.startswith(b'SUP_OWNER='):
+            if entry.startswith(b'SUP_OWNER=' + PREFIX):
                 # daemon/pod/uid/container/instance: a container is the token less its instance number
                 result[int(d)] = entry[10:].decode().rsplit('/', 1)[0]
     return result
@@ -59,19 +63,12 @@ def main():
     ap.add_argument('--pods', type=int, default=100)
     ap.add_argument('--kills', type=int, default=20)
     args = ap.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     work = tempfile.mkdtemp(prefix='sup-bench-')
-    sup = args.sup
-    if not sup:
-        subprocess.run(['dotnet', 'publish', os.path.join(root, 'src/MiniKube.Sup.Cli'), '-c', 'Release', '-o', os.path.join(work, 'bin')],
-                       check=True, stdout=subprocess.DEVNULL)
-        sup = os.path.join(work, 'bin', 'sup')
-    manifest = os.path.join(work, 'pods.yaml')
-    with open(manifest, 'w') as f:
-        for i in range(args.pods):
-            f.write(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper-{i}\nspec:\n  containers:\n"
-                    f"    - name: app\n      command: [\"sleep\", \"infinity\"]\n")
+    sup = sup_binary(args.sup, work)
+    manifest = sleep_pods(work, args.pods)
     state = os.path.join(work, 'state')
+    global PREFIX
+    PREFIX = daemon_id(state).encode() + b'/'
     t0 = time.monotonic()
     daemon = subprocess.Popen([sup, 'run', '-f', manifest, '--state-dir', state, '--backoff-base', '0'],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

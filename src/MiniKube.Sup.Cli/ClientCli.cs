@@ -13,29 +13,19 @@ public static class ClientCli
     {
         if (CommandOf(args) is { } name && EngineCommands.Contains(name)) return EngineExec.Replace(args);
 
-        var root = new RootCommand("sup: a lightweight single-host process supervisor that runs Kubernetes manifests");
-        root.Options.Add(CommonOptions.StateDir);
-        root.Subcommands.Add(new Command("run", "Run the supervisor daemon in the foreground (sup run --help)"));
-        root.Subcommands.Add(GetCommand.Create());
-        root.Subcommands.Add(new Command("describe", "Show details of an object (sup describe --help)"));
-        root.Subcommands.Add(LogsCommand.Create());
-        root.Subcommands.Add(new Command("apply", "Apply manifests to the running daemon (sup apply --help)"));
-        root.Subcommands.Add(DeleteCommand.Create());
-        root.Subcommands.Add(WaitCommand.Create());
-        root.Subcommands.Add(EventsCommand.Create());
-        root.Subcommands.Add(PsCommand.CreatePs());
-        root.Subcommands.Add(PsCommand.CreateTop());
-        root.Subcommands.Add(new Command("validate", "Check manifests without running anything (sup validate --help)"));
-        root.Subcommands.Add(VersionCommand.Create());
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"sup: {error.Message}");
-            Console.Error.WriteLine("Run 'sup --help' for usage.");
-            return ExitCodes.BadInput;
-        }
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+        return await CommandLine.InvokeAsync(CommandLine.Root(
+            new Command("run", "Run the supervisor daemon in the foreground (sup run --help)"),
+            GetCommand.Create(),
+            new Command("describe", "Show details of an object (sup describe --help)"),
+            LogsCommand.Create(),
+            new Command("apply", "Apply manifests to the running daemon (sup apply --help)"),
+            DeleteCommand.Create(),
+            WaitCommand.Create(),
+            EventsCommand.Create(),
+            PsCommand.CreatePs(),
+            PsCommand.CreateTop(),
+            new Command("validate", "Check manifests without running anything (sup validate --help)"),
+            VersionCommand.Create()), args).ConfigureAwait(false);
     }
 
     /// <summary>The subcommand: the first argument that is neither an option nor --state-dir's value.</summary>

@@ -7,6 +7,8 @@ using System.Text;
 using k8s;
 using k8s.Models;
 
+using MiniKube.Sup.EndToEnd;
+
 namespace MiniKube.Sup.Conformance;
 
 /// <summary>

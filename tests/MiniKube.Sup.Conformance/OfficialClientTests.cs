@@ -4,6 +4,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
+using MiniKube.Sup.EndToEnd;
+
 namespace MiniKube.Sup.Conformance;
 
 /// <summary>

@@ -250,6 +250,30 @@ public sealed partial class ControlPlaneTests
     }
 
     [Fact]
+    public async Task Wait_top_and_events_watch_serve_scripts_and_people()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+
+        var (ready, readyOut, _) = await d.Sup("wait", "--for=condition=Ready", "pod/web", "--timeout", "30s");
+        Assert.Equal(0, ready);
+        Assert.Equal("pod/web condition met\n", readyOut);
+        var (timedOut, _, timeoutErr) = await d.Sup("wait", "--for=condition=Ready=False", "pod/web", "--timeout", "1s");
+        Assert.Equal(1, timedOut);
+        Assert.Contains("timed out waiting for the condition on pods/web", timeoutErr);
+
+        // Off a terminal, top prints one plain block per refresh, without control codes.
+        var (topCode, top, _) = await SupDaemon.Run("timeout", ["2", Binaries.Sup, "top", "web", "--interval", "0.5", "--state-dir", d.StateDir]);
+        Assert.Equal(124, topCode);
+        Assert.True(Regex.Matches(top, @"POD/CONTAINER/PID").Count >= 2, top);
+        Assert.DoesNotContain("\e[", top);
+
+        var (watchCode, watched, _) = await SupDaemon.Run("timeout", ["4", Binaries.Sup, "events", "-w", "--state-dir", d.StateDir]);
+        Assert.Equal(124, watchCode);
+        Assert.Matches(@"Warning\s+BackOff\s+pod/crasher", watched); // the crasher backs off while we watch
+    }
+
+    [Fact]
     public async Task Client_errors_are_one_line_with_exit_codes()
     {
         var dir = Directory.CreateTempSubdirectory("sup-nodaemon-").FullName;

@@ -12,7 +12,7 @@ public sealed class StatePaths(string stateDir)
 
     /// <summary>One file per container instance, named by its restart count, as the kubelet does.</summary>
     public string LogFile(string pod, string container, int restartCount) =>
-        Path.Combine(LogDirectory(pod, container), $"{restartCount}.log");
+        Logs.LogLocator.CurrentFile(LogDirectory(pod, container), restartCount);
 
     /// <summary>A short stable id of this state dir: it prefixes the owner token of every process we start, so a
     /// later run with the same state dir can find what an earlier one left behind.</summary>

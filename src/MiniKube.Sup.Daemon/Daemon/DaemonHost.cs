@@ -47,7 +47,8 @@ internal static class DaemonHost
             builder.Services.AddSingleton<Supervisor>();
             builder.Services.AddHostedService<SupervisorService>();
             builder.Services.AddHostedService<LiveStatusLine>();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(manifests));
+            // The supervisor's stop is bounded by the pods' grace periods (see SupervisorService.StopAsync).
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
@@ -103,19 +104,5 @@ internal static class DaemonHost
             && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(token)))
             return next(ctx);
         return ApiStatus.Unauthorized(ctx);
-    }
-
-    /// <summary>Longer than any pod's grace period plus the SIGKILL clean-up after it.</summary>
-    private static TimeSpan ShutdownTimeout(ManifestLoadResult manifests)
-    {
-        var longest = manifests.Objects
-            .Select(o => o.Model switch
-            {
-                k8s.Models.V1Pod pod => pod.Spec.TerminationGracePeriodSeconds,
-                _ => 30L,
-            } ?? 30L)
-            .DefaultIfEmpty(30L)
-            .Max();
-        return TimeSpan.FromSeconds(Math.Max(longest, 30) + 15);
     }
 }

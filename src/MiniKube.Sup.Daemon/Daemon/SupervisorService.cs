@@ -20,10 +20,13 @@ internal sealed class SupervisorService(Supervisor supervisor) : IHostedService,
         return Task.CompletedTask;
     }
 
+    /// <summary>Not abandoned when the host's token fires: every pod gets its whole grace period (it may have
+    /// been applied through the API with one longer than anything in the files), then SIGKILL, so the stop is
+    /// bounded by the pods' own grace periods.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _sighup?.Dispose();
-        return supervisor.StopAsync().WaitAsync(cancellationToken);
+        return supervisor.StopAsync();
     }
 
     public ValueTask DisposeAsync() => supervisor.DisposeAsync();

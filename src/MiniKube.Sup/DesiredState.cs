@@ -26,6 +26,7 @@ public sealed partial class DesiredState : IObjectWriter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Task> _podTransitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, V1Pod> _creating = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public DesiredState(StateStore store, ObjectRepository repository, PodAgent pods, TimeProvider time, ILogger logger)
@@ -97,6 +98,40 @@ public sealed partial class DesiredState : IObjectWriter
         return true;
     }
 
+    /// <summary>Pods created by controllers (not desired state of their own: their owner is, and a restarted
+    /// daemon's controllers create them again).</summary>
+    public bool RunOwnedPod(V1Pod pod)
+    {
+        var name = pod.Metadata.Name;
+        lock (_gate)
+        {
+            if (_creating.ContainsKey(name) || (_pods.Get(name) is { } live && live.Metadata.DeletionTimestamp is null)) return false;
+            _creating[name] = pod;
+        }
+        Chain(name, () =>
+        {
+            try { if (!_pods.Contains(name)) _pods.Run(pod); }
+            finally { _creating.TryRemove(name, out _); }
+            return Task.CompletedTask;
+        });
+        return true;
+    }
+
+    /// <summary>Deletes a controller's pod. It is marked terminating at once, so that the next reconcile does
+    /// not count it as active (k8s: the deletionTimestamp is set by the API call, before the kubelet acts).</summary>
+    public void DeleteOwnedPod(string name, TimeSpan? grace)
+    {
+        lock (_gate)
+        {
+            if (_creating.TryGetValue(name, out var pending)) pending.Metadata.DeletionTimestamp ??= _time.GetUtcNow().UtcDateTime;
+            else if (!_pods.MarkDeleting(name, grace)) return;
+        }
+        Stop("Pod", name, grace);
+    }
+
+    /// <summary>Pods asked for but not started yet (they are listed, so that a controller does not create them twice).</summary>
+    public IReadOnlyList<V1Pod> CreatingPods() => _creating.Values.ToList();
+
     private void Realize(SourceChanges changes)
     {
         foreach (var removed in changes.Removed) Stop(removed.Kind, removed.Name, null);
@@ -114,7 +149,11 @@ public sealed partial class DesiredState : IObjectWriter
         obj.Metadata.Uid ??= Guid.NewGuid().ToString();
         obj.Metadata.CreationTimestamp ??= _time.GetUtcNow().UtcDateTime;
         if (obj is V1Pod pod) Chain(pod.Metadata.Name, () => { if (!_pods.Contains(pod.Metadata.Name)) _pods.Run(pod); return Task.CompletedTask; });
-        else _repository.Upsert(obj);
+        else
+        {
+            obj.Metadata.Generation ??= 1;
+            _repository.Upsert(obj);
+        }
     }
 
     private void Replace(IKubernetesObject<V1ObjectMeta> obj)
@@ -129,6 +168,8 @@ public sealed partial class DesiredState : IObjectWriter
             var previous = _repository.Get(obj.Kind, obj.Metadata.Name)?.Object.Metadata;
             obj.Metadata.Uid ??= previous?.Uid;
             obj.Metadata.CreationTimestamp ??= previous?.CreationTimestamp;
+            // k8s: metadata.generation counts changes to the desired state; controllers report observedGeneration.
+            obj.Metadata.Generation = (previous?.Generation ?? 0) + 1;
             Start(obj);
         }
     }

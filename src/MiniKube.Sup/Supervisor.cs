@@ -1,6 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Api;
+using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
@@ -37,6 +38,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, InheritedEnvironment(), _logger);
         Pods = new PodAgent(context);
         Desired = new DesiredState(_store, Repository, Pods, time, _logger);
+        var controllers = new ControllerContext(Repository, new PodControl(Pods, Desired), time, _events, _store, Paths, _logger);
+        Controllers = new ControllerManager(controllers, [new DaemonSetController(controllers)]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);
     }
@@ -50,6 +53,8 @@ public sealed partial class Supervisor : IAsyncDisposable
     public PodAgent Pods { get; }
 
     public DesiredState Desired { get; }
+
+    public ControllerManager Controllers { get; }
 
     public KubeApi Api { get; }
 
@@ -65,6 +70,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         Desired.RecordFiles(_manifests);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         Desired.RealizeAll();
+        Controllers.Start();
     }
 
     /// <summary>Re-reads the manifest files (SIGHUP): only what changed is touched; a file with errors changes
@@ -88,6 +94,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     public async Task StopAsync()
     {
         LogStopping(_logger);
+        await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
         await Desired.SettledAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
@@ -96,6 +103,7 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Controllers.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
     }

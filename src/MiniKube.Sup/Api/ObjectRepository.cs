@@ -27,23 +27,50 @@ public sealed class ObjectRepository
         get { lock (_gate) return _resourceVersion; }
     }
 
+    /// <summary>Raised after every change, outside the repository's lock (controllers enqueue work on it).</summary>
+    public event Action<WatchEvent>? Changed;
+
     public WatchEvent Upsert(IKubernetesObject<V1ObjectMeta> obj)
     {
+        WatchEvent e;
         lock (_gate)
         {
             var key = (obj.Kind, obj.Metadata.Name);
             var type = _objects.ContainsKey(key) ? WatchEvent.Modified : WatchEvent.Added;
-            return Record(type, obj, key);
+            e = Record(type, obj, key);
         }
+        Changed?.Invoke(e);
+        return e;
+    }
+
+    /// <summary>Stores the object only if it differs from the stored version in more than its resourceVersion
+    /// (a controller writing back an unchanged status must not wake every watcher, itself included).</summary>
+    public WatchEvent? UpsertIfChanged(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        lock (_gate)
+        {
+            if (_objects.TryGetValue((obj.Kind, obj.Metadata.Name), out var current))
+            {
+                var rv = obj.Metadata.ResourceVersion;
+                obj.Metadata.ResourceVersion = current.Object.Metadata.ResourceVersion;
+                var same = KubernetesJson.Serialize(obj) == current.Json;
+                obj.Metadata.ResourceVersion = rv;
+                if (same) return null;
+            }
+        }
+        return Upsert(obj);
     }
 
     public WatchEvent? Remove(string kind, string name)
     {
+        WatchEvent e;
         lock (_gate)
         {
             if (!_objects.TryGetValue((kind, name), out var last)) return null;
-            return Record(WatchEvent.Deleted, last.Object, (kind, name));
+            e = Record(WatchEvent.Deleted, last.Object, (kind, name));
         }
+        Changed?.Invoke(e);
+        return e;
     }
 
     public WatchEvent? Get(string kind, string name)

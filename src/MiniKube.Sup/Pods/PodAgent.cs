@@ -43,13 +43,21 @@ public sealed class PodAgent(PodWorkerContext context)
 
     public IReadOnlyList<V1Pod> List() => _workers.Values.Select(w => w.Snapshot).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
 
+    /// <summary>Sets the pod's deletionTimestamp (it shows as Terminating) without waiting for anything.</summary>
+    public bool MarkDeleting(string name, TimeSpan? grace = null)
+    {
+        if (!_workers.TryGetValue(name, out var worker)) return false;
+        var metadata = worker.Snapshot.Metadata;
+        metadata.DeletionTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
+        metadata.DeletionGracePeriodSeconds ??= (long?)grace?.TotalSeconds ?? worker.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30;
+        return true;
+    }
+
     /// <summary>Terminates the pod and forgets it; its working directory goes with it.</summary>
     public async Task DeleteAsync(string name, TimeSpan? grace = null)
     {
         if (!_workers.TryGetValue(name, out var worker)) return;
-        var metadata = worker.Snapshot.Metadata;
-        metadata.DeletionTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
-        metadata.DeletionGracePeriodSeconds ??= (long?)grace?.TotalSeconds ?? worker.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30;
+        MarkDeleting(name, grace);
         await worker.StopAsync(grace).ConfigureAwait(false);
         await worker.Finished.ConfigureAwait(false);
         _workers.TryRemove(name, out _);

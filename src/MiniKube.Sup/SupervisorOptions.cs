@@ -8,5 +8,6 @@ public sealed record SupervisorOptions
     public IReadOnlyList<string> Files { get; init; } = ["supervisor.yaml"];
     public string StateDir { get; init; } = ".sup";
     public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Kubernetes;
+    public Controllers.JobBackoffPolicy JobBackoff { get; init; } = Controllers.JobBackoffPolicy.Kubernetes;
     public Logs.LogRotationOptions LogRotation { get; init; } = Logs.LogRotationOptions.Default;
 }

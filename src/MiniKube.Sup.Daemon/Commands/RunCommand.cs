@@ -15,6 +15,8 @@ internal static class RunCommand
         files.DefaultValueFactory = _ => ["supervisor.yaml"];
         var backoffBase = SecondsOption("--backoff-base", "Initial CrashLoopBackOff delay in seconds (default 10; 0 = no delay)");
         var backoffMax = SecondsOption("--backoff-max", "Maximum CrashLoopBackOff delay in seconds (default 300)");
+        var jobBackoffBase = SecondsOption("--job-backoff-base", "Initial delay before a Job's failed pod is replaced, in seconds (default 10; 0 = no delay)");
+        var jobBackoffMax = SecondsOption("--job-backoff-max", "Maximum delay before a Job's failed pod is replaced, in seconds (default 360)");
         var listen = new Option<System.Net.IPEndPoint?>("--listen")
         {
             Description = "Also serve the API on this loopback address (e.g. 127.0.0.1:6443), with a bearer token written to <state-dir>/token",
@@ -39,7 +41,7 @@ internal static class RunCommand
             DefaultValueFactory = _ => Logs.LogRotationOptions.DefaultMaxFiles,
             Validators = { r => { if (r.GetValueOrDefault<int>() <= 0) r.AddError("--log-max-files must be at least 1"); } },
         };
-        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, listen, logMaxSize, logMaxFiles };
+        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles };
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -52,6 +54,9 @@ internal static class RunCommand
                     Initial = parse.GetValue(backoffBase) ?? k8s.Initial,
                     Max = parse.GetValue(backoffMax) ?? k8s.Max,
                 },
+                JobBackoff = new Controllers.JobBackoffPolicy(
+                    parse.GetValue(jobBackoffBase) ?? Controllers.JobBackoffPolicy.Kubernetes.Initial,
+                    parse.GetValue(jobBackoffMax) ?? Controllers.JobBackoffPolicy.Kubernetes.Max),
                 LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
             };
             var manifests = ManifestLoader.LoadFiles(options.Files);

@@ -20,6 +20,8 @@ public static class Tables
         ["Pod"] = PodTable.Table,
         ["Event"] = EventTable.Table,
         ["DaemonSet"] = DaemonSetTable.Table,
+        ["Job"] = JobTable.Table,
+        ["CronJob"] = CronJobTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(ResourceKind kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

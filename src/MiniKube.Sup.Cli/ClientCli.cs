@@ -20,6 +20,7 @@ public static class ClientCli
             LogsCommand.Create(),
             new Command("apply", "Apply manifests to the running daemon (sup apply --help)"),
             DeleteCommand.Create(),
+            CreateCommand.Create(),
             WaitCommand.Create(),
             EventsCommand.Create(),
             PsCommand.CreatePs(),

@@ -13,6 +13,7 @@ public static class SupCli
         LogsCommand.Create(),
         ApplyCommand.Create(),
         DeleteCommand.Create(),
+        CreateCommand.Create(),
         WaitCommand.Create(),
         EventsCommand.Create(),
         PsCommand.CreatePs(),

@@ -6,8 +6,8 @@ using MiniKube.Sup.Cli.Client;
 
 namespace MiniKube.Sup.Cli.Commands;
 
-/// <summary>sup logs POD [-c C] [-f] [--previous] [--tail N] | sup logs -l SELECTOR (each line prefixed
-/// [pod/NAME/CONTAINER]).</summary>
+/// <summary>sup logs POD [-c C] [-f] [--previous] [--tail N] | sup logs -l SELECTOR | sup logs job/NAME (the
+/// second and third prefix each line with [pod/NAME/CONTAINER]; a Job's steps come in order, pod by pod).</summary>
 internal static class LogsCommand
 {
     public static Command Create()
@@ -25,6 +25,11 @@ internal static class LogsCommand
             var name = parse.GetValue(pod);
             var sel = parse.GetValue(selector);
             if (name is null && sel is null) throw ClientCommand.Usage("logs needs a pod name or -l SELECTOR");
+            if (name is not null && name.IndexOf('/') is var slash and > 0 && ResourceKinds.ByName(name[..slash]) == ResourceKinds.Job)
+            {
+                await JobAsync(client, name[(slash + 1)..], parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false);
+                return 0;
+            }
             if (name?.StartsWith("pod/", StringComparison.Ordinal) == true || name?.StartsWith("po/", StringComparison.Ordinal) == true) name = name[(name.IndexOf('/') + 1)..];
             var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail));
             if (name is not null)
@@ -51,6 +56,57 @@ internal static class LogsCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>A Job's logs: its pods oldest first, each pod's steps in order (init containers, then containers).
+    /// Following, only the newest pod is followed, step after step, each once it has started.</summary>
+    private static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
+    {
+        var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
+        using var doc = JsonDocument.Parse(await GetCommand.GetJsonAsync(client, ResourceKinds.Pod, null, selector).ConfigureAwait(false));
+        var pods = doc.RootElement.GetProperty("items").EnumerateArray()
+            .OrderBy(p => p.GetProperty("metadata").TryGetProperty("creationTimestamp", out var c) ? c.GetString() : "", StringComparer.Ordinal)
+            .ToList();
+        if (pods.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no pods found for job/{job}");
+            return;
+        }
+        foreach (var pod in follow ? pods.TakeLast(1) : pods)
+        {
+            var podName = pod.GetProperty("metadata").GetProperty("name").GetString()!;
+            var spec = pod.GetProperty("spec");
+            var steps = (spec.TryGetProperty("initContainers", out var init) ? init.EnumerateArray().ToList() : [])
+                .Concat(spec.GetProperty("containers").EnumerateArray())
+                .Select(c => c.GetProperty("name").GetString()!)
+                .Where(c => only is null || c == only)
+                .ToList();
+            foreach (var step in steps)
+            {
+                if (follow) await WaitStartedAsync(client, podName, step, cancel).ConfigureAwait(false);
+                await CopyAsync(client, podName, step, Query(follow, previous, tail), $"[pod/{podName}/{step}] ", cancel).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Until the step has started (running or terminated), or its pod is gone.</summary>
+    private static async Task WaitStartedAsync(SupClient client, string pod, string container, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(ResourceKinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK) return;
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("status", out var s)) { await Task.Delay(100, cancel).ConfigureAwait(false); continue; }
+            foreach (var list in new[] { "initContainerStatuses", "containerStatuses" })
+                if (s.TryGetProperty(list, out var statuses))
+                    foreach (var c in statuses.EnumerateArray())
+                        if (c.GetProperty("name").GetString() == container && c.TryGetProperty("state", out var state)
+                            && (state.TryGetProperty("running", out _) || state.TryGetProperty("terminated", out _)))
+                            return;
+            if (s.TryGetProperty("phase", out var phase) && phase.GetString() is "Succeeded" or "Failed") return;
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+        }
     }
 
     private static string Query(bool follow, bool previous, int? tail) =>

@@ -9,11 +9,14 @@ namespace TestApp;
 /// /healthz — 200, or 500 once the --fail-when-exists file exists;
 /// /ready — 200, or 503 once the --unready-when-exists file exists;
 /// /redirect — 302 to /healthz on the same host; /redirect-away — 302 to another loopback host;
-/// /loop — 302 to itself; /headers — 200 with the request's headers as the body; anything else — 404.
+/// /loop — 302 to itself; /headers — 200 with the request's headers as the body; /stats — the number of requests
+/// served so far; anything else — 404.
 /// Every request is answered with Connection: close.
 /// </summary>
 internal static class HttpServer
 {
+    private static long _served;
+
     public static void Start(TestAppOptions options)
     {
         var address = IPAddress.Parse(Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1");
@@ -59,8 +62,11 @@ internal static class HttpServer
     private static (int, string, string, string?) Answer(string path, string headers, TestAppOptions options, TcpClient client)
     {
         var local = (IPEndPoint)client.Client.LocalEndPoint!;
+        var served = Interlocked.Increment(ref _served);
         switch (path)
         {
+            case "/stats":
+                return (200, "OK", served.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             case "/healthz":
                 return options.FailWhenExists is { } f && File.Exists(f) ? (500, "Internal Server Error", "unhealthy", null) : (200, "OK", "ok", null);
             case "/ready":

@@ -92,7 +92,7 @@ public sealed partial class PodWorker
                     + (WillRestartAfterKill(slot) ? ", will be restarted" : "");
                 // k8s: the probe's terminationGracePeriodSeconds, else the pod's.
                 var grace = probe.TerminationGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : PodGrace;
-                KillForRestart(slot, message, grace, restartUnlessNever: true);
+                KillForRestart(slot, message, grace, restartUnlessNever: true, type == ProbeType.Liveness ? LivenessKillReason : null);
                 break;
         }
     }

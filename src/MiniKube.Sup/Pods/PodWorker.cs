@@ -135,6 +135,9 @@ public sealed partial class PodWorker
                 _stopWaiters.Add(stop.Done);
                 BeginShutdown(stop.Grace ?? PodGrace);
                 break;
+            case StepTimedOut timedOut:
+                OnStepTimedOut(timedOut);
+                break;
             default:
                 HandleHealth(e);
                 break;
@@ -188,6 +191,7 @@ public sealed partial class PodWorker
         Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
         _ = WatchExitAsync(slot, instance, process);
         StartHealth(slot, launch);
+        StartStepTimer(slot);
     }
 
     private async Task WatchExitAsync(ContainerSlot slot, int instance, IContainerInstance process)
@@ -241,6 +245,7 @@ public sealed partial class PodWorker
         slot.Health = null;
         var kill = slot.Kill;
         slot.Kill = null;
+        status = HungStepStatus(status, kill);
         reason ??= kill?.TerminatedReason;
         message ??= kill?.TerminatedMessage;
         var terminated = new V1ContainerStateTerminated

@@ -49,6 +49,20 @@ internal sealed class PodSpecValidator
             scope.Add(annotationsPath.Dot(StepTimeoutAnnotation), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{stepTimeout}\"");
         }
 
+        foreach (var (key, value) in annotations ?? new Dictionary<string, string>())
+        {
+            if (!key.StartsWith(StepTimeoutAnnotation + ".", StringComparison.Ordinal)) continue;
+            var container = key[(StepTimeoutAnnotation.Length + 1)..];
+            if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) || s < 1)
+            {
+                scope.Add(annotationsPath.Dot(key), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{value}\"");
+            }
+            else if (spec is not null && !(spec.InitContainers ?? []).Concat(spec.Containers ?? []).Any(c => c.Name == container))
+            {
+                scope.Add(annotationsPath.Dot(key), $"names no container of this pod: \"{container}\" (the form is {StepTimeoutAnnotation}.<container name>)");
+            }
+        }
+
         if (spec is null)
         {
             scope.Add(specPath, "required: a pod spec with at least one container");
@@ -195,7 +209,8 @@ internal sealed class PodSpecValidator
         {
             foreach (var (field, present) in new[]
                      {
-                         ("livenessProbe", container.LivenessProbe is not null),
+                         // sup: a Job's steps are its init containers, and a liveness probe on a step is a hang check (SPEC §3).
+                         ("livenessProbe", container.LivenessProbe is not null && ownerKind is not ("Job" or "CronJob")),
                          ("readinessProbe", container.ReadinessProbe is not null),
                          ("startupProbe", container.StartupProbe is not null),
                          ("lifecycle", container.Lifecycle is not null),
@@ -207,6 +222,7 @@ internal sealed class PodSpecValidator
                 }
             }
 
+            ValidateProbe(container.LivenessProbe, path.Dot("livenessProbe"), "liveness", container);
             return;
         }
 

@@ -103,6 +103,13 @@ if (options.HttpPort is not null)
 if (options.Daemonize)
     Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();
 
+if (options.HangOnce is { } marker && !File.Exists(marker))
+{
+    File.WriteAllText(marker, "hung\n");
+    Console.WriteLine("hanging");
+    Console.Out.Flush();
+    Behaviours.SleepForever();
+}
 if (options.ExitAfter is { } delay)
 {
     Thread.Sleep(delay);

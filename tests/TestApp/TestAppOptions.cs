@@ -4,7 +4,7 @@ namespace TestApp;
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
 ///         [--append FILE TEXT] [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
-///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT]
+///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT] [--hang-once FILE]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
 internal sealed class TestAppOptions
@@ -35,6 +35,8 @@ internal sealed class TestAppOptions
     public bool PrintCwd { get; private set; }
     public bool PrintArgs { get; private set; }
     public string? AppendTo { get; private set; }
+    /// <summary>If this file does not exist: create it and hang (a step that hangs on its first run only).</summary>
+    public string? HangOnce { get; private set; }
     public string AppendText { get; private set; } = "";
     /// <summary>Options passed on to a daemon we start (its own pidfile).</summary>
     public List<string> Forwarded { get; } = [];
@@ -70,6 +72,7 @@ internal sealed class TestAppOptions
                 case "--stop-listening-when-exists": o.StopListeningWhenExists = args[++i]; break;
                 case "--on-sigterm-append": o.SigtermAppendTo = args[++i]; o.SigtermAppendText = args[++i]; break;
                 case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
+                case "--hang-once": o.HangOnce = args[++i]; break;
                 default: throw new ArgumentException($"testapp: unknown option {args[i]}");
             }
         }

@@ -60,6 +60,10 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
         }
     }
 
+    /// <summary>The step runs and its timer is armed (the snapshot is published after both).</summary>
+    private static Task Running(PodWorker w, string name) =>
+        Until(() => Init(w, name).State?.Running is not null || w.Snapshot.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name)?.State?.Running is not null, name + " running");
+
     private static V1ContainerStatus Init(PodWorker w, string name) =>
         w.Snapshot.Status?.InitContainerStatuses?.FirstOrDefault(s => s.Name == name) ?? new V1ContainerStatus { Name = name };
 
@@ -82,6 +86,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
         await Until(() => _runtime.Of("extract").Count == 1, "extract starts");
         _runtime.Of("extract")[0].Exit(0);
         await Until(() => _runtime.Of("transform").Count == 1, "transform starts");
+        await Running(worker, "transform");
 
         _time.Advance(TimeSpan.FromSeconds(59));
         await Task.Delay(20);
@@ -104,6 +109,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
     {
         var worker = StartJobPod("Never", new() { ["sup.minikube.io/step-timeout-seconds.extract"] = "10" });
         await Until(() => _runtime.Of("extract").Count == 1, "extract starts");
+        await Running(worker, "extract");
         _time.Advance(TimeSpan.FromSeconds(10));
         await Until(() => worker.Snapshot.Status.Phase == "Failed", "the pod fails");
         Assert.Equal("DeadlineExceeded", Init(worker, "extract").State.Terminated.Reason);
@@ -116,6 +122,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
         _runtime.ExitCodeOnSigterm = 0; // the step traps SIGTERM and exits 0
         var worker = StartJobPod("Never", new() { ["sup.minikube.io/step-timeout-seconds"] = "5" });
         await Until(() => _runtime.Of("extract").Count == 1, "extract starts");
+        await Running(worker, "extract");
         _time.Advance(TimeSpan.FromSeconds(5));
         await Until(() => worker.Snapshot.Status.Phase == "Failed", "the pod fails");
         var terminated = Init(worker, "extract").State.Terminated;
@@ -131,6 +138,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
             ["sup.minikube.io/step-timeout-seconds.extract"] = "100",
         });
         await Until(() => _runtime.Of("extract").Count == 1, "extract starts");
+        await Running(worker, "extract");
         _time.Advance(TimeSpan.FromSeconds(50));
         await Task.Delay(20);
         Assert.Empty(_runtime.Of("extract")[0].Signals);

@@ -115,6 +115,11 @@ def main():
         with open(os.path.join(work, f'steps-{run}.log'), 'w') as log:
             daemon = run_daemon(sup, manifest, state, log)
             try:
+                deadline = time.monotonic() + 60
+                while not os.path.exists(os.path.join(state, 'sup.sock')):
+                    if time.monotonic() > deadline or daemon.poll() is not None:
+                        sys.exit('the daemon did not start')
+                    time.sleep(0.05)
                 subprocess.run([sup, 'wait', '--for=condition=Complete', f'job/handoff-{run}', '--timeout', '120s', '--state-dir', state],
                                check=True, stdout=subprocess.DEVNULL)
             finally:

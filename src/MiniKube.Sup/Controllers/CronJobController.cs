@@ -25,6 +25,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     private static readonly TimeSpan Pad = TimeSpan.FromMilliseconds(1);
 
     private readonly Dictionary<string, CronJobRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CronJobRecord> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _activeSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset Due, CancellationTokenSource Cancel)> _wakes = new(StringComparer.Ordinal);
     private readonly Lock _wakeGate = new();
@@ -43,6 +44,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         if (Repository.Get(Kind, name)?.Object is not V1CronJob stored)
         {
             _records.Remove(name);
+            _stored.Remove(name);
             _activeSeen.Remove(name);
             CancelWake(name);
             return Task.FromResult<TimeSpan?>(null);
@@ -72,7 +74,10 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         if (created is not null) active.Add(created);
         _activeSeen[name] = active.Select(j => j.Metadata.Name).ToHashSet(StringComparer.Ordinal);
 
-        Save(name, record);
+        // At a tick the Job's own stored object is what guarantees the tick never runs twice; the new schedule time is
+        // written at the next look (the new Job wakes this CronJob again), so that CronJobs firing together each pay
+        // one disk write, not two.
+        Save(name, record, persist: created is null);
         cj.Status = new V1CronJobStatus
         {
             Active = active.Count == 0 ? null : active.OrderBy(j => j.Metadata.Name, StringComparer.Ordinal).Select(Reference).ToList(),
@@ -266,16 +271,22 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     {
         var name = cj.Metadata.Name;
         if (_records.TryGetValue(name, out var record)) return record;
-        if (Context.Store?.GetStatus(Kind, name) is { } json && CronJobRecord.FromJson(json) is { } stored) return stored;
+        if (Context.Store?.GetStatus(Kind, name) is { } json && CronJobRecord.FromJson(json) is { } stored)
+        {
+            _stored[name] = stored;
+            return stored;
+        }
         var created = cj.Metadata.CreationTimestamp is { } c ? Utc(c) : now;
         return new CronJobRecord { FirstSeen = created };
     }
 
-    private void Save(string name, CronJobRecord record)
+    private void Save(string name, CronJobRecord record, bool persist)
     {
-        if (_records.TryGetValue(name, out var previous) && previous == record) return;
         _records[name] = record;
-        if (Repository.Get(Kind, name) is not null) Context.Store?.PutStatus(Kind, name, record.ToJson());
+        if (!persist || (_stored.TryGetValue(name, out var stored) && stored == record)) return;
+        if (Repository.Get(Kind, name) is null) return;
+        Context.Store?.PutStatus(Kind, name, record.ToJson());
+        _stored[name] = record;
     }
 
     /// <summary>One timer per CronJob, reset only when the next tick changes (a reconcile for a Job's change does

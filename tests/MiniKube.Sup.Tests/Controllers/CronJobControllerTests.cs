@@ -175,6 +175,8 @@ public sealed class CronJobControllerTests : IDisposable
         Apply();
         Advance("2026-01-01T00:01:00.001Z");
         await Reconcile();
+        await Reconcile(); // woken by its new Job: the schedule time is stored
+        Assert.Contains("\"LastScheduleTime\":\"2026-01-01T00:01:00+00:00\"", _store.GetStatus("CronJob", "report"));
         var before = Assert.Single(Jobs());
 
         // The daemon stops across four ticks; a new one loads the store (objects get new uids).

@@ -39,7 +39,12 @@ public sealed partial class Supervisor : IAsyncDisposable
         Pods = new PodAgent(context);
         Desired = new DesiredState(_store, Repository, Pods, time, _logger);
         var controllers = new ControllerContext(Repository, new PodControl(Pods, Desired), time, _events, _store, Paths, _logger);
-        Controllers = new ControllerManager(controllers, [new DaemonSetController(controllers)]);
+        Controllers = new ControllerManager(controllers,
+        [
+            new DaemonSetController(controllers),
+            new DeploymentController(controllers),
+            new ReplicaSetController(controllers),
+        ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);
     }

@@ -44,6 +44,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             new DaemonSetController(controllers),
             new DeploymentController(controllers),
             new ReplicaSetController(controllers),
+            new StatefulSetController(controllers),
         ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);

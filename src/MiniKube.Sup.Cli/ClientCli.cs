@@ -20,6 +20,8 @@ public static class ClientCli
             LogsCommand.Create(),
             new Command("apply", "Apply manifests to the running daemon (sup apply --help)"),
             DeleteCommand.Create(),
+            ScaleCommand.Create(),
+            RolloutCommand.Create(),
             WaitCommand.Create(),
             EventsCommand.Create(),
             PsCommand.CreatePs(),

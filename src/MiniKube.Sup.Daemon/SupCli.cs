@@ -13,6 +13,8 @@ public static class SupCli
         LogsCommand.Create(),
         ApplyCommand.Create(),
         DeleteCommand.Create(),
+        ScaleCommand.Create(),
+        RolloutCommand.Create(),
         WaitCommand.Create(),
         EventsCommand.Create(),
         PsCommand.CreatePs(),

@@ -18,7 +18,7 @@ public static class ResourceKinds
     public static readonly ResourceKind Job = new("Job", "jobs", "job", "batch", "v1", [], ReadWrite, []);
     public static readonly ResourceKind CronJob = new("CronJob", "cronjobs", "cronjob", "batch", "v1", ["cj"], ReadWrite, []);
     // Written by controllers only (a Deployment's revisions, a Service's endpoints): read and delete, as kubectl needs.
-    public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "replicasets", "replicaset", "apps", "v1", ["rs"], ["delete", "get", "list", "watch"], ["scale"]);
+    public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "replicasets", "replicaset", "apps", "v1", ["rs"], ["delete", "get", "list", "watch"], []);
     public static readonly ResourceKind Endpoints = new("Endpoints", "endpoints", "endpoints", "", "v1", ["ep"], ["get", "list", "watch"], []);
 
     public static IReadOnlyList<ResourceKind> All { get; } =

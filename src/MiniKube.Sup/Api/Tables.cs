@@ -20,6 +20,11 @@ public static class Tables
         ["Pod"] = PodTable.Table,
         ["Event"] = EventTable.Table,
         ["DaemonSet"] = DaemonSetTable.Table,
+        ["Deployment"] = DeploymentTable.Table,
+        ["ReplicaSet"] = ReplicaSetTable.Table,
+        ["StatefulSet"] = StatefulSetTable.Table,
+        ["Service"] = ServiceTable.Table,
+        ["Endpoints"] = EndpointsTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(ResourceKind kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

@@ -39,6 +39,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
         context.Cancel = true;
         return;
     }
+    if (options.SigtermAppendTo is { } sigtermFile) File.AppendAllText(sigtermFile, options.SigtermAppendText + "\n");
     Console.WriteLine("got SIGTERM, exiting");
     Console.Out.Flush();
     Environment.Exit(options.ExitCodeOnSigterm);
@@ -70,15 +71,34 @@ if (options.ListenPort is { } port)
     var listener = new System.Net.Sockets.TcpListener(address, port);
     listener.Start();
     Console.WriteLine($"listening on {address}:{port}");
+    if (options.StopListeningWhenExists is { } stopFile)
+    {
+        new Thread(() =>
+        {
+            while (!File.Exists(stopFile)) Thread.Sleep(50);
+            listener.Stop();
+            Console.WriteLine("stopped listening");
+        }) { IsBackground = true }.Start();
+    }
     new Thread(() =>
     {
-        while (true)
+        try
         {
-            using var client = listener.AcceptTcpClient();
-            using var stream = client.GetStream();
-            stream.Write(System.Text.Encoding.UTF8.GetBytes($"hello from {address}\n"));
+            while (true)
+            {
+                using var client = listener.AcceptTcpClient();
+                using var stream = client.GetStream();
+                stream.Write(System.Text.Encoding.UTF8.GetBytes($"hello from {address}\n"));
+            }
         }
+        catch (System.Net.Sockets.SocketException) { /* stopped listening */ }
+        catch (ObjectDisposedException) { }
     }) { IsBackground = true }.Start();
+}
+if (options.HttpPort is not null)
+{
+    if (options.HttpDelay > 0) Thread.Sleep(options.HttpDelay);
+    HttpServer.Start(options);
 }
 if (options.Daemonize)
     Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();

@@ -3,7 +3,8 @@ namespace TestApp;
 /// <summary>
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
-///         [--append FILE TEXT]
+///         [--append FILE TEXT] [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
+///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
 internal sealed class TestAppOptions
@@ -20,6 +21,15 @@ internal sealed class TestAppOptions
     /// <summary>Listen on POD_IP (else 127.0.0.1) at this TCP port; each connection gets one line and is closed.</summary>
     public int? ListenPort { get; private set; }
     public string? PidFile { get; private set; }
+    /// <summary>Serve HTTP on POD_IP at this port (see HttpServer), after --http-delay ms.</summary>
+    public int? HttpPort { get; private set; }
+    public int HttpDelay { get; private set; }
+    public string? FailWhenExists { get; private set; }
+    public string? UnreadyWhenExists { get; private set; }
+    /// <summary>The --listen socket is closed once this file exists.</summary>
+    public string? StopListeningWhenExists { get; private set; }
+    public string? SigtermAppendTo { get; private set; }
+    public string SigtermAppendText { get; private set; } = "";
     public List<string> Print { get; } = [];
     public List<string> PrintEnv { get; } = [];
     public bool PrintCwd { get; private set; }
@@ -53,6 +63,12 @@ internal sealed class TestAppOptions
                 case "--print-env": o.PrintEnv.Add(args[++i]); break;
                 case "--print-cwd": o.PrintCwd = true; break;
                 case "--print-args": o.PrintArgs = true; break;
+                case "--http": o.HttpPort = int.Parse(args[++i]); break;
+                case "--http-delay": o.HttpDelay = int.Parse(args[++i]); break;
+                case "--fail-when-exists": o.FailWhenExists = args[++i]; break;
+                case "--unready-when-exists": o.UnreadyWhenExists = args[++i]; break;
+                case "--stop-listening-when-exists": o.StopListeningWhenExists = args[++i]; break;
+                case "--on-sigterm-append": o.SigtermAppendTo = args[++i]; o.SigtermAppendText = args[++i]; break;
                 case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
                 default: throw new ArgumentException($"testapp: unknown option {args[i]}");
             }

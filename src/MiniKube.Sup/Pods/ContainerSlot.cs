@@ -27,17 +27,37 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
 
     /// <summary>A regular init container that exited 0.</summary>
     public bool InitDone { get; set; }
-    /// <summary>Set when the daemon is stopping this instance (pod termination).</summary>
+    /// <summary>Set when the daemon is stopping this instance (pod termination, or a kill for restart).</summary>
     public bool Stopping { get; set; }
     public CancellationTokenSource? PendingRestart { get; set; }
 
+    /// <summary>The current instance's probes and hooks (null when it has none running).</summary>
+    public InstanceHealth? Health { get; set; }
+    /// <summary>Why the worker is killing the current instance, when it decided so itself.</summary>
+    public KillIntent? Kill { get; set; }
+    public bool PostStartDone { get; set; }
+    public bool StartupSucceeded { get; set; }
+    public bool ReadinessSucceeded { get; set; }
+
     public bool IsRunning => RunningSince is not null;
+
+    /// <summary>k8s ContainerStatus.started: running, postStart done, and the startup probe (if any) passed.</summary>
+    public bool Started => IsRunning && PostStartDone && (Spec.StartupProbe is null || StartupSucceeded);
+
+    /// <summary>k8s: ready once started, and its readiness probe (if any) last said Success.</summary>
+    public bool Ready => Started && (Spec.ReadinessProbe is null || ReadinessSucceeded);
 
     public void MarkRunning(IContainerInstance process, DateTimeOffset now)
     {
         Process = process;
         EverStarted = true;
         RunningSince = now;
+        Stopping = false;
+        Kill = null;
+        // k8s: a new instance has not started (postStart pending) and is not ready (readiness starts as Failure).
+        PostStartDone = Spec.Lifecycle?.PostStart is null;
+        StartupSucceeded = false;
+        ReadinessSucceeded = false;
         Waiting = null;
         if (Terminated is not null) LastTerminated = Terminated;
         Terminated = null;
@@ -61,15 +81,14 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
 
     public V1ContainerStatus ToStatus()
     {
-        var running = IsRunning;
         return new V1ContainerStatus
         {
             Name = Name,
             Image = Spec.Image ?? "",
             ImageID = "",
             ContainerID = Process is { } p ? $"sup://{p.Pid}" : null,
-            Ready = running,
-            Started = running,
+            Ready = Ready,
+            Started = Started,
             RestartCount = RestartCount,
             State = new V1ContainerState
             {

@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Logs;
+using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Pods;
@@ -32,6 +33,8 @@ public sealed partial class PodWorker
     private bool _shuttingDown;
     private DateTimeOffset _shutdownDeadline;
     private string? _terminalPhase;
+    private string? _statusReason;
+    private string? _statusMessage;
     private List<V1PodCondition>? _conditions;
     private volatile V1Pod _snapshot;
     private volatile IReadOnlyList<RunningContainer> _running = [];
@@ -73,6 +76,7 @@ public sealed partial class PodWorker
     {
         _startTime = Time.GetUtcNow();
         Publish();
+        ScheduleActiveDeadline();
         _ = Task.Run(RunAsync);
     }
 
@@ -129,7 +133,10 @@ public sealed partial class PodWorker
                 break;
             case PodEvent.Stop stop:
                 _stopWaiters.Add(stop.Done);
-                BeginShutdown(stop.Grace ?? TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), "Stopping container");
+                BeginShutdown(stop.Grace ?? PodGrace);
+                break;
+            default:
+                HandleHealth(e);
                 break;
         }
     }
@@ -142,13 +149,14 @@ public sealed partial class PodWorker
         while (_initIndex < _init.Count)
         {
             var slot = _init[_initIndex];
-            if (slot.Kind == ContainerKind.Sidecar ? slot.IsRunning : slot.InitDone)
+            // k8s: the next init container starts once a sidecar has started (postStart done, startup probe passed).
+            if (slot.Kind == ContainerKind.Sidecar ? slot.Started : slot.InitDone)
             {
                 _initIndex++;
                 continue;
             }
             if (!slot.EverStarted && slot.Instance == 0) StartContainer(slot);
-            if (slot.Kind == ContainerKind.Sidecar && slot.IsRunning)
+            if (slot.Kind == ContainerKind.Sidecar && slot.Started)
             {
                 _initIndex++;
                 continue;
@@ -164,9 +172,10 @@ public sealed partial class PodWorker
         var instance = slot.Instance;
         var now = Time.GetUtcNow();
         IContainerInstance process;
+        var launch = BuildLaunch(slot);
         try
         {
-            process = _context.Runtime.Start(BuildLaunch(slot));
+            process = _context.Runtime.Start(launch);
         }
         catch (ContainerStartException e)
         {
@@ -178,6 +187,7 @@ public sealed partial class PodWorker
         slot.MarkRunning(process, now);
         Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
         _ = WatchExitAsync(slot, instance, process);
+        StartHealth(slot, launch);
     }
 
     private async Task WatchExitAsync(ContainerSlot slot, int instance, IContainerInstance process)
@@ -189,7 +199,8 @@ public sealed partial class PodWorker
         // that is restarted does not wait for it, while one being stopped does (the pod is gone only when all is).
         process.SignalGroup(Native.SIGKILL);
         var cleanup = Task.Run(() => CleanupAsync(slot, process));
-        if (slot.Stopping) await cleanup.ConfigureAwait(false);
+        // A container killed to be restarted (slot.Kill) does not wait for the scan either, as after a crash.
+        if (slot.Stopping && slot.Kill is null) await cleanup.ConfigureAwait(false);
         _events.Writer.TryWrite(new PodEvent.Exited(slot, instance, status, finishedAt));
     }
 
@@ -227,6 +238,12 @@ public sealed partial class PodWorker
 
     private void OnExited(ContainerSlot slot, ExitStatus status, DateTimeOffset finishedAt, string? reason, string? message, DateTimeOffset? startedAt = null)
     {
+        slot.Health?.Stop();
+        slot.Health = null;
+        var kill = slot.Kill;
+        slot.Kill = null;
+        reason ??= kill?.TerminatedReason;
+        message ??= kill?.TerminatedMessage;
         var terminated = new V1ContainerStateTerminated
         {
             ExitCode = status.ExitCode,
@@ -258,7 +275,7 @@ public sealed partial class PodWorker
                 ScheduleRestart(slot);
                 break;
             default:
-                if (RestartRules.ShouldRestart(_restartPolicy, status)) ScheduleRestart(slot);
+                if (RestartRules.ShouldRestart(_restartPolicy, status, kill?.RestartUnlessNever == true)) ScheduleRestart(slot);
                 else if (_regular.All(s => s.Terminated is not null)) EnterTerminalPhase();
                 break;
         }
@@ -297,10 +314,12 @@ public sealed partial class PodWorker
     private void EnterTerminalPhase()
     {
         _terminalPhase = ComputePhase();
-        BeginShutdown(TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), "Stopping container");
+        BeginShutdown(PodGrace);
     }
 
-    private void BeginShutdown(TimeSpan grace, string message)
+    private TimeSpan PodGrace => TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30);
+
+    private void BeginShutdown(TimeSpan grace)
     {
         if (_shuttingDown) return;
         _shuttingDown = true;
@@ -309,9 +328,11 @@ public sealed partial class PodWorker
         {
             slot.PendingRestart?.Cancel();
             slot.PendingRestart = null;
+            // k8s: on deletion liveness and startup stop; readiness goes on probing during termination.
+            slot.Health?.StopKillers();
         }
         foreach (var slot in _regular.Concat(_init.Where(s => s.Kind == ContainerKind.Init)).Where(s => s.IsRunning))
-            Terminate(slot, message);
+            Terminate(slot, $"Stopping container {slot.Name}", _shutdownDeadline);
     }
 
     /// <summary>Regular containers first; once they are all down, sidecars one by one in reverse order.</summary>
@@ -320,18 +341,25 @@ public sealed partial class PodWorker
         if (!_shuttingDown) return;
         if (_regular.Any(s => s.IsRunning) || _init.Any(s => s.Kind == ContainerKind.Init && s.IsRunning)) return;
         var sidecar = _init.LastOrDefault(s => s.Kind == ContainerKind.Sidecar && s.IsRunning);
-        if (sidecar is { Stopping: false }) Terminate(sidecar, "Stopping container");
+        if (sidecar is { Stopping: false }) Terminate(sidecar, $"Stopping container {sidecar.Name}", _shutdownDeadline);
     }
 
-    private void Terminate(ContainerSlot slot, string message)
+    /// <summary>k8s killContainer: the preStop hook (if any) within the grace period, then SIGTERM to the whole
+    /// container, then SIGKILL once max(what is left of the grace period, 2 s) has passed.</summary>
+    private void Terminate(ContainerSlot slot, string message, DateTimeOffset deadline)
     {
         if (slot.Stopping || slot.Process is not { } process) return;
         slot.Stopping = true;
-        Record(SupEvent.Normal, "Killing", $"{message} {slot.Name}", slot);
-        var remaining = _shutdownDeadline - Time.GetUtcNow();
-        var grace = remaining > MinimumGrace ? remaining : MinimumGrace;
+        Record(SupEvent.Normal, "Killing", message, slot);
+        var preStop = slot.Spec.Lifecycle?.PreStop;
+        var target = slot.Health?.Target;
         _ = Task.Run(async () =>
         {
+            // k8s: the grace period countdown includes the preStop hook; a hook still running at the deadline is abandoned.
+            if (preStop is not null && target is not null && deadline > Time.GetUtcNow())
+                await RunPreStopAsync(slot, preStop, target, deadline).ConfigureAwait(false);
+            var remaining = deadline - Time.GetUtcNow();
+            var grace = remaining > MinimumGrace ? remaining : MinimumGrace;
             process.SignalAll(Native.SIGTERM);
             var exited = process.Exited;
             if (await Task.WhenAny(exited, Task.Delay(grace, Time)).ConfigureAwait(false) != exited)
@@ -342,6 +370,7 @@ public sealed partial class PodWorker
     private void FinishIfDone()
     {
         if (!_shuttingDown || AnyRunning()) return;
+        _activeDeadline?.Cancel();
         _events.Writer.TryComplete();
         foreach (var w in _stopWaiters) w.TrySetResult();
     }
@@ -380,6 +409,8 @@ public sealed partial class PodWorker
             Status = new V1PodStatus
             {
                 Phase = phase,
+                Reason = _statusReason,
+                Message = _statusMessage,
                 Conditions = _conditions,
                 HostIP = "127.0.0.1",
                 HostIPs = [new V1HostIP { Ip = "127.0.0.1" }],
@@ -416,5 +447,8 @@ public sealed partial class PodWorker
         public sealed record Exited(ContainerSlot Slot, int Instance, ExitStatus Status, DateTimeOffset FinishedAt) : PodEvent;
         public sealed record RestartDue(ContainerSlot Slot, int Instance) : PodEvent;
         public sealed record Stop(TimeSpan? Grace, TaskCompletionSource Done) : PodEvent;
+        public sealed record ProbeChanged(ContainerSlot Slot, int Instance, ProbeType Type, ProbeResult Result, string Output) : PodEvent;
+        public sealed record PostStartDone(ContainerSlot Slot, int Instance, ProbeOutcome Outcome) : PodEvent;
+        public sealed record DeadlineExceeded : PodEvent;
     }
 }

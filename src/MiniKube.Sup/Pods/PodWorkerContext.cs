@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Pods;
@@ -17,4 +18,7 @@ public sealed record PodWorkerContext(
 {
     /// <summary>How long to keep SIGKILLing what is left of a container after its main process is gone.</summary>
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs probe and lifecycle hook handlers (fast tests script it).</summary>
+    public IProber Prober { get; init; } = new Prober(Time);
 }

@@ -11,6 +11,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public ConcurrentQueue<FakeInstance> Started { get; } = new();
     public HashSet<string> FailToStart { get; } = [];
     public bool ExitOnSigterm { get; set; } = true;
+    /// <summary>When set, SIGTERM makes an instance exit with this code (as a program that handles it) instead of dying of it.</summary>
+    public int? ExitCodeOnSigterm { get; set; }
 
     public IContainerInstance Start(ContainerLaunch launch)
     {
@@ -43,6 +45,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         public void SignalAll(int signal)
         {
             Signals.Enqueue(signal);
+            if (signal == Native.SIGTERM && owner.ExitCodeOnSigterm is { } code) _exited.TrySetResult(ExitStatus.Exited(code));
             if (signal == Native.SIGKILL || (signal == Native.SIGTERM && owner.ExitOnSigterm))
                 _exited.TrySetResult(ExitStatus.Signaled(signal));
         }

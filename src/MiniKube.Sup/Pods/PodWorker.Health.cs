@@ -1,0 +1,215 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Probes;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.Pods;
+
+/// <summary>The pod worker's health part: it starts each instance's probe workers and postStart hook, acts on
+/// what they report (started, ready, killed for restart), runs preStop within the grace period, and fails the
+/// pod at its activeDeadlineSeconds. Probe workers only report; every decision is taken here, on the loop.</summary>
+public sealed partial class PodWorker
+{
+    private const string DeadlineMessage = "Pod was active on the node longer than the specified deadline";
+
+    private CancellationTokenSource? _activeDeadline;
+
+    private void StartHealth(ContainerSlot slot, ContainerLaunch launch)
+    {
+        var spec = slot.Spec;
+        if (spec.StartupProbe is null && spec.LivenessProbe is null && spec.ReadinessProbe is null && spec.Lifecycle is null) return;
+        var health = new InstanceHealth(new ProbeTarget(Name, PodIp, spec, launch.Environment, launch.WorkingDirectory, launch.OwnerToken))
+        {
+            Started = slot.Started,
+        };
+        slot.Health = health;
+        var instance = slot.Instance;
+        StartProbe(slot, instance, health, ProbeType.Startup, spec.StartupProbe, health.KillersToken);
+        StartProbe(slot, instance, health, ProbeType.Liveness, spec.LivenessProbe, health.KillersToken);
+        health.Readiness = StartProbe(slot, instance, health, ProbeType.Readiness, spec.ReadinessProbe, health.Token);
+        if (spec.Lifecycle?.PostStart is { } postStart) RunPostStart(slot, instance, health, postStart);
+    }
+
+    private ProbeWorker? StartProbe(ContainerSlot slot, int instance, InstanceHealth health, ProbeType type, V1Probe? spec, CancellationToken token)
+    {
+        if (spec is null) return null;
+        var worker = new ProbeWorker(type, spec, health.Target, _context.Prober, Time, () => health.Started,
+            (result, output) => _events.Writer.TryWrite(new PodEvent.ProbeChanged(slot, instance, type, result, output)),
+            (eventType, reason, message) => Record(eventType, reason, message, slot));
+        _ = Task.Run(() => worker.RunAsync(token), CancellationToken.None);
+        return worker;
+    }
+
+    /// <summary>k8s: postStart runs right after the container is created; the container has not started until
+    /// it completes.</summary>
+    private void RunPostStart(ContainerSlot slot, int instance, InstanceHealth health, V1LifecycleHandler hook)
+    {
+        var token = health.Token;
+        var request = new ProbeRequest(ProbePurpose.PostStart, ProbeAction.From(hook), health.Target, Timeout.InfiniteTimeSpan);
+        _ = Task.Run(async () =>
+        {
+            ProbeOutcome outcome;
+            try { outcome = await _context.Prober.ProbeAsync(request, token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (token.IsCancellationRequested) { return; } // the instance is gone
+            catch (Exception e) { outcome = ProbeOutcome.Failure(e.Message); }
+            _events.Writer.TryWrite(new PodEvent.PostStartDone(slot, instance, outcome));
+        }, CancellationToken.None);
+    }
+
+    private void HandleHealth(PodEvent e)
+    {
+        switch (e)
+        {
+            case PodEvent.ProbeChanged p when p.Slot.Instance == p.Instance && p.Slot.IsRunning:
+                OnProbeChanged(p.Slot, p.Type, p.Result);
+                break;
+            case PodEvent.PostStartDone d when d.Slot.Instance == d.Instance && d.Slot.IsRunning && !d.Slot.Stopping:
+                OnPostStartDone(d.Slot, d.Outcome);
+                break;
+            case PodEvent.DeadlineExceeded:
+                OnActiveDeadline();
+                break;
+        }
+    }
+
+    private void OnProbeChanged(ContainerSlot slot, ProbeType type, ProbeResult result)
+    {
+        switch (type)
+        {
+            case ProbeType.Readiness:
+                // k8s: a readiness failure only makes the container unready; it is never restarted for it.
+                slot.ReadinessSucceeded = result == ProbeResult.Success;
+                break;
+            case ProbeType.Startup when result == ProbeResult.Success:
+                slot.StartupSucceeded = true;
+                UpdateStarted(slot);
+                break;
+            case ProbeType.Startup or ProbeType.Liveness when result == ProbeResult.Failure:
+                var probe = type == ProbeType.Liveness ? slot.Spec.LivenessProbe! : slot.Spec.StartupProbe!;
+                // k8s computePodActions: "Container X failed liveness probe, will be restarted".
+                var message = $"Container {slot.Name} failed {(type == ProbeType.Liveness ? "liveness" : "startup")} probe"
+                    + (WillRestartAfterKill(slot) ? ", will be restarted" : "");
+                // k8s: the probe's terminationGracePeriodSeconds, else the pod's.
+                var grace = probe.TerminationGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : PodGrace;
+                KillForRestart(slot, message, grace, restartUnlessNever: true);
+                break;
+        }
+    }
+
+    private void OnPostStartDone(ContainerSlot slot, ProbeOutcome outcome)
+    {
+        if (outcome.Status is ProbeStatus.Success or ProbeStatus.Warning)
+        {
+            slot.PostStartDone = true;
+            UpdateStarted(slot);
+            return;
+        }
+        // k8s startContainer: FailedPostStartHook event, then killContainer(..., "FailedPostStartHook", ...); the
+        // container is then restarted as any exited container would be.
+        Record(SupEvent.Warning, "FailedPostStartHook", HookFailureMessage(slot.Spec.Lifecycle!.PostStart!, slot, outcome), slot);
+        KillForRestart(slot, "FailedPostStartHook", PodGrace, restartUnlessNever: false);
+    }
+
+    /// <summary>Publishes a change of started to the probe workers; readiness probes at once (k8s manual trigger)
+    /// and the next init container may start after a sidecar.</summary>
+    private void UpdateStarted(ContainerSlot slot)
+    {
+        var started = slot.Started;
+        if (slot.Health is { } health && health.Started != started)
+        {
+            health.Started = started;
+            if (started) health.Readiness?.Trigger();
+        }
+        Advance();
+    }
+
+    private bool WillRestartAfterKill(ContainerSlot slot) => slot.Kind == ContainerKind.Sidecar || _restartPolicy != RestartRules.Never;
+
+    /// <summary>
+    /// Kills one container instance on the worker's own decision: preStop, SIGTERM, and SIGKILL after
+    /// <paramref name="grace"/> (at least 2 s), with a Normal Killing event saying <paramref name="killingMessage"/>.
+    /// When it has exited, its terminated state carries <paramref name="terminatedReason"/> and
+    /// <paramref name="terminatedMessage"/> (null: from the exit code) and it is restarted per restartPolicy with
+    /// CrashLoopBackOff — whatever its exit code when <paramref name="restartUnlessNever"/> (k8s: after a liveness
+    /// or startup kill, even under OnFailure). Used for probe and postStart failures, and for step timeouts.
+    /// </summary>
+    private void KillForRestart(ContainerSlot slot, string killingMessage, TimeSpan grace, bool restartUnlessNever,
+        string? terminatedReason = null, string? terminatedMessage = null)
+    {
+        if (_shuttingDown || slot.Stopping || !slot.IsRunning) return;
+        slot.Kill = new KillIntent(restartUnlessNever, terminatedReason, terminatedMessage);
+        slot.Health?.StopKillers();
+        Terminate(slot, killingMessage, Time.GetUtcNow() + grace);
+    }
+
+    /// <summary>k8s executePreStopHook: waits for the hook until the deadline, then abandons it.</summary>
+    private async Task RunPreStopAsync(ContainerSlot slot, V1LifecycleHandler hook, ProbeTarget target, DateTimeOffset deadline)
+    {
+        using var abandon = new CancellationTokenSource();
+        var run = _context.Prober.ProbeAsync(new ProbeRequest(ProbePurpose.PreStop, ProbeAction.From(hook), target, Timeout.InfiniteTimeSpan), abandon.Token);
+        var remaining = deadline - Time.GetUtcNow();
+        ProbeOutcome outcome;
+        try
+        {
+            outcome = await run.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            abandon.Cancel();
+            _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            LogPreStopAbandoned(_context.Logger, Name, slot.Name);
+            return;
+        }
+        catch (Exception e)
+        {
+            outcome = ProbeOutcome.Failure(e.Message);
+        }
+        if (outcome.Status is ProbeStatus.Failure or ProbeStatus.Error)
+        {
+            LogPreStopFailed(_context.Logger, Name, slot.Name, HookFailureMessage(hook, slot, outcome));
+            // k8s: the event does not carry the hook's output, so that no secret leaks through it.
+            Record(SupEvent.Warning, "FailedPreStopHook", "PreStopHook failed", slot);
+        }
+    }
+
+    /// <summary>k8s lifecycle/handlers.go messages.</summary>
+    private string HookFailureMessage(V1LifecycleHandler hook, ContainerSlot slot, ProbeOutcome outcome)
+    {
+        var pod = $"{Name}_{_pod.Metadata.NamespaceProperty ?? "default"}({_pod.Metadata.Uid})";
+        var where = $"for Container \"{slot.Name}\" in Pod \"{pod}\" failed - error: {outcome.Output}";
+        if (hook.Exec is { } exec) return $"Exec lifecycle hook ([{string.Join(' ', exec.Command ?? [])}]) {where}";
+        if (hook.HttpGet is { } http) return $"HTTP lifecycle hook ({http.Path}) {where}";
+        if (hook.Sleep is { } sleep) return $"Sleep lifecycle hook ({sleep.Seconds}) {where}";
+        return $"Cannot run handler: {outcome.Output}";
+    }
+
+    private void ScheduleActiveDeadline()
+    {
+        if (_pod.Spec.ActiveDeadlineSeconds is not { } seconds) return;
+        _activeDeadline = new CancellationTokenSource();
+        // k8s: counted from the pod's startTime.
+        var due = _startTime + TimeSpan.FromSeconds(seconds) - Time.GetUtcNow();
+        _ = Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, Time, _activeDeadline.Token).ContinueWith(
+            t => { if (!t.IsCanceled) _events.Writer.TryWrite(new PodEvent.DeadlineExceeded()); },
+            TaskScheduler.Default);
+    }
+
+    /// <summary>k8s activeDeadlineHandler: every container is killed and the pod fails with reason
+    /// DeadlineExceeded (a Normal event, as upstream records it).</summary>
+    private void OnActiveDeadline()
+    {
+        if (_terminalPhase is not null || _shuttingDown) return;
+        _statusReason = "DeadlineExceeded";
+        _statusMessage = DeadlineMessage;
+        Record(SupEvent.Normal, "DeadlineExceeded", DeadlineMessage);
+        _terminalPhase = PodPhases.Failed;
+        BeginShutdown(PodGrace);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pod {Pod}: PreStop hook of container {Container} not completed in grace period")]
+    private static partial void LogPreStopAbandoned(ILogger logger, string pod, string container);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pod {Pod}: PreStop hook of container {Container} failed: {Message}")]
+    private static partial void LogPreStopFailed(ILogger logger, string pod, string container, string message);
+}

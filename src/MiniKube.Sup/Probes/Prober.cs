@@ -1,0 +1,25 @@
+namespace MiniKube.Sup.Probes;
+
+/// <summary>The host prober: hands each request to the prober of its handler (exec, httpGet, tcpSocket) and runs
+/// sleep hooks on the clock. gRPC probes are not supported: they are a probe error, so their result is discarded.</summary>
+public sealed class Prober(TimeProvider time) : IProber
+{
+    private readonly ExecProber _exec = new(time);
+    private readonly HttpGetProber _http = new(time);
+    private readonly TcpSocketProber _tcp = new(time);
+
+    public async Task<ProbeOutcome> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        var action = request.Action;
+        if (action.Exec is not null) return await _exec.ProbeAsync(request, cancellationToken).ConfigureAwait(false);
+        if (action.HttpGet is not null) return await _http.ProbeAsync(request, cancellationToken).ConfigureAwait(false);
+        if (action.TcpSocket is not null) return await _tcp.ProbeAsync(request, cancellationToken).ConfigureAwait(false);
+        if (action.Sleep is { } sleep)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(sleep.Seconds), time, cancellationToken).ConfigureAwait(false);
+            return ProbeOutcome.Success();
+        }
+        if (action.Grpc is not null) return ProbeOutcome.Error("grpc probes are not supported by sup");
+        return ProbeOutcome.Error("invalid handler: none of exec, httpGet, tcpSocket, sleep");
+    }
+}

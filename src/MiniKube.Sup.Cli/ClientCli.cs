@@ -21,6 +21,8 @@ public static class ClientCli
             new Command("apply", "Apply manifests to the running daemon (sup apply --help)"),
             DeleteCommand.Create(),
             CreateCommand.Create(),
+            ScaleCommand.Create(),
+            RolloutCommand.Create(),
             WaitCommand.Create(),
             EventsCommand.Create(),
             PsCommand.CreatePs(),

@@ -14,6 +14,8 @@ public static class SupCli
         ApplyCommand.Create(),
         DeleteCommand.Create(),
         CreateCommand.Create(),
+        ScaleCommand.Create(),
+        RolloutCommand.Create(),
         WaitCommand.Create(),
         EventsCommand.Create(),
         PsCommand.CreatePs(),

@@ -6,6 +6,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Services;
 using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
@@ -35,11 +36,22 @@ public sealed partial class Supervisor : IAsyncDisposable
         Repository = new ObjectRepository(_store.CurrentResourceVersion);
         _events = new EventRecorder(_store, Repository);
         _events.Recorded += LogEvent;
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, InheritedEnvironment(), _logger);
+        var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Repository.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger);
         Pods = new PodAgent(context);
         Desired = new DesiredState(_store, Repository, Pods, time, _logger);
+        ServiceProxies = new ServiceProxies(_logger);
         var controllers = new ControllerContext(Repository, new PodControl(Pods, Desired), time, _events, _store, Paths, _logger);
-        Controllers = new ControllerManager(controllers, [new DaemonSetController(controllers), new JobController(controllers, options.JobBackoff), new CronJobController(controllers)]);
+        Controllers = new ControllerManager(controllers,
+        [
+            new DaemonSetController(controllers),
+            new DeploymentController(controllers),
+            new ReplicaSetController(controllers),
+            new StatefulSetController(controllers),
+            new ServiceController(controllers, ServiceProxies),
+            new JobController(controllers, options.JobBackoff),
+            new CronJobController(controllers),
+        ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);
     }
@@ -55,6 +67,8 @@ public sealed partial class Supervisor : IAsyncDisposable
     public DesiredState Desired { get; }
 
     public ControllerManager Controllers { get; }
+
+    public ServiceProxies ServiceProxies { get; }
 
     public KubeApi Api { get; }
 
@@ -95,6 +109,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     {
         LogStopping(_logger);
         await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
+        await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await Desired.SettledAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
@@ -104,6 +119,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Controllers.DisposeAsync().ConfigureAwait(false);
+        await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
     }

@@ -100,6 +100,7 @@ if (options.HttpPort is not null)
     if (options.HttpDelay > 0) Thread.Sleep(options.HttpDelay);
     HttpServer.Start(options);
 }
+if (options.KeepAlivePort is { } keepAlivePort) KeepAliveHttpServer.Start(keepAlivePort);
 if (options.Daemonize)
     Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["daemon-intermediate", .. options.Forwarded]) { UseShellExecute = false })!.WaitForExit();
 

@@ -4,7 +4,7 @@ namespace TestApp;
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
 ///         [--append FILE TEXT] [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
-///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT] [--hang-once FILE]
+///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT] [--hang-once FILE] [--http-keepalive PORT]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
 internal sealed class TestAppOptions
@@ -24,6 +24,8 @@ internal sealed class TestAppOptions
     /// <summary>Serve HTTP on POD_IP at this port (see HttpServer), after --http-delay ms.</summary>
     public int? HttpPort { get; private set; }
     public int HttpDelay { get; private set; }
+    /// <summary>Serve keep-alive HTTP on POD_IP at this port (KeepAliveHttpServer, for benchmarks).</summary>
+    public int? KeepAlivePort { get; private set; }
     public string? FailWhenExists { get; private set; }
     public string? UnreadyWhenExists { get; private set; }
     /// <summary>The --listen socket is closed once this file exists.</summary>
@@ -67,6 +69,7 @@ internal sealed class TestAppOptions
                 case "--print-args": o.PrintArgs = true; break;
                 case "--http": o.HttpPort = int.Parse(args[++i]); break;
                 case "--http-delay": o.HttpDelay = int.Parse(args[++i]); break;
+                case "--http-keepalive": o.KeepAlivePort = int.Parse(args[++i]); break;
                 case "--fail-when-exists": o.FailWhenExists = args[++i]; break;
                 case "--unready-when-exists": o.UnreadyWhenExists = args[++i]; break;
                 case "--stop-listening-when-exists": o.StopListeningWhenExists = args[++i]; break;

@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Cli.Commands;
 internal static class GetCommand
 {
     private static readonly ResourceKind[] AllKinds =
-        [ResourceKinds.Pod, ResourceKinds.Service, ResourceKinds.DaemonSet, ResourceKinds.Deployment, ResourceKinds.StatefulSet, ResourceKinds.Job, ResourceKinds.CronJob];
+        [ResourceKinds.Pod, ResourceKinds.Service, ResourceKinds.DaemonSet, ResourceKinds.Deployment, ResourceKinds.ReplicaSet, ResourceKinds.StatefulSet, ResourceKinds.Job, ResourceKinds.CronJob];
 
     public static Command Create()
     {

@@ -62,7 +62,7 @@ public static class Discovery
                 Kind = k.Kind,
                 Verbs = k.Verbs.ToList(),
                 ShortNames = k.ShortNames.Count == 0 ? null : k.ShortNames.ToList(),
-                Categories = k.Kind is "Event" or "ConfigMap" or "Secret" or "PersistentVolumeClaim" ? null : ["all"],
+                Categories = k.Kind is "Event" or "ConfigMap" or "Secret" or "PersistentVolumeClaim" or "Endpoints" ? null : ["all"],
             });
             foreach (var sub in k.Subresources)
             {

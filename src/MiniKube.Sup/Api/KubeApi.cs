@@ -138,6 +138,11 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
             if (problem is not null) await ApiStatus.BadRequest(ctx, problem).ConfigureAwait(false);
             return;
         }
+        if (sub == "scale" && ScaleSubresource.Handles(kind))
+        {
+            await ScaleSubresource.HandleAsync(ctx, kind, name, repository, writer).ConfigureAwait(false);
+            return;
+        }
         if (sub == "status" && ctx.Request.Method == "GET" && repository.Get(kind.Kind, name) is { } e)
         {
             await Text(ctx, e.Json).ConfigureAwait(false);

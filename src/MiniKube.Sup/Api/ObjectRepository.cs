@@ -61,6 +61,26 @@ public sealed class ObjectRepository
         return Upsert(obj);
     }
 
+    /// <summary>Read-modify-write of one stored object under the repository's lock (k8s: an update conditional on
+    /// the resourceVersion that was read), so that writers of different parts of an object — a user's new spec, a
+    /// controller's status, another controller's replica count — never undo each other. <paramref name="change"/>
+    /// gets a private copy and returns false to leave the object as it is; nothing is stored when it is unchanged.</summary>
+    public WatchEvent? Update<T>(string kind, string name, Func<T, bool> change) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        WatchEvent e;
+        lock (_gate)
+        {
+            if (!_objects.TryGetValue((kind, name), out var current)) return null;
+            var copy = KubernetesJson.Deserialize<T>(current.Json);
+            if (!change(copy)) return null;
+            copy.Metadata.ResourceVersion = current.Object.Metadata.ResourceVersion;
+            if (KubernetesJson.Serialize(copy) == current.Json) return null;
+            e = Record(WatchEvent.Modified, copy, (kind, name));
+        }
+        Changed?.Invoke(e);
+        return e;
+    }
+
     public WatchEvent? Remove(string kind, string name)
     {
         WatchEvent e;

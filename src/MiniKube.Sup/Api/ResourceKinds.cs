@@ -17,9 +17,12 @@ public static class ResourceKinds
     public static readonly ResourceKind DaemonSet = new("DaemonSet", "daemonsets", "daemonset", "apps", "v1", ["ds"], ReadWrite, []);
     public static readonly ResourceKind Job = new("Job", "jobs", "job", "batch", "v1", [], ReadWrite, []);
     public static readonly ResourceKind CronJob = new("CronJob", "cronjobs", "cronjob", "batch", "v1", ["cj"], ReadWrite, []);
+    // Written by controllers only (a Deployment's revisions, a Service's endpoints): read and delete, as kubectl needs.
+    public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "replicasets", "replicaset", "apps", "v1", ["rs"], ["delete", "get", "list", "watch"], []);
+    public static readonly ResourceKind Endpoints = new("Endpoints", "endpoints", "endpoints", "", "v1", ["ep"], ["get", "list", "watch"], []);
 
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob];
+        [Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Endpoints];
 
     public static ResourceKind? ByName(string name) => All.FirstOrDefault(k => k.Matches(name));
 

@@ -22,6 +22,11 @@ public static class Tables
         ["DaemonSet"] = DaemonSetTable.Table,
         ["Job"] = JobTable.Table,
         ["CronJob"] = CronJobTable.Table,
+        ["Deployment"] = DeploymentTable.Table,
+        ["ReplicaSet"] = ReplicaSetTable.Table,
+        ["StatefulSet"] = StatefulSetTable.Table,
+        ["Service"] = ServiceTable.Table,
+        ["Endpoints"] = EndpointsTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(ResourceKind kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

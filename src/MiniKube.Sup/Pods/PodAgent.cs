@@ -48,8 +48,11 @@ public sealed class PodAgent(PodWorkerContext context)
     {
         if (!_workers.TryGetValue(name, out var worker)) return false;
         var metadata = worker.Snapshot.Metadata;
+        var first = metadata.DeletionTimestamp is null;
         metadata.DeletionTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
         metadata.DeletionGracePeriodSeconds ??= (long?)grace?.TotalSeconds ?? worker.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30;
+        // Published at once, before any container is signalled: Services drop the pod's endpoints first.
+        if (first) PodChanged?.Invoke(worker.Snapshot);
         return true;
     }
 

@@ -203,7 +203,8 @@ public sealed partial class PodWorker
         // that is restarted does not wait for it, while one being stopped does (the pod is gone only when all is).
         process.SignalGroup(Native.SIGKILL);
         var cleanup = Task.Run(() => CleanupAsync(slot, process));
-        if (slot.Stopping) await cleanup.ConfigureAwait(false);
+        // A container killed to be restarted (slot.Kill) does not wait for the scan either, as after a crash.
+        if (slot.Stopping && slot.Kill is null) await cleanup.ConfigureAwait(false);
         _events.Writer.TryWrite(new PodEvent.Exited(slot, instance, status, finishedAt));
     }
 

@@ -1,0 +1,57 @@
+using k8s.Models;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Services;
+
+namespace MiniKube.Sup.Controllers;
+
+/// <summary>
+/// Services: keeps each Service's Endpoints object (the endpoints controller) and its proxy's endpoint set
+/// (kube-proxy) in line with its pods. A change to any pod the Service selects re-syncs it; a pod whose
+/// termination begins leaves every proxy at once, before the pod agent signals it (k8s: removed from endpoints
+/// at the start of termination, not when the process is gone).
+/// </summary>
+public sealed class ServiceController(ControllerContext context, ServiceProxies proxies) : Controller(context)
+{
+    // The bind problems last reported per Service, so that each is an event once, not once per pod change.
+    private readonly Dictionary<string, string> _reported = new(StringComparer.Ordinal);
+
+    public override string Kind => "Service";
+
+    public override IEnumerable<string> KeysFor(WatchEvent change)
+    {
+        if (change.Kind == Kind)
+        {
+            yield return change.Object.Metadata.Name;
+            yield break;
+        }
+        if (change.Kind != "Pod" || change.Object is not V1Pod pod) yield break;
+        if (pod.Metadata.DeletionTimestamp is not null && pod.Status?.PodIP is { Length: > 0 } ip) proxies.Withdraw(ip);
+        foreach (var e in Repository.List(Kind))
+            if (e.Object is V1Service service && EndpointsBuilder.Selects(service, pod))
+                yield return service.Metadata.Name;
+    }
+
+    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    {
+        if (Repository.Get(Kind, name)?.Object is not V1Service service)
+        {
+            proxies.Remove(name);
+            Repository.Remove("Endpoints", name);
+            _reported.Remove(name);
+            return Task.FromResult<TimeSpan?>(null);
+        }
+        var built = EndpointsBuilder.Build(service, Pods.List());
+        if (service.Spec?.Selector is { Count: > 0 }) Repository.UpsertIfChanged(built.Endpoints);
+        if (ServiceAddress.Of(service) is { } address)
+        {
+            var errors = proxies.Apply(name, address, built.Ready, service.Spec?.PublishNotReadyAddresses == true);
+            var problem = string.Join("; ", errors);
+            if (problem.Length > 0 && _reported.GetValueOrDefault(name) != problem)
+                Record(service.Metadata, SupEvent.Warning, "FailedToListen", problem);
+            _reported[name] = problem;
+        }
+        else proxies.Remove(name);
+        return Task.FromResult<TimeSpan?>(null);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Net;
+using k8s.Models;
+
+namespace MiniKube.Sup.Services;
+
+/// <summary>Where a Service's proxy listens (SPEC §3): its spec.clusterIP when that is a loopback address, else
+/// 127.0.0.1. A headless Service (clusterIP: None) has no proxy.</summary>
+public static class ServiceAddress
+{
+    public static IPAddress? Of(V1Service service)
+    {
+        var ip = service.Spec?.ClusterIP;
+        if (ip == "None") return null;
+        return IPAddress.TryParse(ip, out var address) && IPAddress.IsLoopback(address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? address
+            : IPAddress.Loopback;
+    }
+
+    public static bool IsHeadless(V1Service service) => service.Spec?.ClusterIP == "None";
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using k8s.Models;
+
+namespace MiniKube.Sup.Services;
+
+/// <summary>
+/// Kubernetes' service environment variables (kubelet envvars.FromServices): for every Service with a cluster IP,
+/// <c>&lt;NAME&gt;_SERVICE_HOST</c>, <c>&lt;NAME&gt;_SERVICE_PORT</c> (first port), <c>_SERVICE_PORT_&lt;PORTNAME&gt;</c>
+/// per named port, and the Docker link variables <c>&lt;NAME&gt;_PORT</c>, <c>&lt;NAME&gt;_PORT_&lt;port&gt;_TCP</c>
+/// (<c>_PROTO</c>, <c>_PORT</c>, <c>_ADDR</c>). NAME is the Service name upper-cased with '-' → '_'. The host is
+/// the address the Service's proxy listens on.
+/// </summary>
+public static class ServiceEnvironment
+{
+    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (ServiceAddress.Of(service) is not { } address || service.Spec?.Ports is not { Count: > 0 } ports) continue;
+            var host = address.ToString();
+            var prefix = Name(service.Metadata.Name);
+            result[prefix + "_SERVICE_HOST"] = host;
+            result[prefix + "_SERVICE_PORT"] = Text(ports[0].Port);
+            foreach (var p in ports.Where(p => !string.IsNullOrEmpty(p.Name)))
+                result[prefix + "_SERVICE_PORT_" + Name(p.Name)] = Text(p.Port);
+            for (var i = 0; i < ports.Count; i++)
+            {
+                var p = ports[i];
+                var protocol = string.IsNullOrEmpty(p.Protocol) ? "TCP" : p.Protocol;
+                var url = $"{protocol.ToLowerInvariant()}://{host}:{Text(p.Port)}";
+                if (i == 0) result[prefix + "_PORT"] = url; // Docker special-cases the first port
+                var portPrefix = $"{prefix}_PORT_{Text(p.Port)}_{protocol.ToUpperInvariant()}";
+                result[portPrefix] = url;
+                result[portPrefix + "_PROTO"] = protocol.ToLowerInvariant();
+                result[portPrefix + "_PORT"] = Text(p.Port);
+                result[portPrefix + "_ADDR"] = host;
+            }
+        }
+        return result;
+    }
+
+    private static string Name(string s) => s.Replace('-', '_').ToUpperInvariant();
+
+    private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

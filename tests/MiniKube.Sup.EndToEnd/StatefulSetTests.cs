@@ -1,0 +1,61 @@
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>A StatefulSet in a real daemon: each ordinal writes into its own claim's directory, which outlives a
+/// scale to 0 and comes back to the same ordinal.</summary>
+public sealed class StatefulSetTests
+{
+    private const string Manifest = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+        spec:
+          replicas: 2
+          serviceName: db
+          selector:
+            matchLabels: {app: db}
+          template:
+            metadata:
+              labels: {app: db}
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: main
+                  command: ["TESTAPP"]
+                  args: ["--append", "$(VOLUME_DATA)/log", "$(HOSTNAME)"]
+                  volumeMounts:
+                    - name: data
+                      mountPath: data
+          volumeClaimTemplates:
+            - metadata:
+                name: data
+              spec:
+                accessModes: [ReadWriteOnce]
+                resources:
+                  requests: {storage: 1Gi}
+        """;
+
+    // Needs branch `volumes` (persistentVolumeClaim directories under <state-dir>/volumes and VOLUME_<NAME>): until
+    // it is merged a pod's claim has no directory. Verified green on a scratch merge of both branches.
+    [Fact(Skip = "needs branch volumes merged (PVC directories, VOLUME_<NAME>); remove this Skip after merging it")]
+    public async Task Files_written_by_each_ordinal_survive_a_scale_to_zero_and_come_back_to_the_same_ordinal()
+    {
+        await using var d = new SupDaemon(Manifest);
+        await d.StartAsync();
+        string Log(int ordinal) => Path.Combine(d.StateDir, "volumes", $"data-db-{ordinal}", "log");
+        string Read(int ordinal) => File.Exists(Log(ordinal)) ? File.ReadAllText(Log(ordinal)) : "";
+        await PodHarness.Until(() => Read(0) == "db-0\n" && Read(1) == "db-1\n", "each ordinal's first line", 60);
+
+        var (code, output, err) = await d.Sup("scale", "statefulset/db", "--replicas", "0");
+        Assert.True(code == 0, err);
+        Assert.Equal("statefulset.apps/db scaled\n", output);
+        await PodHarness.Until(() => d.Sup("get", "pods", "-o", "name").GetAwaiter().GetResult().Out.Trim().Length == 0, "no pods left", 60);
+        Assert.Equal("db-0\n", Read(0)); // the claims outlive their pods
+        Assert.Equal("db-1\n", Read(1));
+
+        (code, _, err) = await d.Sup("scale", "sts/db", "--replicas", "2");
+        Assert.True(code == 0, err);
+        await PodHarness.Until(() => Read(0) == "db-0\ndb-0\n" && Read(1) == "db-1\ndb-1\n", "each ordinal back on its own claim", 60);
+        Assert.Equal(0, await d.StopAsync());
+    }
+}

@@ -1,0 +1,71 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Controllers;
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Services;
+using MiniKube.Sup.Tests.Controllers;
+
+namespace MiniKube.Sup.Tests.Services;
+
+public sealed class ServiceControllerTests : IAsyncDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ObjectRepository _repository = new();
+    private readonly FakePodControl _pods;
+    private readonly ServiceProxies _proxies = new(NullLogger.Instance);
+    private readonly ServiceController _controller;
+
+    public ServiceControllerTests()
+    {
+        _pods = new FakePodControl(_time);
+        _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), null, new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
+        _repository.Upsert(new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta { Name = "web", Uid = "svc" },
+            // Port 0: any free port (the proxy is real).
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Port = 0, TargetPort = 8080, Protocol = "TCP" }] },
+        });
+    }
+
+    private void Pod(string name, string ip, bool ready)
+    {
+        _pods.Create(new V1Pod { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "web" } }, Spec = new V1PodSpec { Containers = [] } });
+        _pods.SetReady(name, ready);
+        _pods.Get(name)!.Status.PodIP = ip;
+    }
+
+    private IReadOnlyList<string> Routed() => _proxies.Of("web").Single().Backends.Select(b => b.ToString()).ToList();
+
+    [Fact]
+    public async Task Endpoints_follow_readiness_and_a_terminating_pod_leaves_before_any_reconcile()
+    {
+        Pod("a", "127.0.1.2", ready: true);
+        Pod("b", "127.0.1.3", ready: false);
+        await _controller.ReconcileAsync("web", CancellationToken.None);
+        Assert.Equal(["127.0.1.2:8080"], Routed());
+        var endpoints = (V1Endpoints)_repository.Get("Endpoints", "web")!.Object;
+        Assert.Equal(["127.0.1.3"], endpoints.Subsets.Single().NotReadyAddresses.Select(a => a.Ip));
+
+        _pods.SetReady("b");
+        _pods.Get("b")!.Status.PodIP = "127.0.1.3";
+        var pod = _pods.Get("b")!;
+        Assert.Equal(["web"], _controller.KeysFor(new WatchEvent(1, WatchEvent.Modified, "Pod", pod, "{}")).ToList());
+        await _controller.ReconcileAsync("web", CancellationToken.None);
+        Assert.Equal(["127.0.1.2:8080", "127.0.1.3:8080"], Routed());
+
+        _pods.Delete("a");
+        _ = _controller.KeysFor(new WatchEvent(2, WatchEvent.Modified, "Pod", _pods.Get("a")!, "{}")).ToList();
+        Assert.Equal(["127.0.1.3:8080"], Routed()); // withdrawn synchronously, before the pod is signalled
+
+        _repository.Remove("Service", "web");
+        await _controller.ReconcileAsync("web", CancellationToken.None);
+        Assert.Empty(_proxies.Of("web"));
+        Assert.Null(_repository.Get("Endpoints", "web"));
+    }
+
+    public ValueTask DisposeAsync() => _proxies.DisposeAsync();
+}

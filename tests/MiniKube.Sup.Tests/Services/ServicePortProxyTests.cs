@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using MiniKube.Sup.Services;
+
+namespace MiniKube.Sup.Tests.Services;
+
+/// <summary>The proxy over real loopback sockets: backends are tiny servers that answer their own name.</summary>
+public sealed class ServicePortProxyTests : IAsyncDisposable
+{
+    private readonly List<TcpListener> _servers = [];
+    private readonly List<ServicePortProxy> _proxies = [];
+
+    private Backend Server(string name, string ip = "127.0.0.1")
+    {
+        var listener = new TcpListener(IPAddress.Parse(ip), 0);
+        listener.Start();
+        _servers.Add(listener);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync();
+                    await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(name + "\n"));
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        });
+        return new Backend(name, ip, ((IPEndPoint)listener.LocalEndpoint).Port);
+    }
+
+    private ServicePortProxy Proxy(params Backend[] backends)
+    {
+        var proxy = new ServicePortProxy(new IPEndPoint(IPAddress.Loopback, 0), NullLogger.Instance);
+        proxy.Start();
+        proxy.SetBackends(backends);
+        _proxies.Add(proxy);
+        return proxy;
+    }
+
+    private static async Task<string> Ask(ServicePortProxy proxy)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)proxy.ListenEndPoint);
+        using var reader = new StreamReader(client.GetStream());
+        return await reader.ReadLineAsync() ?? "";
+    }
+
+    [Fact]
+    public async Task Connections_are_balanced_round_robin_over_the_endpoints()
+    {
+        var proxy = Proxy(Server("a"), Server("b"), Server("c"));
+        var answers = new List<string>();
+        for (var i = 0; i < 9; i++) answers.Add(await Ask(proxy));
+        Assert.Equal(3, answers.Count(a => a == "a"));
+        Assert.Equal(3, answers.Count(a => a == "b"));
+        Assert.Equal(3, answers.Count(a => a == "c"));
+    }
+
+    [Fact]
+    public async Task With_no_endpoint_a_connection_is_reset_at_once()
+    {
+        var proxy = Proxy();
+        using var client = new TcpClient();
+        var buffer = new byte[16];
+        var read = Task.Run(async () =>
+        {
+            // Refused or reset: either way, at once.
+            try
+            {
+                await client.ConnectAsync((IPEndPoint)proxy.ListenEndPoint);
+                return await client.GetStream().ReadAsync(buffer);
+            }
+            catch (IOException) { return -1; }
+            catch (SocketException) { return -2; }
+        });
+        Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))) == read, "the connection was left hanging");
+        Assert.True(await read <= 0);
+    }
+
+    [Fact]
+    public async Task A_withdrawn_endpoint_gets_no_new_connections()
+    {
+        var a = Server("a");
+        var b = Server("b", "127.0.0.2");
+        var proxy = Proxy(a, b);
+        proxy.Withdraw("127.0.0.2");
+        for (var i = 0; i < 6; i++) Assert.Equal("a", await Ask(proxy));
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_refuses_is_skipped_and_the_client_never_notices()
+    {
+        var dead = Server("dead");
+        _servers[0].Stop(); // nothing listens there any more
+        var proxy = Proxy(dead, Server("alive"));
+        for (var i = 0; i < 6; i++) Assert.Equal("alive", await Ask(proxy));
+    }
+
+    [Fact]
+    public async Task Data_flows_both_ways_and_a_half_close_still_gets_the_whole_answer()
+    {
+        var echo = new TcpListener(IPAddress.Loopback, 0);
+        echo.Start();
+        _servers.Add(echo);
+        _ = Task.Run(async () =>
+        {
+            using var c = await echo.AcceptTcpClientAsync();
+            var s = c.GetStream();
+            var all = new MemoryStream();
+            await s.CopyToAsync(all); // until the client half-closes
+            var bytes = all.ToArray();
+            Array.Reverse(bytes);
+            await s.WriteAsync(bytes);
+        });
+        var proxy = Proxy(new Backend("echo", "127.0.0.1", ((IPEndPoint)echo.LocalEndpoint).Port));
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)proxy.ListenEndPoint);
+        var payload = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+        var stream = client.GetStream();
+        await stream.WriteAsync(payload);
+        client.Client.Shutdown(SocketShutdown.Send);
+        var back = new MemoryStream();
+        await stream.CopyToAsync(back);
+        Array.Reverse(payload);
+        Assert.Equal(payload, back.ToArray());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _proxies) await p.DisposeAsync();
+        foreach (var s in _servers) s.Stop();
+    }
+}

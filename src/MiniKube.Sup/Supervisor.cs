@@ -34,7 +34,10 @@ public sealed partial class Supervisor : IAsyncDisposable
         Repository = new ObjectRepository(_store.CurrentResourceVersion);
         _events = new EventRecorder(_store, Repository);
         _events.Recorded += LogEvent;
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, InheritedEnvironment(), _logger);
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, InheritedEnvironment(), _logger)
+        {
+            Config = new RepositoryConfigSource(Repository),
+        };
         Pods = new PodAgent(context);
         Desired = new DesiredState(_store, Repository, Pods, time, _logger);
         ProcessView = new ProcessViewService(Pods);

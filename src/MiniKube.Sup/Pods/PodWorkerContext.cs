@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -17,4 +18,11 @@ public sealed record PodWorkerContext(
 {
     /// <summary>How long to keep SIGKILLing what is left of a container after its main process is gone.</summary>
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The ConfigMaps and Secrets containers take env and volume files from.</summary>
+    public IConfigSource Config { get; init; } = ConfigSources.Empty;
+
+    /// <summary>How soon a pod whose volumes or container config could not be set up tries again.
+    /// k8s: the pod worker requeues a failed sync after its 10 s backOffPeriod.</summary>
+    public TimeSpan SetupRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

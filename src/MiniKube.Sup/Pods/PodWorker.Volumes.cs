@@ -28,13 +28,13 @@ public sealed partial class PodWorker
         }
         catch (VolumeSetupException e)
         {
-            Record(SupEvent.Warning, "FailedMount", e.EventMessage);
             _volumeRetryPending = true;
             RetryAfterInterval(() =>
             {
                 _volumeRetryPending = false;
                 Advance();
             });
+            Record(SupEvent.Warning, "FailedMount", e.EventMessage);
             return false;
         }
     }
@@ -44,14 +44,15 @@ public sealed partial class PodWorker
     private void OnConfigError(ContainerSlot slot, ContainerConfigException e)
     {
         slot.MarkWaiting("CreateContainerConfigError", e.Message);
-        Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
         var instance = slot.Instance;
         RetryAfterInterval(() =>
         {
             if (slot.Instance == instance && _terminalPhase is null) StartContainer(slot);
         });
+        Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
     }
 
+    /// <summary>Arms the retry timer; callers do so before recording the event that reports the failure.</summary>
     private void RetryAfterInterval(Action retry) =>
         _ = Task.Delay(_context.SetupRetryInterval, Time).ContinueWith(
             _ => _events.Writer.TryWrite(new SetupRetry(retry)),

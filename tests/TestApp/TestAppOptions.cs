@@ -3,7 +3,7 @@ namespace TestApp;
 /// <summary>
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
-///         [--append FILE TEXT]
+///         [--append FILE TEXT] [--cat FILE]...
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
 internal sealed class TestAppOptions
@@ -26,6 +26,8 @@ internal sealed class TestAppOptions
     public bool PrintArgs { get; private set; }
     public string? AppendTo { get; private set; }
     public string AppendText { get; private set; } = "";
+    /// <summary>Files whose content is printed as one line: FILE: LINE1|LINE2 (or FILE: <missing>).</summary>
+    public List<string> Cat { get; } = [];
     /// <summary>Options passed on to a daemon we start (its own pidfile).</summary>
     public List<string> Forwarded { get; } = [];
 
@@ -54,6 +56,7 @@ internal sealed class TestAppOptions
                 case "--print-cwd": o.PrintCwd = true; break;
                 case "--print-args": o.PrintArgs = true; break;
                 case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
+                case "--cat": o.Cat.Add(args[++i]); break;
                 default: throw new ArgumentException($"testapp: unknown option {args[i]}");
             }
         }

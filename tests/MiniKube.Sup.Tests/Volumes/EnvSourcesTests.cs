@@ -101,4 +101,20 @@ public class EnvSourcesTests
         Assert.Equal("/mine", overridden["VOLUME_APP_CONFIG"]);
         Assert.Equal("VOLUME_APP_CONFIG", ContainerMounts.VariableName("app-config"));
     }
+
+    [Fact]
+    public void Secret_data_from_a_manifest_is_base64_decoded_and_stringData_wins()
+    {
+        var loaded = MiniKube.Sup.Spec.ManifestLoader.LoadText("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: creds}
+            data: {token: YWJj, user: b2xk}
+            stringData: {user: admin}
+            """, "secret.yaml");
+
+        var entries = ConfigData.Of(Assert.IsType<V1Secret>(Assert.Single(loaded.Objects).Model));
+
+        Assert.Equal(("abc", "admin"), (ConfigData.Text(entries["token"]), ConfigData.Text(entries["user"])));
+    }
 }

@@ -50,7 +50,8 @@ public sealed partial class DesiredState : IObjectWriter
     /// <summary>Starts everything the store holds (after a restart: what files and API clients asked for).</summary>
     public void RealizeAll()
     {
-        foreach (var stored in _store.ListObjects())
+        // ConfigMaps and Secrets first, so that the pods that use them find them at once.
+        foreach (var stored in _store.ListObjects().OrderBy(o => o.Kind == "Pod"))
             if (Parse(stored) is { } obj) Start(obj);
     }
 
@@ -135,9 +136,9 @@ public sealed partial class DesiredState : IObjectWriter
     private void Realize(SourceChanges changes)
     {
         foreach (var removed in changes.Removed) Stop(removed.Kind, removed.Name, null);
-        foreach (var added in changes.Added)
+        foreach (var added in changes.Added.OrderBy(o => o.Kind == "Pod"))
             if (Parse(added) is { } obj) Start(obj);
-        foreach (var updated in changes.Updated)
+        foreach (var updated in changes.Updated.OrderBy(o => o.Kind == "Pod"))
             if (Parse(updated) is { } obj) Replace(obj);
         if (!changes.IsEmpty)
             LogReloaded(_logger, changes.Added.Count, changes.Updated.Count, changes.Removed.Count, changes.Unchanged.Count);

@@ -8,6 +8,20 @@ public sealed class StatePaths(string stateDir)
     /// <summary>A host container with no workingDir runs here; kept across container restarts, removed with the pod.</summary>
     public string PodDirectory(string pod) => Path.Combine(Root, "pods", pod);
 
+    /// <summary>Where a pod's emptyDir, configMap and secret volumes live: inside the pod directory, so they go
+    /// with the pod.</summary>
+    public string PodVolumeDirectory(string pod, string volume) => Path.Combine(PodDirectory(pod), "volumes", volume);
+
+    /// <summary>A persistentVolumeClaim's directory: outlives every pod that mounts it.</summary>
+    public string VolumeDirectory(string claimName) => Path.Combine(Root, "volumes", claimName);
+
+    /// <summary>The claim a StatefulSet's volumeClaimTemplate gives one ordinal (k8s names the PVC
+    /// <c>&lt;template&gt;-&lt;set&gt;-&lt;ordinal&gt;</c>).</summary>
+    public string ClaimDirectory(string template, string set, int ordinal) => VolumeDirectory(ClaimName(template, set, ordinal));
+
+    public static string ClaimName(string template, string set, int ordinal) =>
+        $"{template}-{set}-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     public string LogDirectory(string pod, string container) => Path.Combine(Root, "logs", pod, container);
 
     /// <summary>One file per container instance, named by its restart count, as the kubelet does.</summary>

@@ -37,7 +37,10 @@ public sealed partial class Supervisor : IAsyncDisposable
         _events = new EventRecorder(_store, Repository);
         _events.Recorded += LogEvent;
         var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Repository.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger);
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger)
+        {
+            Config = new RepositoryConfigSource(Repository),
+        };
         Pods = new PodAgent(context);
         Desired = new DesiredState(_store, Repository, Pods, time, _logger);
         ServiceProxies = new ServiceProxies(_logger);

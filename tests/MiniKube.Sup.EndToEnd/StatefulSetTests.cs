@@ -37,7 +37,7 @@ public sealed class StatefulSetTests
 
     // Needs branch `volumes` (persistentVolumeClaim directories under <state-dir>/volumes and VOLUME_<NAME>): until
     // it is merged a pod's claim has no directory. Verified green on a scratch merge of both branches.
-    [Fact(Skip = "needs branch volumes merged (PVC directories, VOLUME_<NAME>); remove this Skip after merging it")]
+    [Fact]
     public async Task Files_written_by_each_ordinal_survive_a_scale_to_zero_and_come_back_to_the_same_ordinal()
     {
         await using var d = new SupDaemon(Manifest);

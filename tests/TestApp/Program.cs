@@ -27,6 +27,8 @@ options.WritePid();
 foreach (var line in options.Print) Console.WriteLine(line);
 foreach (var name in options.PrintEnv) Console.WriteLine($"{name}={Environment.GetEnvironmentVariable(name)}");
 if (options.AppendTo is { } file) File.AppendAllText(file, options.AppendText + "\n");
+foreach (var path in options.Cat)
+    Console.WriteLine($"{path}: {(File.Exists(path) ? string.Join('|', File.ReadAllLines(path)) : "<missing>")}");
 if (options.PrintCwd) Console.WriteLine($"cwd={Environment.CurrentDirectory}");
 if (options.PrintArgs) Console.WriteLine("args=" + string.Join('|', args));
 Console.Out.Flush();

@@ -3,7 +3,7 @@ namespace TestApp;
 /// <summary>
 /// testapp [MODE] [--exit CODE] [--exit-after MS] [--ignore-sigterm] [--sigterm-exit CODE] [--workers N [--refork]]
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
-///         [--append FILE TEXT] [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
+///         [--append FILE TEXT] [--cat FILE]... [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
 ///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT] [--hang-once FILE] [--http-keepalive PORT]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
@@ -40,6 +40,8 @@ internal sealed class TestAppOptions
     /// <summary>If this file does not exist: create it and hang (a step that hangs on its first run only).</summary>
     public string? HangOnce { get; private set; }
     public string AppendText { get; private set; } = "";
+    /// <summary>Files whose content is printed as one line: FILE: LINE1|LINE2 (or FILE: <missing>).</summary>
+    public List<string> Cat { get; } = [];
     /// <summary>Options passed on to a daemon we start (its own pidfile).</summary>
     public List<string> Forwarded { get; } = [];
 
@@ -76,6 +78,7 @@ internal sealed class TestAppOptions
                 case "--on-sigterm-append": o.SigtermAppendTo = args[++i]; o.SigtermAppendText = args[++i]; break;
                 case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
                 case "--hang-once": o.HangOnce = args[++i]; break;
+                case "--cat": o.Cat.Add(args[++i]); break;
                 default: throw new ArgumentException($"testapp: unknown option {args[i]}");
             }
         }

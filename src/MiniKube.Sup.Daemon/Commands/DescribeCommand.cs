@@ -61,24 +61,18 @@ internal static class DescribeCommand
         if (pod.Spec.InitContainers is { Count: > 0 } init)
         {
             t.Append("Init Containers:\n");
-            foreach (var c in init) Container(t, c, status.InitContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+            foreach (var c in init) Container(t, pod, c, status.InitContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
         }
         t.Append("Containers:\n");
-        foreach (var c in pod.Spec.Containers) Container(t, c, status.ContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+        foreach (var c in pod.Spec.Containers) Container(t, pod, c, status.ContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
         t.Append("Conditions:\n  Type              Status\n");
         foreach (var c in status.Conditions ?? []) t.Append($"  {c.Type,-17} {c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}\n");
-        t.Append("Volumes:");
-        if (pod.Spec.Volumes is not { Count: > 0 } volumes) t.Append("            <none>\n");
-        else
-        {
-            t.Append('\n');
-            foreach (var v in volumes) t.Append($"  {v.Name}:\n    Type:  {(v.EmptyDir is not null ? "EmptyDir" : v.HostPath is not null ? $"HostPath ({v.HostPath.Path})" : v.PersistentVolumeClaim is not null ? $"PersistentVolumeClaim ({v.PersistentVolumeClaim.ClaimName})" : v.ConfigMap is not null ? $"ConfigMap ({v.ConfigMap.Name})" : v.Secret is not null ? $"Secret ({v.Secret.SecretName})" : "other")}\n");
-        }
+        t.Append(VolumeDescription.Volumes(pod));
         t.Append(Events(eventsJson, now));
         return t.ToString();
     }
 
-    private static void Container(StringBuilder t, V1Container c, V1ContainerStatus? s)
+    private static void Container(StringBuilder t, V1Pod pod, V1Container c, V1ContainerStatus? s)
     {
         t.Append($"  {c.Name}:\n");
         Line(t, 4, "Container ID:", s?.ContainerID ?? "");
@@ -96,9 +90,10 @@ internal static class DescribeCommand
         else
         {
             t.Append("    Environment:\n");
-            foreach (var e in c.Env) t.Append($"      {e.Name}:  {(e.ValueFrom?.FieldRef is { } f ? $"({f.ApiVersion ?? "v1"}:{f.FieldPath})" : e.Value)}\n");
+            foreach (var e in c.Env) t.Append($"      {e.Name}:  {VolumeDescription.EnvValue(e)}\n");
         }
-        Line(t, 4, "Mounts:", c.VolumeMounts is { Count: > 0 } m ? string.Join(", ", m.Select(v => $"{v.MountPath} from {v.Name}")) : "<none>");
+        t.Append(VolumeDescription.EnvFrom(c));
+        t.Append(VolumeDescription.Mounts(pod, c));
     }
 
     private static void State(StringBuilder t, string label, V1ContainerState? state)

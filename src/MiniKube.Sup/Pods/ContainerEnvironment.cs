@@ -1,24 +1,30 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
 /// <summary>
 /// Builds a host container's environment and command line. The process inherits the daemon's environment with
 /// the container's env applied on top (SPEC §2); $(VAR) in env values and in command/args refers, as in
-/// Kubernetes, only to variables the container itself declares (earlier in the list for env values).
+/// Kubernetes, only to variables the container itself declares (earlier in the list for env values). Declared
+/// are, lowest precedence first: the VOLUME_* variables of the volumes it mounts (SPEC §3), its envFrom entries,
+/// then its env (k8s makeEnvironmentVariables: envFrom first, env on top).
 /// </summary>
 public static partial class ContainerEnvironment
 {
     /// <returns>the full environment, and the variables the container declares (what $(VAR) may refer to)</returns>
     public static (Dictionary<string, string> Full, Dictionary<string, string> Declared) Build(
-        V1Pod pod, V1Container container, IReadOnlyDictionary<string, string> inherited, string? podIp)
+        V1Pod pod, V1Container container, IReadOnlyDictionary<string, string> inherited, string? podIp,
+        IConfigSource? config = null, IReadOnlyDictionary<string, string>? volumeVariables = null)
     {
-        var declared = new Dictionary<string, string>(StringComparer.Ordinal);
+        config ??= ConfigSources.Empty;
+        var declared = new Dictionary<string, string>(volumeVariables ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in EnvSources.FromEnvFrom(container, config)) declared[key] = value;
         foreach (var env in container.Env ?? [])
         {
             string? value = env.ValueFrom is { } from
-                ? Resolve(pod, from, podIp)
+                ? Resolve(pod, from, podIp, config)
                 : VariableExpansion.Expand(env.Value ?? "", name => declared.GetValueOrDefault(name));
             if (value is not null) declared[env.Name] = value;
         }
@@ -35,10 +41,10 @@ public static partial class ContainerEnvironment
             .Select(a => VariableExpansion.Expand(a, name => declared.GetValueOrDefault(name)))
             .ToList();
 
-    private static string? Resolve(V1Pod pod, V1EnvVarSource from, string? podIp)
+    private static string? Resolve(V1Pod pod, V1EnvVarSource from, string? podIp, IConfigSource config)
     {
         if (from.FieldRef is { } field) return FieldValue(pod, field.FieldPath, podIp);
-        return null; // configMapKeyRef / secretKeyRef arrive with ConfigMaps and Secrets
+        return EnvSources.KeyRef(from, config);
     }
 
     /// <summary>The downward API fields a host process can be given.</summary>

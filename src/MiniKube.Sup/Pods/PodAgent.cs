@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using k8s.Models;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -66,6 +67,7 @@ public sealed class PodAgent(PodWorkerContext context)
         _workers.TryRemove(name, out _);
         _ips.Release(worker.PodIp);
         var dir = context.Paths.PodDirectory(name);
+        PodVolumes.Teardown(dir);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         PodRemoved?.Invoke(name);
     }
@@ -76,5 +78,7 @@ public sealed class PodAgent(PodWorkerContext context)
         {
             await w.StopAsync(grace).ConfigureAwait(false);
             await w.Finished.ConfigureAwait(false);
+            // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
+            PodVolumes.Teardown(context.Paths.PodDirectory(w.Name));
         }));
 }

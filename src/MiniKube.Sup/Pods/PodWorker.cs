@@ -5,6 +5,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Logs;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -131,6 +132,9 @@ public sealed partial class PodWorker
                 due.Slot.PendingRestart = null;
                 RestartNow(due.Slot);
                 break;
+            case SetupRetry setup when !_shuttingDown:
+                setup.Retry();
+                break;
             case PodEvent.Stop stop:
                 _stopWaiters.Add(stop.Done);
                 BeginShutdown(stop.Grace ?? PodGrace);
@@ -148,7 +152,7 @@ public sealed partial class PodWorker
     /// all regular containers.</summary>
     private void Advance()
     {
-        if (_shuttingDown || _terminalPhase is not null) return;
+        if (_shuttingDown || _terminalPhase is not null || !VolumesReady()) return;
         while (_initIndex < _init.Count)
         {
             var slot = _init[_initIndex];
@@ -179,6 +183,11 @@ public sealed partial class PodWorker
         try
         {
             process = _context.Runtime.Start(launch);
+        }
+        catch (ContainerConfigException e)
+        {
+            OnConfigError(slot, e);
+            return;
         }
         catch (ContainerStartException e)
         {
@@ -216,9 +225,10 @@ public sealed partial class PodWorker
 
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp);
-        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
+        var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
+        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         PruneOldLogs(slot);
         // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
         slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";

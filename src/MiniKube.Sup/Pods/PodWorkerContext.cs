@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -21,4 +22,10 @@ public sealed record PodWorkerContext(
 
     /// <summary>Runs probe and lifecycle hook handlers (fast tests script it).</summary>
     public IProber Prober { get; init; } = new Prober(Time);
+    /// <summary>The ConfigMaps and Secrets containers take env and volume files from.</summary>
+    public IConfigSource Config { get; init; } = ConfigSources.Empty;
+
+    /// <summary>How soon a pod whose volumes or container config could not be set up tries again.
+    /// k8s: the pod worker requeues a failed sync after its 10 s backOffPeriod.</summary>
+    public TimeSpan SetupRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -156,6 +156,8 @@ internal sealed class PodSpecValidator
             scope.OneOf(path.Dot("hostPath").Dot("type"), hostPath.Type, "", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice");
         }
 
+        VolumeValidator.ValidateSource(scope, volume, path);
+
         if (volume.PersistentVolumeClaim is { } claim && string.IsNullOrEmpty(claim.ClaimName))
         {
             scope.Add(path.Dot("persistentVolumeClaim").Dot("claimName"), "required: the name of a PersistentVolumeClaim");
@@ -185,7 +187,9 @@ internal sealed class PodSpecValidator
         ValidateRuntime(container, path);
         ValidatePorts(container, path.Dot("ports"));
         ValidateEnv(container, path.Dot("env"));
+        VolumeValidator.ValidateEnvFrom(scope, container, path.Dot("envFrom"));
         ValidateVolumeMounts(container, path.Dot("volumeMounts"));
+        VolumeValidator.ValidateMountPaths(scope, container, path.Dot("volumeMounts"));
 
         var isSidecar = isInit && container.RestartPolicy == "Always";
         if (isInit)
@@ -486,6 +490,8 @@ internal sealed class PodSpecValidator
                 {
                     scope.Add(envPath.Dot("valueFrom"), $"needs exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef; found {count}");
                 }
+
+                VolumeValidator.ValidateKeyRef(scope, source, envPath.Dot("valueFrom"));
 
                 if (source.FieldRef is { } fieldRef && string.IsNullOrEmpty(fieldRef.FieldPath))
                 {

@@ -21,13 +21,15 @@ internal sealed class SupDaemon : IAsyncDisposable
     public string StateDir => Path.Combine(Dir, "state");
     public SupProcess Process => _process ?? throw new InvalidOperationException("not started");
     public int? Port { get; private set; }
+    /// <summary>--backoff-base in seconds: short by default so restart tests do not wait; "0" for no delay.</summary>
+    public string BackoffBase { get; init; } = "0.2";
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
 
     public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
 
     public async Task StartAsync(bool listen = false, params string[] extra)
     {
-        string[] args = ["run", "-f", ManifestPath, "--state-dir", StateDir, "--backoff-base", "0.2", "--backoff-max", "1"];
+        string[] args = ["run", "-f", ManifestPath, "--state-dir", StateDir, "--backoff-base", BackoffBase, "--backoff-max", "1"];
         if (listen)
         {
             Port = FreePort();

@@ -179,9 +179,10 @@ public sealed partial class PodWorker
         var instance = slot.Instance;
         var now = Time.GetUtcNow();
         IContainerInstance process;
-        var launch = BuildLaunch(slot);
+        ContainerLaunch launch;
         try
         {
+            launch = BuildLaunch(slot); // throws ContainerConfigException for a missing ConfigMap/Secret
             process = _context.Runtime.Start(launch);
         }
         catch (ContainerConfigException e)

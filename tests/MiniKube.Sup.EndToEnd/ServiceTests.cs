@@ -102,6 +102,13 @@ public sealed class ServiceTests
         await PodHarness.Until(() => pods.All(p => Endpoints(d).GetAwaiter().GetResult().Contains(p.Ip + ":")), "three endpoints", 30);
         var victim = pods[1];
 
+        // kubectl's form for several kinds at once: one table per kind, names prefixed with the kind.
+        var (code, tables, _) = await d.Sup("get", "deploy,svc");
+        Assert.Equal(0, code);
+        Assert.Matches(@"(?m)^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$", tables);
+        Assert.Matches(@"(?m)^deployment/web\s+3/3\s+3\s+3\s+\d+s$", tables);
+        Assert.Matches(@"(?m)^service/web\s+ClusterIP\s+", tables);
+
         File.WriteAllText(Path.Combine(flags, "unready-" + victim.Name), "");
         await PodHarness.Until(() => !Endpoints(d).GetAwaiter().GetResult().Contains(victim.Ip + ":"), "the not-ready pod to leave the endpoints", 30);
         var answers = new List<string?>();

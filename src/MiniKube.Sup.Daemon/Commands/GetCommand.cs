@@ -41,7 +41,15 @@ internal static class GetCommand
 
     private static async Task<int> RunAsync(SupClient client, string[] what, string output, string? selector, bool watch)
     {
-        if (what.Length == 1 && what[0] == "all") return await AllAsync(client, output, selector).ConfigureAwait(false);
+        if (what.Length == 1 && what[0] == "all") return await ListKindsAsync(client, AllKinds, output, selector).ConfigureAwait(false);
+        if (what.Length == 1 && what[0].Contains(',', StringComparison.Ordinal) && !what[0].Contains('/', StringComparison.Ordinal))
+        {
+            // kubectl get deploy,svc: several kinds, each table under its own header, names prefixed with the kind.
+            var kinds = new List<ResourceKind>();
+            foreach (var name in what[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
+                kinds.Add((name == "all" ? null : ResourceKinds.ByName(name)) ?? throw ClientCommand.Usage($"the server doesn't have a resource type \"{name}\""));
+            return await ListKindsAsync(client, kinds, output, selector).ConfigureAwait(false);
+        }
         var (kind, names, error) = KindArgument.Parse(what);
         if (kind is null) throw ClientCommand.Usage(error!);
         var query = selector is null ? null : "labelSelector=" + Uri.EscapeDataString(selector);
@@ -110,11 +118,11 @@ internal static class GetCommand
         return 0;
     }
 
-    private static async Task<int> AllAsync(SupClient client, string output, string? selector)
+    private static async Task<int> ListKindsAsync(SupClient client, IReadOnlyList<ResourceKind> kinds, string output, string? selector)
     {
         var query = selector is null ? null : "labelSelector=" + Uri.EscapeDataString(selector);
         var first = true;
-        foreach (var kind in AllKinds)
+        foreach (var kind in kinds)
         {
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
@@ -122,6 +130,12 @@ internal static class GetCommand
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, output == "wide");
             var rows = TablePrinter.Rows(doc.RootElement, columns, kindPrefix: $"{kind.Singular}/");
             if (rows.Count == 0) continue;
+            if (output == "name")
+            {
+                foreach (var r in rows) Console.Out.WriteLine(r[0]);
+                first = false;
+                continue;
+            }
             if (!first) Console.Out.WriteLine();
             Console.Out.Write(TablePrinter.Format(headers, rows));
             first = false;

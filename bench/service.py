@@ -67,8 +67,9 @@ def wrk(url, args):
         value, unit = re.match(r'([\d.]+)(us|ms|s)', text).groups()
         return float(value) * {'us': 0.001, 'ms': 1, 's': 1000}[unit]
     avg = ms(re.search(r'Latency\s+(\S+)', out).group(1))
-    p50 = ms(re.search(r'50%\s+(\S+)', out).group(1))
-    p99 = ms(re.search(r'99%\s+(\S+)', out).group(1))
+    # The distribution lines only ("     50%  387.00us"): the Thread Stats' "+/- Stdev" column ends in % too.
+    p50 = ms(re.search(r'^\s+50%\s+(\S+)', out, re.M).group(1))
+    p99 = ms(re.search(r'^\s+99%\s+(\S+)', out, re.M).group(1))
     errors = re.search(r'Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)', out)
     return rps, avg, p50, p99, errors.group(0) if errors else 'none'
 

@@ -261,8 +261,12 @@ internal sealed class SchemaWalker
             return;
         }
 
-        if (value.TryGetValue<double>(out var real) && real == Math.Floor(real) && real >= min && real <= max && !HasFraction(path))
+        if (value.TryGetValue<double>(out var real) && real == Math.Floor(real) && !HasFraction(path))
         {
+            // Strict bounds: a literal just past long's range rounds to it as a double.
+            if (real > min && real < max) return;
+            var text = map.TryGet(path, out var source) && source.Text is { } t ? t : node.ToJsonString();
+            AddAtValue(path, $"{text} is out of range: allowed {min} to {max}");
             return;
         }
 

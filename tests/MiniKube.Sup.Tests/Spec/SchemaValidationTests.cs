@@ -139,6 +139,27 @@ public class SchemaValidationTests
     }
 
     [Fact]
+    public void A_64_bit_field_just_past_its_range_is_out_of_range_and_names_no_dotnet_type()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              terminationGracePeriodSeconds: -9223372036854775809
+              activeDeadlineSeconds: 9223372036854775808
+              containers: [{name: c, command: [sleep, "60"]}]
+            """);
+
+        Assert.Equal(
+            [
+                (5, 34, "spec.terminationGracePeriodSeconds", "-9223372036854775809 is out of range: allowed -9223372036854775808 to 9223372036854775807"),
+                (6, 26, "spec.activeDeadlineSeconds", "9223372036854775808 is out of range: allowed -9223372036854775808 to 9223372036854775807"),
+            ],
+            result.Errors.Select(e => (e.Line, e.Column, e.FieldPath, e.Message)));
+    }
+
+    [Fact]
     public void Int_or_string_fields_accept_numbers_and_strings_but_not_booleans()
     {
         var result = Load("""

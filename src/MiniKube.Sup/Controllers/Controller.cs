@@ -24,6 +24,10 @@ public abstract partial class Controller : IAsyncDisposable
         Context = context;
     }
 
+    /// <summary>Raised after each reconcile, once its requeue (if any) is armed: tests advance a fake clock only
+    /// after it, so that the timer they expect to fire exists.</summary>
+    public event Action<string>? Reconciled;
+
     /// <summary>The kind this controller owns (its objects' names are the queue's keys).</summary>
     public abstract string Kind { get; }
 
@@ -88,6 +92,7 @@ public abstract partial class Controller : IAsyncDisposable
                     again = TimeSpan.FromSeconds(1);
                 }
                 if (again is { } delay) EnqueueAfter(name, delay);
+                Reconciled?.Invoke(name);
             }
         }
         catch (OperationCanceledException) { }

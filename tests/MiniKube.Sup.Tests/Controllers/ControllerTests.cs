@@ -56,9 +56,12 @@ public sealed class ControllerTests
     public async Task A_reconcile_that_asks_to_run_again_runs_when_the_clock_reaches_it()
     {
         var recorder = new Recorder(_context, TimeSpan.FromSeconds(30));
+        using var armed = new SemaphoreSlim(0);
+        recorder.Reconciled += _ => armed.Release();
         _repository.Upsert(DaemonSet("a"));
         await using var manager = new ControllerManager(_context, [recorder]);
         manager.Start();
+        Assert.True(await armed.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.True(await recorder.Signal.WaitAsync(TimeSpan.FromSeconds(5)));
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(await recorder.Signal.WaitAsync(TimeSpan.FromMilliseconds(100)));

@@ -34,7 +34,9 @@ public sealed class ControllerManager : IAsyncDisposable
 
     private void OnChanged(WatchEvent change)
     {
-        if (change.Type == WatchEvent.Deleted && change.Kind != "Pod") CollectOwnedBy(change.Object.Metadata.Uid);
+        // Pods and Events own nothing: an Event is removed for every one recorded past the log's cap, and a
+        // scan of every pod and object per removal would put that cost on the busiest path.
+        if (change.Type == WatchEvent.Deleted && change.Kind is not ("Pod" or "Event")) CollectOwnedBy(change.Object.Metadata.Uid);
         foreach (var c in _controllers)
             foreach (var key in c.KeysFor(change))
                 c.Enqueue(key);

@@ -23,6 +23,8 @@ internal sealed class SupDaemon : IAsyncDisposable
     public int? Port { get; private set; }
     /// <summary>--backoff-base in seconds: short by default so restart tests do not wait; "0" for no delay.</summary>
     public string BackoffBase { get; init; } = "0.2";
+    /// <summary>A program that execs sup with the arguments after it (e.g. <c>prlimit --nofile=512:512 --</c>).</summary>
+    public string[] Launcher { get; init; } = [];
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
 
     public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
@@ -35,7 +37,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             Port = FreePort();
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
-        _process = SupProcess.Start([.. args, .. extra]);
+        _process = SupProcess.StartThrough(Launcher, [.. args, .. extra]);
         await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }

@@ -16,9 +16,15 @@ internal sealed class SupProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", Lines);
 
-    public static SupProcess Start(params string[] args)
+    public static SupProcess Start(params string[] args) => StartThrough([], args);
+
+    /// <summary>Starts sup through <paramref name="launcher"/> (e.g. <c>prlimit --nofile=512:512 --</c>: a program
+    /// that sets something up and execs sup in its place, so the pid is sup's).</summary>
+    public static SupProcess StartThrough(string[] launcher, params string[] args)
     {
-        var info = new ProcessStartInfo(Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in launcher.Skip(1)) info.ArgumentList.Add(a);
+        if (launcher.Length > 0) info.ArgumentList.Add(Binaries.Sup);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = new Process { StartInfo = info };

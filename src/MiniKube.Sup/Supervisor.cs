@@ -25,19 +25,22 @@ public sealed partial class Supervisor : IAsyncDisposable
     private readonly StateStore _store;
     private readonly EventRecorder _events;
     private readonly Lock _reloadGate = new();
+    private readonly TimeProvider _time;
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
         _options = options;
         _manifests = manifests;
         _logger = loggers.CreateLogger("sup");
+        _time = time;
         Paths = new StatePaths(options.StateDir);
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
         _store = StateStore.Open(Path.Combine(Paths.Root, "sup.db"), time: time);
         Repository = new ObjectRepository(_store.CurrentResourceVersion);
         _events = new EventRecorder(_store, Repository);
         _events.Recorded += LogEvent;
         var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Repository.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger)
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, Tracking), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new RepositoryConfigSource(Repository),
         };
@@ -77,12 +80,17 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public ProcessViewService ProcessView { get; }
 
-    public void Start()
+    /// <summary>How the containers' processes are held: cgroups, or process groups and owner marks.</summary>
+    public ProcessTracking Tracking { get; }
+
+    public async Task StartAsync()
     {
         ChildReaper.Shared.EnsureStarted();
         if (!ChildReaper.Shared.IsSubreaper) LogNotSubreaper(_logger);
-        var leftovers = OrphanSweeper.KillLeftovers(Paths.DaemonId);
-        if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers.Select(p => p.Pid)));
+        LogProcessTracking(_logger, Tracking.Description);
+        LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
+        var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
+        if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
         _events.LoadFromStore();
         Desired.RecordFiles(_manifests);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
@@ -115,6 +123,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await Desired.SettledAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
+        await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }
@@ -151,6 +160,12 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting: {Count} object(s) from the manifest files, state in {StateDir}")]
     private static partial void LogStarting(ILogger logger, int count, string stateDir);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "processes: {Tracking}")]
+    private static partial void LogProcessTracking(ILogger logger, string tracking);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "processes: {Limit}")]
+    private static partial void LogDescriptorLimit(ILogger logger, string limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);

@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
+using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd;
@@ -17,13 +18,15 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
         Paths = new StatePaths(StateDir);
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-        var context = new PodWorkerContext(new HostProcessRuntime(this), TimeProvider.System, Events, Paths,
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
+        var context = new PodWorkerContext(new HostProcessRuntime(this, tracking: Tracking), TimeProvider.System, Events, Paths,
             backoff ?? BackoffPolicy.Kubernetes, env, NullLogger.Instance);
         Agent = new PodAgent(context);
     }
 
     public string StateDir { get; }
     public StatePaths Paths { get; }
+    public ProcessTracking Tracking { get; }
     public PodAgent Agent { get; }
     public EventLog Events { get; } = new();
     public ConcurrentQueue<string> Output { get; } = new();
@@ -56,6 +59,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
     public async ValueTask DisposeAsync()
     {
         await Agent.StopAllAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await Tracking.ReleaseAsync(TimeProvider.System);
         await Leftovers.AssertNoneAsync(Paths);
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
     }

@@ -9,15 +9,14 @@ internal sealed class SupervisorService(Supervisor supervisor) : IHostedService,
 {
     private PosixSignalRegistration? _sighup;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        supervisor.Start();
+        await supervisor.StartAsync().ConfigureAwait(false);
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true; // SIGHUP reloads; it does not end the daemon
             _ = Task.Run(supervisor.Reload);
         });
-        return Task.CompletedTask;
     }
 
     /// <summary>Not abandoned when the host's token fires: every pod gets its whole grace period (it may have

@@ -45,6 +45,9 @@ internal sealed class ContainerLogPump : IOutputHandler
         _pending.Append(_chars, start, count - start);
     }
 
+    /// <summary>A quiet container's log file is closed until it writes again.</summary>
+    public void OnIdle() => _log.Release();
+
     public void OnClosed()
     {
         if (_pending.Length > 0) EmitLine();

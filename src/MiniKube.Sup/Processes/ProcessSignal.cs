@@ -18,8 +18,9 @@ public static class ProcessSignal
         var pidfd = Native.pidfd_open(pid);
         if (pidfd < 0)
         {
-            // Kernels before 5.3 have no pidfd: check and kill, with the small window that leaves.
-            return Marshal.GetLastPInvokeError() == Native.ENOSYS && stillOurs(pid) && Native.kill(pid, signal) == 0;
+            // Gone (ESRCH); else no pidfd to be had (a kernel before 5.3, or no descriptor left): check and kill,
+            // with the small window that leaves, rather than not at all.
+            return Marshal.GetLastPInvokeError() != Native.ESRCH && stillOurs(pid) && Native.kill(pid, signal) == 0;
         }
         try
         {

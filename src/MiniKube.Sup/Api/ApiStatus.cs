@@ -6,8 +6,12 @@ namespace MiniKube.Sup.Api;
 /// <summary>Kubernetes Status objects for errors (kubectl prints "Error from server (NotFound): ...").</summary>
 public static class ApiStatus
 {
-    public static Task NotFound(HttpContext ctx, ResourceKind kind, string name) =>
-        Write(ctx, 404, "NotFound", $"{kind.Plural} \"{name}\" not found", kind, name);
+    public static Task NotFound(HttpContext ctx, ResourceKind? kind, string name) =>
+        Write(ctx, 404, "NotFound", $"{kind?.Plural ?? "objects"} \"{name}\" not found", kind, name);
+
+    /// <summary>409: <c>AlreadyExists</c> for a create, <c>Conflict</c> for a write on a stale version.</summary>
+    public static Task Conflict(HttpContext ctx, ResourceKind? kind, string name, string reason, string message) =>
+        Write(ctx, 409, reason, message, kind, name);
 
     public static Task AlreadyExists(HttpContext ctx, ResourceKind kind, string name) =>
         Write(ctx, 409, "AlreadyExists", $"{kind.Plural} \"{name}\" already exists", kind, name);

@@ -1,30 +1,32 @@
 using System.Text;
+using k8s.Models;
 using MiniKube.Sup.Logs;
 using MiniKube.Sup.Pods;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Api;
 
 /// <summary>Container logs from the files under the state dir: the current instance or, with previous, the
 /// last terminated one; the whole log, its last N lines, or followed as it grows (across rotations) until the
 /// instance has finished.</summary>
-public sealed class PodLogs(PodAgent pods, StatePaths paths) : IPodLogs
+public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) : IPodLogs
 {
     public async Task<string?> WriteAsync(string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel)
     {
+        // A finished pod (a Job's step, after a restart too) is not running, and its logs are still there.
+        if (store.Get("Pod", pod)?.As<V1Pod>().Spec is not { } spec) return $"pod \"{pod}\" not found";
         var worker = pods.Worker(pod);
-        if (worker is null) return $"pod \"{pod}\" is not running";
-        var containers = worker.Snapshot.Spec.Containers.Select(c => c.Name)
-            .Concat(worker.Snapshot.Spec.InitContainers?.Select(c => c.Name) ?? []).ToList();
+        var containers = spec.Containers.Select(c => c.Name).Concat(spec.InitContainers?.Select(c => c.Name) ?? []).ToList();
         if (container is null)
         {
-            if (worker.Snapshot.Spec.Containers.Count > 1)
-                return $"a container name must be specified for pod {pod}, choose one of: [{string.Join(" ", worker.Snapshot.Spec.Containers.Select(c => c.Name))}]";
-            container = worker.Snapshot.Spec.Containers[0].Name;
+            if (spec.Containers.Count > 1)
+                return $"a container name must be specified for pod {pod}, choose one of: [{string.Join(" ", spec.Containers.Select(c => c.Name))}]";
+            container = spec.Containers[0].Name;
         }
         if (!containers.Contains(container)) return $"container {container} is not valid for pod {pod}";
 
         var dir = paths.LogDirectory(pod, container);
-        var running = worker.Running.FirstOrDefault(c => c.Name == container);
+        var running = worker?.Running.FirstOrDefault(c => c.Name == container);
         int? instance = previous ? LogLocator.Previous(dir) : running?.RestartCount ?? LogLocator.Current(dir);
         if (instance is not { } restartCount)
             return previous ? $"previous terminated container \"{container}\" in pod \"{pod}\" not found" : null;

@@ -14,4 +14,7 @@ public enum StateStoreFailure
 
     /// <summary>The file was written by a newer sup whose schema this build does not know.</summary>
     NewerSchema,
+
+    /// <summary>A write failed (a full disk, an I/O error, a read-only file system): nothing of it was stored.</summary>
+    CannotWrite,
 }

@@ -56,7 +56,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             var current = store.Get(key);
             try
             {
-                if (current is null) return new Applied(store.Create(obj, source), ApplyOutcome.Created);
+                if (current is null) return Create(obj, source);
                 if (IsReplacement(current, obj)) return Replace(current, obj, source);
                 var updated = store.Update(obj, source);
                 return new Applied(updated, updated.ResourceVersion == current.ResourceVersion ? ApplyOutcome.Unchanged : ApplyOutcome.Configured);
@@ -68,7 +68,11 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
 
     /// <summary>Creates an object for <paramref name="source"/> (POST: one of that name must not exist).</summary>
     /// <exception cref="StoreConflictException">one of that name exists (AlreadyExists)</exception>
-    public Applied Create(IKubernetesObject<V1ObjectMeta> obj, string source) => new(store.Create(obj, source), ApplyOutcome.Created);
+    public Applied Create(IKubernetesObject<V1ObjectMeta> obj, string source)
+    {
+        obj.Metadata.Uid = null; // k8s: the server gives every new object its uid
+        return new Applied(store.Create(obj, source), ApplyOutcome.Created);
+    }
 
     /// <summary>Deletes an object (a pod gracefully: it goes once its processes are down).</summary>
     /// <exception cref="StoreNotFoundException">no such object</exception>
@@ -92,7 +96,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
         if (current.Kind == "Pod") return new Applied(store.CreateOrReplace(obj, source), ApplyOutcome.Configured);
         // A Job: the old one goes (and its pods with it, through the garbage collector), the new one starts over.
         store.Delete(current.Key, new DeleteOptions(Uid: current.Uid));
-        return new Applied(store.Create(obj, source), ApplyOutcome.Configured);
+        return Create(obj, source) with { Outcome = ApplyOutcome.Configured };
     }
 
     private static V1PodSpec WithNode(V1PodSpec spec, string? node)

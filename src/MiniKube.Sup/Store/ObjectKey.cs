@@ -10,8 +10,12 @@ public readonly record struct ObjectKey(string Kind, string Namespace, string Na
 {
     public const string DefaultNamespace = "default";
 
-    public static ObjectKey Of(IKubernetesObject<V1ObjectMeta> obj) =>
-        new(obj.Kind, obj.Metadata?.NamespaceProperty ?? DefaultNamespace, obj.Metadata?.Name ?? "");
+    public static ObjectKey Of(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (string.IsNullOrEmpty(obj.Kind) || string.IsNullOrEmpty(obj.Metadata?.Name))
+            throw new ArgumentException($"an object needs a kind and a name to be stored (kind \"{obj.Kind}\", name \"{obj.Metadata?.Name}\")", nameof(obj));
+        return new(obj.Kind, obj.Metadata.NamespaceProperty ?? DefaultNamespace, obj.Metadata.Name);
+    }
 
     /// <summary>A key in the default namespace.</summary>
     public static ObjectKey Default(string kind, string name) => new(kind, DefaultNamespace, name);

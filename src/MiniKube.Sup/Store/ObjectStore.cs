@@ -133,8 +133,9 @@ public sealed partial class ObjectStore : IDisposable
 
     // ------------------------------------------------------------------------------------------------ writes
 
-    /// <summary>Creates the object: a fresh uid, creationTimestamp and (for kinds with a spec) generation 1; any status
-    /// given is dropped (a pod starts Pending), as the API server does.</summary>
+    /// <summary>Creates the object: a creationTimestamp, (for kinds with a spec) generation 1, and a fresh uid unless it
+    /// carries one (the API layer drops a client's, as the API server does); any status given is dropped (a pod starts
+    /// Pending).</summary>
     /// <exception cref="StoreConflictException">one of that kind and name exists (AlreadyExists)</exception>
     public StoredObject Create(IKubernetesObject<V1ObjectMeta> obj, string source, Durability durability = Durability.Now) =>
         Write(ObjectKey.Of(obj), specWrite: true, keepsStatus: false, durability, current =>
@@ -142,13 +143,13 @@ public sealed partial class ObjectStore : IDisposable
             if (current is not null)
                 throw new StoreConflictException(current.Current.Key, StoreConflictReason.AlreadyExists,
                     $"{current.Current.Kind} \"{current.Current.Name}\" already exists");
-            return NewIdentity(obj, source);
+            return NewIdentity(obj, source, keepUid: true);
         });
 
     /// <summary>Creates the object, or replaces one of that name by a new one (new uid, creationTimestamp and status):
     /// what a changed pod spec means to sup (k8s refuses to change a pod's spec; sup runs the new one instead).</summary>
     public StoredObject CreateOrReplace(IKubernetesObject<V1ObjectMeta> obj, string source, Durability durability = Durability.Now) =>
-        Write(ObjectKey.Of(obj), specWrite: true, keepsStatus: false, durability, _ => NewIdentity(obj, source));
+        Write(ObjectKey.Of(obj), specWrite: true, keepsStatus: false, durability, _ => NewIdentity(obj, source, keepUid: false));
 
     /// <summary>Replaces metadata and spec, keeping status, uid, creationTimestamp and deletion marks; generation goes up
     /// when the spec changed. Conditional on the object's resourceVersion and uid when it carries them.</summary>
@@ -388,7 +389,7 @@ public sealed partial class ObjectStore : IDisposable
         return new StoredObject(key, rv, json, ModelJson.Deserialize(key.Kind, json), source);
     }
 
-    private ObjectRow NewIdentity(IKubernetesObject<V1ObjectMeta> obj, string source)
+    private ObjectRow NewIdentity(IKubernetesObject<V1ObjectMeta> obj, string source, bool keepUid)
     {
         var key = ObjectKey.Of(obj);
         var now = _time.GetUtcNow().UtcDateTime;
@@ -401,7 +402,7 @@ public sealed partial class ObjectStore : IDisposable
         }
         var (spec, _) = ObjectParts.Split(obj, meta =>
         {
-            meta.Uid = Guid.NewGuid().ToString();
+            meta.Uid = keepUid && !string.IsNullOrEmpty(meta.Uid) ? meta.Uid : Guid.NewGuid().ToString();
             meta.CreationTimestamp = now;
             meta.DeletionTimestamp = null;
             meta.DeletionGracePeriodSeconds = null;

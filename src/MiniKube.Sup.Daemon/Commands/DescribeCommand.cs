@@ -35,9 +35,14 @@ internal static class DescribeCommand
                 var json = await GetCommand.GetJsonAsync(client, kind, name).ConfigureAwait(false);
                 var events = await GetCommand.GetJsonAsync(client, ResourceKinds.Event, null,
                     "fieldSelector=" + Uri.EscapeDataString($"involvedObject.name={name},involvedObject.kind={kind.Kind}")).ConfigureAwait(false);
-                Console.Out.Write(kind == ResourceKinds.Pod
-                    ? DescribePod(KubernetesJson.Deserialize<V1Pod>(json), events, DateTime.UtcNow)
-                    : DescribeOther(json, events, DateTime.UtcNow));
+                if (kind == ResourceKinds.Pod)
+                {
+                    var pod = KubernetesJson.Deserialize<V1Pod>(json);
+                    var (_, volumes, _) = await client.SendAsync(HttpMethod.Get, "sup/v1/volumes?pod=" + Uri.EscapeDataString(name)).ConfigureAwait(false);
+                    if (volumes.Length > 0) (pod.Metadata.Annotations ??= new Dictionary<string, string>())[Volumes.VolumeAnnotation.Key] = volumes;
+                    Console.Out.Write(DescribePod(pod, events, DateTime.UtcNow));
+                }
+                else Console.Out.Write(DescribeOther(json, events, DateTime.UtcNow));
             }
             return 0;
         }));

@@ -66,6 +66,14 @@ internal static class DaemonHost
                 ctx.Response.ContentType = "application/json";
                 return ctx.Response.WriteAsync(ProcessViewJson.Serialize(supervisor.ProcessView.Build(ctx.Request.Query["pod"].FirstOrDefault())));
             });
+            // Where the pod agent set up a pod's volumes (a runtime fact, kept with the running pod, not in the
+            // store: the agent writes status only). `describe pod` shows it.
+            app.MapGet("/sup/v1/volumes", ctx =>
+            {
+                var worker = ctx.Request.Query["pod"].FirstOrDefault() is { } pod ? supervisor.Pods.Worker(pod) : null;
+                ctx.Response.ContentType = "text/plain";
+                return ctx.Response.WriteAsync(worker?.Snapshot.Metadata.Annotations?.TryGetValue(Volumes.VolumeAnnotation.Key, out var v) == true ? v : "");
+            });
             app.MapPost("/sup/v1/reload", ctx =>
             {
                 var result = supervisor.Reload();

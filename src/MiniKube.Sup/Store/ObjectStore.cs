@@ -167,7 +167,9 @@ public sealed partial class ObjectStore : IDisposable
             if (current is null) throw new StoreNotFoundException(key);
             if (conditional) CheckPreconditions(current, obj.Metadata.Uid, obj.Metadata.ResourceVersion);
             var previous = current.Current.Object.Metadata;
-            string Spec(long? generation) => ObjectParts.Split(obj, meta =>
+            // k8s: a pod's binding to its node is kept (an update that does not name the node keeps it).
+            var bound = BoundToNode(obj, (current.Current.Object as V1Pod)?.Spec?.NodeName);
+            string Spec(long? generation) => ObjectParts.Split(bound, meta =>
             {
                 meta.Uid = previous.Uid;
                 meta.CreationTimestamp = previous.CreationTimestamp;
@@ -393,13 +395,8 @@ public sealed partial class ObjectStore : IDisposable
     {
         var key = ObjectKey.Of(obj);
         var now = _time.GetUtcNow().UtcDateTime;
-        if (obj is V1Pod { Spec.NodeName: null })
-        {
-            // k8s: the scheduler binds every new pod to a node. One host: bound as it is created.
-            var bound = KubernetesJson.Deserialize<V1Pod>(ModelJson.Serialize(obj));
-            bound.Spec.NodeName = Environment.MachineName;
-            obj = bound;
-        }
+        // k8s: the scheduler binds every new pod to a node. One host: bound as it is created.
+        obj = BoundToNode(obj, Environment.MachineName);
         var (spec, _) = ObjectParts.Split(obj, meta =>
         {
             meta.Uid = keepUid && !string.IsNullOrEmpty(meta.Uid) ? meta.Uid : Guid.NewGuid().ToString();
@@ -411,6 +408,15 @@ public sealed partial class ObjectStore : IDisposable
         });
         // k8s: a new pod is Pending until the kubelet reports on it.
         return new ObjectRow(key, source, spec, key.Kind == "Pod" ? ObjectParts.PendingPodStatus : null);
+    }
+
+    /// <summary>A pod with no node named, bound to <paramref name="node"/> (a copy); anything else as it is.</summary>
+    private static IKubernetesObject<V1ObjectMeta> BoundToNode(IKubernetesObject<V1ObjectMeta> obj, string? node)
+    {
+        if (node is null || obj is not V1Pod { Spec: { NodeName: null } }) return obj;
+        var bound = KubernetesJson.Deserialize<V1Pod>(ModelJson.Serialize(obj));
+        bound.Spec.NodeName = node;
+        return bound;
     }
 
     private static void CheckPreconditions(Entry current, string? uid, string? resourceVersion)

@@ -20,6 +20,7 @@ internal static class DeleteCommand
             if (names.Count == 0) throw ClientCommand.Usage("delete needs the names of the objects to delete");
             var query = parse.GetValue(grace) is { } g ? $"gracePeriodSeconds={g}" : null;
             var code = 0;
+            var deleted = new List<(string Name, string? Uid)>();
             foreach (var name in names)
             {
                 var (status, body, _) = await client.SendAsync(HttpMethod.Delete, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
@@ -29,14 +30,33 @@ internal static class DeleteCommand
                     code = 1;
                     continue;
                 }
+                deleted.Add((name, UidOf(body)));
                 Console.Out.WriteLine($"{kind.Singular} \"{name}\" deleted");
             }
             if (!parse.GetValue(wait)) return code;
-            foreach (var name in names)
-                while ((await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name)).ConfigureAwait(false)).Status == HttpStatusCode.OK)
+            // As kubectl: wait for the object that was deleted (by uid) to be gone; a controller may make another of
+            // the same name meanwhile (a StatefulSet's ordinal), and that one is not waited for.
+            foreach (var (name, uid) in deleted)
+            {
+                while (true)
+                {
+                    var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name)).ConfigureAwait(false);
+                    if (status != HttpStatusCode.OK || uid is null || UidOf(body) != uid) break;
                     await Task.Delay(50).ConfigureAwait(false);
+                }
+            }
             return code;
         }));
         return command;
+    }
+
+    private static string? UidOf(string json)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return doc.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("uid", out var uid) ? uid.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 }

@@ -122,6 +122,11 @@ public sealed partial class PodAgent : IAsyncDisposable
         if (_detached) return;
         try { _store.UpdateStatus(key, snapshot.Status, uid, durability: Durability.Soon); }
         catch (Exception e) when (e is StoreNotFoundException or StoreConflictException or ObjectDisposedException) { /* gone or replaced */ }
+        catch (Exception e)
+        {
+            // A status that cannot be written is the agent's problem, never the pod's: its containers run on.
+            LogReportFailed(_context.Logger, e, key.Name);
+        }
     }
 
     /// <summary>k8s killPod: the pod's endpoints leave its Services first, then its containers are stopped within
@@ -213,6 +218,9 @@ public sealed partial class PodAgent : IAsyncDisposable
         public string? WorkerUid { get; set; }
         public Task? Stopping { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: its status could not be written")]
+    private static partial void LogReportFailed(ILogger logger, Exception e, string pod);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: stopping failed")]
     private static partial void LogStopFailed(ILogger logger, Exception e, string pod);

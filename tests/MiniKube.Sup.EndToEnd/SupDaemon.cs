@@ -24,6 +24,8 @@ internal sealed class SupDaemon : IAsyncDisposable
     /// <summary>--backoff-base in seconds: short by default so restart tests do not wait; "0" for no delay.</summary>
     public string BackoffBase { get; init; } = "0.2";
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
+    /// <summary>How many of the daemon's latest output lines <see cref="Process"/> keeps (all by default).</summary>
+    public int KeepOutputLines { get; init; } = int.MaxValue;
 
     public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
 
@@ -35,7 +37,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             Port = FreePort();
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
-        _process = SupProcess.Start([.. args, .. extra]);
+        _process = SupProcess.Start(KeepOutputLines, [.. args, .. extra]);
         await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }

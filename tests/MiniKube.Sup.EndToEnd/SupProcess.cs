@@ -8,23 +8,32 @@ namespace MiniKube.Sup.EndToEnd;
 internal sealed class SupProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly int _keepLines;
 
-    private SupProcess(Process process) => _process = process;
+    private SupProcess(Process process, int keepLines)
+    {
+        _process = process;
+        _keepLines = keepLines;
+    }
 
     public ConcurrentQueue<string> Lines { get; } = new();
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", Lines);
 
-    public static SupProcess Start(params string[] args)
+    public static SupProcess Start(params string[] args) => Start(int.MaxValue, args);
+
+    /// <param name="keepLines">how many of the latest output lines <see cref="Lines"/> keeps (a container that
+    /// floods the daemon's console would otherwise fill this process's memory)</param>
+    public static SupProcess Start(int keepLines, params string[] args)
     {
         var info = new ProcessStartInfo(Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = new Process { StartInfo = info };
-        var sup = new SupProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
+        var sup = new SupProcess(process, keepLines);
+        process.OutputDataReceived += (_, e) => sup.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => sup.Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -37,6 +46,13 @@ internal sealed class SupProcess : IAsyncDisposable
         await using var sup = Start(args);
         var code = await sup.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, sup.Output);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        Lines.Enqueue(line);
+        while (Lines.Count > _keepLines) Lines.TryDequeue(out _);
     }
 
     public Task WaitForLineAsync(string fragment, double seconds = 30) =>

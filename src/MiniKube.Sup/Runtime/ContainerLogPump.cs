@@ -9,6 +9,7 @@ internal sealed class ContainerLogPump : IOutputHandler
 {
     private readonly RotatingLogWriter _log;
     private readonly IContainerOutput _output;
+    private readonly ContainerLogLosses? _losses;
     private readonly string _pod;
     private readonly string _container;
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
@@ -18,10 +19,13 @@ internal sealed class ContainerLogPump : IOutputHandler
 
     /// <param name="rotation">size and count limits of the log; <see cref="LogRotationOptions.Default"/> (10 MiB × 5)
     /// when null</param>
-    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null)
+    /// <param name="losses">where output that cannot be written to the log file is reported</param>
+    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null,
+        ContainerLogLosses? losses = null)
     {
         _log = new RotatingLogWriter(logPath, rotation);
         _output = output;
+        _losses = losses;
         _pod = pod;
         _container = container;
     }
@@ -30,7 +34,16 @@ internal sealed class ContainerLogPump : IOutputHandler
 
     public void OnData(ReadOnlySpan<byte> data)
     {
-        _log.Write(data);
+        try
+        {
+            _log.Write(data);
+            _losses?.Written();
+        }
+        catch (IOException e)
+        {
+            // A full disk loses the log file's copy, not the console's, and is said (rate-limited) in the daemon's log.
+            _losses?.Lost(_pod, _container, data.Length, e.Message);
+        }
         var needed = _decoder.GetCharCount(data, flush: false);
         if (needed > _chars.Length) _chars = new char[needed];
         var count = _decoder.GetChars(data, _chars, flush: false);

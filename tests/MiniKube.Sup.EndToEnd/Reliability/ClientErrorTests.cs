@@ -103,6 +103,32 @@ public sealed class ClientErrorTests
     }
 
     [Fact]
+    public async Task A_delete_that_outlasts_its_timeout_gives_up_and_says_so()
+    {
+        await using var daemon = new SupDaemon("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: stubborn
+            spec:
+              terminationGracePeriodSeconds: 30
+              containers:
+                - name: app
+                  command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+            """);
+        await daemon.StartAsync();
+        await daemon.WaitForPodAsync("stubborn");
+
+        // SIGTERM is ignored: the pod goes only when its grace period (5 s here) ends; the wait gives up after 1 s.
+        var (code, output, error) = await daemon.Sup("delete", "pod/stubborn", "--grace-period", "5", "--timeout", "1s");
+
+        Assert.True(code == 1, $"exit code {code}: {output}{error}");
+        Assert.Contains("pod \"stubborn\" deleted", output);
+        Assert.Contains("error: timed out waiting for the deletion of pods/stubborn", error);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [Fact]
     public async Task Another_user_is_told_permission_denied_and_whose_socket_it_is()
     {
         var user = $"supt{Environment.ProcessId % 100000}";

@@ -34,10 +34,10 @@ public sealed partial class Supervisor : IAsyncDisposable
         Paths = new StatePaths(options.StateDir);
         _store = StateStore.Open(Path.Combine(Paths.Root, "sup.db"), time: time);
         Repository = new ObjectRepository(_store.CurrentResourceVersion);
-        _events = new EventRecorder(_store, Repository);
+        _events = new EventRecorder(_store, Repository, logger: _logger, time: time);
         _events.Recorded += LogEvent;
         var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Repository.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger)
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time)), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new RepositoryConfigSource(Repository),
         };

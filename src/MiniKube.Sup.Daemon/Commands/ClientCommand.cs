@@ -3,8 +3,9 @@ using MiniKube.Sup.Cli.Client;
 
 namespace MiniKube.Sup.Cli.Commands;
 
-/// <summary>Runs a client command against the daemon with one-line errors: no daemon (and how to start one),
-/// errors from the server as kubectl prints them, bad arguments with exit code 2.</summary>
+/// <summary>Runs a client command against the daemon with one-line errors: no daemon (and how to start one), a
+/// socket that is not this user's, a broken connection, errors from the server as kubectl prints them (all exit 1),
+/// bad arguments with exit code 2.</summary>
 internal static class ClientCommand
 {
     public static async Task<int> RunAsync(ParseResult parse, Func<SupClient, Task<int>> action)
@@ -14,14 +15,20 @@ internal static class ClientCommand
         {
             return await action(client).ConfigureAwait(false);
         }
-        catch (DaemonNotRunningException e)
+        catch (DaemonUnreachableException e)
         {
             Console.Error.WriteLine($"sup: {e.Message}");
             return 1;
         }
         catch (ApiException e)
         {
-            Console.Error.WriteLine($"Error from server {e.Message}");
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // A stream (a watch, logs -f) that broke after it started.
+            Console.Error.WriteLine($"sup: the connection to the sup daemon at {client.SocketPath} broke: {e.Message}");
             return 1;
         }
         catch (UsageException e)

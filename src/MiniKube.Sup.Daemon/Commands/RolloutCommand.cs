@@ -137,7 +137,7 @@ internal static class RolloutCommand
             var patch = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RestartedAt] = now } } } } };
             var (status, body, _) = await client.SendAsync(HttpMethod.Patch, KindArgument.Path(kind, name), patch.ToJsonString(),
                 contentType: "application/strategic-merge-patch+json").ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} restarted");
             return 0;
         }));
@@ -207,7 +207,7 @@ internal static class RolloutCommand
             }
             deployment["spec"]!["template"] = template;
             var (status, body, _) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, name), deployment.ToJsonString()).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} rolled back");
             return 0;
         }));

@@ -157,8 +157,14 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8)) body = await reader.ReadToEndAsync(ctx.RequestAborted).ConfigureAwait(false);
         if (ctx.Request.Method == "PATCH")
         {
+            if (!JsonPatching.IsSupported(ctx.Request.ContentType)) { await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false); return; }
             if (name is null || repository.Get(kind.Kind, name) is not { } current) { await ApiStatus.NotFound(ctx, kind, name ?? "").ConfigureAwait(false); return; }
             try { body = JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? ""); }
+            catch (PatchNotApplicableException e)
+            {
+                await ApiStatus.Invalid(ctx, kind, name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                return;
+            }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
                 await ApiStatus.BadRequest(ctx, "cannot apply patch: " + e.Message).ConfigureAwait(false);

@@ -24,6 +24,11 @@ public static class ScaleSubresource
             await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false);
             return;
         }
+        if (ctx.Request.Method is "PATCH" && !JsonPatching.IsSupported(ctx.Request.ContentType))
+        {
+            await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false);
+            return;
+        }
         if (ctx.Request.Method is "PUT" or "PATCH")
         {
             string body;
@@ -33,6 +38,11 @@ public static class ScaleSubresource
             {
                 var scale = ctx.Request.Method == "PATCH" ? JsonPatching.Apply(Scale(current.Object), body, ctx.Request.ContentType ?? "") : body;
                 replicas = JsonNode.Parse(scale)?["spec"]?["replicas"]?.GetValue<int>();
+            }
+            catch (PatchNotApplicableException e)
+            {
+                await ApiStatus.Invalid(ctx, kind, name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                return;
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MiniKube.Sup.Api;
+using MiniKube.Sup.Diagnostics;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Events;
@@ -13,7 +16,7 @@ namespace MiniKube.Sup.Events;
 /// as Kubernetes' event series do) and persists them to the store off the caller's path: events are
 /// observations, and a pod worker must not wait for an fsync to restart a container.
 /// </summary>
-public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
+public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
 {
     private readonly StateStore _store;
     private readonly ObjectRepository _repository;
@@ -22,12 +25,17 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
     private readonly LinkedList<string> _order = new();
     private readonly Channel<SupEvent> _pending = Channel.CreateUnbounded<SupEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly ILogger _logger;
+    private readonly LossReport _losses;
 
-    public EventRecorder(StateStore store, ObjectRepository repository, int capacity = 1000)
+    /// <param name="logger">where events that cannot be saved (a full disk) are reported, once a minute at most</param>
+    public EventRecorder(StateStore store, ObjectRepository repository, int capacity = 1000, ILogger? logger = null, TimeProvider? time = null)
     {
         _store = store;
         _repository = repository;
         _capacity = capacity;
+        _logger = logger ?? NullLogger.Instance;
+        _losses = new LossReport(time ?? TimeProvider.System, TimeSpan.FromMinutes(1));
         _writer = Task.Run(WriteAsync);
     }
 
@@ -98,10 +106,25 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
     {
         await foreach (var e in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            try { _store.AppendEvent(e.Timestamp, e.ObjectKind, e.ObjectName, e.Type, e.Reason, e.Message, e.FieldPath); }
-            catch (Exception) when (!_pending.Reader.Completion.IsCompleted) { /* a full disk loses events, never the daemon */ }
+            try
+            {
+                _store.AppendEvent(e.Timestamp, e.ObjectKind, e.ObjectName, e.Type, e.Reason, e.Message, e.FieldPath);
+                if (_losses.Recovered() is { } lost) LogSavedAgain(_logger, lost);
+            }
+            catch (Exception failure) when (!_pending.Reader.Completion.IsCompleted)
+            {
+                // A full disk loses events (still served from memory until the daemon stops), never the daemon; said
+                // in its log, not silently.
+                if (_losses.Lost(1) is { } lost) LogNotSaved(_logger, lost, failure.Message);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) not saved (served until the daemon stops, then lost): {Reason}")]
+    private static partial void LogNotSaved(ILogger logger, long count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "events are saved again ({Count} were not saved)")]
+    private static partial void LogSavedAgain(ILogger logger, long count);
 
     private static string Hash(SupEvent e)
     {

@@ -6,7 +6,7 @@ namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
 /// its own session with the container's environment, and copies its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null) : IContainerRuntime
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null) : IContainerRuntime
 {
     public IContainerInstance Start(ContainerLaunch launch)
     {
@@ -23,7 +23,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
         Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
-        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation);
+        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses);
         if (!Native.TryCreatePipe(out var readFd, out var writeFd))
         {
             pump.OnClosed();

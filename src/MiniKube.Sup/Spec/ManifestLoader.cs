@@ -62,6 +62,7 @@ public static class ManifestLoader
         {
             ManifestDefaults.Apply(document.Model);
             ManifestValidator.Validate(document, options, errors);
+            if (ObjectSizeLimit.Check(document) is { } tooLarge) errors.Add(tooLarge);
         }
 
         ManifestValidator.ValidateUniqueNames(documents, errors);

@@ -9,7 +9,10 @@ namespace MiniKube.Sup.Store;
 /// <remarks>
 /// <para>Durability: every write method commits (and so fsyncs the WAL) before it returns; a change is durable when
 /// the call returns, and a write that throws changed nothing. A daemon killed at any moment leaves a database that
-/// opens and holds every write whose call returned.</para>
+/// opens and holds every write whose call returned. A write that fails (a full disk, a read-only file system, an I/O
+/// error) throws a <see cref="StateStoreException"/> (<see cref="StateStoreFailure.NoSpace"/>,
+/// <see cref="StateStoreFailure.CannotWrite"/>) whose message names the file; the store stays usable, and the same
+/// write succeeds once the cause is gone.</para>
 /// <para>Thread-safety: one connection, guarded by one lock; every member may be called from any thread. Calls are
 /// serialised, so keep the per-call work small (batch with <see cref="PutStatuses"/> and
 /// <see cref="ReplaceSource"/>).</para>
@@ -414,7 +417,7 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            Execute(_putStatus, kind, name, statusJson, Now().UtcTicks);
+            Writing(() => Execute(_putStatus, kind, name, statusJson, Now().UtcTicks));
         }
     }
 
@@ -450,7 +453,7 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            return Execute(_deleteStatus, kind, name) > 0;
+            return Writing(() => Execute(_deleteStatus, kind, name)) > 0;
         }
     }
 
@@ -568,7 +571,7 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            Execute(_putState, key, json, Now().UtcTicks);
+            Writing(() => Execute(_putState, key, json, Now().UtcTicks));
         }
     }
 
@@ -598,7 +601,7 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            Execute(_deleteState, key);
+            Writing(() => Execute(_deleteState, key));
         }
     }
 
@@ -681,7 +684,7 @@ public sealed class StateStore : IDisposable
     /// <summary>Runs <paramref name="body"/> in a write transaction (BEGIN IMMEDIATE: the write lock is taken up front)
     /// and commits; on any failure rolls back and rethrows. Raw BEGIN/COMMIT rather than SqliteTransaction, so the
     /// cached prepared commands need no Transaction property. Callers hold the lock.</summary>
-    private T InTransaction<T>(Func<T> body)
+    private T InTransaction<T>(Func<T> body) => Writing(() =>
     {
         _begin.ExecuteNonQuery();
         try
@@ -702,7 +705,35 @@ public sealed class StateStore : IDisposable
             }
             throw;
         }
+    });
+
+    /// <summary>Runs a write; what SQLite reports when it fails (a full disk, a read-only file, an I/O error) becomes a
+    /// <see cref="StateStoreException"/> whose message names the file, so that the API can answer with it.</summary>
+    private T Writing<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (SqliteException e)
+        {
+            throw WriteFailure(Path, e);
+        }
     }
+
+    private static StateStoreException WriteFailure(string path, SqliteException e) => e.SqliteErrorCode switch
+    {
+        13 /* SQLITE_FULL */ => new StateStoreException(path, StateStoreFailure.NoSpace,
+            $"no space left on device writing {path}; nothing was changed (free space on its file system and try again)", e),
+        11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ => Corrupt(path, e.Message, e),
+        8 /* SQLITE_READONLY */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"cannot write {path}: the file or its file system is read-only; nothing was changed", e),
+        5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"cannot write {path}: another program holds it locked; nothing was changed", e),
+        10 /* SQLITE_IOERR */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"I/O error writing {path} ({e.Message}); nothing was changed (check the disk and the kernel log)", e),
+        _ => new StateStoreException(path, StateStoreFailure.CannotWrite, $"cannot write {path}: {e.Message}; nothing was changed", e),
+    };
 
     /// <summary>Read inside the write transaction rather than taken from <see cref="_rv"/>, so versions stay unique and
     /// increasing even if another process (a tool) wrote to the same file.</summary>

@@ -14,4 +14,11 @@ public enum StateStoreFailure
 
     /// <summary>The file was written by a newer sup whose schema this build does not know.</summary>
     NewerSchema,
+
+    /// <summary>A write found no space left on the file system holding the file; it changed nothing.</summary>
+    NoSpace,
+
+    /// <summary>A write failed otherwise (read-only file or file system, I/O error, locked by another program); it
+    /// changed nothing.</summary>
+    CannotWrite,
 }

@@ -25,7 +25,7 @@ internal static class DeleteCommand
                 var (status, body, _) = await client.SendAsync(HttpMethod.Delete, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
                 if (status != HttpStatusCode.OK)
                 {
-                    Console.Error.WriteLine($"Error from server {ApiException.MessageOf(body)}");
+                    Console.Error.WriteLine(ClientCommand.Error($"Error from server {ApiException.MessageOf(body)}"));
                     code = 1;
                     continue;
                 }

@@ -14,4 +14,8 @@ public enum StateStoreFailure
 
     /// <summary>The file was written by a newer sup whose schema this build does not know.</summary>
     NewerSchema,
+
+    /// <summary>The file (or its -wal or -shm) is a symlink, or is not this user's, or others may write it: someone
+    /// else could have put objects in it that the daemon would run.</summary>
+    Untrusted,
 }

@@ -28,7 +28,7 @@ public static class ControlCharacters
         for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
-            if (char.IsSurrogatePair(text, i))
+            if (char.IsHighSurrogate(c) && char.IsSurrogatePair(text, i))
             {
                 escaped.Append(c).Append(text[++i]);
             }
@@ -57,15 +57,19 @@ public static class ControlCharacters
 
     private static int FirstToEscape(string text, bool keepLineBreaks)
     {
-        for (var i = 0; i < text.Length; i++)
+        // Printable ASCII, the usual case, is skipped at vector speed; only what follows is looked at closely.
+        var start = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (start < 0) return -1;
+        for (var i = start; i < text.Length; i++)
         {
-            if (char.IsSurrogatePair(text, i)) { i++; continue; }
+            if (char.IsHighSurrogate(text[i]) && char.IsSurrogatePair(text, i)) { i++; continue; }
             if (NeedsEscape(text[i]) && !(keepLineBreaks && text[i] == '\n')) return i;
         }
         return -1;
     }
 
-    private static bool NeedsEscape(char c) => char.GetUnicodeCategory(c) is
-        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
-        or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
+    private static bool NeedsEscape(char c) => c < '\x7f'
+        ? c < ' '
+        : char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
 }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using MiniKube.Sup.FileSystem;
 
 namespace MiniKube.Sup.Store;
 
@@ -124,7 +123,7 @@ public sealed class StateStore : IDisposable
         SqliteConnection? db = null;
         try
         {
-            CreateOwnerOnly(full);
+            DatabaseFile.Prepare(full);
             db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = full,
@@ -148,40 +147,6 @@ public sealed class StateStore : IDisposable
         {
             db?.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>The database holds Secrets and everything else applied: a new file (and so its -wal and -shm, which
-    /// SQLite creates with the database file's mode) is owner-only from the start, as is a missing directory. An
-    /// existing one must be this user's own file, not a symlink, and writable by nobody else (another user could have
-    /// put objects in it that the daemon would run); if others may read it (an older sup made it 0644), it is made
-    /// owner-only.</summary>
-    private static void CreateOwnerOnly(string path)
-    {
-        const UnixFileMode ownerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        const UnixFileMode ownerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } dir && !Directory.Exists(dir))
-            FileSystem.Directories.Create(dir, ownerOnlyDirectory);
-        foreach (var file in (ReadOnlySpan<string>)[path, path + "-wal", path + "-shm"])
-        {
-            if (TrustedPath.FileProblem(file, FileKind.RegularFile) is { } problem)
-                throw new StateStoreException(path, StateStoreFailure.Untrusted, $"Cannot use state database: {problem}.");
-            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~ownerOnlyFile) != 0) File.SetUnixFileMode(file, ownerOnlyFile);
-        }
-        if (File.Exists(path)) return;
-        try
-        {
-            // CreateNew (O_EXCL): never through a symlink, even one that appeared since the check.
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = ownerOnlyFile,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // created meanwhile by someone else: use it as it is
         }
     }
 

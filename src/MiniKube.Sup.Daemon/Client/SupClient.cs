@@ -26,12 +26,18 @@ internal sealed class SupClient : IDisposable
                 try
                 {
                     await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancel).ConfigureAwait(false);
+                    CheckPeer(socket);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch (SocketException e)
                 {
                     socket.Dispose();
                     throw DaemonUnreachableException.Connecting(this, e);
+                }
+                catch (UntrustedDaemonException)
+                {
+                    socket.Dispose();
+                    throw;
                 }
             },
         };
@@ -53,6 +59,7 @@ internal sealed class SupClient : IDisposable
             using var response = await _http.SendAsync(request, cancel).ConfigureAwait(false);
             return (response.StatusCode, await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false), response.Headers);
         }
+        catch (HttpRequestException e) when (e.InnerException is UntrustedDaemonException u) { throw u; }
         catch (Exception e) when (Transport(e) is { } unreachable) { throw unreachable; }
     }
 
@@ -68,6 +75,7 @@ internal sealed class SupClient : IDisposable
                 throw ApiException.From(response.StatusCode, await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false));
             return await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (e.InnerException is UntrustedDaemonException u) { throw u; }
         catch (Exception e) when (Transport(e) is { } unreachable) { throw unreachable; }
     }
 
@@ -81,4 +89,25 @@ internal sealed class SupClient : IDisposable
     };
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Talks only to a daemon that runs as this user or as root: one run by another user (a state dir they prepared
+    /// in a shared folder, a socket they put or linked there) would see everything sent to it, Secrets included, and
+    /// could answer anything. The kernel says who listens (SO_PEERCRED: the uid of the process that made the
+    /// socket), so neither a symlink nor a swap between a check and the connect can fool it — the same trust git
+    /// gives only a repository its user owns.
+    /// </summary>
+    private void CheckPeer(Socket socket)
+    {
+        const int SOL_SOCKET = 1, SO_PEERCRED = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        socket.GetRawSocketOption(SOL_SOCKET, SO_PEERCRED, credentials);
+        var uid = System.Runtime.InteropServices.MemoryMarshal.Read<uint>(credentials[4..]);
+        if (uid != 0 && uid != FileSystem.TrustedPath.EffectiveUid) throw new UntrustedDaemonException(this, uid);
+    }
 }
+
+/// <summary>The daemon on the socket runs as another user.</summary>
+internal sealed class UntrustedDaemonException(SupClient client, uint uid)
+    : Exception($"the daemon on {client.SocketPath} runs as {FileSystem.Owner.Describe(uid)}, not as you (uid {FileSystem.TrustedPath.EffectiveUid}) or root: " +
+        "sup does not talk to it (it would see what you send, Secrets included, and could answer anything); run sup as that user, or use a state dir of your own");

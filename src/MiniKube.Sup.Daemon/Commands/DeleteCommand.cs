@@ -38,7 +38,7 @@ internal static class DeleteCommand
                 var (status, body, _) = await client.SendAsync(HttpMethod.Delete, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
                 if (status != HttpStatusCode.OK)
                 {
-                    Console.Error.WriteLine(ApiException.From(status, body).Message);
+                    Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));
                     code = 1;
                     continue;
                 }

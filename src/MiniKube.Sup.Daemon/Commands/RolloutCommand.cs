@@ -57,7 +57,7 @@ internal static class RolloutCommand
                 var (message, done, error) = StatusOf(kind, name, obj);
                 if (error is not null)
                 {
-                    Console.Error.WriteLine($"error: {error}");
+                    Console.Error.WriteLine(ClientCommand.Error($"error: {error}"));
                     return 1;
                 }
                 if (message != last) Console.Out.Write(message);
@@ -191,7 +191,7 @@ internal static class RolloutCommand
             var target = wanted > 0 ? revisions.FirstOrDefault(r => r.Revision == wanted) : revisions.LastOrDefault(r => r.Revision < current);
             if (target.ReplicaSet is null)
             {
-                Console.Error.WriteLine(wanted > 0 ? $"error: unable to find specified revision {wanted} in history" : "error: no rollout history found for deployment \"" + name + "\"");
+                Console.Error.WriteLine(ClientCommand.Error(wanted > 0 ? $"error: unable to find specified revision {wanted} in history" : "error: no rollout history found for deployment \"" + name + "\""));
                 return 1;
             }
             // kubectl: the ReplicaSet's template, less its pod-template-hash label, becomes the Deployment's.

@@ -68,7 +68,7 @@ internal static class RunCommand
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;
             if (StateDirectory.Prepare(options.StateDir) is { } problem)
             {
-                Console.Error.WriteLine($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}");
+                Console.Error.WriteLine(Printing.ControlCharacters.Escape($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}"));
                 return ExitCodes.CannotStart;
             }
             Supervisor.Version = VersionCommand.Version;

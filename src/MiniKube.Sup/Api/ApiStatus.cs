@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Api;
 
@@ -42,7 +43,8 @@ public static class ApiStatus
             w.WriteStartObject("metadata");
             w.WriteEndObject();
             w.WriteString("status", code < 400 ? "Success" : "Failure");
-            if (message is not null) w.WriteString("message", message);
+            // k8s quotes names in messages with %q: a control character in one is escaped, not sent to the client's terminal.
+            if (message is not null) w.WriteString("message", ControlCharacters.EscapeKeepingLines(message));
             if (reason is not null) w.WriteString("reason", reason);
             if (kind is not null)
             {

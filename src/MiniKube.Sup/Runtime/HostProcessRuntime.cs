@@ -22,7 +22,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var environment = launch.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
-        Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
+        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
         var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses);
         if (!Native.TryCreatePipe(out var readFd, out var writeFd))
         {

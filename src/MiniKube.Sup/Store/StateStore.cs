@@ -126,7 +126,7 @@ public sealed class StateStore : IDisposable
         SqliteConnection? db = null;
         try
         {
-            CreateOwnerOnly(full);
+            DatabaseFile.Prepare(full);
             db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = full,
@@ -150,30 +150,6 @@ public sealed class StateStore : IDisposable
         {
             db?.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>The database holds Secrets and everything else applied: a new file (and so its -wal and -shm, which
-    /// SQLite creates with the database file's mode) is owner-only from the start, as is a missing directory.
-    /// Existing files and directories keep their modes.</summary>
-    private static void CreateOwnerOnly(string path)
-    {
-        const UnixFileMode ownerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } dir && !Directory.Exists(dir))
-            Directory.CreateDirectory(dir, ownerOnlyDirectory);
-        if (File.Exists(path)) return;
-        try
-        {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // created meanwhile by someone else: use it as it is
         }
     }
 

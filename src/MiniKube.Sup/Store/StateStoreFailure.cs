@@ -21,4 +21,8 @@ public enum StateStoreFailure
     /// <summary>A write failed otherwise (read-only file or file system, I/O error, locked by another program); it
     /// changed nothing.</summary>
     CannotWrite,
+
+    /// <summary>The file (or its -wal or -shm) is a symlink, or is not this user's, or others may write it: someone
+    /// else could have put objects in it that the daemon would run.</summary>
+    Untrusted,
 }

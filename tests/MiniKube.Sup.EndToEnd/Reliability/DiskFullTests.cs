@@ -60,7 +60,7 @@ public sealed class DiskFullTests(ITestOutputHelper log)
     {
         var daemon = new SupDaemon(Manifest) { BackoffBase = "0.2" };
         Directory.CreateDirectory(daemon.StateDir);
-        await Mount(daemon.StateDir, "size=4m");
+        await Mount(daemon.StateDir, "size=4m,mode=0700"); // a state dir must be its owner's alone
         try
         {
             try

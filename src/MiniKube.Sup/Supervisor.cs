@@ -39,7 +39,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Store.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation), time, _events, Paths, options.Backoff, environment, _logger)
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time)), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
         };

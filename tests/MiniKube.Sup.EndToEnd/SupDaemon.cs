@@ -80,7 +80,7 @@ internal sealed class SupDaemon : IAsyncDisposable
         }, $"pod {pod} {phase}", seconds);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();

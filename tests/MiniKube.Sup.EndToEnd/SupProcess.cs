@@ -21,13 +21,18 @@ internal sealed class SupProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", Lines);
 
-    public static SupProcess Start(params string[] args) => Start(int.MaxValue, args);
+    public static SupProcess Start(params string[] args) => StartProgram(Binaries.Sup, int.MaxValue, args);
 
     /// <param name="keepLines">how many of the latest output lines <see cref="Lines"/> keeps (a container that
     /// floods the daemon's console would otherwise fill this process's memory)</param>
-    public static SupProcess Start(int keepLines, params string[] args)
+    public static SupProcess Start(int keepLines, params string[] args) => StartProgram(Binaries.Sup, keepLines, args);
+
+    /// <summary>Any program (e.g. sup through setpriv, as another user), its output captured the same way.</summary>
+    public static SupProcess StartProgram(string file, params string[] args) => StartProgram(file, int.MaxValue, args);
+
+    private static SupProcess StartProgram(string file, int keepLines, params string[] args)
     {
-        var info = new ProcessStartInfo(Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = new Process { StartInfo = info };

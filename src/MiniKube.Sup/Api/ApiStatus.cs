@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Api;
 
@@ -21,6 +22,12 @@ public static class ApiStatus
 
     public static Task BadRequest(HttpContext ctx, string message) => Write(ctx, 400, "BadRequest", message, null, null);
 
+    /// <summary>k8s: a PATCH whose Content-Type is not a patch type the API server knows.</summary>
+    public static Task UnsupportedPatchType(HttpContext ctx, string? contentType) =>
+        Write(ctx, 415, "UnsupportedMediaType",
+            $"the body of the request was in an unknown format ({(string.IsNullOrEmpty(contentType) ? "no Content-Type" : contentType)}) - accepted media types include: {string.Join(", ", JsonPatching.MediaTypes)}",
+            null, null);
+
     public static Task MethodNotAllowed(HttpContext ctx, string message) => Write(ctx, 405, "MethodNotAllowed", message, null, null);
 
     public static Task Unauthorized(HttpContext ctx) => Write(ctx, 401, "Unauthorized", "Unauthorized: a bearer token is required (see <state-dir>/token)", null, null);
@@ -40,7 +47,8 @@ public static class ApiStatus
             w.WriteStartObject("metadata");
             w.WriteEndObject();
             w.WriteString("status", code < 400 ? "Success" : "Failure");
-            if (message is not null) w.WriteString("message", message);
+            // k8s quotes names in messages with %q: a control character in one is escaped, not sent to the client's terminal.
+            if (message is not null) w.WriteString("message", ControlCharacters.EscapeKeepingLines(message));
             if (reason is not null) w.WriteString("reason", reason);
             if (kind is not null)
             {
@@ -53,6 +61,7 @@ public static class ApiStatus
             w.WriteNumber("code", code);
             w.WriteEndObject();
         }
+        ctx.Response.ContentLength = buffer.Length;
         return ctx.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
     }
 }

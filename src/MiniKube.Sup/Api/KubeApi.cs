@@ -63,8 +63,8 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         return Guarded(ctx, () => handler(ctx, kind, ns));
     }
 
-    /// <summary>The store's refusals as the API server words them: 404, 409 (Conflict, AlreadyExists), and a write the
-    /// disk refused as a 500 that says why.</summary>
+    /// <summary>The store's refusals as the API server words them: 404, 409 (Conflict, AlreadyExists). A write the
+    /// disk refused is answered by <see cref="ApiErrors"/>, as every other failure.</summary>
     private static async Task Guarded(HttpContext ctx, Func<Task> handler)
     {
         try { await handler().ConfigureAwait(false); }
@@ -75,10 +75,6 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         catch (StoreConflictException e) when (!ctx.Response.HasStarted)
         {
             await ApiStatus.Conflict(ctx, ResourceKinds.ByKind(e.Key.Kind), e.Key.Name, e.Reason == StoreConflictReason.AlreadyExists ? "AlreadyExists" : "Conflict", e.Message).ConfigureAwait(false);
-        }
-        catch (StateStoreException e) when (!ctx.Response.HasStarted)
-        {
-            await ApiStatus.Write(ctx, 500, "InternalError", e.Message, null, null).ConfigureAwait(false);
         }
     }
 
@@ -184,9 +180,15 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             StoredObject? current = null;
             if (ctx.Request.Method == "PATCH")
             {
+                if (!JsonPatching.IsSupported(ctx.Request.ContentType)) { await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false); return; }
                 current = name is null ? null : store.Get(new ObjectKey(kind.Kind, Namespace(ctx), name));
                 if (current is null) { await ApiStatus.NotFound(ctx, kind, name ?? "").ConfigureAwait(false); return; }
                 try { text = JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? ""); }
+                catch (PatchNotApplicableException e)
+                {
+                    await ApiStatus.Invalid(ctx, kind, name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                    return;
+                }
                 catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
                 {
                     await ApiStatus.BadRequest(ctx, "cannot apply patch: " + e.Message).ConfigureAwait(false);

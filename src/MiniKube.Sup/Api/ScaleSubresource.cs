@@ -24,6 +24,11 @@ public static class ScaleSubresource
             await ApiStatus.NotFound(ctx, kind, key.Name).ConfigureAwait(false);
             return;
         }
+        if (ctx.Request.Method is "PATCH" && !JsonPatching.IsSupported(ctx.Request.ContentType))
+        {
+            await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false);
+            return;
+        }
         if (ctx.Request.Method is "PUT" or "PATCH")
         {
             string body;
@@ -36,6 +41,11 @@ public static class ScaleSubresource
                 var node = JsonNode.Parse(scale);
                 replicas = node?["spec"]?["replicas"]?.GetValue<int>();
                 resourceVersion = ctx.Request.Method == "PUT" ? node?["metadata"]?["resourceVersion"]?.GetValue<string>() : null;
+            }
+            catch (PatchNotApplicableException e)
+            {
+                await ApiStatus.Invalid(ctx, kind, key.Name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                return;
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {

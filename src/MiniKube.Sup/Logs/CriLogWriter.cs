@@ -14,16 +14,24 @@ public sealed class CriLogWriter : IDisposable
     private readonly RotatingLogWriter _file;
     private readonly TimeProvider _time;
     private readonly ReadOnlySpanAction<byte, bool>? _written;
+    private readonly Action<int, IOException>? _failed;
+    private readonly Action? _stored;
     private readonly LogLineSplitter _lines;
 
     /// <param name="file">the instance's log; disposed with this writer</param>
     /// <param name="written">also receives each record's content and whether it is partial once it is written (the
     /// console shows the same pieces); the span is only valid during the call</param>
-    public CriLogWriter(RotatingLogWriter file, TimeProvider time, ReadOnlySpanAction<byte, bool>? written = null)
+    /// <param name="failed">told of a record the file did not take (a full disk: its size and why); the output goes on
+    /// (to <paramref name="written"/> too). Without it, the write's exception is thrown.</param>
+    /// <param name="stored">told of every record the file took</param>
+    public CriLogWriter(RotatingLogWriter file, TimeProvider time, ReadOnlySpanAction<byte, bool>? written = null,
+        Action<int, IOException>? failed = null, Action? stored = null)
     {
         _file = file;
         _time = time;
         _written = written;
+        _failed = failed;
+        _stored = stored;
         _lines = new LogLineSplitter(WriteRecord);
     }
 
@@ -44,7 +52,15 @@ public sealed class CriLogWriter : IDisposable
             // their lines in order), so the daemon cannot tell them apart: the merged stream is recorded as stdout,
             // which is where kubelet would print it.
             var length = CriLogRecord.Format(record, _time.GetUtcNow(), LogStream.Stdout, partial, content);
-            _file.Write(record.AsSpan(0, length));
+            try
+            {
+                _file.Write(record.AsSpan(0, length));
+                _stored?.Invoke();
+            }
+            catch (IOException e) when (_failed is not null)
+            {
+                _failed(length, e);
+            }
         }
         finally
         {

@@ -48,7 +48,8 @@ public sealed class RotatingLogWriter : IDisposable
 
     private void Open()
     {
-        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        // Owner-only: container output may hold anything a program prints (tokens, passwords).
+        _file = new FileStream(_path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
         _length = _file.Length;
     }
 

@@ -18,9 +18,14 @@ internal sealed class ContainerLogPump : IOutputHandler
     /// <param name="rotation">size and count limits of the log; <see cref="LogRotationOptions.Default"/> (10 MiB × 5)
     /// when null</param>
     /// <param name="time">stamps the log's records; the system clock when null</param>
-    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null, TimeProvider? time = null)
+    /// <param name="losses">where output that cannot be written to the log file is reported</param>
+    public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null,
+        TimeProvider? time = null, ContainerLogLosses? losses = null)
     {
-        _log = new CriLogWriter(new RotatingLogWriter(logPath, rotation), time ?? TimeProvider.System, ToConsole);
+        // A full disk loses the log file's copy, not the console's, and is said (rate-limited) in the daemon's log.
+        _log = new CriLogWriter(new RotatingLogWriter(logPath, rotation), time ?? TimeProvider.System, ToConsole,
+            losses is null ? null : (bytes, e) => losses.Lost(pod, container, bytes, e.Message),
+            losses is null ? null : losses.Written);
         _output = output;
         _pod = pod;
         _container = container;

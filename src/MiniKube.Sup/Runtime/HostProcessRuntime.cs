@@ -6,7 +6,7 @@ namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
 /// its own session with the container's environment, and copies its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null) : IContainerRuntime
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null) : IContainerRuntime
 {
     public IContainerInstance Start(ContainerLaunch launch)
     {
@@ -22,8 +22,8 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var environment = launch.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
-        Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
-        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation);
+        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
+        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses);
         if (!Native.TryCreatePipe(out var readFd, out var writeFd))
         {
             pump.OnClosed();

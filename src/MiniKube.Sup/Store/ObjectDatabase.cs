@@ -46,7 +46,7 @@ internal sealed class ObjectDatabase : IDisposable
         SqliteConnection? db = null;
         try
         {
-            if (!inMemory) CreateOwnerOnly(full);
+            if (!inMemory) DatabaseFile.Prepare(full);
             db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = full,
@@ -118,42 +118,25 @@ internal sealed class ObjectDatabase : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new StateStoreException(Path, StateStoreFailure.CannotWrite, WriteFailure(e), e);
+            throw WriteFailure(Path, e);
         }
     }
 
-    /// <summary>What a failed write says: the cause first, in the words of the system ("no space left on device").</summary>
-    private string WriteFailure(SqliteException e) => e.SqliteErrorCode switch
+    /// <summary>What a failed write says: the cause first, in the words of the system ("no space left on device"),
+    /// and that nothing was changed (the API answers with it).</summary>
+    private static StateStoreException WriteFailure(string path, SqliteException e) => e.SqliteErrorCode switch
     {
-        13 /* SQLITE_FULL */ => $"no space left on device writing {Path}",
-        8 /* SQLITE_READONLY */ => $"the file system holding {Path} is read-only or the file is not writable",
-        10 /* SQLITE_IOERR */ => $"I/O error writing {Path}: {e.Message}",
-        5 or 6 /* SQLITE_BUSY, SQLITE_LOCKED */ => $"{Path} is locked by another program",
-        _ => $"cannot write {Path}: {e.Message}",
+        13 /* SQLITE_FULL */ => new StateStoreException(path, StateStoreFailure.NoSpace,
+            $"no space left on device writing {path}; nothing was changed (free space on its file system and try again)", e),
+        11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ => Corrupt(path, e.Message, e),
+        8 /* SQLITE_READONLY */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"cannot write {path}: the file or its file system is read-only; nothing was changed", e),
+        5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"cannot write {path}: another program holds it locked; nothing was changed", e),
+        10 /* SQLITE_IOERR */ => new StateStoreException(path, StateStoreFailure.CannotWrite,
+            $"I/O error writing {path} ({e.Message}); nothing was changed (check the disk and the kernel log)", e),
+        _ => new StateStoreException(path, StateStoreFailure.CannotWrite, $"cannot write {path}: {e.Message}; nothing was changed", e),
     };
-
-    /// <summary>The database holds Secrets and everything else applied: a new file (and so its -wal and -shm, which
-    /// SQLite creates with the database file's mode) is owner-only from the start, as is a missing directory.</summary>
-    private static void CreateOwnerOnly(string path)
-    {
-        const UnixFileMode ownerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } dir && !Directory.Exists(dir))
-            Directory.CreateDirectory(dir, ownerOnlyDirectory);
-        if (File.Exists(path)) return;
-        try
-        {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // created meanwhile by someone else: the open below checks it
-        }
-    }
 
     private static void Initialise(SqliteConnection db, string path, bool inMemory)
     {

@@ -8,6 +8,7 @@ public sealed partial class ObjectStore
 {
     private static readonly TimeSpan FailedFlushRetry = TimeSpan.FromSeconds(1);
     private DateTimeOffset _lastFlushFailureLogged = DateTimeOffset.MinValue;
+    private bool _flushFailing;
 
     /// <summary>Loads every stored object with a fresh resourceVersion above the ceiling an earlier life reached (so
     /// versions never go back), then raises the ceiling before anything is handed out.</summary>
@@ -99,16 +100,25 @@ public sealed partial class ObjectStore
                 await Task.Delay(FlushInterval, stop).ConfigureAwait(false);
                 while (_flushSignal.CurrentCount > 0) _flushSignal.Wait(0);
                 Flush();
+                if (_flushFailing)
+                {
+                    _flushFailing = false;
+                    _lastFlushFailureLogged = DateTimeOffset.MinValue;
+                    LogFlushRecovered(_logger);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (StateStoreException e)
             {
                 // A full disk must not lose what was written meanwhile: say so (once a minute) and try again.
+                _flushFailing = true;
                 var now = TimeProvider.System.GetUtcNow();
                 if (now - _lastFlushFailureLogged > TimeSpan.FromMinutes(1))
                 {
                     _lastFlushFailureLogged = now;
-                    LogFlushFailed(_logger, e.Message);
+                    int waiting;
+                    lock (_memory) waiting = _pending.Count;
+                    LogFlushFailed(_logger, waiting, e.Message);
                 }
                 try { await Task.Delay(FailedFlushRetry, stop).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
@@ -128,7 +138,7 @@ public sealed partial class ObjectStore
         _stop.Cancel();
         try { _flusher.Wait(); } catch (AggregateException) { }
         try { Flush(); }
-        catch (StateStoreException e) { LogFlushFailed(_logger, e.Message); }
+        catch (StateStoreException e) { LogFlushFailed(_logger, _pending.Count, e.Message); }
         _disposed = true;
         lock (_memory)
         {
@@ -139,8 +149,11 @@ public sealed partial class ObjectStore
         _stop.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "state not written yet, will retry: {Reason}")]
-    private static partial void LogFlushFailed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} change(s) of state (pod status, events, endpoints) not saved yet, kept and retried: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "state is saved again")]
+    private static partial void LogFlushRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the state flusher failed")]
     private static partial void LogFlusherFailed(ILogger logger, Exception e);

@@ -8,8 +8,8 @@ namespace MiniKube.Sup.EndToEnd.Reliability;
 /// <summary>
 /// The state dir's file system fills up (a small tmpfs, filled with a file): every write the API refuses answers a
 /// Status that says so ("no space left on device writing …/sup.db"), the CLI prints it and exits non-zero without
-/// waiting forever, container output and events that cannot be written are reported in the daemon's log (once, not
-/// per line), and once space is freed the same daemon works again.
+/// waiting forever, container output that cannot be written, and batched state (events, pod status) that waits for the disk, are
+/// reported in the daemon's log (once, not per line), and once space is freed the same daemon works again.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class DiskFullTests(ITestOutputHelper log)
@@ -98,8 +98,8 @@ public sealed class DiskFullTests(ITestOutputHelper log)
 
                 // Container output and events that cannot be written are said to be lost, in the daemon's log.
                 await daemon.Process.WaitForLineAsync("of container logs lost", 30);
-                await daemon.Process.WaitForLineAsync("event(s) not saved", 30);
-                Assert.Contains(daemon.Process.Lines, l => l.Contains("event(s) not saved") && l.Contains("no space left on device"));
+                await daemon.Process.WaitForLineAsync("not saved yet", 30);
+                Assert.Contains(daemon.Process.Lines, l => l.Contains("not saved yet") && l.Contains("no space left on device"));
                 // The events themselves are still served.
                 (code, _, error) = await daemon.Sup("events");
                 Assert.True(code == 0, "sup events: " + error);
@@ -112,11 +112,11 @@ public sealed class DiskFullTests(ITestOutputHelper log)
                 (code, _, error) = await daemon.Sup("delete", "pod/victim");
                 Assert.True(code == 0, $"sup delete after space was freed: {error}");
                 await daemon.Process.WaitForLineAsync("container logs are written again", 30);
-                await daemon.Process.WaitForLineAsync("events are saved again", 30);
+                await daemon.Process.WaitForLineAsync("state is saved again", 30);
 
                 // Reported, not flooded: a handful of lines, however many writes failed.
                 Assert.InRange(daemon.Process.Lines.Count(l => l.Contains("of container logs lost")), 1, 3);
-                Assert.InRange(daemon.Process.Lines.Count(l => l.Contains("event(s) not saved")), 1, 3);
+                Assert.InRange(daemon.Process.Lines.Count(l => l.Contains("not saved yet")), 1, 3);
                 StartFailureTests.AssertNoStackTrace(daemon.Process.Output);
                 Assert.Equal(0, await daemon.StopAsync());
             }

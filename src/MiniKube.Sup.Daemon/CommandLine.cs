@@ -20,7 +20,7 @@ public static class CommandLine
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"sup: {error.Message}");
+            foreach (var error in parse.Errors) Console.Error.WriteLine(ClientCommand.Error($"sup: {error.Message}"));
             Console.Error.WriteLine("Run 'sup --help' for usage.");
             return ExitCodes.BadInput;
         }

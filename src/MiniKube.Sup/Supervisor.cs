@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Controllers;
+using MiniKube.Sup.Desired;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
@@ -9,21 +10,23 @@ using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Services;
 using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
+using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup;
 
 /// <summary>
-/// The engine behind `sup run`: opens the state store, sweeps what an earlier run with the same state dir left
-/// behind, records the manifest files as desired state and starts everything desired; serves the API over it;
-/// reloads the files on request; and on stop terminates every pod in parallel.
+/// The engine behind `sup run`, wired the kubelet's way: the manifest files and API clients write the store (through
+/// the desired state); controllers and the pod agent subscribe to it; the API serves it. Start opens the store,
+/// sweeps what an earlier run with the same state dir left running, applies the files, then starts the pod agent,
+/// the controllers and the garbage collector; stop terminates every pod in parallel and leaves the objects stored.
 /// </summary>
 public sealed partial class Supervisor : IAsyncDisposable
 {
     private readonly SupervisorOptions _options;
     private readonly ManifestLoadResult _manifests;
     private readonly ILogger _logger;
-    private readonly StateStore _store;
     private readonly EventRecorder _events;
+    private readonly GarbageCollector _collector;
     private readonly Lock _reloadGate = new();
     private readonly TimeProvider _time;
 
@@ -35,19 +38,19 @@ public sealed partial class Supervisor : IAsyncDisposable
         _time = time;
         Paths = new StatePaths(options.StateDir);
         Tracking = ProcessTracking.Detect(Paths.DaemonId);
-        _store = StateStore.Open(Path.Combine(Paths.Root, "sup.db"), time: time);
-        Repository = new ObjectRepository(_store.CurrentResourceVersion);
-        _events = new EventRecorder(_store, Repository);
+        Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
+        _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
-        var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Repository.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, Tracking), time, _events, Paths, options.Backoff, environment, _logger)
+        var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Store.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time), Tracking), time, _events, Paths, options.Backoff, environment, _logger)
         {
-            Config = new RepositoryConfigSource(Repository),
+            Config = new StoreConfigSource(Store),
         };
-        Pods = new PodAgent(context);
-        Desired = new DesiredState(_store, Repository, Pods, time, _logger);
         ServiceProxies = new ServiceProxies(_logger);
-        var controllers = new ControllerContext(Repository, new PodControl(Pods, Desired), time, _events, _store, Paths, _logger);
+        Pods = new PodAgent(Store, context, ServiceProxies);
+        Desired = new DesiredState(Store, _logger);
+        _collector = new GarbageCollector(Store, _logger);
+        var controllers = new ControllerContext(Store, new PodControl(Store), time, _events, Paths, _logger);
         Controllers = new ControllerManager(controllers,
         [
             new DaemonSetController(controllers),
@@ -59,14 +62,14 @@ public sealed partial class Supervisor : IAsyncDisposable
             new CronJobController(controllers),
         ]);
         ProcessView = new ProcessViewService(Pods);
-        Api = new KubeApi(Repository, Desired, new PodLogs(Pods, Paths), time, Version);
+        Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version);
     }
 
     public static string Version { get; set; } = "0.0.0";
 
     public StatePaths Paths { get; }
 
-    public ObjectRepository Repository { get; }
+    public ObjectStore Store { get; }
 
     public PodAgent Pods { get; }
 
@@ -91,10 +94,11 @@ public sealed partial class Supervisor : IAsyncDisposable
         LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
         var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
-        _events.LoadFromStore();
-        Desired.RecordFiles(_manifests);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
-        Desired.RealizeAll();
+        // The files first, so that the first look of every subscriber sees what they ask for.
+        Desired.ApplyFiles(_manifests);
+        _collector.Start();
+        Pods.Start();
         Controllers.Start();
     }
 
@@ -111,7 +115,7 @@ public sealed partial class Supervisor : IAsyncDisposable
                 LogReloadRejected(_logger, loaded.Errors.Count);
                 return loaded;
             }
-            Desired.ReloadFiles(loaded);
+            Desired.ApplyFiles(loaded);
             return loaded;
         }
     }
@@ -120,8 +124,8 @@ public sealed partial class Supervisor : IAsyncDisposable
     {
         LogStopping(_logger);
         await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
+        await _collector.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
-        await Desired.SettledAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
@@ -131,9 +135,11 @@ public sealed partial class Supervisor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Controllers.DisposeAsync().ConfigureAwait(false);
+        await _collector.DisposeAsync().ConfigureAwait(false);
+        await Pods.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
-        _store.Dispose();
+        Store.Dispose();
     }
 
     /// <summary>A host process inherits the daemon's environment (SPEC §2), less our own owner mark.</summary>

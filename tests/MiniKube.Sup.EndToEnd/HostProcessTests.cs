@@ -19,7 +19,7 @@ public class HostProcessTests
         var status = h.Status("crashy");
         Assert.Equal(3, status.LastState.Terminated.ExitCode);
         Assert.Equal("Error", status.LastState.Terminated.Reason);
-        Assert.Equal("Running", h.Agent.Get("crashy")!.Status.Phase);
+        Assert.Equal("Running", h.Get("crashy")!.Status.Phase);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class HostProcessTests
         await Task.Delay(500); // let the child install its SIGTERM handler
         var pid = RunningPid(h, "stubborn");
         var clock = Stopwatch.StartNew();
-        await h.Agent.DeleteAsync("stubborn").WaitAsync(TimeSpan.FromSeconds(20));
+        await h.DeleteAsync("stubborn").WaitAsync(TimeSpan.FromSeconds(20));
         clock.Stop();
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"killed after {clock.Elapsed}, before its grace period");
         Assert.Equal(137, worker.Snapshot.Status.ContainerStatuses[0].State.Terminated.ExitCode);
@@ -74,7 +74,7 @@ public class HostProcessTests
         h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6"));
         await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
         var master = RunningPid(h, "apache");
-        var owner = $"{h.Paths.DaemonId}/apache/{h.Agent.Get("apache")!.Metadata.Uid}/app/1";
+        var owner = $"{h.Paths.DaemonId}/apache/{h.Get("apache")!.Metadata.Uid}/app/1";
         IReadOnlyList<ProcessInfo> processes = [];
         await PodHarness.Until(() =>
         {
@@ -83,7 +83,7 @@ public class HostProcessTests
         }, "1 master + 6 workers");
         Assert.Equal(6, processes.Count(p => p.Ppid == master));
 
-        await h.Agent.DeleteAsync("apache").WaitAsync(TimeSpan.FromSeconds(20));
+        await h.DeleteAsync("apache").WaitAsync(TimeSpan.FromSeconds(20));
         // All seven are dead when the delete returns; the orphaned workers' zombies are reaped within the reaper's
         // orphan grace (100 ms), so give that a moment before requiring them gone from /proc.
         Assert.All(processes, p => Assert.True(!ProcFs.TryRead(p.Pid, out var now) || now.IsZombie, $"{p.Pid} is still running"));
@@ -103,7 +103,7 @@ public class HostProcessTests
         // The intermediate exited: the daemon was reparented to us, the subreaper.
         await PodHarness.Until(() => ProcFs.TryRead(daemon, out var d) && d.Ppid == Environment.ProcessId, "reparenting to the subreaper");
 
-        await h.Agent.DeleteAsync("forker").WaitAsync(TimeSpan.FromSeconds(20));
+        await h.DeleteAsync("forker").WaitAsync(TimeSpan.FromSeconds(20));
         await PodHarness.Until(() => Leftovers.IsGone(daemon), "daemon killed and reaped (no zombie)");
     }
 
@@ -143,8 +143,8 @@ public class HostProcessTests
         await using var h = new PodHarness();
         h.Run("duo", "Always", 30, PodHarness.TestApp("a"), PodHarness.TestApp("b"));
         await PodHarness.Until(() => h.Status("duo", "a").State?.Running is not null && h.Status("duo", "b").State?.Running is not null, "both running");
-        Assert.Equal("Running", h.Agent.Get("duo")!.Status.Phase);
-        Assert.Equal("True", h.Agent.Get("duo")!.Status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal("Running", h.Get("duo")!.Status.Phase);
+        Assert.Equal("True", h.Get("duo")!.Status.Conditions.Single(c => c.Type == "Ready").Status);
     }
 }
 
@@ -161,8 +161,8 @@ public class PodIpTests
         h.Run("two", "Always", 5, b);
         await PodHarness.Until(() => h.Output.Count(l => l.Contains("| listening on 127.0.")) == 2, "both pods listening on port 18080");
 
-        var ipOne = h.Agent.Get("one")!.Status.PodIP;
-        var ipTwo = h.Agent.Get("two")!.Status.PodIP;
+        var ipOne = h.Get("one")!.Status.PodIP;
+        var ipTwo = h.Get("two")!.Status.PodIP;
         Assert.NotEqual(ipOne, ipTwo);
         Assert.StartsWith("127.0.", ipOne);
         Assert.Contains($"one/app | POD_IP={ipOne}", h.Output);

@@ -34,6 +34,18 @@ public sealed class JobTests
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>The Job's pods as (name, uid, phase, when its container started): what tells a pod that ran once from
+    /// one run again.</summary>
+    private static async Task<(string Name, string Uid, string Phase, string Started)[]> PodRuns(SupDaemon d, string job)
+    {
+        var list = await Json(d, "pods", "-l", $"batch.kubernetes.io/job-name={job}");
+        return list.GetProperty("items").EnumerateArray().Select(p => (
+            p.GetProperty("metadata").GetProperty("name").GetString()!,
+            p.GetProperty("metadata").GetProperty("uid").GetString()!,
+            p.GetProperty("status").GetProperty("phase").GetString()!,
+            p.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("terminated").GetProperty("startedAt").GetString()!)).ToArray();
+    }
+
     private static async Task<JsonElement> Json(SupDaemon d, params string[] what)
     {
         var (code, output, err) = await d.Sup(["get", .. what, "-o", "json"]);
@@ -171,6 +183,8 @@ public sealed class JobTests
         var (_, table, _) = await d.Sup("get", "cronjobs");
         Assert.Matches(@"^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE\n", table);
         Assert.Matches(@"\ntick\s+\* \* \* \* \*\s+Etc/UTC\s+False\s+0\s+\d+s\s+\d+s\n", table);
+        var ran = Assert.Single(await PodRuns(d, name));
+        Assert.Equal("Succeeded", ran.Phase);
         Assert.Equal(0, await d.StopAsync());
 
         await d.StartAsync();
@@ -178,17 +192,28 @@ public sealed class JobTests
         var after = await JobNames(d);
         Assert.Contains("job/" + name, after); // the Job created before the restart is still there, Complete
         Assert.Equal("CompletionsReached", Condition(await Json(d, "job", name), "Complete"));
-        Assert.Empty(await PodNames(d, name)); // not re-run (its pod went with the daemon; a finished Job makes none)
+        Assert.Equal([ran], await PodRuns(d, name)); // its pod is kept, finished, and was not run again
         Assert.Equal(0, await d.StopAsync());
     }
 
     [Fact]
     public async Task Missed_ticks_give_exactly_one_catch_up_run_of_the_latest_and_a_restart_runs_none_twice()
     {
-        // The CronJob has existed for two hours (ticks every 5 minutes were all missed): one run, for the latest.
-        var created = DateTimeOffset.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        await using var d = new SupDaemon(CronJob.Replace("SCHEDULE", "*/5 * * * *").Replace(" CREATED", $", creationTimestamp: \"{created}\""));
-        await d.StartAsync();
+        // A CronJob last scheduled two hours ago (ticks every 5 minutes were all missed while the daemon was down, as
+        // its stored status says): one run, for the latest. The status is written as a controller would, through the
+        // status subresource, while the CronJob is suspended.
+        var lastScheduled = DateTimeOffset.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var manifest = CronJob.Replace("SCHEDULE", "*/5 * * * *").Replace(" CREATED", "");
+        await using var d = new SupDaemon(manifest.Replace("  schedule:", "  suspend: true\n  schedule:"));
+        await d.StartAsync(listen: true);
+        var (patched, _, patchErr) = await d.Kubectl("patch", "cronjob", "tick", "--subresource=status", "--type=merge",
+            "-p", $"{{\"status\":{{\"lastScheduleTime\":\"{lastScheduled}\"}}}}");
+        Assert.True(patched == 0, patchErr);
+        Assert.Empty(await JobNames(d));
+        d.WriteManifest(manifest);
+        var (applied, _, applyErr) = await d.Sup("apply", "-f", d.ManifestPath);
+        Assert.True(applied == 0, applyErr);
+
         await PodHarness.Until(() => JobNames(d).GetAwaiter().GetResult().Length == 1, "the catch-up Job", 30);
         var name = Assert.Single(await JobNames(d))["job/".Length..];
         var minutes = long.Parse(name["tick-".Length..], CultureInfo.InvariantCulture);
@@ -196,16 +221,17 @@ public sealed class JobTests
         Assert.InRange(minutes, latest - 5, latest); // the latest 5-minute tick (one may pass while the test runs)
         var (code, output, err) = await d.Sup("wait", "--for=condition=Complete", "job/" + name, "--timeout", "30s");
         Assert.True(code == 0, output + err);
+        var ran = Assert.Single(await PodRuns(d, name));
         Assert.Equal(0, await d.StopAsync());
 
-        // Restarted: the Job is still listed (stored by the controller), and nothing runs twice.
+        // Restarted: the Job is still listed, and nothing runs twice.
         await d.StartAsync();
         await Task.Delay(1500);
         var after = await JobNames(d);
         Assert.Contains("job/" + name, after);
         Assert.True(after.Length == 1 || (after.Length == 2 && DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 / 5 * 5 > minutes),
             "only a tick that came after the first run may add a Job: " + string.Join(", ", after));
-        Assert.Empty(await PodNames(d, name)); // not re-run
+        Assert.Equal([ran], await PodRuns(d, name)); // not re-run
         var (_, table, _) = await d.Sup("get", "jobs");
         Assert.Matches($@"\n{name}\s+Complete\s+1/1\s+", table);
         Assert.Equal(0, await d.StopAsync());

@@ -15,9 +15,12 @@ public class LogsTests
         var current = LogLocator.Current(dir)!.Value;
         Assert.True(current >= 2);
         Assert.Equal(current - 1, LogLocator.Previous(dir));
-        await PodHarness.Until(() => Encoding.UTF8.GetString(LogReader.ReadAll(dir, current - 1)).Contains("exiting with 1"), "previous log complete");
-        Assert.Equal("one\ntwo\nexiting with 1\n", Encoding.UTF8.GetString(LogReader.ReadAll(dir, current - 1)));
-        Assert.Equal(["two", "exiting with 1"], LogReader.Tail(dir, current - 1, 2));
+        await PodHarness.Until(() => Text(dir, current - 1).Contains("exiting with 1"), "previous log complete");
+        Assert.Equal("one\ntwo\nexiting with 1\n", Text(dir, current - 1));
+        Assert.Equal("two\nexiting with 1\n", Text(dir, current - 1, tail: 2));
+        // On disk: CRI records, the container's stdout and stderr (one pipe) as stdout.
+        Assert.Matches(@"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stdout F (one|two|exiting with 1)\n){3}$",
+            File.ReadAllText(LogLocator.CurrentFile(dir, current - 1)));
     }
 
     [Fact]
@@ -27,10 +30,13 @@ public class LogsTests
         var worker = h.Run("once", "Never", 5, PodHarness.TestApp("app", "--print", "hello", "--print", "world", "--exit", "0"));
         await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
         var dir = h.Paths.LogDirectory("once", "app");
-        await PodHarness.Until(() => LogReader.ReadAll(dir, 0).Length == 12, "output drained");
+        await PodHarness.Until(() => Text(dir, 0).Length == 12, "output drained");
         var text = new StringBuilder();
-        await foreach (var chunk in LogReader.FollowAsync(dir, 0, () => true).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+        await foreach (var chunk in LogReader.FollowTextAsync(dir, 0, null, () => true).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
             text.Append(Encoding.UTF8.GetString(chunk.Span));
         Assert.Equal("hello\nworld\n", text.ToString());
     }
+
+    private static string Text(string dir, int instance, int? tail = null) =>
+        Encoding.UTF8.GetString(LogReader.ReadText(dir, instance, tail).SelectMany(c => c.ToArray()).ToArray());
 }

@@ -29,14 +29,14 @@ public class ProbeTests
     };
 
     private static PodWorker Run(PodHarness h, string name, V1Container container, string restartPolicy = "Always", long grace = 5) =>
-        h.Agent.Run(new V1Pod
+        h.Run(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = name },
             Spec = new V1PodSpec { RestartPolicy = restartPolicy, TerminationGracePeriodSeconds = grace, Containers = [container] },
         });
 
     private static string Ready(PodHarness h, string pod) =>
-        h.Agent.Get(pod)?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status ?? "";
+        h.Get(pod)?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status ?? "";
 
     private static bool HasEvent(PodHarness h, string pod, string reason, string messageStart)
     {
@@ -75,7 +75,7 @@ public class ProbeTests
         Assert.True(HasEvent(h, "live", "Killing", "Container app failed liveness probe, will be restarted"));
 
         await PodHarness.Until(() => Ready(h, "ready") == "False", "readiness failure");
-        var condition = h.Agent.Get("ready")!.Status.Conditions.Single(c => c.Type == "Ready");
+        var condition = h.Get("ready")!.Status.Conditions.Single(c => c.Type == "Ready");
         Assert.Equal("ContainersNotReady", condition.Reason);
         Assert.True(HasEvent(h, "ready", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"));
         await Task.Delay(1500);
@@ -103,7 +103,7 @@ public class ProbeTests
         Assert.Equal(0, h.Status("tcp").RestartCount);
         File.WriteAllText(closed, "");
         await PodHarness.Until(() => h.Status("tcp").RestartCount >= 1, "restart after the port closed");
-        var ip = h.Agent.Get("tcp")!.Status.PodIP;
+        var ip = h.Get("tcp")!.Status.PodIP;
         Assert.True(HasEvent(h, "tcp", "Unhealthy", $"Liveness probe failed: dial tcp {ip}:18112: connect: connection refused"));
     }
 
@@ -172,7 +172,7 @@ public class ProbeTests
         await PodHarness.Until(() => h.Status("hooks").Started == true, "started after postStart");
         Assert.Contains("poststart", File.ReadAllLines(journal));
         await PodHarness.Until(() => File.ReadAllLines(journal).Contains("main"), "child running");
-        await h.Agent.DeleteAsync("hooks").WaitAsync(TimeSpan.FromSeconds(20));
+        await h.DeleteAsync("hooks").WaitAsync(TimeSpan.FromSeconds(20));
         var lines = File.ReadAllLines(journal);
         var events = string.Join("\n", h.Events.Snapshot().Select(e => $"{e.Reason}: {e.Message}"));
         Assert.True(lines.Contains("prestop"), $"journal: {string.Join(",", lines)}; events:\n{events}");

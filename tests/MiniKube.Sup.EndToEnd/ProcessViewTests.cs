@@ -9,7 +9,7 @@ public class ProcessViewTests
     {
         var status = h.Status(pod);
         var master = int.Parse(status.ContainerID!.Replace("sup://", ""));
-        var owner = $"{h.Paths.DaemonId}/{pod}/{h.Agent.Get(pod)!.Metadata.Uid}/app/1";
+        var owner = $"{h.Paths.DaemonId}/{pod}/{h.Get(pod)!.Metadata.Uid}/app/1";
         return [(pod, "app", master, owner)];
     }
 
@@ -107,7 +107,7 @@ public class ProcessViewTests
         await PodHarness.Until(() => h.Status("phoenix").RestartCount == 1 && h.Status("phoenix").State?.Running is not null, "restart");
         var status = h.Status("phoenix");
         var master = int.Parse(status.ContainerID!.Replace("sup://", ""));
-        var owner = $"{h.Paths.DaemonId}/phoenix/{h.Agent.Get("phoenix")!.Metadata.Uid}/app/2";
+        var owner = $"{h.Paths.DaemonId}/phoenix/{h.Get("phoenix")!.Metadata.Uid}/app/2";
         IReadOnlyList<ProcessViewPod> view = [];
         await PodHarness.Until(() =>
         {

@@ -58,4 +58,23 @@ public sealed class StatefulSetTests
         await PodHarness.Until(() => Read(0) == "db-0\ndb-0\n" && Read(1) == "db-1\ndb-1\n", "each ordinal back on its own claim", 60);
         Assert.Equal(0, await d.StopAsync());
     }
+
+    [Fact]
+    public async Task Deleting_an_ordinal_returns_once_that_pod_is_gone_though_the_set_makes_it_again()
+    {
+        await using var d = new SupDaemon(Manifest);
+        await d.StartAsync();
+        await d.WaitForPodAsync("db-1", seconds: 60);
+        var json = (await d.Sup("get", "pod", "db-1", "-o", "json")).Out;
+        var oldUid = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("metadata").GetProperty("uid").GetString();
+
+        // kubectl waits for the object it deleted (by uid), not for the name to be free: a StatefulSet makes db-1 again.
+        var (code, output, err) = await d.Sup("delete", "pod/db-1").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, err);
+        Assert.Equal("pod \"db-1\" deleted\n", output);
+        await d.WaitForPodAsync("db-1", seconds: 60);
+        json = (await d.Sup("get", "pod", "db-1", "-o", "json")).Out;
+        Assert.NotEqual(oldUid, System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("metadata").GetProperty("uid").GetString());
+        Assert.Equal(0, await d.StopAsync());
+    }
 }

@@ -26,6 +26,8 @@ internal sealed class SupDaemon : IAsyncDisposable
     /// <summary>A program that execs sup with the arguments after it (e.g. <c>prlimit --nofile=512:512 --</c>).</summary>
     public string[] Launcher { get; init; } = [];
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
+    /// <summary>How many of the daemon's latest output lines <see cref="Process"/> keeps (all by default).</summary>
+    public int KeepOutputLines { get; init; } = int.MaxValue;
 
     public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
 
@@ -37,7 +39,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             Port = FreePort();
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
-        _process = SupProcess.StartThrough(Launcher, [.. args, .. extra]);
+        _process = SupProcess.StartThrough(Launcher, KeepOutputLines, [.. args, .. extra]);
         await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }
@@ -80,7 +82,7 @@ internal sealed class SupDaemon : IAsyncDisposable
         }, $"pod {pod} {phase}", seconds);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();

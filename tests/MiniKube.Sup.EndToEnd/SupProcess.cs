@@ -8,29 +8,43 @@ namespace MiniKube.Sup.EndToEnd;
 internal sealed class SupProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly int _keepLines;
 
-    private SupProcess(Process process) => _process = process;
+    private SupProcess(Process process, int keepLines)
+    {
+        _process = process;
+        _keepLines = keepLines;
+    }
 
     public ConcurrentQueue<string> Lines { get; } = new();
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", Lines);
 
-    public static SupProcess Start(params string[] args) => StartThrough([], args);
+    public static SupProcess Start(params string[] args) => StartProgram(Binaries.Sup, int.MaxValue, args);
+
+    /// <param name="keepLines">how many of the latest output lines <see cref="Lines"/> keeps (a container that
+    /// floods the daemon's console would otherwise fill this process's memory)</param>
+    public static SupProcess Start(int keepLines, params string[] args) => StartProgram(Binaries.Sup, keepLines, args);
+
+    /// <summary>Any program (e.g. sup through setpriv, as another user), its output captured the same way.</summary>
+    public static SupProcess StartProgram(string file, params string[] args) => StartProgram(file, int.MaxValue, args);
 
     /// <summary>Starts sup through <paramref name="launcher"/> (e.g. <c>prlimit --nofile=512:512 --</c>: a program
     /// that sets something up and execs sup in its place, so the pid is sup's).</summary>
-    public static SupProcess StartThrough(string[] launcher, params string[] args)
+    public static SupProcess StartThrough(string[] launcher, int keepLines, params string[] args) => launcher.Length == 0
+        ? StartProgram(Binaries.Sup, keepLines, args)
+        : StartProgram(launcher[0], keepLines, [.. launcher.Skip(1), Binaries.Sup, .. args]);
+
+    private static SupProcess StartProgram(string file, int keepLines, params string[] args)
     {
-        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Sup) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in launcher.Skip(1)) info.ArgumentList.Add(a);
-        if (launcher.Length > 0) info.ArgumentList.Add(Binaries.Sup);
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = new Process { StartInfo = info };
-        var sup = new SupProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sup.Lines.Enqueue(e.Data); };
+        var sup = new SupProcess(process, keepLines);
+        process.OutputDataReceived += (_, e) => sup.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => sup.Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -43,6 +57,13 @@ internal sealed class SupProcess : IAsyncDisposable
         await using var sup = Start(args);
         var code = await sup.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, sup.Output);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        Lines.Enqueue(line);
+        while (Lines.Count > _keepLines) Lines.TryDequeue(out _);
     }
 
     public Task WaitForLineAsync(string fragment, double seconds = 30) =>

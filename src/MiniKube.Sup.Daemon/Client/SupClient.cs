@@ -5,7 +5,9 @@ using System.Text;
 
 namespace MiniKube.Sup.Cli.Client;
 
-/// <summary>HTTP to the daemon's API over &lt;state-dir&gt;/sup.sock: the one way client commands talk to it.</summary>
+/// <summary>HTTP to the daemon's API over &lt;state-dir&gt;/sup.sock: the one way client commands talk to it. Whatever
+/// goes wrong on the way is one <see cref="DaemonUnreachableException"/> with a one-line message: no daemon, a socket
+/// that is not this user's, a connection that breaks.</summary>
 internal sealed class SupClient : IDisposable
 {
     public const string TableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json";
@@ -24,12 +26,18 @@ internal sealed class SupClient : IDisposable
                 try
                 {
                     await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancel).ConfigureAwait(false);
+                    CheckPeer(socket);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
-                catch (SocketException)
+                catch (SocketException e)
                 {
                     socket.Dispose();
-                    throw new DaemonNotRunningException(this);
+                    throw DaemonUnreachableException.Connecting(this, e);
+                }
+                catch (UntrustedDaemonException)
+                {
+                    socket.Dispose();
+                    throw;
                 }
             },
         };
@@ -43,7 +51,6 @@ internal sealed class SupClient : IDisposable
     public async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> SendAsync(
         HttpMethod method, string path, string? body = null, string? accept = null, string contentType = "application/json", CancellationToken cancel = default)
     {
-        if (!File.Exists(SocketPath)) throw new DaemonNotRunningException(this);
         using var request = new HttpRequestMessage(method, path);
         if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
@@ -52,48 +59,55 @@ internal sealed class SupClient : IDisposable
             using var response = await _http.SendAsync(request, cancel).ConfigureAwait(false);
             return (response.StatusCode, await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false), response.Headers);
         }
-        catch (HttpRequestException e) when (e.InnerException is DaemonNotRunningException d) { throw d; }
+        catch (HttpRequestException e) when (e.InnerException is UntrustedDaemonException u) { throw u; }
+        catch (Exception e) when (Transport(e) is { } unreachable) { throw unreachable; }
     }
 
     /// <summary>A streaming GET (watch, logs -f): the response body as it comes.</summary>
     public async Task<Stream> StreamAsync(string path, string? accept, CancellationToken cancel)
     {
-        if (!File.Exists(SocketPath)) throw new DaemonNotRunningException(this);
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
         try
         {
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                throw new ApiException((int)response.StatusCode, ApiException.MessageOf(await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false)));
+                throw ApiException.From(response.StatusCode, await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false));
             return await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
         }
-        catch (HttpRequestException e) when (e.InnerException is DaemonNotRunningException d) { throw d; }
+        catch (HttpRequestException e) when (e.InnerException is UntrustedDaemonException u) { throw u; }
+        catch (Exception e) when (Transport(e) is { } unreachable) { throw unreachable; }
     }
+
+    /// <summary>What a failure on the way to the daemon or back means to the user; null for anything else
+    /// (a cancellation, an error answer).</summary>
+    private DaemonUnreachableException? Transport(Exception e) => e switch
+    {
+        HttpRequestException { InnerException: DaemonUnreachableException d } => d,
+        HttpRequestException or IOException => DaemonUnreachableException.Broken(this, e),
+        _ => null,
+    };
 
     public void Dispose() => _http.Dispose();
-}
 
-/// <summary>No daemon answers on the state dir's socket.</summary>
-internal sealed class DaemonNotRunningException(SupClient client)
-    : Exception($"no sup daemon is running for {client.StateDir} (no API at {client.SocketPath}); start one with `sup run` in that folder, or pass --state-dir DIR");
-
-/// <summary>The API answered with a Kubernetes Status error.</summary>
-internal sealed class ApiException(int code, string message) : Exception(message)
-{
-    public int Code { get; } = code;
-
-    public static string MessageOf(string body)
+    /// <summary>
+    /// Talks only to a daemon that runs as this user or as root: one run by another user (a state dir they prepared
+    /// in a shared folder, a socket they put or linked there) would see everything sent to it, Secrets included, and
+    /// could answer anything. The kernel says who listens (SO_PEERCRED: the uid of the process that made the
+    /// socket), so neither a symlink nor a swap between a check and the connect can fool it — the same trust git
+    /// gives only a repository its user owns.
+    /// </summary>
+    private void CheckPeer(Socket socket)
     {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("message", out var m))
-                return doc.RootElement.TryGetProperty("reason", out var r) && r.GetString() is { Length: > 0 } reason
-                    ? $"({reason}): {m.GetString()}"
-                    : m.GetString() ?? body;
-        }
-        catch (System.Text.Json.JsonException) { }
-        return body.Trim();
+        const int SOL_SOCKET = 1, SO_PEERCRED = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        socket.GetRawSocketOption(SOL_SOCKET, SO_PEERCRED, credentials);
+        var uid = System.Runtime.InteropServices.MemoryMarshal.Read<uint>(credentials[4..]);
+        if (uid != 0 && uid != FileSystem.TrustedPath.EffectiveUid) throw new UntrustedDaemonException(this, uid);
     }
 }
+
+/// <summary>The daemon on the socket runs as another user.</summary>
+internal sealed class UntrustedDaemonException(SupClient client, uint uid)
+    : Exception($"the daemon on {client.SocketPath} runs as {FileSystem.Owner.Describe(uid)}, not as you (uid {FileSystem.TrustedPath.EffectiveUid}) or root: " +
+        "sup does not talk to it (it would see what you send, Secrets included, and could answer anything); run sup as that user, or use a state dir of your own");

@@ -37,9 +37,12 @@ internal static class TablePrinter
         return rows;
     }
 
+    /// <summary>The table's text; a control character in a cell is shown escaped (it could otherwise recolour,
+    /// clear or rewrite the terminal, or break the table's lines).</summary>
     public static string Format(List<string> headers, List<List<string>> rows, bool showHeaders = true)
     {
-        var all = showHeaders ? new List<List<string>> { headers }.Concat(rows).ToList() : rows;
+        var all = (showHeaders ? new List<List<string>> { headers }.Concat(rows) : rows)
+            .Select(r => r.Select(Printing.ControlCharacters.Escape).ToList()).ToList();
         if (all.Count == 0) return "";
         var widths = new int[headers.Count];
         foreach (var r in all)

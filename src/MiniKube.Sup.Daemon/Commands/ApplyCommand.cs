@@ -26,7 +26,7 @@ internal static class ApplyCommand
                 var (status, body, headers) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, o.Name), json).ConfigureAwait(false);
                 if (status == HttpStatusCode.NotFound)
                     (status, body, headers) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(kind), json).ConfigureAwait(false);
-                if ((int)status >= 300) throw new ApiException((int)status, ApiException.MessageOf(body));
+                if ((int)status >= 300) throw ApiException.From(status, body);
                 var outcome = headers.TryGetValues("X-Sup-Apply", out var v) ? v.First() : status == HttpStatusCode.Created ? "created" : "configured";
                 Console.Out.WriteLine($"{kind.Singular}/{o.Name} {outcome}");
             }

@@ -26,7 +26,7 @@ internal static class CreateCommand
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(ResourceKinds.CronJob, cronJobName)).ConfigureAwait(false);
             if (status != HttpStatusCode.OK)
             {
-                Console.Error.WriteLine($"Error from server {ApiException.MessageOf(body)}");
+                Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));
                 return 1;
             }
             var jobName = parse.GetValue(name)!;
@@ -34,7 +34,7 @@ internal static class CreateCommand
             var (created, answer, _) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(ResourceKinds.Job), request.ToJsonString()).ConfigureAwait(false);
             if (created is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {
-                Console.Error.WriteLine($"error: failed to create job: {ApiException.MessageOf(answer)}");
+                Console.Error.WriteLine(ClientCommand.Error($"error: failed to create job: {ApiException.MessageOf(created, answer)}"));
                 return 1;
             }
             Console.Out.WriteLine($"job.batch/{jobName} created");

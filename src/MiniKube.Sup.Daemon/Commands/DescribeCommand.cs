@@ -35,9 +35,17 @@ internal static class DescribeCommand
                 var json = await GetCommand.GetJsonAsync(client, kind, name).ConfigureAwait(false);
                 var events = await GetCommand.GetJsonAsync(client, ResourceKinds.Event, null,
                     "fieldSelector=" + Uri.EscapeDataString($"involvedObject.name={name},involvedObject.kind={kind.Kind}")).ConfigureAwait(false);
-                Console.Out.Write(kind == ResourceKinds.Pod
-                    ? DescribePod(KubernetesJson.Deserialize<V1Pod>(json), events, DateTime.UtcNow)
-                    : DescribeOther(json, events, DateTime.UtcNow));
+                string text;
+                if (kind == ResourceKinds.Pod)
+                {
+                    var pod = KubernetesJson.Deserialize<V1Pod>(json);
+                    var (_, volumes, _) = await client.SendAsync(HttpMethod.Get, "sup/v1/volumes?pod=" + Uri.EscapeDataString(name)).ConfigureAwait(false);
+                    if (volumes.Length > 0) (pod.Metadata.Annotations ??= new Dictionary<string, string>())[Volumes.VolumeAnnotation.Key] = volumes;
+                    text = DescribePod(pod, events, DateTime.UtcNow);
+                }
+                else text = kind == ResourceKinds.Secret ? DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json)) : DescribeOther(json, events, DateTime.UtcNow);
+                // Values are escaped where they are written; this catches any the layout writes as they are.
+                Console.Out.Write(ControlCharacters.EscapeKeepingLines(text));
             }
             return 0;
         }));
@@ -77,8 +85,8 @@ internal static class DescribeCommand
         t.Append($"  {c.Name}:\n");
         Line(t, 4, "Container ID:", s?.ContainerID ?? "");
         Line(t, 4, "Image:", c.Image ?? "<none> (host process)");
-        if (c.Command is { Count: > 0 }) { t.Append("    Command:\n"); foreach (var a in c.Command) t.Append($"      {a}\n"); }
-        if (c.Args is { Count: > 0 }) { t.Append("    Args:\n"); foreach (var a in c.Args) t.Append($"      {a}\n"); }
+        if (c.Command is { Count: > 0 }) { t.Append("    Command:\n"); foreach (var a in c.Command) t.Append($"      {ControlCharacters.Escape(a)}\n"); }
+        if (c.Args is { Count: > 0 }) { t.Append("    Args:\n"); foreach (var a in c.Args) t.Append($"      {ControlCharacters.Escape(a)}\n"); }
         if (c.WorkingDir is { } wd) Line(t, 4, "Working Dir:", wd);
         State(t, "State:", s?.State);
         if (s?.LastState?.Terminated is not null) State(t, "Last State:", s.LastState);
@@ -90,7 +98,7 @@ internal static class DescribeCommand
         else
         {
             t.Append("    Environment:\n");
-            foreach (var e in c.Env) t.Append($"      {e.Name}:  {VolumeDescription.EnvValue(e)}\n");
+            foreach (var e in c.Env) t.Append($"      {ControlCharacters.Escape(e.Name)}:  {ControlCharacters.Escape(VolumeDescription.EnvValue(e))}\n");
         }
         t.Append(VolumeDescription.EnvFrom(c));
         t.Append(VolumeDescription.Mounts(pod, c));
@@ -126,6 +134,37 @@ internal static class DescribeCommand
         return $"{handler} delay={p.InitialDelaySeconds ?? 0}s timeout={p.TimeoutSeconds ?? 1}s period={p.PeriodSeconds ?? 10}s #success={p.SuccessThreshold ?? 1} #failure={p.FailureThreshold ?? 3}";
     }
 
+    /// <summary>kubectl describe secret: the values are never shown, only their sizes (a service account token
+    /// excepted, as kubectl does).</summary>
+    public static string DescribeSecret(V1Secret secret)
+    {
+        var t = new StringBuilder();
+        var labels = new List<(string, string)>
+        {
+            ("Name:", secret.Metadata.Name),
+            ("Namespace:", secret.Metadata.NamespaceProperty ?? "default"),
+            ("Labels:", Map(secret.Metadata.Labels, 14)),
+            ("Annotations:", Map(secret.Metadata.Annotations, 14)),
+        };
+        Aligned(t, labels);
+        t.Append('\n');
+        Aligned(t, [("Type:", secret.Type ?? "Opaque")]);
+        t.Append("\nData\n====\n");
+        Aligned(t, (secret.Data ?? new Dictionary<string, byte[]>()).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => (e.Key + ":", e.Key == "token" && secret.Type == "kubernetes.io/service-account-token"
+                ? Encoding.UTF8.GetString(e.Value ?? [])
+                : $"{(e.Value ?? []).Length} bytes"))
+            .ToList());
+        return t.ToString();
+    }
+
+    /// <summary>A block of label/value lines as Go's tabwriter lays out kubectl describe (padding 2).</summary>
+    private static void Aligned(StringBuilder t, IReadOnlyList<(string Label, string Value)> lines)
+    {
+        var width = lines.Count == 0 ? 0 : lines.Max(l => ControlCharacters.Escape(l.Label).Length) + 2;
+        foreach (var (label, value) in lines) t.Append(ControlCharacters.Escape(label).PadRight(width)).Append(value).Append('\n');
+    }
+
     private static string DescribeOther(string json, string eventsJson, DateTime now) =>
         YamlOutput.FromJson(json) + Events(eventsJson, now);
 
@@ -154,8 +193,8 @@ internal static class DescribeCommand
     private static void Line(StringBuilder t, int indent, string label, string value) =>
         t.Append(new string(' ', indent)).Append(label.PadRight(Math.Max(18 - indent, label.Length + 1))).Append(value).Append('\n');
 
-    private static string Map(IDictionary<string, string>? map) =>
-        map is { Count: > 0 } ? string.Join("\n" + new string(' ', 18), map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>";
+    private static string Map(IDictionary<string, string>? map, int indent = 18) =>
+        map is { Count: > 0 } ? string.Join("\n" + new string(' ', indent), map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ControlCharacters.Escape($"{kv.Key}={kv.Value}"))) : "<none>";
 
     private static string Time(DateTime t) => t.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
 }

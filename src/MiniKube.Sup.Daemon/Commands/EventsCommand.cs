@@ -17,7 +17,7 @@ internal static class EventsCommand
         {
             var path = KindArgument.Path(ResourceKinds.Event);
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, path, accept: SupClient.TableAccept).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             using var doc = JsonDocument.Parse(body);
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, wide: false);
             var rows = TablePrinter.Rows(doc.RootElement, columns);

@@ -79,7 +79,7 @@ internal static class GetCommand
         if (names.Count == 0)
         {
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             docs.Add(JsonDocument.Parse(body));
         }
         else
@@ -87,7 +87,7 @@ internal static class GetCommand
             foreach (var n in names)
             {
                 var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, n), accept: SupClient.TableAccept).ConfigureAwait(false);
-                if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+                if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
                 docs.Add(JsonDocument.Parse(body));
             }
         }
@@ -125,7 +125,7 @@ internal static class GetCommand
         foreach (var kind in kinds)
         {
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             using var doc = JsonDocument.Parse(body);
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, output == "wide");
             var rows = TablePrinter.Rows(doc.RootElement, columns, kindPrefix: $"{kind.Singular}/");
@@ -147,7 +147,7 @@ internal static class GetCommand
     public static async Task<string> GetJsonAsync(SupClient client, ResourceKind kind, string? name, string? query = null)
     {
         var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
-        if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+        if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         return body;
     }
 

@@ -50,7 +50,7 @@ internal static class PsCommand
     {
         var path = "/sup/v1/processes" + (pod is null ? "" : "?pod=" + Uri.EscapeDataString(pod));
         var (status, body, _) = await client.SendAsync(HttpMethod.Get, path).ConfigureAwait(false);
-        if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+        if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         return body;
     }
 

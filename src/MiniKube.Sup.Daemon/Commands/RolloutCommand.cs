@@ -57,7 +57,7 @@ internal static class RolloutCommand
                 var (message, done, error) = StatusOf(kind, name, obj);
                 if (error is not null)
                 {
-                    Console.Error.WriteLine($"error: {error}");
+                    Console.Error.WriteLine(ClientCommand.Error($"error: {error}"));
                     return 1;
                 }
                 if (message != last) Console.Out.Write(message);
@@ -137,7 +137,7 @@ internal static class RolloutCommand
             var patch = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RestartedAt] = now } } } } };
             var (status, body, _) = await client.SendAsync(HttpMethod.Patch, KindArgument.Path(kind, name), patch.ToJsonString(),
                 contentType: "application/strategic-merge-patch+json").ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} restarted");
             return 0;
         }));
@@ -191,7 +191,7 @@ internal static class RolloutCommand
             var target = wanted > 0 ? revisions.FirstOrDefault(r => r.Revision == wanted) : revisions.LastOrDefault(r => r.Revision < current);
             if (target.ReplicaSet is null)
             {
-                Console.Error.WriteLine(wanted > 0 ? $"error: unable to find specified revision {wanted} in history" : "error: no rollout history found for deployment \"" + name + "\"");
+                Console.Error.WriteLine(ClientCommand.Error(wanted > 0 ? $"error: unable to find specified revision {wanted} in history" : "error: no rollout history found for deployment \"" + name + "\""));
                 return 1;
             }
             // kubectl: the ReplicaSet's template, less its pod-template-hash label, becomes the Deployment's.
@@ -207,7 +207,7 @@ internal static class RolloutCommand
             }
             deployment["spec"]!["template"] = template;
             var (status, body, _) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, name), deployment.ToJsonString()).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+            if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} rolled back");
             return 0;
         }));

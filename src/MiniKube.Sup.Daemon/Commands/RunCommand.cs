@@ -23,7 +23,12 @@ internal static class RunCommand
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;
-                if (System.Net.IPEndPoint.TryParse(text, out var endpoint) && System.Net.IPAddress.IsLoopback(endpoint.Address) && endpoint.Port > 0)
+                if (System.Net.IPEndPoint.TryParse(text, out var endpoint) && endpoint.Address.IsIPv4MappedToIPv6)
+                {
+                    // [::ffff:127.0.0.1] is 127.0.0.1: an IPv6 socket (IPV6_V6ONLY, as Kestrel makes it) cannot bind it.
+                    endpoint = new System.Net.IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port);
+                }
+                if (endpoint is not null && System.Net.IPAddress.IsLoopback(endpoint.Address) && endpoint.Port > 0)
                     return endpoint;
                 result.AddError($"--listen: expected a loopback address and port such as 127.0.0.1:6443, got \"{text}\"");
                 return null;
@@ -63,7 +68,7 @@ internal static class RunCommand
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;
             if (StateDirectory.Prepare(options.StateDir) is { } problem)
             {
-                Console.Error.WriteLine($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}");
+                Console.Error.WriteLine(Printing.ControlCharacters.Escape($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}"));
                 return ExitCodes.CannotStart;
             }
             Supervisor.Version = VersionCommand.Version;

@@ -25,7 +25,7 @@ internal static class ScaleCommand
             {
                 var (status, body, _) = await client.SendAsync(HttpMethod.Patch, KindArgument.Path(kind, name) + "/scale",
                     $"{{\"spec\":{{\"replicas\":{count}}}}}", contentType: "application/merge-patch+json").ConfigureAwait(false);
-                if (status != HttpStatusCode.OK) throw new ApiException((int)status, ApiException.MessageOf(body));
+                if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
                 Console.Out.WriteLine($"{RolloutCommand.Qualified(kind)}/{name} scaled");
             }
             return 0;

@@ -45,12 +45,12 @@ internal static class WaitCommand
                     }
                     if (type is not null && status == HttpStatusCode.NotFound && clock.Elapsed > TimeSpan.FromSeconds(1))
                     {
-                        Console.Error.WriteLine($"Error from server (NotFound): {kind.Plural} \"{name}\" not found");
+                        Console.Error.WriteLine(ClientCommand.Error($"Error from server (NotFound): {kind.Plural} \"{name}\" not found"));
                         return 1;
                     }
                     if (clock.Elapsed > limit)
                     {
-                        Console.Error.WriteLine($"error: timed out waiting for the condition on {kind.Plural}/{name}");
+                        Console.Error.WriteLine(ClientCommand.Error($"error: timed out waiting for the condition on {kind.Plural}/{name}"));
                         return 1;
                     }
                     await Task.Delay(100).ConfigureAwait(false);

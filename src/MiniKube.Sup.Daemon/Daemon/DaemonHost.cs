@@ -25,9 +25,12 @@ internal static class DaemonHost
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // A failed start is said once, in one line, below; not also as the host's error with a stack trace.
+            .Filter.ByExcluding(IsHostStartFault)
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
         var socket = new ApiSocket(options.StateDir);
+        var started = false;
         try
         {
             if (socket.Prepare() is { } problem)
@@ -45,19 +48,21 @@ internal static class DaemonHost
             builder.Services.AddSingleton(manifests);
             builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
             builder.Services.AddSingleton<Supervisor>();
-            builder.Services.AddHostedService<SupervisorService>();
+            builder.Services.AddSingleton<SupervisorService>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<SupervisorService>());
             builder.Services.AddHostedService<LiveStatusLine>();
             // The supervisor's stop is bounded by the pods' grace periods (see SupervisorService.StopAsync).
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
-                k.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
+                k.Limits.MaxRequestBodySize = ApiErrors.MaxRequestBodyBytes;
                 k.ListenUnixSocket(socket.BindPath);
                 if (listen is not null) k.Listen(listen, l => l.UseHttps(credentials!.Certificate));
             });
             await using var app = builder.Build();
             var supervisor = app.Services.GetRequiredService<Supervisor>();
+            app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
             if (credentials is not null) app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
             supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
             supervisor.Api.Map(app);
@@ -65,6 +70,14 @@ internal static class DaemonHost
             {
                 ctx.Response.ContentType = "application/json";
                 return ctx.Response.WriteAsync(ProcessViewJson.Serialize(supervisor.ProcessView.Build(ctx.Request.Query["pod"].FirstOrDefault())));
+            });
+            // Where the pod agent set up a pod's volumes (a runtime fact, kept with the running pod, not in the
+            // store: the agent writes status only). `describe pod` shows it.
+            app.MapGet("/sup/v1/volumes", ctx =>
+            {
+                var worker = ctx.Request.Query["pod"].FirstOrDefault() is { } pod ? supervisor.Pods.Worker(pod) : null;
+                ctx.Response.ContentType = "text/plain";
+                return ctx.Response.WriteAsync(worker?.Snapshot.Metadata.Annotations?.TryGetValue(Volumes.VolumeAnnotation.Key, out var v) == true ? v : "");
             });
             app.MapPost("/sup/v1/reload", ctx =>
             {
@@ -74,7 +87,18 @@ internal static class DaemonHost
             });
             app.MapGet("/healthz", ctx => ctx.Response.WriteAsync("ok"));
 
-            await app.StartAsync(cancel).ConfigureAwait(false);
+            try
+            {
+                // Kestrel binds every listener before the supervisor starts a pod (SupervisorService.StartedAsync).
+                await app.StartAsync(cancel).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Whatever did start is stopped: a daemon that cannot serve its API leaves nothing running.
+                await app.Services.GetRequiredService<SupervisorService>().StopAfterFailedStartAsync().ConfigureAwait(false);
+                throw;
+            }
+            started = true;
             socket.Publish();
             if (credentials is not null)
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
@@ -83,9 +107,10 @@ internal static class DaemonHost
             await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;
         }
-        catch (IOException e)
+        catch (Exception e) when (!started)
         {
-            Console.Error.WriteLine($"sup: cannot start: {e.Message}");
+            // SPEC §4: exit 3, and one line that says why (socket, listener, state dir, database), never a stack trace.
+            Console.Error.WriteLine($"sup: cannot start: {OneLine(e)}");
             return ExitCodes.CannotStart;
         }
         finally
@@ -94,6 +119,27 @@ internal static class DaemonHost
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The messages of an exception and of what it wraps, on one line, without repeats.</summary>
+    private static string OneLine(Exception e)
+    {
+        var parts = new List<string>();
+        for (Exception? x = e; x is not null; x = x is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : x.InnerException)
+        {
+            if (x is AggregateException { InnerExceptions.Count: > 1 } many)
+            {
+                parts.AddRange(many.InnerExceptions.Select(OneLine));
+                break;
+            }
+            var message = x.Message.ReplaceLineEndings(" ").Trim();
+            if (message.Length > 0 && !parts.Any(p => p.Contains(message.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))) parts.Add(message);
+        }
+        return string.Join(": ", parts);
+    }
+
+    /// <summary>The host's own "Hosting failed to start" error (with the exception's stack trace).</summary>
+    private static bool IsHostStartFault(LogEvent e) =>
+        e.Level >= LogEventLevel.Error && e.MessageTemplate.Text == "Hosting failed to start";
 
     /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>
     private static Task Authorize(HttpContext ctx, RequestDelegate next, string token)

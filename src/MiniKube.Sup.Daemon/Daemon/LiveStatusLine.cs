@@ -45,7 +45,7 @@ internal sealed class LiveStatusLine(Supervisor supervisor, TimeProvider time) :
     private string Render(int width)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var pods = supervisor.Pods.List();
+        var pods = supervisor.Store.List("Pod").Select(o => o.As<k8s.Models.V1Pod>()).ToList();
         var statuses = pods.Select(p => PodPrinter.Columns(p, now)).ToList();
         var byStatus = statuses.GroupBy(c => c.Status).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}");
         var restarts = pods.Sum(p => (p.Status?.ContainerStatuses?.Sum(c => c.RestartCount) ?? 0) + (p.Status?.InitContainerStatuses?.Sum(c => c.RestartCount) ?? 0));

@@ -1,13 +1,18 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Api;
 
 /// <summary>Kubernetes Status objects for errors (kubectl prints "Error from server (NotFound): ...").</summary>
 public static class ApiStatus
 {
-    public static Task NotFound(HttpContext ctx, ResourceKind kind, string name) =>
-        Write(ctx, 404, "NotFound", $"{kind.Plural} \"{name}\" not found", kind, name);
+    public static Task NotFound(HttpContext ctx, ResourceKind? kind, string name) =>
+        Write(ctx, 404, "NotFound", $"{kind?.Plural ?? "objects"} \"{name}\" not found", kind, name);
+
+    /// <summary>409: <c>AlreadyExists</c> for a create, <c>Conflict</c> for a write on a stale version.</summary>
+    public static Task Conflict(HttpContext ctx, ResourceKind? kind, string name, string reason, string message) =>
+        Write(ctx, 409, reason, message, kind, name);
 
     public static Task AlreadyExists(HttpContext ctx, ResourceKind kind, string name) =>
         Write(ctx, 409, "AlreadyExists", $"{kind.Plural} \"{name}\" already exists", kind, name);
@@ -16,6 +21,12 @@ public static class ApiStatus
         Write(ctx, 422, "Invalid", message, kind, name);
 
     public static Task BadRequest(HttpContext ctx, string message) => Write(ctx, 400, "BadRequest", message, null, null);
+
+    /// <summary>k8s: a PATCH whose Content-Type is not a patch type the API server knows.</summary>
+    public static Task UnsupportedPatchType(HttpContext ctx, string? contentType) =>
+        Write(ctx, 415, "UnsupportedMediaType",
+            $"the body of the request was in an unknown format ({(string.IsNullOrEmpty(contentType) ? "no Content-Type" : contentType)}) - accepted media types include: {string.Join(", ", JsonPatching.MediaTypes)}",
+            null, null);
 
     public static Task MethodNotAllowed(HttpContext ctx, string message) => Write(ctx, 405, "MethodNotAllowed", message, null, null);
 
@@ -36,7 +47,8 @@ public static class ApiStatus
             w.WriteStartObject("metadata");
             w.WriteEndObject();
             w.WriteString("status", code < 400 ? "Success" : "Failure");
-            if (message is not null) w.WriteString("message", message);
+            // k8s quotes names in messages with %q: a control character in one is escaped, not sent to the client's terminal.
+            if (message is not null) w.WriteString("message", ControlCharacters.EscapeKeepingLines(message));
             if (reason is not null) w.WriteString("reason", reason);
             if (kind is not null)
             {
@@ -49,6 +61,7 @@ public static class ApiStatus
             w.WriteNumber("code", code);
             w.WriteEndObject();
         }
+        ctx.Response.ContentLength = buffer.Length;
         return ctx.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
     }
 }

@@ -6,16 +6,21 @@ using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using MiniKube.Sup.Desired;
 using MiniKube.Sup.Spec;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Api;
 
 /// <summary>
 /// The Kubernetes-shaped REST API: discovery, list (JSON or meta.k8s.io Table), get, watch streams, create,
-/// replace, patch, delete, pod logs, events. Paths and shapes follow the Kubernetes API so that kubectl and the
-/// official client library work against it. Every handler is a plain RequestDelegate (NativeAOT-safe).
+/// replace, patch, delete, the status and scale subresources, pod logs, events. Paths and shapes follow the
+/// Kubernetes API so that kubectl and the official client library work against it: reads come from the store, writes
+/// go through the desired state (durable before they are answered), a write carrying a stale resourceVersion or uid is
+/// a 409 Conflict, and create/replace/patch never touch status (the status subresource does, and only it). Every
+/// handler is a plain RequestDelegate (NativeAOT-safe).
 /// </summary>
-public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, IPodLogs logs, TimeProvider time, string version)
+public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs logs, TimeProvider time, string version)
 {
     private const string Json = "application/json";
 
@@ -47,17 +52,33 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
 
     private static string? Known(HttpContext _, string group) => ResourceKinds.All.Any(k => k.Group == group && group.Length > 0) ? group : null;
 
-    private static Task Dispatch(HttpContext ctx, bool core, Func<HttpContext, ResourceKind, string, Task> handler)
+    private static Task Dispatch(HttpContext ctx, bool core, Func<HttpContext, ResourceKind, string?, Task> handler)
     {
         var values = ctx.Request.RouteValues;
         var group = core ? "" : (string)values["group"]!;
         var kind = ResourceKinds.ByPath(group, (string)values["version"]!, (string)values["resource"]!);
         if (kind is null) return NotFoundPath(ctx);
-        var ns = values.TryGetValue("ns", out var n) ? (string)n! : "default";
-        return handler(ctx, kind, ns);
+        // A path without a namespace lists every namespace.
+        var ns = values.TryGetValue("ns", out var n) ? (string?)n : null;
+        return Guarded(ctx, () => handler(ctx, kind, ns));
     }
 
-    private async Task Collection(HttpContext ctx, ResourceKind kind, string ns)
+    /// <summary>The store's refusals as the API server words them: 404, 409 (Conflict, AlreadyExists). A write the
+    /// disk refused is answered by <see cref="ApiErrors"/>, as every other failure.</summary>
+    private static async Task Guarded(HttpContext ctx, Func<Task> handler)
+    {
+        try { await handler().ConfigureAwait(false); }
+        catch (StoreNotFoundException e) when (!ctx.Response.HasStarted)
+        {
+            await ApiStatus.NotFound(ctx, ResourceKinds.ByKind(e.Key.Kind), e.Key.Name).ConfigureAwait(false);
+        }
+        catch (StoreConflictException e) when (!ctx.Response.HasStarted)
+        {
+            await ApiStatus.Conflict(ctx, ResourceKinds.ByKind(e.Key.Kind), e.Key.Name, e.Reason == StoreConflictReason.AlreadyExists ? "AlreadyExists" : "Conflict", e.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task Collection(HttpContext ctx, ResourceKind kind, string? ns)
     {
         if (ctx.Request.Method == "POST")
         {
@@ -73,8 +94,8 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
             await WatchAsync(ctx, kind, ns, selectors, wantsTable).ConfigureAwait(false);
             return;
         }
-        var rv = repository.ResourceVersion;
-        var items = ns == "default" ? Filter(repository.List(kind.Kind), selectors) : [];
+        var rv = store.ResourceVersion;
+        var items = Filter(store.List(kind.Kind, ns), selectors);
         ctx.Response.ContentType = Json;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -85,13 +106,14 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         await ctx.Response.Body.WriteAsync(buffer.ToArray()).ConfigureAwait(false);
     }
 
-    private async Task Item(HttpContext ctx, ResourceKind kind, string ns)
+    private async Task Item(HttpContext ctx, ResourceKind kind, string? ns)
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
+        var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
         switch (ctx.Request.Method)
         {
             case "GET":
-                if (ns == "default" && repository.Get(kind.Kind, name) is { } e)
+                if (store.Get(key) is { } e)
                 {
                     if (WantsTable(ctx))
                     {
@@ -105,16 +127,10 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
                 else await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false);
                 return;
             case "DELETE":
-                var grace = await DeleteGraceAsync(ctx).ConfigureAwait(false);
-                var before = repository.Get(kind.Kind, name);
-                if (before is null || !writer.Delete(kind, name, grace))
-                {
-                    await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false);
-                    return;
-                }
+                var options = await DeleteOptionsAsync(ctx).ConfigureAwait(false);
+                var deleted = desired.Delete(key, options);
                 // k8s: a pod answers with itself (deletionTimestamp set) and goes once its containers are down.
-                var after = repository.Get(kind.Kind, name);
-                if (after is not null) await Text(ctx, after.Json).ConfigureAwait(false);
+                if (store.Get(key) is { } after && after.Uid == deleted.Uid) await Text(ctx, after.Json).ConfigureAwait(false);
                 else await ApiStatus.Success(ctx, kind, name).ConfigureAwait(false);
                 return;
             default:
@@ -123,13 +139,14 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         }
     }
 
-    private async Task Subresource(HttpContext ctx, ResourceKind kind, string ns)
+    private async Task Subresource(HttpContext ctx, ResourceKind kind, string? ns)
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
         var sub = (string)ctx.Request.RouteValues["sub"]!;
+        var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
         if (kind == ResourceKinds.Pod && sub == "log" && ctx.Request.Method == "GET")
         {
-            if (repository.Get(kind.Kind, name) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
+            if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             int? tail = int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
             ctx.Response.ContentType = "text/plain";
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
@@ -140,64 +157,129 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         }
         if (sub == "scale" && ScaleSubresource.Handles(kind))
         {
-            await ScaleSubresource.HandleAsync(ctx, kind, name, repository, writer).ConfigureAwait(false);
+            await ScaleSubresource.HandleAsync(ctx, kind, key, store).ConfigureAwait(false);
             return;
         }
-        if (sub == "status" && ctx.Request.Method == "GET" && repository.Get(kind.Kind, name) is { } e)
+        if (sub == "status")
         {
-            await Text(ctx, e.Json).ConfigureAwait(false);
+            await Status(ctx, kind, key).ConfigureAwait(false);
             return;
         }
         await ApiStatus.Write(ctx, 404, "NotFound", $"the server could not find the requested resource ({kind.Plural}/{sub})", kind, name).ConfigureAwait(false);
     }
 
+    /// <summary>POST (create), PUT (replace; creates what does not exist) and PATCH (the patch applied to the stored
+    /// object, retried on a fresh read if the object changed meanwhile, unless the patch itself names a
+    /// resourceVersion). Status is never written here.</summary>
     private async Task Apply(HttpContext ctx, ResourceKind kind, string? name, bool create)
     {
-        string body;
-        using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8)) body = await reader.ReadToEndAsync(ctx.RequestAborted).ConfigureAwait(false);
-        if (ctx.Request.Method == "PATCH")
+        var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
         {
-            if (name is null || repository.Get(kind.Kind, name) is not { } current) { await ApiStatus.NotFound(ctx, kind, name ?? "").ConfigureAwait(false); return; }
-            try { body = JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? ""); }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+            var text = body;
+            StoredObject? current = null;
+            if (ctx.Request.Method == "PATCH")
             {
-                await ApiStatus.BadRequest(ctx, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                if (!JsonPatching.IsSupported(ctx.Request.ContentType)) { await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false); return; }
+                current = name is null ? null : store.Get(new ObjectKey(kind.Kind, Namespace(ctx), name));
+                if (current is null) { await ApiStatus.NotFound(ctx, kind, name ?? "").ConfigureAwait(false); return; }
+                try { text = JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? ""); }
+                catch (PatchNotApplicableException e)
+                {
+                    await ApiStatus.Invalid(ctx, kind, name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+                {
+                    await ApiStatus.BadRequest(ctx, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                    return;
+                }
+            }
+            var loaded = ManifestLoader.LoadText(text, $"{ctx.Request.Method} {ctx.Request.Path}");
+            if (!loaded.Succeeded)
+            {
+                await ApiStatus.Invalid(ctx, kind, name, string.Join("\n", loaded.Errors)).ConfigureAwait(false);
                 return;
             }
-        }
-        var loaded = ManifestLoader.LoadText(body, $"{ctx.Request.Method} {ctx.Request.Path}");
-        if (!loaded.Succeeded)
-        {
-            await ApiStatus.Invalid(ctx, kind, name, string.Join("\n", loaded.Errors)).ConfigureAwait(false);
+            if (loaded.Objects.Count != 1 || loaded.Objects[0].Kind != kind.Kind || (name is not null && loaded.Objects[0].Name != name))
+            {
+                await ApiStatus.BadRequest(ctx, $"the request must hold exactly one {kind.Kind}{(name is null ? "" : $" named {name}")}").ConfigureAwait(false);
+                return;
+            }
+            var obj = loaded.Objects[0].Model;
+            obj.Metadata.NamespaceProperty ??= Namespace(ctx);
+            if (IsDryRun(ctx))
+            {
+                ctx.Response.StatusCode = create ? 201 : 200;
+                await Text(ctx, KubernetesJson.Serialize(obj)).ConfigureAwait(false);
+                return;
+            }
+            Applied applied;
+            try { applied = create ? desired.Create(obj, DesiredState.ApiSource) : desired.Apply(obj, DesiredState.ApiSource); }
+            catch (StoreConflictException e) when (e.Reason == StoreConflictReason.Conflict && current is not null
+                && obj.Metadata.ResourceVersion == current.ResourceVersion.ToString(CultureInfo.InvariantCulture) && attempt < 10)
+            {
+                continue; // the patch named no version: apply it again to what is stored now
+            }
+            ctx.Response.StatusCode = applied.Outcome == ApplyOutcome.Created ? 201 : 200;
+            ctx.Response.Headers["X-Sup-Apply"] = applied.Outcome.ToString().ToLowerInvariant();
+            await Text(ctx, applied.Stored.Json).ConfigureAwait(false);
             return;
         }
-        if (loaded.Objects.Count != 1 || loaded.Objects[0].Kind != kind.Kind || (name is not null && loaded.Objects[0].Name != name))
-        {
-            await ApiStatus.BadRequest(ctx, $"the request must hold exactly one {kind.Kind}{(name is null ? "" : $" named {name}")}").ConfigureAwait(false);
-            return;
-        }
-        var obj = loaded.Objects[0];
-        var exists = repository.Get(kind.Kind, obj.Name) is not null;
-        if (create && exists) { await ApiStatus.AlreadyExists(ctx, kind, obj.Name).ConfigureAwait(false); return; }
-        if (!create && !exists && ctx.Request.Method == "PATCH") { await ApiStatus.NotFound(ctx, kind, obj.Name).ConfigureAwait(false); return; }
-        if (IsDryRun(ctx))
-        {
-            ctx.Response.StatusCode = create ? 201 : 200;
-            await Text(ctx, KubernetesJson.Serialize(obj.Model)).ConfigureAwait(false);
-            return;
-        }
-        var outcome = (await writer.ApplyAsync([obj], "api", ctx.RequestAborted).ConfigureAwait(false))[0].Outcome;
-        ctx.Response.StatusCode = exists ? 200 : 201;
-        ctx.Response.Headers["X-Sup-Apply"] = outcome.ToString().ToLowerInvariant();
-        var stored = repository.Get(kind.Kind, obj.Name);
-        await Text(ctx, stored?.Json ?? KubernetesJson.Serialize(obj.Model)).ConfigureAwait(false);
     }
 
-    private async Task WatchAsync(HttpContext ctx, ResourceKind kind, string ns, Selectors selectors, bool wantsTable)
+    /// <summary>The status subresource: GET reads the object; PUT and PATCH write its status only (spec and
+    /// generation untouched), conditional on the resourceVersion the body carries.</summary>
+    private async Task Status(HttpContext ctx, ResourceKind kind, ObjectKey key)
+    {
+        if (store.Get(key) is not { } current)
+        {
+            await ApiStatus.NotFound(ctx, kind, key.Name).ConfigureAwait(false);
+            return;
+        }
+        if (ctx.Request.Method == "GET")
+        {
+            await Text(ctx, current.Json).ConfigureAwait(false);
+            return;
+        }
+        var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
+        IKubernetesObject<V1ObjectMeta> obj;
+        try
+        {
+            var text = ctx.Request.Method == "PATCH" ? JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? "") : body;
+            obj = ModelJson.Deserialize(kind.Kind, text);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            await ApiStatus.BadRequest(ctx, "invalid status: " + e.Message).ConfigureAwait(false);
+            return;
+        }
+        if (obj.Metadata?.Name is { } name && name != key.Name)
+        {
+            await ApiStatus.BadRequest(ctx, $"the request must hold {kind.Kind} {key.Name}").ConfigureAwait(false);
+            return;
+        }
+        obj.Metadata ??= new V1ObjectMeta();
+        obj.Metadata.Name = key.Name;
+        obj.Metadata.NamespaceProperty = key.Namespace;
+        obj.Kind = kind.Kind;
+        await Text(ctx, store.UpdateStatus(obj).Json).ConfigureAwait(false);
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext ctx)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string Namespace(HttpContext ctx) =>
+        ctx.Request.RouteValues.TryGetValue("ns", out var n) && n is string ns ? ns : ObjectKey.DefaultNamespace;
+
+    private async Task WatchAsync(HttpContext ctx, ResourceKind kind, string? ns, Selectors selectors, bool wantsTable)
     {
         long? from = long.TryParse(ctx.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : null;
         int? timeout = int.TryParse(ctx.Request.Query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var ts) ? ts : null;
-        using var watcher = repository.Watch(kind.Kind, from);
+        using var watcher = store.Watch(kind.Kind, ns, from);
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
         if (timeout is { } seconds and > 0) timeoutCts.CancelAfter(TimeSpan.FromSeconds(seconds));
         ctx.Response.ContentType = Json;
@@ -208,7 +290,7 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         {
             await foreach (var e in watcher.Events.ReadAllAsync(timeoutCts.Token).ConfigureAwait(false))
             {
-                if (ns != "default" || !selectors.Matches(e.Object, f => Field(e.Object, f))) continue;
+                if (!selectors.Matches(e.Object, f => Field(e.Object, f))) continue;
                 using var buffer = new MemoryStream();
                 using (var w = new Utf8JsonWriter(buffer))
                 {
@@ -228,7 +310,7 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         catch (OperationCanceledException) { /* client went away or timeoutSeconds passed: end the stream */ }
     }
 
-    private static List<WatchEvent> Filter(IReadOnlyList<WatchEvent> items, Selectors selectors) =>
+    private static List<StoredObject> Filter(IReadOnlyList<StoredObject> items, Selectors selectors) =>
         items.Where(e => selectors.Matches(e.Object, f => Field(e.Object, f))).ToList();
 
     /// <summary>The fields a fieldSelector may name.</summary>
@@ -237,7 +319,7 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         "metadata.name" => obj.Metadata.Name,
         "metadata.namespace" => obj.Metadata.NamespaceProperty ?? "default",
         "status.phase" => (obj as V1Pod)?.Status?.Phase,
-        "spec.nodeName" => (obj as V1Pod) is not null ? Environment.MachineName : null,
+        "spec.nodeName" => (obj as V1Pod)?.Spec?.NodeName,
         "involvedObject.name" => (obj as Corev1Event)?.InvolvedObject?.Name,
         "involvedObject.kind" => (obj as Corev1Event)?.InvolvedObject?.Kind,
         "involvedObject.namespace" => (obj as Corev1Event)?.InvolvedObject?.NamespaceProperty,
@@ -247,7 +329,7 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         _ => null,
     };
 
-    private static void WriteList(Utf8JsonWriter w, ResourceKind kind, IReadOnlyList<WatchEvent> items, long rv)
+    private static void WriteList(Utf8JsonWriter w, ResourceKind kind, IReadOnlyList<StoredObject> items, long rv)
     {
         w.WriteStartObject();
         w.WriteString("kind", kind.Kind + "List");
@@ -261,16 +343,17 @@ public sealed class KubeApi(ObjectRepository repository, IObjectWriter writer, I
         w.WriteEndObject();
     }
 
-    private static async Task<long?> DeleteGraceAsync(HttpContext ctx)
+    /// <summary>k8s DeleteOptions from the body and the query: grace period and preconditions (uid, resourceVersion).</summary>
+    private static async Task<Store.DeleteOptions> DeleteOptionsAsync(HttpContext ctx)
     {
-        if (long.TryParse(ctx.Request.Query["gracePeriodSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var q)) return q;
-        if (ctx.Request.ContentLength is 0 or null && !ctx.Request.Headers.TransferEncoding.Any()) return null;
-        try
+        V1DeleteOptions? body = null;
+        if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Any())
         {
-            var options = await JsonSerializer.DeserializeAsync(ctx.Request.Body, k8s.SourceGenerationContext.Default.V1DeleteOptions, ctx.RequestAborted).ConfigureAwait(false);
-            return options?.GracePeriodSeconds;
+            try { body = await JsonSerializer.DeserializeAsync(ctx.Request.Body, k8s.SourceGenerationContext.Default.V1DeleteOptions, ctx.RequestAborted).ConfigureAwait(false); }
+            catch (JsonException) { }
         }
-        catch (JsonException) { return null; }
+        long? grace = long.TryParse(ctx.Request.Query["gracePeriodSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : body?.GracePeriodSeconds;
+        return new Store.DeleteOptions(body?.Preconditions?.Uid, body?.Preconditions?.ResourceVersion, grace);
     }
 
     private static bool WantsTable(HttpContext ctx) =>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
-using MiniKube.Sup.Spec;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Api;
 
@@ -17,11 +17,16 @@ public static class ScaleSubresource
 {
     public static bool Handles(ResourceKind kind) => kind == ResourceKinds.Deployment || kind == ResourceKinds.StatefulSet;
 
-    public static async Task HandleAsync(HttpContext ctx, ResourceKind kind, string name, ObjectRepository repository, IObjectWriter writer)
+    public static async Task HandleAsync(HttpContext ctx, ResourceKind kind, ObjectKey key, ObjectStore store)
     {
-        if (repository.Get(kind.Kind, name) is not { } current)
+        if (store.Get(key) is not { } current)
         {
-            await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false);
+            await ApiStatus.NotFound(ctx, kind, key.Name).ConfigureAwait(false);
+            return;
+        }
+        if (ctx.Request.Method is "PATCH" && !JsonPatching.IsSupported(ctx.Request.ContentType))
+        {
+            await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false);
             return;
         }
         if (ctx.Request.Method is "PUT" or "PATCH")
@@ -29,10 +34,18 @@ public static class ScaleSubresource
             string body;
             using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8)) body = await reader.ReadToEndAsync(ctx.RequestAborted).ConfigureAwait(false);
             int? replicas;
+            string? resourceVersion;
             try
             {
                 var scale = ctx.Request.Method == "PATCH" ? JsonPatching.Apply(Scale(current.Object), body, ctx.Request.ContentType ?? "") : body;
-                replicas = JsonNode.Parse(scale)?["spec"]?["replicas"]?.GetValue<int>();
+                var node = JsonNode.Parse(scale);
+                replicas = node?["spec"]?["replicas"]?.GetValue<int>();
+                resourceVersion = ctx.Request.Method == "PUT" ? node?["metadata"]?["resourceVersion"]?.GetValue<string>() : null;
+            }
+            catch (PatchNotApplicableException e)
+            {
+                await ApiStatus.Invalid(ctx, kind, key.Name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+                return;
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
@@ -41,25 +54,22 @@ public static class ScaleSubresource
             }
             if (replicas is not { } wanted || wanted < 0)
             {
-                await ApiStatus.Invalid(ctx, kind, name, "spec.replicas: must be a non-negative integer").ConfigureAwait(false);
+                await ApiStatus.Invalid(ctx, kind, key.Name, "spec.replicas: must be a non-negative integer").ConfigureAwait(false);
                 return;
             }
-            if (wanted != Replicas(current.Object))
+            // A change of spec.replicas, durable before it is answered (generation bumped by the store).
+            current = store.Mutate<IKubernetesObject<V1ObjectMeta>>(key, obj =>
             {
-                var desired = JsonNode.Parse(current.Json)!.AsObject();
-                desired.Remove("status");
-                var metadata = desired["metadata"]!.AsObject();
-                foreach (var field in new[] { "resourceVersion", "generation", "managedFields" }) metadata.Remove(field);
-                desired["spec"]!["replicas"] = wanted;
-                var loaded = ManifestLoader.LoadText(desired.ToJsonString(), $"{ctx.Request.Method} {ctx.Request.Path}");
-                if (!loaded.Succeeded)
+                if (resourceVersion is { Length: > 0 } && obj.Metadata.ResourceVersion != resourceVersion)
+                    throw new StoreConflictException(key, StoreConflictReason.Conflict,
+                        $"Operation cannot be fulfilled on {kind.Plural}.{kind.Group} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+                switch (obj)
                 {
-                    await ApiStatus.Invalid(ctx, kind, name, string.Join("\n", loaded.Errors)).ConfigureAwait(false);
-                    return;
+                    case V1Deployment d when d.Spec.Replicas != wanted: d.Spec.Replicas = wanted; return true;
+                    case V1StatefulSet s when s.Spec.Replicas != wanted: s.Spec.Replicas = wanted; return true;
+                    default: return false;
                 }
-                await writer.ApplyAsync(loaded.Objects, DesiredState.ApiSource, ctx.RequestAborted).ConfigureAwait(false);
-                current = repository.Get(kind.Kind, name) ?? current;
-            }
+            }) ?? current;
         }
         ctx.Response.ContentType = "application/json";
         await ctx.Response.WriteAsync(Scale(current.Object)).ConfigureAwait(false);

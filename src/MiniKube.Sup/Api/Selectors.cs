@@ -3,16 +3,17 @@ using k8s.Models;
 namespace MiniKube.Sup.Api;
 
 /// <summary>labelSelector and fieldSelector query parameters, as the API server reads them: comma-separated
-/// requirements that must all hold (=, ==, !=, in (...), notin (...), key, !key).</summary>
+/// requirements that must all hold (labels: <see cref="LabelSelectorParser"/>; fields: =, ==, !=). A malformed selector
+/// throws <see cref="FormatException"/> (the API answers 400).</summary>
 public sealed class Selectors
 {
-    private readonly List<Func<IDictionary<string, string>?, bool>> _labels = [];
+    private IReadOnlyList<Func<IDictionary<string, string>?, bool>> _labels = [];
     private readonly List<(string Field, string Value, bool Equal)> _fields = [];
 
     public static Selectors Parse(string? labelSelector, string? fieldSelector)
     {
         var s = new Selectors();
-        foreach (var term in SplitTerms(labelSelector)) s._labels.Add(ParseLabelTerm(term));
+        s._labels = LabelSelectorParser.Parse(labelSelector);
         foreach (var term in SplitTerms(fieldSelector))
         {
             var neq = term.IndexOf("!=", StringComparison.Ordinal);
@@ -50,37 +51,5 @@ public sealed class Selectors
             }
         }
         if (start < selector.Length) yield return selector[start..].Trim();
-    }
-
-    private static Func<IDictionary<string, string>?, bool> ParseLabelTerm(string term)
-    {
-        string? Value(IDictionary<string, string>? labels, string key) => labels is not null && labels.TryGetValue(key, out var v) ? v : null;
-        var lower = term.ToLowerInvariant();
-        foreach (var (op, negate) in new[] { (" notin ", true), (" in ", false) })
-        {
-            var at = lower.IndexOf(op, StringComparison.Ordinal);
-            if (at <= 0) continue;
-            var key = term[..at].Trim();
-            var set = term[(at + op.Length)..].Trim().TrimStart('(').TrimEnd(')').Split(',').Select(v => v.Trim()).ToHashSet();
-            return labels => set.Contains(Value(labels, key) ?? "\0") != negate;
-        }
-        var neq = term.IndexOf("!=", StringComparison.Ordinal);
-        if (neq > 0)
-        {
-            var (key, value) = (term[..neq].Trim(), term[(neq + 2)..].Trim());
-            return labels => Value(labels, key) != value;
-        }
-        var eq = term.IndexOf('=');
-        if (eq > 0)
-        {
-            var (key, value) = (term[..eq].Trim(), term[(eq + 1)..].TrimStart('=').Trim());
-            return labels => Value(labels, key) == value;
-        }
-        if (term.StartsWith('!'))
-        {
-            var key = term[1..].Trim();
-            return labels => Value(labels, key) is null;
-        }
-        return labels => Value(labels, term) is not null;
     }
 }

@@ -53,9 +53,11 @@ public static class Tables
         return parts.Count == 0 ? "<none>" : string.Join(",", parts);
     }
 
+    /// <summary>A cell as text, control characters escaped (k8s-style tables are one line per row, and a name or
+    /// message must not drive the terminal of whoever prints it, kubectl included).</summary>
     public static string Cell(object value) => value switch
     {
-        string s => s,
+        string s => ControlCharacters.Escape(s),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

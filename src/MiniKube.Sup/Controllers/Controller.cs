@@ -1,27 +1,26 @@
-using System.Threading.Channels;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
 /// <summary>
-/// A reconciler of one kind, as Kubernetes controllers are built: changes only enqueue the object's name; one loop
-/// takes names off the queue (each name once however often it was enqueued) and compares desired with actual;
-/// a reconcile may ask to run again after a delay (timed work: deadlines, minReadySeconds, schedules).
-/// Reconciles of different objects run one after another, so a controller needs no locks of its own.
+/// A reconciler of one kind, as Kubernetes controllers are built: changes only queue the object's name; one loop
+/// takes names off the queue and compares desired with actual; a reconcile may ask to run again after a delay (timed
+/// work: deadlines, minReadySeconds, schedules); a reconcile that throws is retried with a per-key backoff that
+/// doubles (client-go's rate-limited queue). Reconciles of different objects run one after another, so a controller
+/// needs no locks of its own.
 /// </summary>
 public abstract partial class Controller : IAsyncDisposable
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly WorkQueue _queue;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
     protected Controller(ControllerContext context)
     {
         Context = context;
+        _queue = new WorkQueue(context.Time);
     }
 
     /// <summary>Raised after each reconcile, once its requeue (if any) is armed: tests advance a fake clock only
@@ -35,7 +34,7 @@ public abstract partial class Controller : IAsyncDisposable
 
     protected TimeProvider Time => Context.Time;
 
-    protected ObjectRepository Repository => Context.Repository;
+    protected ObjectStore Store => Context.Store;
 
     protected IPodControl Pods => Context.Pods;
 
@@ -45,53 +44,39 @@ public abstract partial class Controller : IAsyncDisposable
 
     /// <summary>Which of this controller's objects a change concerns. By default: the object itself when it is
     /// of <see cref="Kind"/>, and the controlling owner of a pod.</summary>
-    public virtual IEnumerable<string> KeysFor(WatchEvent change)
+    public virtual IEnumerable<string> KeysFor(ObjectEvent change)
     {
         if (change.Kind == Kind) yield return change.Object.Metadata.Name;
         else if (change.Kind == "Pod" && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
-    public void Start()
-    {
-        _loop = Task.Run(RunAsync);
-        foreach (var e in Repository.List(Kind)) Enqueue(e.Object.Metadata.Name);
-    }
+    public void Start() => _loop = Task.Run(RunAsync);
 
-    public void Enqueue(string name)
-    {
-        lock (_gate)
-            if (!_queued.Add(name)) return;
-        _queue.Writer.TryWrite(name);
-    }
+    public void Enqueue(string name) => _queue.Add(name);
 
-    public void EnqueueAfter(string name, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            Enqueue(name);
-            return;
-        }
-        _ = Task.Delay(delay, Time, _stop.Token).ContinueWith(
-            t => { if (!t.IsCanceled) Enqueue(name); }, TaskScheduler.Default);
-    }
+    public void EnqueueAfter(string name, TimeSpan delay) => _queue.AddAfter(name, delay);
 
     private async Task RunAsync()
     {
         try
         {
-            await foreach (var name in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var name in _queue.Ready.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                lock (_gate) _queued.Remove(name);
+                _queue.Done(name);
                 TimeSpan? again;
-                try { again = await ReconcileAsync(name, _stop.Token).ConfigureAwait(false); }
+                try
+                {
+                    again = await ReconcileAsync(name, _stop.Token).ConfigureAwait(false);
+                    _queue.Forget(name);
+                }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
                 catch (Exception e)
                 {
-                    // k8s: a failed sync is requeued with backoff; one second is enough here (nothing remote fails).
-                    LogReconcileFailed(Context.Logger, e, Kind, name);
-                    again = TimeSpan.FromSeconds(1);
+                    var delay = _queue.AddRateLimited(name);
+                    LogReconcileFailed(Context.Logger, e, Kind, name, delay.TotalMilliseconds);
+                    again = null;
                 }
-                if (again is { } delay) EnqueueAfter(name, delay);
+                if (again is { } d) EnqueueAfter(name, d);
                 Reconciled?.Invoke(name);
             }
         }
@@ -108,17 +93,17 @@ public abstract partial class Controller : IAsyncDisposable
 
     /// <summary>Pods controlled by the object with this uid.</summary>
     protected IReadOnlyList<V1Pod> OwnedPods(string? uid) =>
-        Pods.List().Where(p => p.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == uid) == true).ToList();
+        Pods.Owned(uid).Where(p => p.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == uid) == true).ToList();
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _stop.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind}/{Name}: reconcile failed; retrying in 1 s")]
-    private static partial void LogReconcileFailed(ILogger logger, Exception e, string kind, string name);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind}/{Name}: reconcile failed; retrying in {DelayMs} ms")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception e, string kind, string name, double delayMs);
 }

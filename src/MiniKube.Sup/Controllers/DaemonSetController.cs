@@ -1,5 +1,6 @@
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -17,8 +18,7 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1DaemonSet stored) return Task.FromResult<TimeSpan?>(null);
-        var ds = PodTemplates.Clone(stored);
+        if (Store.Get(Kind, name)?.Object is not V1DaemonSet ds) return Task.FromResult<TimeSpan?>(null);
         var hash = PodTemplates.Hash(ds.Spec.Template);
         var onDelete = ds.Spec.UpdateStrategy?.Type == "OnDelete";
         var pods = OwnedPods(ds.Metadata.Uid);
@@ -57,7 +57,7 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
         var live = pod is not null && PodState.IsActive(pod);
         var ready = live && PodState.IsReady(pod!);
         var available = live && PodState.IsAvailable(pod!, minReady, now);
-        ds.Status = new V1DaemonSetStatus
+        var status = new V1DaemonSetStatus
         {
             DesiredNumberScheduled = 1,
             CurrentNumberScheduled = live ? 1 : 0,
@@ -68,7 +68,14 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
             UpdatedNumberScheduled = live && IsCurrent(pod!, hash) ? 1 : 0,
             ObservedGeneration = ds.Metadata.Generation,
         };
-        Repository.UpsertIfChanged(ds);
+        // Status only, on the version that is stored now (a whole-object write-back could undo a concurrent apply, or
+        // bring back a DaemonSet deleted meanwhile).
+        Store.MutateStatus<V1DaemonSet>(ObjectKey.Default(Kind, name), latest =>
+        {
+            if (latest.Metadata.Uid != ds.Metadata.Uid) return false;
+            latest.Status = status;
+            return true;
+        }, Durability.Soon);
         return Task.FromResult(live ? PodState.UntilAvailable(pod!, minReady, now) : null);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
-using MiniKube.Sup.Api;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Store;
 using static MiniKube.Sup.Controllers.DeploymentConditions;
 
 namespace MiniKube.Sup.Controllers;
@@ -21,13 +21,9 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-    // The status last written per Deployment uid: an apply replaces the stored object (status and all), and
-    // progress is judged against the status before (k8s keeps status across spec updates: a subresource).
-    private readonly Dictionary<string, V1DeploymentStatus> _lastStatus = new(StringComparer.Ordinal);
-
     public override string Kind => "Deployment";
 
-    public override IEnumerable<string> KeysFor(WatchEvent change)
+    public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         foreach (var key in base.KeysFor(change)) yield return key;
         if (change.Kind == "ReplicaSet" && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
@@ -35,10 +31,11 @@ public sealed class DeploymentController(ControllerContext context) : Controller
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1Deployment stored) return Task.FromResult<TimeSpan?>(null);
-        var d = PodTemplates.Clone(stored);
+        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null);
+        // An apply never drops status (the store keeps spec and status apart): progress is judged against it.
+        var d = stored.Copy<V1Deployment>();
         var uid = d.Metadata.Uid ?? "";
-        var previous = d.Status ?? (_lastStatus.TryGetValue(uid, out var remembered) ? PodTemplates.Clone(remembered) : new V1DeploymentStatus());
+        var previous = d.Status ?? new V1DeploymentStatus();
         var now = Time.GetUtcNow();
         var nowUtc = now.UtcDateTime;
         var replicas = d.Spec.Replicas ?? 1;
@@ -106,19 +103,25 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         var deadline = SyncProgress(d, previous, status, newRs, nowUtc);
         if (deadline is { } due && (again is null || due < again)) again = due;
 
-        _lastStatus[uid] = PodTemplates.Clone(status);
+        var key = ObjectKey.Default(Kind, name);
         var revision = newRs?.Metadata.Annotations is { } notes && notes.TryGetValue(RevisionAnnotation, out var r) ? r : null;
-        Repository.Update<V1Deployment>(Kind, name, latest =>
+        if (revision is not null && (d.Metadata.Annotations is not { } current || !current.TryGetValue(RevisionAnnotation, out var known) || known != revision))
+        {
+            Store.Mutate<V1Deployment>(key, latest =>
+            {
+                if (latest.Metadata.Uid != d.Metadata.Uid) return false;
+                latest.Metadata.Annotations ??= new Dictionary<string, string>();
+                latest.Metadata.Annotations[RevisionAnnotation] = revision;
+                return true;
+            });
+        }
+        // Derived from the ReplicaSets at every look: written Soon.
+        Store.MutateStatus<V1Deployment>(key, latest =>
         {
             if (latest.Metadata.Uid != d.Metadata.Uid) return false;
             latest.Status = status;
-            if (revision is not null)
-            {
-                latest.Metadata.Annotations ??= new Dictionary<string, string>();
-                latest.Metadata.Annotations[RevisionAnnotation] = revision;
-            }
             return true;
-        });
+        }, Durability.Soon);
         return Task.FromResult(again);
     }
 
@@ -244,7 +247,8 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         {
             if ((rs.Status?.Replicas ?? 0) != 0 || Replicas(rs) != 0 || (rs.Metadata.Generation ?? 0) > (rs.Status?.ObservedGeneration ?? 0)) continue;
             if (OwnedPods(rs.Metadata.Uid).Count > 0) continue;
-            Repository.Remove("ReplicaSet", rs.Metadata.Name);
+            try { Store.Delete(ObjectKey.Default("ReplicaSet", rs.Metadata.Name), new DeleteOptions(Uid: rs.Metadata.Uid)); }
+            catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { /* gone meanwhile */ }
         }
     }
 
@@ -256,7 +260,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (Revision(newRs) < next)
         {
             var text = next.ToString(CultureInfo.InvariantCulture);
-            Repository.Update<V1ReplicaSet>("ReplicaSet", newRs.Metadata.Name, rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", newRs.Metadata.Name), rs =>
             {
                 rs.Metadata.Annotations ??= new Dictionary<string, string>();
                 rs.Metadata.Annotations[RevisionAnnotation] = text;
@@ -267,7 +271,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         }
         if (newRs.Spec.MinReadySeconds != d.Spec.MinReadySeconds)
         {
-            Repository.Update<V1ReplicaSet>("ReplicaSet", newRs.Metadata.Name, rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", newRs.Metadata.Name), rs =>
             {
                 rs.Spec.MinReadySeconds = d.Spec.MinReadySeconds;
                 return true;
@@ -282,7 +286,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     {
         again = null;
         var name = $"{d.Metadata.Name}-{hash}";
-        if (Repository.Get("ReplicaSet", name) is not null)
+        if (Store.Get("ReplicaSet", name) is not null)
         {
             // k8s: a ReplicaSet of that name that is not ours is a hash collision; the next hash differs.
             collisions = (collisions ?? 0) + 1;
@@ -303,9 +307,6 @@ public sealed class DeploymentController(ControllerContext context) : Controller
             {
                 Name = name,
                 NamespaceProperty = "default",
-                Uid = Guid.NewGuid().ToString(),
-                CreationTimestamp = now,
-                Generation = 1,
                 Labels = new Dictionary<string, string>(template.Metadata.Labels),
                 Annotations = new Dictionary<string, string>
                 {
@@ -316,9 +317,9 @@ public sealed class DeploymentController(ControllerContext context) : Controller
                 OwnerReferences = [PodTemplates.OwnerReference(d)],
             },
             Spec = new V1ReplicaSetSpec { Replicas = replicas, MinReadySeconds = d.Spec.MinReadySeconds, Selector = selector, Template = template },
-            Status = new V1ReplicaSetStatus { Replicas = 0 },
         };
-        Repository.Upsert(rs);
+        // A revision: durable at once, so that `rollout history` and `undo` know it after a restart.
+        rs = Store.Create(rs, PodControl.ControllerSource).Copy<V1ReplicaSet>();
         if (replicas > 0) Record(d.Metadata, SupEvent.Normal, "ScalingReplicaSet", $"Scaled up replica set {name} from 0 to {replicas}");
         if (HasDeadline(d)) Set(conditions, New(Progressing, "True", NewReplicaSetCreated, $"Created new replica set \"{name}\"", now));
         return rs;
@@ -330,10 +331,9 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (from == replicas) return;
         var desired = (d.Spec.Replicas ?? 1).ToString(CultureInfo.InvariantCulture);
         var max = ((d.Spec.Replicas ?? 1) + RolloutMath.MaxSurge(d)).ToString(CultureInfo.InvariantCulture);
-        Repository.Update<V1ReplicaSet>("ReplicaSet", rs.Metadata.Name, latest =>
+        Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", rs.Metadata.Name), latest =>
         {
             latest.Spec.Replicas = replicas;
-            latest.Metadata.Generation = (latest.Metadata.Generation ?? 1) + 1;
             latest.Metadata.Annotations ??= new Dictionary<string, string>();
             latest.Metadata.Annotations[DesiredReplicasAnnotation] = desired;
             latest.Metadata.Annotations[MaxReplicasAnnotation] = max;
@@ -345,10 +345,9 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     }
 
     private List<V1ReplicaSet> ReplicaSetsOf(string uid) =>
-        Repository.List("ReplicaSet")
-            .Select(e => e.Object).OfType<V1ReplicaSet>()
-            .Where(rs => rs.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == uid) == true)
-            .Select(PodTemplates.Clone)
+        Store.ListOwned("ReplicaSet", uid)
+            .Where(o => o.Object.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == uid) == true)
+            .Select(o => o.Copy<V1ReplicaSet>())
             .ToList();
 
     private static string? HashOf(V1ReplicaSet rs) => rs.Metadata.Labels is { } labels && labels.TryGetValue(PodTemplateHashLabel, out var h) ? h : null;

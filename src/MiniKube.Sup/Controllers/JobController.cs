@@ -1,7 +1,7 @@
 using System.Globalization;
-using k8s;
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -10,9 +10,11 @@ namespace MiniKube.Sup.Controllers;
 /// failures as upstream does (failed pods under Never, summed container restarts under OnFailure), replaces failed
 /// pods after the pod-failure backoff, and ends the Job Complete or Failed (BackoffLimitExceeded, DeadlineExceeded,
 /// PodFailurePolicy). The steps of a Job are its pod's init containers and containers, which the pod agent runs in
-/// order; a hung step is killed there. Status survives a daemon restart: a finished Job never runs again; a pod that
-/// was running when the daemon stopped is not counted (neither succeeded nor failed) and is simply run again, so
-/// completions are never over-counted (a step may run twice if the daemon died while it ran: make steps idempotent).
+/// order; a hung step is killed there. What a restart needs is in the store: the Job's status (written durably, so a
+/// finished Job never runs again) and its pods, kept with their final status until the Job goes, from which every
+/// count is derived (k8s counted them the same way before finalizer tracking). A pod that was running when the daemon
+/// stopped is run again, so completions are never over-counted (a step may run twice if the daemon died while it ran:
+/// make steps idempotent).
 /// </summary>
 public sealed class JobController(ControllerContext context, JobBackoffPolicy backoff) : Controller(context)
 {
@@ -23,66 +25,30 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
     public const string CompletionIndexAnnotation = "batch.kubernetes.io/job-completion-index";
     public const string CompletionIndexVariable = "JOB_COMPLETION_INDEX";
 
-    private readonly Dictionary<string, JobRecord> _records = new(StringComparer.Ordinal);
-
     public JobController(ControllerContext context) : this(context, JobBackoffPolicy.Kubernetes) { }
 
     public override string Kind => "Job";
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1Job stored)
-        {
-            Forget(name);
-            return Task.FromResult<TimeSpan?>(null);
-        }
-        var job = PodTemplates.Clone(stored);
+        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null); // its pods go with it (GC)
+        var job = stored.Copy<V1Job>();
         var now = Time.GetUtcNow();
         var pods = OwnedPods(job.Metadata.Uid);
-        var record = Load(job, pods);
-        var status = KubernetesJson.Deserialize<V1JobStatus>(record.StatusJson) ?? new V1JobStatus();
-        var counted = new HashSet<string>(record.Counted, StringComparer.Ordinal);
-        var failuresAfterLastSuccess = record.FailuresAfterLastSuccess;
-        var lastFailureAt = record.LastFailureAt;
+        var status = job.Status ?? new V1JobStatus();
         var indexed = job.Spec.CompletionMode == "Indexed";
         var completed = CompletedIndexes.Parse(status.CompletedIndexes);
-        string? failJobMessage = null;
-
-        // Count pods that finished since the last look. Pods this controller deleted (suspend, deadline, surplus)
-        // are not counted: they did not fail on their own.
-        foreach (var pod in pods.OrderBy(p => p.Metadata.CreationTimestamp))
-        {
-            if (counted.Contains(pod.Metadata.Name) || PodState.IsTerminating(pod)) continue;
-            switch (pod.Status?.Phase)
-            {
-                case "Succeeded":
-                    if (indexed)
-                    {
-                        if (IndexOf(pod) is { } index && index < (job.Spec.Completions ?? 0)) completed.Add(index);
-                    }
-                    else status.Succeeded = (status.Succeeded ?? 0) + 1;
-                    failuresAfterLastSuccess = 0;
-                    counted.Add(pod.Metadata.Name);
-                    break;
-                case "Failed":
-                    var (action, message) = PodFailurePolicies.Match(job.Spec.PodFailurePolicy, pod);
-                    counted.Add(pod.Metadata.Name);
-                    if (action == PodFailurePolicies.Ignore) break; // k8s: not counted, replaced at once
-                    status.Failed = (status.Failed ?? 0) + 1;
-                    if (action == PodFailurePolicies.FailJob) failJobMessage ??= message;
-                    failuresAfterLastSuccess++;
-                    var finished = FinishTime(pod) ?? now;
-                    if (lastFailureAt is null || finished > lastFailureAt) lastFailureAt = finished;
-                    break;
-            }
-        }
-        if (indexed) status.Succeeded = completed.Count;
+        var counts = JobPodCounts.Of(job, pods);
+        if (indexed) completed.UnionWith(counts.CompletedIndexes);
+        // Never fewer than reported before: a finished pod deleted by hand no longer counts, but what it did does.
+        status.Succeeded = indexed ? completed.Count : Math.Max(status.Succeeded ?? 0, counts.Succeeded);
+        status.Failed = Math.Max(status.Failed ?? 0, counts.Failed);
         status.CompletedIndexes = indexed ? CompletedIndexes.Format(completed) : null;
 
         var active = pods.Where(PodState.IsActive).ToList();
         TimeSpan? again = null;
         if (!JobConditions.IsFinished(status))
-            again = Sync(job, status, active, pods, completed, failJobMessage, failuresAfterLastSuccess, lastFailureAt, now);
+            again = Sync(job, status, active, completed, counts.FailJobMessage, counts.FailuresAfterLastSuccess, counts.LastFailureAt, now);
 
         // Re-read what is live after the actions above (deleted pods are terminating now).
         var live = OwnedPods(job.Metadata.Uid);
@@ -95,24 +61,18 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
         if (status.Failed == 0) status.Failed = null;
 
         if (JobConditions.IsFinished(status)) again = Min(again, Expire(job, status, now));
-        var names = live.Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        Save(job, record with
+        // Durable at once: a Job reported finished must not run again after a crash.
+        Store.MutateStatus<V1Job>(ObjectKey.Default(Kind, name), latest =>
         {
-            StatusJson = KubernetesJson.Serialize(status),
-            Counted = counted.Where(names.Contains).Order(StringComparer.Ordinal).ToList(),
-            FailuresAfterLastSuccess = failuresAfterLastSuccess,
-            LastFailureAt = lastFailureAt,
+            if (latest.Metadata.Uid != job.Metadata.Uid) return false;
+            latest.Status = status;
+            return true;
         });
-        if (Repository.Get(Kind, name) is not null)
-        {
-            job.Status = status;
-            Repository.UpsertIfChanged(job);
-        }
         return Task.FromResult(again);
     }
 
     /// <summary>Decides for a Job that has not finished; returns when to look again.</summary>
-    private TimeSpan? Sync(V1Job job, V1JobStatus status, List<V1Pod> active, IReadOnlyList<V1Pod> pods, SortedSet<int> completed,
+    private TimeSpan? Sync(V1Job job, V1JobStatus status, List<V1Pod> active, SortedSet<int> completed,
         string? failJobMessage, int failuresAfterLastSuccess, DateTimeOffset? lastFailureAt, DateTimeOffset now)
     {
         var spec = job.Spec;
@@ -240,8 +200,8 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
         if (finished is not { } at) return null;
         var due = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) + TimeSpan.FromSeconds(ttl);
         if (due > now) return due - now;
-        Context.Store?.DeleteObject(Kind, job.Metadata.Name);
-        Repository.Remove(Kind, job.Metadata.Name); // the garbage collector takes its pods
+        try { Store.Delete(ObjectKey.Default(Kind, job.Metadata.Name), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
+        catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { }
         return null;
     }
 
@@ -283,47 +243,6 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
     public static int? IndexOf(V1Pod pod) =>
         pod.Metadata.Annotations?.TryGetValue(CompletionIndexAnnotation, out var v) == true &&
         int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
-
-    /// <summary>k8s getFinishedTime: the latest container finish time.</summary>
-    private static DateTimeOffset? FinishTime(V1Pod pod)
-    {
-        var times = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
-            .Select(s => s.State?.Terminated?.FinishedAt).Where(t => t is not null).Select(t => t!.Value).ToList();
-        return times.Count == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(times.Max(), DateTimeKind.Utc));
-    }
-
-    /// <summary>The Job's record: in memory, else from the store (after a restart). A changed pod template starts
-    /// the Job over: its pods are deleted and its status cleared (Kubernetes refuses such a change; a file edit here
-    /// means "run the new version").</summary>
-    private JobRecord Load(V1Job job, IReadOnlyList<V1Pod> pods)
-    {
-        var name = job.Metadata.Name;
-        var hash = PodTemplates.Hash(job.Spec.Template);
-        if (!_records.TryGetValue(name, out var record) && Context.Store?.GetStatus(Kind, name) is { } json)
-            record = JobRecord.FromJson(json);
-        if (record is not null && record.TemplateHash == hash) return record;
-        if (record is not null)
-            foreach (var pod in pods.Where(p => !PodState.IsTerminating(p))) Pods.Delete(pod.Metadata.Name);
-        return new JobRecord { TemplateHash = hash, StatusJson = KubernetesJson.Serialize(new V1JobStatus()) };
-    }
-
-    private void Save(V1Job job, JobRecord record)
-    {
-        var name = job.Metadata.Name;
-        if (_records.TryGetValue(name, out var previous) && previous == record) return;
-        if (previous is not null && previous.ToJson() == record.ToJson()) { _records[name] = record; return; }
-        _records[name] = record;
-        // Only while the Job exists: a Job deleted meanwhile must not leave its status behind.
-        if (Repository.Get(Kind, name) is not null) Context.Store?.PutStatus(Kind, name, record.ToJson());
-    }
-
-    /// <summary>The Job is gone (deleted, or collected with its CronJob): its record goes, and so does its stored
-    /// object if a controller created it (the garbage collector removes owned objects from the repository only).</summary>
-    private void Forget(string name)
-    {
-        _records.Remove(name);
-        Context.Store?.DeleteObject(Kind, name);
-    }
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 }

@@ -1,24 +1,33 @@
 using k8s.Models;
-using MiniKube.Sup.Pods;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
-/// <summary>Pod control over the pod agent, through the desired state so that a pod's starts and deletions run in
-/// order per name (a StatefulSet re-creates <c>web-0</c> only once the old <c>web-0</c> is gone).</summary>
-public sealed class PodControl(PodAgent agent, DesiredState desired) : IPodControl
+/// <summary>Pod control over the store. Pods made by controllers are written <see cref="Durability.Soon"/>: their owner
+/// is durable, and after a crash the controller makes again what the disk did not get.</summary>
+public sealed class PodControl(ObjectStore store) : IPodControl
 {
-    public IReadOnlyList<V1Pod> List()
+    public const string ControllerSource = "controller";
+
+    public IReadOnlyList<V1Pod> List() => store.List("Pod").Select(o => o.As<V1Pod>()).ToList();
+
+    public IReadOnlyList<V1Pod> Owned(string? ownerUid) => store.ListOwned("Pod", ownerUid).Select(o => o.As<V1Pod>()).ToList();
+
+    public V1Pod? Get(string name) => store.Get("Pod", name)?.As<V1Pod>();
+
+    public bool Create(V1Pod pod)
     {
-        var live = agent.List();
-        var creating = desired.CreatingPods();
-        if (creating.Count == 0) return live;
-        var names = live.Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        return live.Concat(creating.Where(p => !names.Contains(p.Metadata.Name))).ToList();
+        try
+        {
+            store.Create(pod, ControllerSource, Durability.Soon);
+            return true;
+        }
+        catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { return false; }
     }
 
-    public V1Pod? Get(string name) => agent.Get(name) ?? desired.CreatingPods().FirstOrDefault(p => p.Metadata.Name == name);
-
-    public bool Create(V1Pod pod) => desired.RunOwnedPod(pod);
-
-    public void Delete(string name, TimeSpan? grace = null) => desired.DeleteOwnedPod(name, grace);
+    public void Delete(string name, TimeSpan? grace = null)
+    {
+        try { store.Delete(ObjectKey.Default("Pod", name), new DeleteOptions(GracePeriodSeconds: grace is { } g ? (long)g.TotalSeconds : null), Durability.Soon); }
+        catch (StoreNotFoundException) { /* gone already */ }
+    }
 }

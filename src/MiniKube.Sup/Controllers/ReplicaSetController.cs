@@ -1,5 +1,6 @@
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -15,7 +16,7 @@ public sealed class ReplicaSetController(ControllerContext context) : Controller
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1ReplicaSet rs) return Task.FromResult<TimeSpan?>(null);
+        if (Store.Get(Kind, name)?.Object is not V1ReplicaSet rs) return Task.FromResult<TimeSpan?>(null);
         var replicas = rs.Spec.Replicas ?? 1;
         var pods = OwnedPods(rs.Metadata.Uid);
 
@@ -54,12 +55,13 @@ public sealed class ReplicaSetController(ControllerContext context) : Controller
             AvailableReplicas = live.Count(p => PodState.IsAvailable(p, minReady, now)),
             ObservedGeneration = rs.Metadata.Generation,
         };
-        Repository.Update<V1ReplicaSet>(Kind, name, latest =>
+        // Derived from the pods at every look: written Soon (a restart computes it again).
+        Store.MutateStatus<V1ReplicaSet>(ObjectKey.Default(Kind, name), latest =>
         {
             if (latest.Metadata.Uid != rs.Metadata.Uid) return false;
             latest.Status = status;
             return true;
-        });
+        }, Durability.Soon);
         TimeSpan? again = null;
         foreach (var p in live)
             if (PodState.UntilAvailable(p, minReady, now) is { } wait && (again is null || wait < again)) again = wait;

@@ -1,15 +1,14 @@
 using k8s.Models;
-using MiniKube.Sup.Api;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Services;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
 /// <summary>
 /// Services: keeps each Service's Endpoints object (the endpoints controller) and its proxy's endpoint set
-/// (kube-proxy) in line with its pods. A change to any pod the Service selects re-syncs it; a pod whose
-/// termination begins leaves every proxy at once, before the pod agent signals it (k8s: removed from endpoints
-/// at the start of termination, not when the process is gone).
+/// (kube-proxy) in line with its pods. A change to any pod the Service selects re-syncs it (a pod whose
+/// termination begins has already been withdrawn from every proxy by the pod agent, before it is signalled).
 /// </summary>
 public sealed class ServiceController(ControllerContext context, ServiceProxies proxies) : Controller(context)
 {
@@ -18,7 +17,7 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
 
     public override string Kind => "Service";
 
-    public override IEnumerable<string> KeysFor(WatchEvent change)
+    public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         if (change.Kind == Kind)
         {
@@ -26,23 +25,24 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
             yield break;
         }
         if (change.Kind != "Pod" || change.Object is not V1Pod pod) yield break;
-        if (pod.Metadata.DeletionTimestamp is not null && pod.Status?.PodIP is { Length: > 0 } ip) proxies.Withdraw(ip);
-        foreach (var e in Repository.List(Kind))
+        foreach (var e in Store.List(Kind))
             if (e.Object is V1Service service && EndpointsBuilder.Selects(service, pod))
                 yield return service.Metadata.Name;
     }
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1Service service)
+        if (Store.Get(Kind, name)?.Object is not V1Service service)
         {
             proxies.Remove(name);
-            Repository.Remove("Endpoints", name);
+            try { Store.Delete(ObjectKey.Default("Endpoints", name), durability: Durability.Soon); }
+            catch (StoreNotFoundException) { }
             _reported.Remove(name);
             return Task.FromResult<TimeSpan?>(null);
         }
         var built = EndpointsBuilder.Build(service, Pods.List());
-        if (service.Spec?.Selector is { Count: > 0 }) Repository.UpsertIfChanged(built.Endpoints);
+        // Derived from the pods at every look: written Soon.
+        if (service.Spec?.Selector is { Count: > 0 }) Store.CreateOrUpdate(built.Endpoints, PodControl.ControllerSource, Durability.Soon);
         if (ServiceAddress.Of(service) is { } address)
         {
             var errors = proxies.Apply(name, address, built.Ready, service.Spec?.PublishNotReadyAddresses == true);

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
+using k8s;
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -19,28 +22,25 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
 
-    // k8s keeps revisions as ControllerRevision objects; here the templates of the revisions seen, per set uid, so
-    // that ordinals below the partition are re-created at the current (old) revision.
-    private readonly Dictionary<string, Dictionary<string, V1PodTemplateSpec>> _revisions = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, V1StatefulSetStatus> _lastStatus = new(StringComparer.Ordinal);
-
     public override string Kind => "StatefulSet";
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
-        if (Repository.Get(Kind, name)?.Object is not V1StatefulSet stored) return Task.FromResult<TimeSpan?>(null);
-        var set = PodTemplates.Clone(stored);
+        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null);
+        var set = stored.Copy<V1StatefulSet>();
         var uid = set.Metadata.Uid ?? "";
-        var previous = set.Status ?? (_lastStatus.TryGetValue(uid, out var remembered) ? PodTemplates.Clone(remembered) : new V1StatefulSetStatus());
+        var previous = set.Status ?? new V1StatefulSetStatus();
         var now = Time.GetUtcNow();
         var minReady = set.Spec.MinReadySeconds ?? 0;
         var monotonic = set.Spec.PodManagementPolicy is null or "OrderedReady";
         var replicas = set.Spec.Replicas ?? 1;
         var start = set.Spec.Ordinals?.Start ?? 0;
 
-        var revisions = _revisions.TryGetValue(uid, out var known) ? known : _revisions[uid] = new Dictionary<string, V1PodTemplateSpec>(StringComparer.Ordinal);
+        // k8s keeps each template a set has had as a ControllerRevision, so that ordinals below the partition are
+        // re-created at the current (old) revision, also after a restart.
+        var revisions = Revisions(set);
         var updateRevision = $"{name}-{PodTemplates.Hash(set.Spec.Template)}";
-        revisions[updateRevision] = set.Spec.Template;
+        if (!revisions.ContainsKey(updateRevision)) revisions[updateRevision] = SaveRevision(set, updateRevision);
         var currentRevision = previous.CurrentRevision is { } c && revisions.ContainsKey(c) ? c : updateRevision;
         var partition = set.Spec.UpdateStrategy?.Type is null or "RollingUpdate" ? set.Spec.UpdateStrategy?.RollingUpdate?.Partition ?? 0 : 0;
         TimeSpan? again = null;
@@ -72,7 +72,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
             {
                 // k8s newVersionedStatefulSetPod: below the partition, ordinals come back at the current revision.
                 var revision = o - start < partition && revisions.ContainsKey(currentRevision) ? currentRevision : updateRevision;
-                var created = NewPod(set, o, revisions[revision], revision);
+                var created = NewPod(set, o, revisions[revision].Template, revision);
                 if (Pods.Create(created)) Record(set.Metadata, SupEvent.Normal, "SuccessfulCreate", $"create Pod {created.Metadata.Name} in StatefulSet {name} successful");
                 blocked = monotonic;
                 continue;
@@ -128,15 +128,63 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
         }
 
         var status = ComputeStatus(set, OwnedPods(uid), currentRevision, updateRevision, minReady, now);
-        foreach (var stale in revisions.Keys.Where(r => r != status.CurrentRevision && r != status.UpdateRevision).ToList()) revisions.Remove(stale);
-        _lastStatus[uid] = PodTemplates.Clone(status);
-        Repository.Update<V1StatefulSet>(Kind, name, latest =>
+        TrimHistory(set, revisions, status);
+        Store.MutateStatus<V1StatefulSet>(ObjectKey.Default(Kind, name), latest =>
         {
             if (latest.Metadata.Uid != set.Metadata.Uid) return false;
             latest.Status = status;
             return true;
-        });
+        }, Durability.Soon);
         return Task.FromResult(again);
+    }
+
+    /// <summary>The set's ControllerRevisions by name, with the template each holds.</summary>
+    private Dictionary<string, (long Revision, V1PodTemplateSpec Template)> Revisions(V1StatefulSet set)
+    {
+        var result = new Dictionary<string, (long, V1PodTemplateSpec)>(StringComparer.Ordinal);
+        foreach (var stored in Store.ListOwned("ControllerRevision", set.Metadata.Uid))
+        {
+            var revision = stored.As<V1ControllerRevision>();
+            if (revision.Data is JsonElement data && data.ValueKind == JsonValueKind.Object)
+                result[revision.Metadata.Name] = (revision.Revision ?? 0, KubernetesJson.Deserialize<V1PodTemplateSpec>(data.GetRawText()));
+        }
+        return result;
+    }
+
+    /// <summary>k8s history.NewControllerRevision: the template, numbered after the newest revision; durable at once.</summary>
+    private (long, V1PodTemplateSpec) SaveRevision(V1StatefulSet set, string name)
+    {
+        var number = Store.ListOwned("ControllerRevision", set.Metadata.Uid).Select(o => o.As<V1ControllerRevision>().Revision ?? 0).DefaultIfEmpty(0).Max() + 1;
+        var revision = new V1ControllerRevision
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ControllerRevision",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = set.Metadata.NamespaceProperty ?? "default",
+                Labels = set.Spec.Template.Metadata?.Labels is { } labels ? new Dictionary<string, string>(labels) { [RevisionLabel] = name } : new Dictionary<string, string> { [RevisionLabel] = name },
+                OwnerReferences = [PodTemplates.OwnerReference(set)],
+            },
+            Data = JsonDocument.Parse(KubernetesJson.Serialize(set.Spec.Template)).RootElement.Clone(),
+            Revision = number,
+        };
+        try { Store.Create(revision, PodControl.ControllerSource); }
+        catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { /* a name taken by another set's revision: use ours in memory */ }
+        return (number, PodTemplates.Clone(set.Spec.Template));
+    }
+
+    /// <summary>k8s truncateHistory: revisions beyond revisionHistoryLimit (default 10) go, oldest first, never the
+    /// current or the update revision.</summary>
+    private void TrimHistory(V1StatefulSet set, Dictionary<string, (long Revision, V1PodTemplateSpec Template)> revisions, V1StatefulSetStatus status)
+    {
+        var limit = set.Spec.RevisionHistoryLimit ?? 10;
+        var old = revisions.Where(r => r.Key != status.CurrentRevision && r.Key != status.UpdateRevision).OrderBy(r => r.Value.Revision).ToList();
+        foreach (var (name, _) in old.Take(Math.Max(0, old.Count - limit)))
+        {
+            try { Store.Delete(ObjectKey.Default("ControllerRevision", name)); }
+            catch (StoreNotFoundException) { }
+        }
     }
 
     private static V1StatefulSetStatus ComputeStatus(V1StatefulSet set, IReadOnlyList<V1Pod> pods, string currentRevision, string updateRevision, int minReady, DateTimeOffset now)

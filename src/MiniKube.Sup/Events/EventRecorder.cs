@@ -1,107 +1,124 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using k8s.Models;
-using MiniKube.Sup.Api;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Events;
 
 /// <summary>
-/// Records events as the API serves them (core/v1 Event objects; a repeat of the same event bumps its count,
-/// as Kubernetes' event series do) and persists them to the store off the caller's path: events are
-/// observations, and a pod worker must not wait for an fsync to restart a container.
+/// Records events as core/v1 Event objects in the store (a repeat of the same event bumps its count, as Kubernetes'
+/// event series do), off the caller's thread and written <see cref="Durability.Soon"/>: events are observations, and a
+/// pod worker must not wait for the store (or the disk) to restart a container. At most <c>capacity</c> are kept, the
+/// least recently seen dropped first.
 /// </summary>
-public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
+public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
 {
-    private readonly StateStore _store;
-    private readonly ObjectRepository _repository;
+    public const string Source = "events";
+
+    private readonly ObjectStore _store;
     private readonly int _capacity;
     private readonly Lock _gate = new();
     private readonly LinkedList<string> _order = new();
+    private readonly Dictionary<string, LinkedListNode<string>> _nodes = new(StringComparer.Ordinal);
     private readonly Channel<SupEvent> _pending = Channel.CreateUnbounded<SupEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _logger;
     private readonly Task _writer;
 
-    public EventRecorder(StateStore store, ObjectRepository repository, int capacity = 1000)
+    public EventRecorder(ObjectStore store, int capacity = 1000, ILogger? logger = null)
     {
         _store = store;
-        _repository = repository;
         _capacity = capacity;
+        _logger = logger ?? NullLogger.Instance;
+        // What an earlier life kept, oldest first, so that the cap drops the oldest.
+        foreach (var e in store.List("Event").OrderBy(o => o.As<Corev1Event>().LastTimestamp ?? DateTime.MinValue).ThenBy(o => o.ResourceVersion))
+            _nodes[e.Name] = _order.AddLast(e.Name);
+        Trim();
         _writer = Task.Run(WriteAsync);
     }
 
     public event Action<SupEvent>? Recorded;
 
-    /// <summary>Serves the events a previous run stored.</summary>
-    public void LoadFromStore()
-    {
-        foreach (var e in _store.ListEvents())
-            Publish(new SupEvent(e.Timestamp, e.ObjectKind, e.ObjectName, e.Type, e.Reason, e.Message, e.FieldPath), e.Count);
-    }
-
     public void Record(SupEvent e)
     {
-        Publish(e, count: null);
         _pending.Writer.TryWrite(e);
         Recorded?.Invoke(e);
-    }
-
-    private void Publish(SupEvent e, int? count)
-    {
-        var name = $"{e.ObjectName}.{Hash(e)}";
-        lock (_gate)
-        {
-            var previous = _repository.Get("Event", name)?.Object as Corev1Event;
-            var ev = new Corev1Event
-            {
-                ApiVersion = "v1",
-                Kind = "Event",
-                Metadata = new V1ObjectMeta
-                {
-                    Name = name,
-                    NamespaceProperty = "default",
-                    CreationTimestamp = previous?.Metadata.CreationTimestamp ?? e.Timestamp.UtcDateTime,
-                    Uid = previous?.Metadata.Uid ?? Guid.NewGuid().ToString(),
-                },
-                InvolvedObject = new V1ObjectReference
-                {
-                    Kind = e.ObjectKind,
-                    Name = e.ObjectName,
-                    NamespaceProperty = "default",
-                    ApiVersion = ResourceKinds.ByKind(e.ObjectKind)?.ApiVersion ?? "v1",
-                    FieldPath = e.FieldPath,
-                    Uid = e.ObjectUid,
-                },
-                Type = e.Type,
-                Reason = e.Reason,
-                Message = e.Message,
-                Count = count ?? (previous?.Count ?? 0) + 1,
-                FirstTimestamp = previous?.FirstTimestamp ?? e.Timestamp.UtcDateTime,
-                LastTimestamp = e.Timestamp.UtcDateTime,
-                Source = new V1EventSource { Component = "sup", Host = Environment.MachineName },
-                ReportingComponent = "sup",
-                ReportingInstance = Environment.MachineName,
-            };
-            _repository.Upsert(ev);
-            _order.Remove(name);
-            _order.AddLast(name);
-            while (_order.Count > _capacity)
-            {
-                _repository.Remove("Event", _order.First!.Value);
-                _order.RemoveFirst();
-            }
-        }
     }
 
     private async Task WriteAsync()
     {
         await foreach (var e in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            try { _store.AppendEvent(e.Timestamp, e.ObjectKind, e.ObjectName, e.Type, e.Reason, e.Message, e.FieldPath); }
-            catch (Exception) when (!_pending.Reader.Completion.IsCompleted) { /* a full disk loses events, never the daemon */ }
+            try { Publish(e); }
+            catch (ObjectDisposedException) { return; }
+            catch (Exception ex) { LogRecordFailed(_logger, ex, e.ObjectKind, e.ObjectName, e.Reason); }
         }
     }
+
+    /// <summary>Writes what was recorded so far into the store and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private void Publish(SupEvent e)
+    {
+        var name = $"{e.ObjectName}.{Hash(e)}";
+        lock (_gate)
+        {
+            var previous = _store.Get("Event", name)?.As<Corev1Event>();
+            var ev = new Corev1Event
+            {
+                ApiVersion = "v1",
+                Kind = "Event",
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ObjectKey.DefaultNamespace },
+                InvolvedObject = new V1ObjectReference
+                {
+                    Kind = e.ObjectKind,
+                    Name = e.ObjectName,
+                    NamespaceProperty = ObjectKey.DefaultNamespace,
+                    ApiVersion = ApiVersionOf(e.ObjectKind),
+                    FieldPath = e.FieldPath,
+                    Uid = e.ObjectUid,
+                },
+                Type = e.Type,
+                Reason = e.Reason,
+                Message = e.Message,
+                Count = (previous?.Count ?? 0) + 1,
+                FirstTimestamp = previous?.FirstTimestamp ?? e.Timestamp.UtcDateTime,
+                LastTimestamp = e.Timestamp.UtcDateTime,
+                Source = new V1EventSource { Component = "sup", Host = Environment.MachineName },
+                ReportingComponent = "sup",
+                ReportingInstance = Environment.MachineName,
+            };
+            if (previous is null) _store.Create(ev, Source, Durability.Soon);
+            else _store.Update(ev, Source, Durability.Soon);
+            if (_nodes.Remove(name, out var node)) _order.Remove(node);
+            _nodes[name] = _order.AddLast(name);
+            Trim();
+        }
+    }
+
+    private void Trim()
+    {
+        while (_order.Count > _capacity)
+        {
+            var oldest = _order.First!.Value;
+            _order.RemoveFirst();
+            _nodes.Remove(oldest);
+            _store.Remove(ObjectKey.Default("Event", oldest), uid: null, Durability.Soon);
+        }
+    }
+
+    private static string ApiVersionOf(string kind) => kind switch
+    {
+        "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" or "ControllerRevision" => "apps/v1",
+        "Job" or "CronJob" => "batch/v1",
+        _ => "v1",
+    };
 
     private static string Hash(SupEvent e)
     {
@@ -109,10 +126,6 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _pending.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
-
+    [LoggerMessage(Level = LogLevel.Warning, Message = "event {Kind}/{Name} {Reason} could not be recorded")]
+    private static partial void LogRecordFailed(ILogger logger, Exception e, string kind, string name, string reason);
 }

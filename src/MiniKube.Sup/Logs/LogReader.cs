@@ -1,11 +1,12 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace MiniKube.Sup.Logs;
 
 /// <summary>
-/// Reads a container instance's log (<c>N.log</c> and its rotated parts, see <see cref="LogLocator"/>) whole, by its
-/// last lines, or following it as it grows.
+/// Reads a container instance's log (<c>N.log</c> and its rotated parts, see <see cref="LogLocator"/>): its text
+/// (<see cref="CriTextDecoder"/>) whole, from where its last lines begin (<see cref="CriTail"/>), or followed as it
+/// grows; or its bytes, followed.
 /// </summary>
 /// <remarks>
 /// Following polls (through an injected <see cref="TimeProvider"/>) rather than using FileSystemWatcher: every
@@ -18,6 +19,8 @@ namespace MiniKube.Sup.Logs;
 /// its successor, found by inode among the rotated parts (several rotations between two polls are followed part by
 /// part, so every byte is delivered exactly once, unless a part was deleted by the MaxFiles limit before it was
 /// read). A file that shrinks under the reader (truncated in place) is read again from its start.
+/// Memory is bounded whatever the log holds: text is produced a block at a time, and no more than one record is
+/// held to join it (a line of many partial records is streamed, not gathered).
 /// </remarks>
 public static class LogReader
 {
@@ -25,16 +28,33 @@ public static class LogReader
 
     private const int BufferSize = 64 * 1024;
 
-    /// <summary>The whole log of one instance: rotated parts oldest first, then the current file. Empty when there
-    /// is none.</summary>
-    public static byte[] ReadAll(string dir, int restartCount)
+    /// <summary>The text of one instance's log, all of it or its last <paramref name="tailLines"/> lines (a line
+    /// written as several partial records counts once; a last line not ended yet counts too): rotated parts oldest
+    /// first, then the current file; in chunks, each a fresh array. Nothing when there is no log.</summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> ReadText(string dir, int restartCount, int? tailLines = null)
     {
+        if (tailLines is < 0) throw new ArgumentOutOfRangeException(nameof(tailLines), tailLines, "must not be negative");
         var chain = OpenChain(dir, restartCount);
         try
         {
-            var output = new MemoryStream();
-            for (var i = chain.Count - 1; i >= 0; i--) chain[i].Stream.CopyTo(output);
-            return output.ToArray();
+            if (chain.Count == 0) yield break;
+            var (first, offset) = tailLines is { } lines ? CriTail.Start(chain.ConvertAll(p => (Stream)p.Stream), lines) : (chain.Count - 1, 0L);
+            var decoder = new CriTextDecoder();
+            var text = new ArrayBufferWriter<byte>(BufferSize);
+            var buffer = new byte[BufferSize];
+            for (var i = first; i >= 0; i--)
+            {
+                var stream = chain[i].Stream;
+                stream.Position = i == first ? offset : 0;
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    decoder.Decode(buffer.AsSpan(0, read), text);
+                    if (TakeText(text) is { } chunk) yield return chunk;
+                }
+                decoder.EndOfFile(text); // a record never spans two files
+                if (TakeText(text) is { } last) yield return last;
+            }
         }
         finally
         {
@@ -42,44 +62,54 @@ public static class LogReader
         }
     }
 
-    /// <summary>The last <paramref name="lines"/> lines of one instance's log (across rotated parts), without their
-    /// line ends; a last line without a newline counts as a line.</summary>
-    public static IReadOnlyList<string> Tail(string dir, int restartCount, int lines)
+    /// <summary>Where the last <paramref name="lines"/> lines of one instance's log begin (see
+    /// <see cref="ReadText"/>), for <see cref="FollowTextAsync(string, int, LogPosition?, Func{bool}, CancellationToken)"/>;
+    /// null when there is no log.</summary>
+    public static LogPosition? TailPosition(string dir, int restartCount, int lines)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lines);
-        if (lines == 0) return [];
         var chain = OpenChain(dir, restartCount);
         try
         {
-            // Read backwards, newest part first, until there are more newlines than lines wanted.
-            var blocks = new List<byte[]>();
-            var newlines = 0;
-            foreach (var (stream, _) in chain)
-            {
-                var position = stream.Length;
-                while (position > 0 && newlines <= lines)
-                {
-                    var size = (int)Math.Min(BufferSize, position);
-                    position -= size;
-                    var block = new byte[size];
-                    stream.Position = position;
-                    stream.ReadExactly(block);
-                    blocks.Add(block);
-                    newlines += block.AsSpan().Count((byte)'\n');
-                }
-                if (newlines > lines) break;
-            }
-            blocks.Reverse();
-            var text = Encoding.UTF8.GetString(blocks.SelectMany(b => b).ToArray());
-            var all = text.Split('\n');
-            var count = text.EndsWith('\n') ? all.Length - 1 : all.Length;
-            if (text.Length == 0) count = 0;
-            return all.Take(count).Skip(Math.Max(0, count - lines)).Select(l => l.TrimEnd('\r')).ToList();
+            if (chain.Count == 0) return null;
+            var (file, offset) = CriTail.Start(chain.ConvertAll(p => (Stream)p.Stream), lines);
+            return chain[file].Identity is { } identity ? new LogPosition(identity, offset) : null;
         }
         finally
         {
             foreach (var part in chain) part.Stream.Dispose();
         }
+    }
+
+    /// <inheritdoc cref="FollowTextAsync(string, int, LogPosition?, Func{bool}, TimeProvider, TimeSpan, CancellationToken)"/>
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> FollowTextAsync(
+        string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, CancellationToken cancellationToken = default) =>
+        FollowTextAsync(dir, restartCount, from, instanceFinished, TimeProvider.System, DefaultPollInterval, cancellationToken);
+
+    /// <summary>The text of one instance's log from <paramref name="from"/> (from its start when null, or when that
+    /// file is gone), then what is appended to it, across rotations, until the instance has finished and everything
+    /// is read (see <see cref="FollowAsync(string, int, Func{bool}, TimeProvider, TimeSpan, CancellationToken)"/>).</summary>
+    /// <returns>chunks of text as they were read, each a fresh array</returns>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowTextAsync(
+        string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, TimeProvider time, TimeSpan pollInterval,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var decoder = new CriTextDecoder();
+        var text = new ArrayBufferWriter<byte>(BufferSize);
+        await foreach (var chunk in FollowFromAsync(dir, restartCount, from, instanceFinished, time, pollInterval, cancellationToken).ConfigureAwait(false))
+        {
+            decoder.Decode(chunk.Span, text);
+            if (TakeText(text) is { } decoded) yield return decoded;
+        }
+        decoder.EndOfFile(text);
+        if (TakeText(text) is { } last) yield return last;
+    }
+
+    private static ReadOnlyMemory<byte>? TakeText(ArrayBufferWriter<byte> text)
+    {
+        if (text.WrittenCount == 0) return null;
+        var chunk = text.WrittenSpan.ToArray();
+        text.ResetWrittenCount();
+        return chunk;
     }
 
     /// <inheritdoc cref="FollowAsync(string, int, Func{bool}, TimeProvider, TimeSpan, CancellationToken)"/>
@@ -94,9 +124,14 @@ public static class LogReader
     /// <param name="instanceFinished">true once the writer is closed for good (the output pump has drained, e.g.
     /// <c>IContainerInstance.OutputDrained</c> completed), not merely when the main process exited: output still in
     /// the pipe would be missed</param>
-    /// <returns>chunks of bytes as they were read (not split at line ends); each chunk is a fresh array</returns>
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowAsync(
+    /// <returns>the files' bytes as they were read (not split at line ends); each chunk is a fresh array</returns>
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> FollowAsync(
         string dir, int restartCount, Func<bool> instanceFinished, TimeProvider time, TimeSpan pollInterval,
+        CancellationToken cancellationToken = default) =>
+        FollowFromAsync(dir, restartCount, null, instanceFinished, time, pollInterval, cancellationToken);
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowFromAsync(
+        string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, TimeProvider time, TimeSpan pollInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var path = LogLocator.CurrentFile(dir, restartCount);
@@ -119,7 +154,9 @@ public static class LogReader
                         await Task.Delay(pollInterval, time, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    (current, identity) = Keep(chain, chain.Count - 1); // the oldest part
+                    var start = from is { } f ? chain.FindIndex(p => p.Identity == f.File) : -1;
+                    (current, identity) = Keep(chain, start >= 0 ? start : chain.Count - 1); // else the oldest part
+                    if (start >= 0 && from!.Value.Offset <= current.Length) current.Position = from.Value.Offset;
                 }
 
                 if (current.Length < current.Position) current.Position = 0; // truncated in place

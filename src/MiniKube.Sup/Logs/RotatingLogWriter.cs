@@ -4,10 +4,10 @@ namespace MiniKube.Sup.Logs;
 /// Appends one container instance's output to <c>N.log</c>, rotating by size: when a write would take the file past
 /// <see cref="LogRotationOptions.MaxBytes"/>, the file is closed and renamed <c>N.log.1</c> (older parts shift to
 /// .2, .3 …; the part beyond MaxFiles − 1 is deleted) and a fresh <c>N.log</c> is started. A write is never split
-/// across files unless it alone exceeds MaxBytes. The old file is closed before it is renamed, so a reader that sees
-/// the rename knows that file is complete. <see cref="Release"/> closes the file while the container is quiet (a
-/// descriptor per idle container would cap how many can run); the next write opens it again. Not thread-safe: one
-/// writer per instance (the output pump).
+/// across files: each is one log record (<see cref="CriLogWriter"/>), which a reader must find whole in one file; a
+/// write larger than MaxBytes fills a file of its own. The old file is closed before it is renamed, so a reader that
+/// sees the rename knows that file is complete. <see cref="Release"/> closes the file while the container is quiet (a
+/// descriptor per idle container would cap how many can run); the next write opens it again. Not thread-safe: one writer per instance (the output pump).
 /// </summary>
 public sealed class RotatingLogWriter : IDisposable
 {
@@ -35,15 +35,11 @@ public sealed class RotatingLogWriter : IDisposable
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (data.IsEmpty) return;
         if (_file is null) Open();
-        while (!data.IsEmpty)
-        {
-            if (_length > 0 && _length + data.Length > _options.MaxBytes) Rotate();
-            var room = (int)Math.Min(data.Length, _options.MaxBytes - _length);
-            _file!.Write(data[..room]);
-            _length += room;
-            data = data[room..];
-        }
+        if (_length > 0 && _length + data.Length > _options.MaxBytes) Rotate();
+        _file!.Write(data);
+        _length += data.Length;
     }
 
     /// <summary>Closes the file until the next write.</summary>
@@ -63,7 +59,8 @@ public sealed class RotatingLogWriter : IDisposable
 
     private void Open()
     {
-        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        // Owner-only: container output may hold anything a program prints (tokens, passwords).
+        _file = new FileStream(_path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
         _length = _file.Length;
     }
 

@@ -1,84 +1,230 @@
-using System.Collections.Concurrent;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
-/// <summary>Runs pod objects: one <see cref="PodWorker"/> per pod. Controllers create and delete pod objects;
-/// this is the only place that turns them into processes.</summary>
-public sealed class PodAgent(PodWorkerContext context)
+/// <summary>
+/// The kubelet's part: watches Pod objects in the store and runs them, one <see cref="PodWorker"/> per pod, and
+/// writes back their status, and nothing else. It is the only place that turns pod objects into processes.
+/// </summary>
+/// <remarks>
+/// <para>Per pod name, one worker at a time: a pod replaced by another of the same name (a new uid: a StatefulSet's
+/// <c>web-0</c> made again, a pod whose spec changed) starts only once the old one's processes are gone, and a pod
+/// deleted gracefully is removed from the store only then (k8s: the kubelet confirms the deletion).</para>
+/// <para>Status is written <see cref="Durability.Soon"/>, conditional on the pod's uid (so it never lands on a pod of
+/// the same name that replaced this one): a container restart never waits for the disk.</para>
+/// <para>Nothing grows per pod name: a name's slot goes once its pod is gone and nothing of it runs.</para>
+/// </remarks>
+public sealed partial class PodAgent : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
+    private readonly ObjectStore _store;
+    private readonly PodWorkerContext _context;
+    private readonly IPodTerminationListener? _termination;
     private readonly PodIpAllocator _ips = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ObjectKey, Slot> _slots = new();
+    private StoreSubscription? _subscription;
+    private volatile bool _detached;
 
-    /// <summary>Raised on every status change of any pod.</summary>
-    public event Action<V1Pod>? PodChanged;
-
-    /// <summary>Raised when a deleted pod is gone (all its containers down, its directory removed).</summary>
-    public event Action<string>? PodRemoved;
-
-    public bool Contains(string name) => _workers.ContainsKey(name);
-
-    public PodWorker Run(V1Pod pod)
+    public PodAgent(ObjectStore store, PodWorkerContext context, IPodTerminationListener? termination = null)
     {
-        pod.Metadata.NamespaceProperty ??= "default";
-        pod.Metadata.Uid ??= Guid.NewGuid().ToString();
-        pod.Metadata.CreationTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
-        pod.Spec.NodeName ??= Environment.MachineName; // k8s: set when the pod is bound to a node; here, this host
-        var ip = _ips.Allocate();
-        var worker = new PodWorker(pod, context, p => PodChanged?.Invoke(p), ip);
-        if (!_workers.TryAdd(pod.Metadata.Name, worker))
+        _store = store;
+        _context = context;
+        _termination = termination;
+    }
+
+    /// <summary>The subscription that feeds the agent (tests wait on it).</summary>
+    public StoreSubscription? Subscription => _subscription;
+
+    public void Start() => _subscription ??= _store.Subscribe("pod agent", kind => kind == "Pod", OnPodChanged, _context.Logger);
+
+    public PodWorker? Worker(string name, string ns = ObjectKey.DefaultNamespace)
+    {
+        lock (_gate) return _slots.TryGetValue(new ObjectKey("Pod", ns, name), out var slot) ? slot.Worker : null;
+    }
+
+    public IReadOnlyList<PodWorker> Workers()
+    {
+        lock (_gate) return _slots.Values.Select(s => s.Worker).OfType<PodWorker>().OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private void OnPodChanged(ObjectEvent change)
+    {
+        lock (_gate)
         {
-            _ips.Release(ip);
-            throw new InvalidOperationException($"pod {pod.Metadata.Name} is already running");
+            if (_detached) return;
+            if (!_slots.TryGetValue(change.Key, out var slot))
+            {
+                if (change.Type == ObjectEvent.Deleted) return;
+                _slots[change.Key] = slot = new Slot(change.Key);
+            }
+            slot.Desired = change.Type == ObjectEvent.Deleted ? null : change.Stored;
+            Reconcile(slot);
         }
-        worker.Start();
-        return worker;
     }
 
-    public PodWorker? Worker(string name) => _workers.GetValueOrDefault(name);
-
-    public IReadOnlyList<PodWorker> Workers() => _workers.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
-
-    public V1Pod? Get(string name) => _workers.TryGetValue(name, out var w) ? w.Snapshot : null;
-
-    public IReadOnlyList<V1Pod> List() => _workers.Values.Select(w => w.Snapshot).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
-
-    /// <summary>Sets the pod's deletionTimestamp (it shows as Terminating) without waiting for anything.</summary>
-    public bool MarkDeleting(string name, TimeSpan? grace = null)
+    /// <summary>Brings one name's worker in line with its pod object. Called under the lock.</summary>
+    private void Reconcile(Slot slot)
     {
-        if (!_workers.TryGetValue(name, out var worker)) return false;
-        var metadata = worker.Snapshot.Metadata;
-        var first = metadata.DeletionTimestamp is null;
-        metadata.DeletionTimestamp ??= context.Time.GetUtcNow().UtcDateTime;
-        metadata.DeletionGracePeriodSeconds ??= (long?)grace?.TotalSeconds ?? worker.Snapshot.Spec.TerminationGracePeriodSeconds ?? 30;
-        // Published at once, before any container is signalled: Services drop the pod's endpoints first.
-        if (first) PodChanged?.Invoke(worker.Snapshot);
-        return true;
-    }
-
-    /// <summary>Terminates the pod and forgets it; its working directory goes with it.</summary>
-    public async Task DeleteAsync(string name, TimeSpan? grace = null)
-    {
-        if (!_workers.TryGetValue(name, out var worker)) return;
-        MarkDeleting(name, grace);
-        await worker.StopAsync(grace).ConfigureAwait(false);
-        await worker.Finished.ConfigureAwait(false);
-        _workers.TryRemove(name, out _);
-        _ips.Release(worker.PodIp);
-        var dir = context.Paths.PodDirectory(name);
-        PodVolumes.Teardown(dir);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        PodRemoved?.Invoke(name);
-    }
-
-    /// <summary>Terminates every pod in parallel, each within its own grace period.</summary>
-    public Task StopAllAsync(TimeSpan? grace = null) =>
-        Task.WhenAll(_workers.Values.Select(async w =>
+        if (_detached || slot.Stopping is not null) return; // the stop in progress reconciles again when it is done
+        var desired = slot.Desired;
+        var pod = desired?.As<V1Pod>();
+        if (slot.Worker is { } worker)
         {
-            await w.StopAsync(grace).ConfigureAwait(false);
+            if (pod is null || desired!.Uid != slot.WorkerUid)
+            {
+                // Gone, or replaced by another pod of that name: this one stops first.
+                slot.Stopping = StopAsync(slot, worker, slot.WorkerUid, grace: null, removeFromStore: false);
+                return;
+            }
+            if (pod.Metadata.DeletionTimestamp is not null)
+            {
+                var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
+                slot.Stopping = StopAsync(slot, worker, slot.WorkerUid, grace, removeFromStore: true);
+            }
+            return;
+        }
+        if (pod is null)
+        {
+            _slots.Remove(slot.Key);
+            return;
+        }
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            // Deleted, with nothing of it running (it finished, or the daemon restarted): it can go now.
+            slot.Stopping = Task.Run(() => Finish(slot, desired!.Uid, removeFromStore: true));
+            return;
+        }
+        // A pod that finished keeps its final status, for its owner and for `logs`; nothing runs it again.
+        if (PodPhases.IsTerminal(pod.Status?.Phase)) return;
+        StartWorker(slot, desired!);
+    }
+
+    private void StartWorker(Slot slot, StoredObject stored)
+    {
+        // The worker gets a private copy: it records what it set up on it (the volumes annotation), and the stored
+        // model is shared by every reader.
+        var pod = stored.Copy<V1Pod>();
+        var ip = _ips.Allocate();
+        var uid = stored.Uid;
+        var worker = new PodWorker(pod, _context, snapshot => Report(slot.Key, uid, snapshot), ip);
+        slot.Worker = worker;
+        slot.WorkerUid = uid;
+        worker.Start();
+    }
+
+    /// <summary>A worker's status change: into the store, unless the agent is shutting down (a stopping daemon's pods
+    /// are not finished: they run again at the next start) or the pod is gone or replaced.</summary>
+    private void Report(ObjectKey key, string? uid, V1Pod snapshot)
+    {
+        if (_detached) return;
+        try { _store.UpdateStatus(key, snapshot.Status, uid, durability: Durability.Soon); }
+        catch (Exception e) when (e is StoreNotFoundException or StoreConflictException or ObjectDisposedException) { /* gone or replaced */ }
+        catch (Exception e)
+        {
+            // A status that cannot be written is the agent's problem, never the pod's: its containers run on.
+            LogReportFailed(_context.Logger, e, key.Name);
+        }
+    }
+
+    /// <summary>k8s killPod: the pod's endpoints leave its Services first, then its containers are stopped within
+    /// the grace period; once all is down its address and directory are released and, for a deletion, the object
+    /// goes.</summary>
+    private async Task StopAsync(Slot slot, PodWorker worker, string? uid, TimeSpan? grace, bool removeFromStore)
+    {
+        try
+        {
+            if (worker.PodIp is { } ip) _termination?.Terminating(ip);
+            await worker.StopAsync(grace).ConfigureAwait(false);
+            await worker.Finished.ConfigureAwait(false);
+            _ips.Release(worker.PodIp);
+        }
+        catch (Exception e)
+        {
+            LogStopFailed(_context.Logger, e, slot.Key.Name);
+        }
+        Finish(slot, uid, removeFromStore, worker);
+    }
+
+    private void Finish(Slot slot, string? uid, bool removeFromStore, PodWorker? worker = null)
+    {
+        try
+        {
+            var dir = _context.Paths.PodDirectory(slot.Key.Name);
+            PodVolumes.Teardown(dir);
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogCleanupFailed(_context.Logger, e, slot.Key.Name);
+        }
+        var removed = false;
+        if (removeFromStore && !_detached)
+        {
+            try { removed = _store.Remove(slot.Key, uid, Durability.Soon); }
+            catch (ObjectDisposedException) { }
+        }
+        lock (_gate)
+        {
+            // Gone from the store: the DELETED change that follows finds nothing left to do.
+            if (removed && slot.Desired?.Uid == uid) slot.Desired = null;
+            if (worker is not null && ReferenceEquals(slot.Worker, worker))
+            {
+                slot.Worker = null;
+                slot.WorkerUid = null;
+            }
+            slot.Stopping = null;
+            Reconcile(slot);
+        }
+    }
+
+    /// <summary>The daemon stops: every pod's containers are stopped in parallel, each within its own grace period;
+    /// the pod objects stay as they are (they run again at the next start), and so does nothing else.</summary>
+    public async Task StopAllAsync()
+    {
+        List<PodWorker> workers;
+        List<Task> stopping;
+        lock (_gate)
+        {
+            _detached = true;
+            workers = _slots.Values.Select(s => s.Worker).OfType<PodWorker>().ToList();
+            stopping = _slots.Values.Select(s => s.Stopping).OfType<Task>().ToList();
+        }
+        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(workers.Select(async w =>
+        {
+            await w.StopAsync().ConfigureAwait(false);
             await w.Finished.ConfigureAwait(false);
             // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
-            PodVolumes.Teardown(context.Paths.PodDirectory(w.Name));
-        }));
+            PodVolumes.Teardown(_context.Paths.PodDirectory(w.Name));
+        }).Concat(stopping)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _detached = true;
+        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One pod name: the object the store holds for it, and the worker running it (of that uid, or of the
+    /// one it replaces).</summary>
+    private sealed class Slot(ObjectKey key)
+    {
+        public ObjectKey Key { get; } = key;
+        public StoredObject? Desired { get; set; }
+        public PodWorker? Worker { get; set; }
+        public string? WorkerUid { get; set; }
+        public Task? Stopping { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: its status could not be written")]
+    private static partial void LogReportFailed(ILogger logger, Exception e, string pod);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: stopping failed")]
+    private static partial void LogStopFailed(ILogger logger, Exception e, string pod);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pod {Pod}: its directory could not be removed")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception e, string pod);
 }

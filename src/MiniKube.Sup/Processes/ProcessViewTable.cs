@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Processes;
 
@@ -43,7 +44,7 @@ public static class ProcessViewTable
                         p.State.ToString(),
                         p.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture),
                         HumanBytes(p.RssBytes),
-                        Truncate(p.Command, commandWidth),
+                        Truncate(ControlCharacters.Escape(p.Command), commandWidth), // any process may set its command line
                     ]));
                 }
             }

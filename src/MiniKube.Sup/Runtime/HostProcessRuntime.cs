@@ -7,7 +7,7 @@ namespace MiniKube.Sup.Runtime;
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
 /// its own session (and its own cgroup, where the daemon has them) with the container's environment, and copies
 /// its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ProcessTracking? tracking = null) : IContainerRuntime
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null, ProcessTracking? tracking = null) : IContainerRuntime
 {
     /// <summary>Makes the output pipe: 0 and its two ends, or the errno of the failure (tests inject one).</summary>
     internal delegate int PipeFactory(out int readFd, out int writeFd);
@@ -28,10 +28,10 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var environment = launch.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
-        Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
+        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
         if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
         ContainerLogPump pump;
-        try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation); }
+        try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
         var errno = CreatePipe(out var readFd, out var writeFd);
         if (errno != 0)

@@ -6,7 +6,7 @@ namespace MiniKube.Sup.Services;
 
 /// <summary>The proxies of every Service (kube-proxy's job on one host): the Service controller says which
 /// ports listen where and route to which endpoints; this opens, re-targets and closes the listeners.</summary>
-public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable
+public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPodTerminationListener
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ServicePortProxy>> _byService = new(StringComparer.Ordinal);
@@ -61,6 +61,8 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable
     }
 
     /// <summary>A pod's termination began: its endpoints leave every Service at once (before it is signalled).</summary>
+    public void Terminating(string podIp) => Withdraw(podIp);
+
     public void Withdraw(string podIp)
     {
         lock (_gate)

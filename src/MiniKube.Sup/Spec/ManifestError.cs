@@ -7,7 +7,8 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 public sealed record ManifestError(string File, int Line, int Column, string? ObjectRef, string FieldPath, string Message)
 {
-    /// <summary><c>FILE:LINE:COL: Pod/web: spec.containers[0].name: message</c>; the position is left out when Line is 0.</summary>
+    /// <summary><c>FILE:LINE:COL: Pod/web: spec.containers[0].name: message</c>; the position is left out when Line is 0;
+    /// control characters are escaped.</summary>
     public override string ToString()
     {
         var text = new System.Text.StringBuilder(File);
@@ -27,6 +28,8 @@ public sealed record ManifestError(string File, int Line, int Column, string? Ob
             text.Append(FieldPath).Append(": ");
         }
 
-        return text.Append(Message).ToString();
+        // A file name, name or value may hold control characters: escaped, the line stays one line and cannot drive
+        // the terminal (k8s quotes values in field errors with %q).
+        return Printing.ControlCharacters.Escape(text.Append(Message).ToString());
     }
 }

@@ -8,7 +8,8 @@ namespace MiniKube.Sup.Spec;
 /// <summary>
 /// Reads multi-document Kubernetes manifests into the official model types, strictly: YAML syntax, kind and
 /// apiVersion, unknown fields and wrong types, then Kubernetes defaults (<see cref="ManifestDefaults"/>), then
-/// semantic checks (<see cref="ManifestValidator"/>). Every error of every file is collected, none is thrown.
+/// semantic checks (<see cref="ManifestValidator"/>), then what the API server does on admission
+/// (<see cref="ManifestAdmission"/>). Every error of every file is collected, none is thrown.
 /// </summary>
 public static class ManifestLoader
 {
@@ -62,9 +63,16 @@ public static class ManifestLoader
         {
             ManifestDefaults.Apply(document.Model);
             ManifestValidator.Validate(document, options, errors);
+            if (ObjectSizeLimit.Check(document) is { } tooLarge) errors.Add(tooLarge);
         }
 
         ManifestValidator.ValidateUniqueNames(documents, errors);
+
+        // After validation, which reports each field where it is written (stringData keys included).
+        foreach (var document in documents)
+        {
+            ManifestAdmission.Apply(document.Model);
+        }
 
         // Report in reading order: file by file (as given), then by position.
         var fileOrder = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -246,6 +246,11 @@ internal static class ManifestValidator
             {
                 scope.Add(claimPath, "required: the claim's name, used as the volume name in volumeMounts");
             }
+            // It names a pod volume (a DNS label) and the claims' directories <state-dir>/volumes/<name>-<set>-<ordinal>.
+            else if (NameRules.Dns1123Label(claimName) is { } problem)
+            {
+                scope.Add(claimPath, $"invalid volume claim template name \"{claimName}\": {problem}");
+            }
             else if (!claimNames.Add(claimName))
             {
                 scope.Add(claimPath, $"duplicate volume claim template \"{claimName}\"");

@@ -4,7 +4,8 @@ namespace MiniKube.Sup.Spec;
 
 /// <summary>
 /// Kubernetes' name and key formats (<c>apimachinery/pkg/util/validation</c>). Each check returns null when the
-/// value is valid, else a message that says what is allowed, worded as Kubernetes words it.
+/// value is valid, else a message that says what is allowed, worded as Kubernetes words it. The patterns end in
+/// <c>\z</c>: Go's <c>$</c> is the end of the text, .NET's also matches before a final newline.
 /// </summary>
 internal static partial class NameRules
 {
@@ -113,21 +114,21 @@ internal static partial class NameRules
             : "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name')";
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1123LabelRegex();
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex Dns1123SubdomainRegex();
 
-    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1035LabelRegex();
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z")]
     private static partial Regex IanaRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z")]
     private static partial Regex QualifiedNameRegex();
 
-    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+\z")]
     private static partial Regex ConfigKeyRegex();
 }

@@ -158,9 +158,18 @@ internal sealed class PodSpecValidator
 
         VolumeValidator.ValidateSource(scope, volume, path);
 
-        if (volume.PersistentVolumeClaim is { } claim && string.IsNullOrEmpty(claim.ClaimName))
+        if (volume.PersistentVolumeClaim is { } claim)
         {
-            scope.Add(path.Dot("persistentVolumeClaim").Dot("claimName"), "required: the name of a PersistentVolumeClaim");
+            var claimPath = path.Dot("persistentVolumeClaim").Dot("claimName");
+            if (string.IsNullOrEmpty(claim.ClaimName))
+            {
+                scope.Add(claimPath, "required: the name of a PersistentVolumeClaim");
+            }
+            // k8s: a PVC's name is a DNS subdomain. Never a path: the claim's directory is <state-dir>/volumes/<claimName>.
+            else if (NameRules.Dns1123Subdomain(claim.ClaimName) is { } claimProblem)
+            {
+                scope.Add(claimPath, $"invalid claim name \"{claim.ClaimName}\": {claimProblem}");
+            }
         }
     }
 

@@ -14,4 +14,15 @@ public enum StateStoreFailure
 
     /// <summary>The file was written by a newer sup whose schema this build does not know.</summary>
     NewerSchema,
+
+    /// <summary>A write found no space left on the file system holding the file; it changed nothing.</summary>
+    NoSpace,
+
+    /// <summary>A write failed otherwise (read-only file or file system, I/O error, locked by another program); it
+    /// changed nothing.</summary>
+    CannotWrite,
+
+    /// <summary>The file (or its -wal or -shm) is a symlink, or is not this user's, or others may write it: someone
+    /// else could have put objects in it that the daemon would run.</summary>
+    Untrusted,
 }

@@ -16,8 +16,8 @@ public static class ConfigData
     }
 
     /// <summary>A Secret's data (already base64-decoded by the model) with stringData on top.</summary>
-    // k8s: the API server merges stringData into data on write, stringData winning; the object here may still
-    // carry stringData as written, so merge it on read.
+    // k8s: the API server merges stringData into data on write, stringData winning; sup does so at admission
+    // (ManifestAdmission), and merges here too for an object built in code that still carries it.
     public static Dictionary<string, byte[]> Of(V1Secret secret)
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);

@@ -37,9 +37,7 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
         if (volume.EmptyDir is { } emptyDir)
         {
             var dir = paths.PodVolumeDirectory(pod, name);
-            // k8s: an emptyDir is created with mode 0777.
-            Directory.CreateDirectory(dir);
-            File.SetUnixFileMode(dir, (UnixFileMode)0x1FF);
+            VolumeProjection.CreateVolumeDirectory(dir);
             var note = emptyDir.Medium == "Memory" ? MountTmpfs(dir, emptyDir.SizeLimit) : null;
             return new PreparedVolume(name, dir, note);
         }
@@ -50,7 +48,11 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
         }
         if (volume.PersistentVolumeClaim is { } claim)
         {
-            var dir = paths.VolumeDirectory(claim.ClaimName);
+            // Validation refuses a claimName that is not a name (k8s: a PVC's name is a DNS subdomain); an object
+            // stored by an older sup is checked here all the same, so that no path outside the state dir is made.
+            if (Spec.NameRules.Dns1123Subdomain(claim.ClaimName ?? "") is { } problem)
+                throw new VolumeSetupException(name, $"invalid claim name \"{claim.ClaimName}\": {problem}");
+            var dir = paths.VolumeDirectory(claim.ClaimName!);
             Directory.CreateDirectory(dir);
             return new PreparedVolume(name, dir);
         }

@@ -43,16 +43,36 @@ public static class VolumeProjection
             var full = Path.GetFullPath(Path.Combine(directory, path));
             if (!full.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new VolumeSetupException(volume, $"invalid path {path}: must stay inside the volume");
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(full, content);
-            File.SetUnixFileMode(full, (UnixFileMode)(fileMode & 0x1FF));
+            // k8s atomic writer: directories for nested item paths are 0755 (MkdirAll 0777 under the kubelet's umask).
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!, NestedDirectoryMode);
+            WriteFile(full, content, (UnixFileMode)(fileMode & 0x1FF));
         }
+    }
+
+    /// <summary>The directory of an emptyDir, configMap or secret volume, 0777 whatever the umask (k8s: configMap
+    /// and secret volumes are set up on a wrapped emptyDir, and an emptyDir's directory is 0777). Nobody else walks in
+    /// through the state dir (0700); a pod reaches its volumes through their mounts, whoever it runs as.</summary>
+    public static void CreateVolumeDirectory(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)0x1FF);
+    }
+
+    private const UnixFileMode NestedDirectoryMode = (UnixFileMode)0x1ED; // 0755
+
+    /// <summary>Created with its mode (never wider, not even while it is written), then given exactly that mode, which
+    /// the umask may have narrowed (the kubelet chmods after writing for the same reason).</summary>
+    private static void WriteFile(string path, byte[] content, UnixFileMode mode)
+    {
+        using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = mode }))
+            file.Write(content);
+        File.SetUnixFileMode(path, mode);
     }
 
     /// <summary>Starts each projection from an empty directory, so a key removed since the last set-up is gone.</summary>
     private static void Clear(string directory)
     {
-        Directory.CreateDirectory(directory);
+        CreateVolumeDirectory(directory);
         foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
         {
             if (entry is DirectoryInfo d && d.LinkTarget is null) d.Delete(recursive: true);

@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 
@@ -10,14 +10,14 @@ namespace MiniKube.Sup.Tests.Controllers;
 public sealed class ControllerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
+    private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
     private readonly ControllerContext _context;
 
     public ControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _context = new ControllerContext(_repository, _pods, _time, new EventLog(), null, new StatePaths(Path.GetTempPath()), NullLogger.Instance);
+        _context = new ControllerContext(_repository, _pods, _time, new EventLog(), new StatePaths(Path.GetTempPath()), NullLogger.Instance);
     }
 
     private sealed class Recorder(ControllerContext context, TimeSpan? again = null) : Controller(context)
@@ -44,10 +44,10 @@ public sealed class ControllerTests
         var recorder = new Recorder(_context);
         await using var manager = new ControllerManager(_context, [recorder]);
         manager.Start();
-        _repository.Upsert(DaemonSet("a"));
+        _repository.Put(DaemonSet("a"));
         Assert.True(await recorder.Signal.WaitAsync(TimeSpan.FromSeconds(5)));
         var pod = PodTemplates.NewPod(new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [] } }, "a-xxxxx", DaemonSet("a"));
-        _repository.Upsert(pod);
+        _repository.Put(pod);
         Assert.True(await recorder.Signal.WaitAsync(TimeSpan.FromSeconds(5)));
         lock (recorder.Seen) Assert.Equal(["a", "a"], recorder.Seen);
     }
@@ -58,7 +58,7 @@ public sealed class ControllerTests
         var recorder = new Recorder(_context, TimeSpan.FromSeconds(30));
         using var armed = new SemaphoreSlim(0);
         recorder.Reconciled += _ => armed.Release();
-        _repository.Upsert(DaemonSet("a"));
+        _repository.Put(DaemonSet("a"));
         await using var manager = new ControllerManager(_context, [recorder]);
         manager.Start();
         Assert.True(await armed.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -67,20 +67,6 @@ public sealed class ControllerTests
         Assert.False(await recorder.Signal.WaitAsync(TimeSpan.FromMilliseconds(100)));
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(await recorder.Signal.WaitAsync(TimeSpan.FromSeconds(5)));
-    }
-
-    [Fact]
-    public async Task Deleting_an_owner_deletes_its_pods_and_leaves_others_alone()
-    {
-        await using var manager = new ControllerManager(_context, []);
-        manager.Start();
-        var owner = DaemonSet("a", "owner-uid");
-        _repository.Upsert(owner);
-        var template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [] } };
-        _pods.Create(PodTemplates.NewPod(template, "a-1", owner));
-        _pods.Create(PodTemplates.NewPod(template, "b-1", DaemonSet("b", "other-uid")));
-        _repository.Remove("DaemonSet", "a");
-        Assert.Equal(["a-1"], _pods.Deleted);
     }
 
     [Fact]

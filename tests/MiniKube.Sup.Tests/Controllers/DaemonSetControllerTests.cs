@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 
@@ -10,7 +10,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 public sealed class DaemonSetControllerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
+    private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly EventLog _events = new();
     private readonly FakePodControl _pods;
     private readonly DaemonSetController _controller;
@@ -18,7 +18,7 @@ public sealed class DaemonSetControllerTests
     public DaemonSetControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _controller = new DaemonSetController(new ControllerContext(_repository, _pods, _time, _events, null, new StatePaths(Path.GetTempPath()), NullLogger.Instance));
+        _controller = new DaemonSetController(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(Path.GetTempPath()), NullLogger.Instance));
     }
 
     private V1DaemonSet Apply(string image = "v1", string? strategy = null, int minReady = 0)
@@ -41,7 +41,7 @@ public sealed class DaemonSetControllerTests
                 },
             },
         };
-        _repository.Upsert(ds);
+        _repository.Put(ds);
         return ds;
     }
 

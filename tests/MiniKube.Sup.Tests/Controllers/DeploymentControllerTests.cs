@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 
@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 public sealed class DeploymentControllerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
+    private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly EventLog _events = new();
     private readonly FakePodControl _pods;
     private readonly DeploymentController _deployments;
@@ -21,7 +21,7 @@ public sealed class DeploymentControllerTests
     public DeploymentControllerTests()
     {
         _pods = new FakePodControl(_time);
-        var context = new ControllerContext(_repository, _pods, _time, _events, null, new StatePaths(Path.GetTempPath()), NullLogger.Instance);
+        var context = new ControllerContext(_repository, _pods, _time, _events, new StatePaths(Path.GetTempPath()), NullLogger.Instance);
         _deployments = new DeploymentController(context);
         _replicaSets = new ReplicaSetController(context);
     }
@@ -54,7 +54,7 @@ public sealed class DeploymentControllerTests
                 },
             },
         };
-        _repository.Upsert(d);
+        _repository.Put(d);
         return d;
     }
 

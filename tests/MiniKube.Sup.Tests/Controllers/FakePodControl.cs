@@ -17,6 +17,11 @@ public sealed class FakePodControl(TimeProvider time) : IPodControl
         lock (_pods) return _pods.Values.ToList();
     }
 
+    public IReadOnlyList<V1Pod> Owned(string? ownerUid)
+    {
+        lock (_pods) return _pods.Values.Where(p => p.Metadata.OwnerReferences?.Any(r => r.Uid == ownerUid) == true).ToList();
+    }
+
     public V1Pod? Get(string name)
     {
         lock (_pods) return _pods.GetValueOrDefault(name);

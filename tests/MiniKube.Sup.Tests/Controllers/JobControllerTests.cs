@@ -1,7 +1,6 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Spec;
@@ -13,33 +12,39 @@ namespace MiniKube.Sup.Tests.Controllers;
 public sealed class JobControllerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
     private readonly EventLog _events = new();
-    private readonly FakePodControl _pods;
     private readonly TempStoreDirectory _dir = new();
-    private readonly StateStore _store;
+    private ObjectStore _repository;
+    private FakePodControl _pods;
     private JobController _controller;
 
     public JobControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _store = StateStore.Open(_dir.DatabasePath, time: _time);
+        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
         _controller = NewController();
     }
 
     public void Dispose()
     {
-        _store.Dispose();
+        _repository.Dispose();
         _dir.Dispose();
     }
 
-    private JobController NewController(ObjectRepository? repository = null, FakePodControl? pods = null) =>
-        new(new ControllerContext(repository ?? _repository, pods ?? _pods, _time, _events, _store, new StatePaths(_dir.Root), NullLogger.Instance),
-            JobBackoffPolicy.Kubernetes);
+    private JobController NewController() =>
+        new(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(_dir.Root), NullLogger.Instance), JobBackoffPolicy.Kubernetes);
+
+    /// <summary>A new daemon on the same state dir: the store reopened, no pod running, a new controller.</summary>
+    private void Restart()
+    {
+        _repository.Dispose();
+        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
+        _pods = new FakePodControl(_time);
+        _controller = NewController();
+    }
 
     private V1Job Apply(string restartPolicy = "Never", int? backoffLimit = null, int? completions = null, int? parallelism = null,
-        string? mode = null, long? deadline = null, bool? suspend = null, int? ttl = null, V1PodFailurePolicy? failurePolicy = null,
-        ObjectRepository? repository = null)
+        string? mode = null, long? deadline = null, bool? suspend = null, int? ttl = null, V1PodFailurePolicy? failurePolicy = null)
     {
         var job = new V1Job
         {
@@ -68,13 +73,13 @@ public sealed class JobControllerTests : IDisposable
             },
         };
         ManifestDefaults.ApplyJobSpec(job.Spec);
-        (repository ?? _repository).Upsert(job);
+        _repository.Put(job);
         return job;
     }
 
     private Task<TimeSpan?> Reconcile(JobController? controller = null) => (controller ?? _controller).ReconcileAsync("etl", CancellationToken.None);
 
-    private V1JobStatus Status(ObjectRepository? repository = null) => ((V1Job)(repository ?? _repository).Get("Job", "etl")!.Object).Status;
+    private V1JobStatus Status() => ((V1Job)_repository.Get("Job", "etl")!.Object).Status;
 
     private List<V1Pod> Active() => _pods.List().Where(PodState.IsActive).OrderBy(p => p.Metadata.CreationTimestamp).ToList();
 
@@ -338,7 +343,7 @@ public sealed class JobControllerTests : IDisposable
         var pod = Assert.Single(Active());
         _time.Advance(TimeSpan.FromSeconds(60));
         job.Spec.Suspend = true;
-        _repository.Upsert(job);
+        _repository.Put(job);
         Assert.Null(await Reconcile()); // no deadline while suspended
         Assert.Contains(pod.Metadata.Name, _pods.Deleted);
         Assert.True(HasCondition(JobConditions.Suspended, "JobSuspended"));
@@ -347,7 +352,7 @@ public sealed class JobControllerTests : IDisposable
 
         _time.Advance(TimeSpan.FromSeconds(300));
         job.Spec.Suspend = false;
-        _repository.Upsert(job);
+        _repository.Put(job);
         Assert.Equal(TimeSpan.FromSeconds(100), await Reconcile());
         var suspended = Assert.Single(Status().Conditions, c => c.Type == "Suspended");
         Assert.Equal(("False", "JobResumed"), (suspended.Status, suspended.Reason));
@@ -370,51 +375,43 @@ public sealed class JobControllerTests : IDisposable
     [Fact]
     public async Task Status_survives_a_daemon_restart_and_a_completed_job_does_not_run_again()
     {
-        _store.PutObject("Job", "etl", "{}", "files");
         Apply();
         await Reconcile();
         Finish(Assert.Single(Active()), 0);
         await Reconcile();
 
-        // A new daemon: empty repository, no pods, the same store.
-        var repository = new ObjectRepository();
-        var pods = new FakePodControl(_time);
-        var restarted = NewController(repository, pods);
-        Apply(repository: repository);
-        await restarted.ReconcileAsync("etl", CancellationToken.None);
-        Assert.Empty(pods.Created);
-        Assert.True(JobConditions.IsTrue(Status(repository), JobConditions.Complete));
-        Assert.Equal(1, Status(repository).Succeeded);
+        Restart();
+        Apply(); // the files are applied again at start: the status stays
+        await Reconcile();
+        Assert.Empty(_pods.Created);
+        Assert.True(JobConditions.IsTrue(Status(), JobConditions.Complete));
+        Assert.Equal(1, Status().Succeeded);
     }
 
     [Fact]
     public async Task A_pod_lost_with_a_restart_is_run_again_and_neither_counted_succeeded_nor_failed()
     {
-        _store.PutObject("Job", "etl", "{}", "files");
         Apply(completions: 2, parallelism: 1);
         await Reconcile();
         Finish(Assert.Single(Active()), 0);
         await Reconcile(); // 1 of 2 succeeded, the second pod runs when the daemon dies
 
-        var repository = new ObjectRepository();
-        var pods = new FakePodControl(_time);
-        var restarted = NewController(repository, pods);
-        Apply(completions: 2, parallelism: 1, repository: repository);
-        await restarted.ReconcileAsync("etl", CancellationToken.None);
-        Assert.Single(pods.Created);
-        Assert.Equal((1, (int?)null), (Status(repository).Succeeded ?? 0, Status(repository).Failed));
+        Restart();
+        Apply(completions: 2, parallelism: 1);
+        await Reconcile();
+        Assert.Single(_pods.Created);
+        Assert.Equal((1, (int?)null), (Status().Succeeded ?? 0, Status().Failed));
     }
 
     [Fact]
-    public async Task A_deleted_job_leaves_no_status_behind()
+    public async Task A_reconcile_of_a_deleted_job_brings_nothing_back()
     {
-        _store.PutObject("Job", "etl", "{}", "files");
         Apply();
         await Reconcile();
-        Assert.NotNull(_store.GetStatus("Job", "etl"));
-        _repository.Remove("Job", "etl");
+        _repository.Drop("Job", "etl");
         await Reconcile();
-        Assert.Null(_store.GetStatus("Job", "etl"));
-        Assert.Null(_store.GetObject("Job", "etl"));
+        Assert.Null(_repository.Get("Job", "etl"));
+        Restart();
+        Assert.Null(_repository.Get("Job", "etl"));
     }
 }

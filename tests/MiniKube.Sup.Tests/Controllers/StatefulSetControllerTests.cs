@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 
@@ -10,7 +10,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 public sealed class StatefulSetControllerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
+    private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly EventLog _events = new();
     private readonly FakePodControl _pods;
     private readonly StatefulSetController _controller;
@@ -18,13 +18,13 @@ public sealed class StatefulSetControllerTests
     public StatefulSetControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _controller = new StatefulSetController(new ControllerContext(_repository, _pods, _time, _events, null, new StatePaths(Path.GetTempPath()), NullLogger.Instance));
+        _controller = new StatefulSetController(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(Path.GetTempPath()), NullLogger.Instance));
     }
 
     private void Apply(int replicas = 3, string image = "v1", string policy = "OrderedReady", string strategy = "RollingUpdate", int partition = 0)
     {
         var previous = _repository.Get("StatefulSet", "db")?.Object.Metadata;
-        _repository.Upsert(new V1StatefulSet
+        _repository.Put(new V1StatefulSet
         {
             ApiVersion = "apps/v1",
             Kind = "StatefulSet",

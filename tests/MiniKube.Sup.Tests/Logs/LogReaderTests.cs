@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Logs;
 
 namespace MiniKube.Sup.Tests.Logs;
@@ -14,26 +15,61 @@ public sealed class LogReaderTests : IDisposable
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    [Fact]
-    public void ReadAll_gives_rotated_parts_oldest_first_then_the_current_file()
+    private static readonly DateTimeOffset Now = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Writes <paramref name="output"/> as a container would have, CRI records into log <paramref name="n"/>.</summary>
+    private void Container(string output, LogRotationOptions? rotation = null, int n = 0, bool ended = true)
     {
-        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(6, 10)))
-            for (var i = 0; i < 7; i++) w.Write(B($"line{i}\n"));
+        using var w = new CriLogWriter(new RotatingLogWriter(Log(n), rotation), new FakeTimeProvider(Now));
+        w.Write(B(output));
+        if (ended) w.Complete();
+    }
+
+    private string Text(int n = 0, int? tail = null) =>
+        Encoding.UTF8.GetString(LogReader.ReadText(_dir, n, tail).SelectMany(c => c.ToArray()).ToArray());
+
+    private static string Record(string tag, string content) => $"2024-05-01T12:00:00.000000000Z stdout {tag} {content}\n";
+
+    [Fact]
+    public void ReadText_gives_rotated_parts_oldest_first_then_the_current_file()
+    {
+        // 46-byte records, one per file.
+        Container(string.Concat(Enumerable.Range(0, 7).Select(i => $"line{i}\n")), new LogRotationOptions(46, 10));
         Assert.True(File.Exists(Log() + ".6"));
-        Assert.Equal(string.Concat(Enumerable.Range(0, 7).Select(i => $"line{i}\n")), Encoding.UTF8.GetString(LogReader.ReadAll(_dir, 0)));
+        Assert.Equal(Record("F", "line0"), File.ReadAllText(Log() + ".6"));
+        Assert.Equal(string.Concat(Enumerable.Range(0, 7).Select(i => $"line{i}\n")), Text());
     }
 
     [Fact]
-    public void ReadAll_of_a_missing_log_is_empty() => Assert.Empty(LogReader.ReadAll(_dir, 9));
+    public void ReadText_of_a_missing_log_is_empty()
+    {
+        Assert.Empty(LogReader.ReadText(_dir, 9));
+        Assert.Empty(LogReader.ReadText(_dir, 9, 5));
+        Assert.Null(LogReader.TailPosition(_dir, 9, 5));
+    }
+
+    [Fact]
+    public void ReadText_joins_partial_records_and_skips_lines_that_are_not_records()
+    {
+        File.WriteAllText(Log(),
+            "not a record\n" +
+            Record("P", "hel") + Record("P", "lo ") + Record("F", "world") +
+            "2024-05-01T12:00:00Z stdin F wrong stream\n" +
+            $"2024-05-01T12:00:00Z stdout F {new string('x', CriTextDecoder.MaxRecordBytes)}\n" + // longer than any record
+            Record("F", "") +
+            "2024-05-01T12:00:00.5+02:00 stderr F:future-tag from another writer\n" +
+            Record("P", "cut short at the end"));
+        Assert.Equal("hello world\n\nfrom another writer\ncut short at the end", Text());
+    }
 
     [Fact]
     public void Tail_gives_the_last_lines_across_rotated_parts()
     {
-        using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(20, 100)))
-            for (var i = 0; i < 30; i++) w.Write(B($"line {i}\r\n"));
-        Assert.Equal(["line 26", "line 27", "line 28", "line 29"], LogReader.Tail(_dir, 0, 4));
-        Assert.Equal(30, LogReader.Tail(_dir, 0, 100).Count);
-        Assert.Empty(LogReader.Tail(_dir, 0, 0));
+        Container(string.Concat(Enumerable.Range(0, 30).Select(i => $"line {i}\r\n")), new LogRotationOptions(100, 100));
+        Assert.True(File.Exists(Log() + ".10"));
+        Assert.Equal("line 26\nline 27\nline 28\nline 29\n", Text(tail: 4));
+        Assert.Equal(30, Text(tail: 100).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("", Text(tail: 0));
     }
 
     [Fact]
@@ -42,9 +78,66 @@ public sealed class LogReaderTests : IDisposable
         var big = new StringBuilder();
         for (var i = 0; i < 20_000; i++) big.Append("row ").Append(i).Append('\n');
         big.Append("partial");
-        File.WriteAllText(Log(), big.ToString());
-        Assert.Equal(["row 19998", "row 19999", "partial"], LogReader.Tail(_dir, 0, 3));
-        Assert.Empty(LogReader.Tail(_dir, 5, 3));
+        Container(big.ToString());
+        Assert.Equal("row 19998\nrow 19999\npartial", Text(tail: 3));
+        Assert.Equal("", Text(5, tail: 3));
+    }
+
+    [Fact]
+    public void Tail_counts_a_line_of_partial_records_once_even_across_rotated_parts()
+    {
+        var longLine = new string('a', 3 * CriLogRecord.MaxContentBytes + 5);
+        // Each record fills a file of its own: the long line spans four files.
+        Container($"first\n{longLine}\nlast\nunended", new LogRotationOptions(40, 100));
+        Assert.Equal(7, LogLocator.Files(_dir, 0).Count);
+        Assert.Equal("unended", Text(tail: 1));
+        Assert.Equal($"{longLine}\nlast\nunended", Text(tail: 3));
+        Assert.Equal($"first\n{longLine}\nlast\nunended", Text(tail: 4));
+        Assert.Equal(Text(), Text(tail: 99));
+    }
+
+    [Fact]
+    public void Tail_of_a_flood_that_never_ended_a_line_is_that_whole_line()
+    {
+        var flood = new string('a', 10 * CriLogRecord.MaxContentBytes + 1);
+        Container("before\n" + flood, ended: false);
+        // The last 16 KiB + 1 bytes still wait in the writer for more of their line.
+        Assert.Equal(flood[..(9 * CriLogRecord.MaxContentBytes)], Text(tail: 1));
+    }
+
+    [Fact]
+    public async Task FollowText_from_a_tail_position_gives_the_last_lines_then_what_is_appended()
+    {
+        var finished = false;
+        var w = new CriLogWriter(new RotatingLogWriter(Log(), new LogRotationOptions(200, 50)), new FakeTimeProvider(Now));
+        w.Write(B("one\ntwo\nthree\n"));
+        var from = LogReader.TailPosition(_dir, 0, 2);
+        var received = new StringBuilder();
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var chunk in LogReader.FollowTextAsync(_dir, 0, from, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
+                lock (received) received.Append(Encoding.UTF8.GetString(chunk.Span));
+        });
+        await Until(() => { lock (received) return received.ToString() == "two\nthree\n"; });
+        w.Write(B("four\n" + new string('b', CriLogRecord.MaxContentBytes + 1) + "\nfive")); // rotates
+        w.Complete();
+        w.Dispose();
+        Volatile.Write(ref finished, true);
+        await follow.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(File.Exists(Log() + ".1"));
+        Assert.Equal($"two\nthree\nfour\n{new string('b', CriLogRecord.MaxContentBytes + 1)}\nfive", received.ToString());
+    }
+
+    [Fact]
+    public async Task FollowText_from_the_end_gives_only_what_is_appended()
+    {
+        Container("old\n");
+        var from = LogReader.TailPosition(_dir, 0, 0);
+        using (var w = new CriLogWriter(new RotatingLogWriter(Log()), new FakeTimeProvider(Now))) w.Write(B("new\n"));
+        var text = new StringBuilder();
+        await foreach (var chunk in LogReader.FollowTextAsync(_dir, 0, from, () => true, TimeProvider.System, Poll))
+            text.Append(Encoding.UTF8.GetString(chunk.Span));
+        Assert.Equal("new\n", text.ToString());
     }
 
     [Fact]

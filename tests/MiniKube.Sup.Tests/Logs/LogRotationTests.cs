@@ -40,13 +40,18 @@ public sealed class LogRotationTests : IDisposable
     }
 
     [Fact]
-    public void A_write_larger_than_the_limit_is_split_into_full_files()
+    public void A_write_larger_than_the_limit_is_never_split_and_fills_a_file_of_its_own()
     {
+        // Each write is a log record, which a reader must find whole in one file.
         using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(4, 5)))
+        {
+            w.Write(B("ab"));
             w.Write(B("0123456789"));
-        Assert.Equal("0123", Text(Log() + ".2"));
-        Assert.Equal("4567", Text(Log() + ".1"));
-        Assert.Equal("89", Text(Log()));
+            w.Write(B("cd"));
+        }
+        Assert.Equal("ab", Text(Log() + ".2"));
+        Assert.Equal("0123456789", Text(Log() + ".1"));
+        Assert.Equal("cd", Text(Log()));
     }
 
     [Fact]
@@ -127,7 +132,7 @@ public sealed class LogRotationTests : IDisposable
     public void Locator_lists_and_deletes_an_instance_with_its_rotated_parts()
     {
         using (var w = new RotatingLogWriter(Log(1), new LogRotationOptions(1, 4)))
-            w.Write(B("abcd"));
+            foreach (var part in new[] { "a", "b", "c", "d" }) w.Write(B(part));
         File.WriteAllText(Log(2), "");
         Assert.Equal([Log(1) + ".3", Log(1) + ".2", Log(1) + ".1", Log(1)], LogLocator.Files(_dir, 1));
         LogLocator.Delete(_dir, 1);

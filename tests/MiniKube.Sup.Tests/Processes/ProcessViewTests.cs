@@ -160,4 +160,19 @@ public class ProcessViewTests
     [InlineData(12_897_485, "12.3Mi")]
     [InlineData(3L * 1024 * 1024 * 1024, "3.0Gi")]
     public void Rss_is_shown_in_binary_units(long bytes, string text) => Assert.Equal(text, ProcessViewTable.HumanBytes(bytes));
+
+    [Fact]
+    public void A_command_line_with_control_characters_is_shown_escaped()
+    {
+        // Any process may set its own command line: it must not drive the terminal of whoever runs `sup ps`.
+        var view = new List<ProcessViewPod>
+        {
+            new("web", [new ProcessViewContainer("app", 200, [new ProcessViewProcess(200, 1, "master", 'S', 0, 0, "sh -c x \e]0;pwned\a\e[2J", 0)])]),
+        };
+
+        var text = ProcessViewTable.Format(view);
+
+        Assert.Contains(@"sh -c x \x1b]0;pwned\a\x1b[2J", text);
+        Assert.DoesNotContain(text, c => char.IsControl(c) && c != '\n');
+    }
 }

@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Services;
@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Services;
 public sealed class ServiceControllerTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ObjectRepository _repository = new();
+    private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
     private readonly ServiceProxies _proxies = new(NullLogger.Instance);
     private readonly ServiceController _controller;
@@ -20,8 +20,8 @@ public sealed class ServiceControllerTests : IAsyncDisposable
     public ServiceControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), null, new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
-        _repository.Upsert(new V1Service
+        _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
+        _repository.Put(new V1Service
         {
             ApiVersion = "v1",
             Kind = "Service",
@@ -33,7 +33,7 @@ public sealed class ServiceControllerTests : IAsyncDisposable
 
     private void Pod(string name, string ip, bool ready)
     {
-        _pods.Create(new V1Pod { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "web" } }, Spec = new V1PodSpec { Containers = [] } });
+        _pods.Create(new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "web" } }, Spec = new V1PodSpec { Containers = [] } });
         _pods.SetReady(name, ready);
         _pods.Get(name)!.Status.PodIP = ip;
     }
@@ -41,7 +41,7 @@ public sealed class ServiceControllerTests : IAsyncDisposable
     private IReadOnlyList<string> Routed() => _proxies.Of("web").Single().Backends.Select(b => b.ToString()).ToList();
 
     [Fact]
-    public async Task Endpoints_follow_readiness_and_a_terminating_pod_leaves_before_any_reconcile()
+    public async Task Endpoints_follow_readiness_and_a_terminating_pod_leaves_as_its_termination_begins()
     {
         Pod("a", "127.0.1.2", ready: true);
         Pod("b", "127.0.1.3", ready: false);
@@ -53,15 +53,17 @@ public sealed class ServiceControllerTests : IAsyncDisposable
         _pods.SetReady("b");
         _pods.Get("b")!.Status.PodIP = "127.0.1.3";
         var pod = _pods.Get("b")!;
-        Assert.Equal(["web"], _controller.KeysFor(new WatchEvent(1, WatchEvent.Modified, "Pod", pod, "{}")).ToList());
+        Assert.Equal(["web"], _controller.KeysFor(new ObjectEvent(ObjectEvent.Modified, StoreTesting.Open().Create(pod, "test"))).ToList());
         await _controller.ReconcileAsync("web", CancellationToken.None);
         Assert.Equal(["127.0.1.2:8080", "127.0.1.3:8080"], Routed());
 
         _pods.Delete("a");
-        _ = _controller.KeysFor(new WatchEvent(2, WatchEvent.Modified, "Pod", _pods.Get("a")!, "{}")).ToList();
-        Assert.Equal(["127.0.1.3:8080"], Routed()); // withdrawn synchronously, before the pod is signalled
+        ((MiniKube.Sup.Pods.IPodTerminationListener)_proxies).Terminating("127.0.1.2"); // what the pod agent does before it signals the pod
+        Assert.Equal(["127.0.1.3:8080"], Routed());
+        await _controller.ReconcileAsync("web", CancellationToken.None);
+        Assert.Equal(["127.0.1.3:8080"], Routed()); // and the terminating pod does not come back
 
-        _repository.Remove("Service", "web");
+        _repository.Drop("Service", "web");
         await _controller.ReconcileAsync("web", CancellationToken.None);
         Assert.Empty(_proxies.Of("web"));
         Assert.Null(_repository.Get("Endpoints", "web"));

@@ -177,4 +177,43 @@ public class VolumeValidationTests
 
         Assert.True(result.Succeeded, Describe(result));
     }
+
+    [Theory]
+    [InlineData("../../x")]
+    [InlineData("/etc")]
+    [InlineData("data/sub")]
+    [InlineData("Data")]
+    public void A_claimName_is_a_name_never_a_path(string claimName)
+    {
+        var error = SingleError(Load($$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              volumes: [{name: data, persistentVolumeClaim: {claimName: "{{{claimName}}}"}}]
+              containers: [{name: web, command: [sleep, "1"]}]
+            """));
+
+        AssertError(error, 5, 61, "Pod/web", "spec.volumes[0].persistentVolumeClaim.claimName");
+        Assert.StartsWith($"invalid claim name \"{claimName}\": a lowercase RFC 1123 subdomain must consist of", error.Message);
+    }
+
+    [Fact]
+    public void A_volume_claim_template_name_is_a_volume_name()
+    {
+        var error = SingleError(Load("""
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              selector: {matchLabels: {app: db}}
+              volumeClaimTemplates: [{metadata: {name: ../../x}}]
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, command: [sleep, "1"]}]}
+            """));
+
+        AssertError(error, 6, 44, "StatefulSet/db", "spec.volumeClaimTemplates[0].metadata.name");
+        Assert.StartsWith("invalid volume claim template name \"../../x\": a lowercase RFC 1123 label", error.Message);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using k8s.Models;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Tests.Store;
@@ -15,7 +16,6 @@ internal static class CrashWriter
     public const string DatabaseVariable = "SUP_STORE_TEST_CRASH_WRITER_DB";
     public const string FirstIndexVariable = "SUP_STORE_TEST_CRASH_WRITER_FIRST";
     public const int MaxIterations = 200_000;
-    public const int MaxEvents = 1_000_000;
 
 #pragma warning disable CA2255 // a test-only hook: it must run before the generated entry point of the test assembly
     [ModuleInitializer]
@@ -37,32 +37,42 @@ internal static class CrashWriter
         }
     }
 
-    /// <summary>The Json of object <c>cm-i</c>: big enough that commits span pages and the WAL checkpoints now and then.</summary>
-    public static string ObjectJson(int i) =>
-        "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-" + i.ToString(CultureInfo.InvariantCulture) + "\"},\"data\":{\"pad\":\"" +
-        new string((char)('a' + i % 26), 1500) + "\"}}";
+    /// <summary>Object <c>cm-i</c>: big enough that commits span pages and the WAL checkpoints now and then.</summary>
+    public static V1ConfigMap ConfigMap(int i) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = new V1ObjectMeta { Name = $"cm-{i.ToString(CultureInfo.InvariantCulture)}" },
+        Data = new Dictionary<string, string> { ["pad"] = new string((char)('a' + i % 26), 1500) },
+    };
 
+    /// <summary>Writes in a loop and prints what was acknowledged: a durable create (<c>object I RV</c>), a durable
+    /// status write (<c>status I RV</c>), and a batched one (<c>soon I RV</c>: not durable, but its version must
+    /// still never be handed out again).</summary>
     private static void Run(string path, int first)
     {
         var output = Console.Out;
-        using var store = StateStore.Open(path, MaxEvents);
+        using var store = ObjectStore.Open(path);
         output.WriteLine("open");
+        store.CreateOrUpdate(new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "counter" },
+            Spec = new V1DeploymentSpec { Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() },
+        }, "api");
         for (var i = first; i < first + MaxIterations; i++)
         {
-            var rv = store.PutObject("ConfigMap", $"cm-{i}", ObjectJson(i), "api");
-            output.WriteLine($"object {i} {rv}");
-            store.PutStatuses([("ConfigMap", $"cm-{i}", $"{{\"i\":{i}}}"), ("Pod", "counter", $"{{\"last\":{i}}}")]);
-            output.WriteLine($"status {i}");
-            var e = store.AppendEvent(DateTimeOffset.UnixEpoch.AddSeconds(i), "ConfigMap", $"cm-{i}", "Normal", "Written", $"write {i}", null);
-            output.WriteLine($"event {i} {e.Id}");
-            store.PutState($"crash/{i}", $"{{\"i\":{i}}}");
-            output.WriteLine($"state {i}");
-            if (i % 10 == 0)
+            var created = store.Create(ConfigMap(i), "api");
+            output.WriteLine($"object {i} {created.ResourceVersion}");
+            var counted = store.MutateStatus<V1Deployment>(ObjectKey.Default("Deployment", "counter"), d =>
             {
-                // A multi-row transaction, so that kills also land inside bigger commits.
-                var changes = store.ReplaceSource("file:/crash.yaml", [.. Enumerable.Range(0, 20).Select(k => ("Secret", $"s-{k}", $"{{\"i\":{i}}}"))]);
-                output.WriteLine($"source {i} {changes.Updated.Concat(changes.Added).Max(o => o.ResourceVersion)}");
-            }
+                d.Status = new V1DeploymentStatus { ObservedGeneration = i };
+                return true;
+            })!;
+            output.WriteLine($"status {i} {counted.ResourceVersion}");
+            var soon = store.Create(ConfigMap(-i), "api", Durability.Soon);
+            output.WriteLine($"soon {i} {soon.ResourceVersion}");
         }
     }
 }

@@ -65,6 +65,36 @@ public sealed class PodVolumesTests : IDisposable
         Assert.Equal(Path.Combine(_paths.Root, "volumes", "www-web-2"), _paths.ClaimDirectory("www", "web", 2));
     }
 
+    [Theory]
+    [InlineData("../../outside")]
+    [InlineData("/tmp/sup-claim-outside")]
+    [InlineData("a/b")]
+    public void A_claimName_that_is_not_a_name_fails_the_mount_and_creates_nothing(string claimName)
+    {
+        // Validation refuses these; an object stored by an older sup reaches the kubelet side all the same.
+        var e = Assert.Throws<VolumeSetupException>(() => SetUp(new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claimName } }));
+
+        Assert.StartsWith($"invalid claim name \"{claimName}\": a lowercase RFC 1123 subdomain", e.Message);
+        Assert.False(Path.Exists(Path.GetFullPath(Path.Combine(_paths.Root, "volumes", claimName))));
+    }
+
+    [Fact]
+    public void ConfigMap_and_secret_volume_directories_have_the_mode_kubernetes_gives_them()
+    {
+        // k8s: both are set up on a wrapped emptyDir, whose directory is 0777; the files get defaultMode.
+        _config.WithConfigMap("app", new() { ["greeting"] = "hello" });
+        _config.WithSecret("creds", data: new() { ["token"] = "abc"u8.ToArray() });
+
+        var volumes = SetUp(
+            new V1Volume { Name = "cfg", ConfigMap = new V1ConfigMapVolumeSource { Name = "app", Items = [new V1KeyToPath { Key = "greeting", Path = "nested/hello" }] } },
+            new V1Volume { Name = "s", Secret = new V1SecretVolumeSource { SecretName = "creds", DefaultMode = 0x100 } });
+
+        Assert.Equal((UnixFileMode)0x1FF, Mode(volumes[0].HostPath));
+        Assert.Equal((UnixFileMode)0x1ED, Mode(Path.Combine(volumes[0].HostPath, "nested")));
+        Assert.Equal((UnixFileMode)0x1FF, Mode(volumes[1].HostPath));
+        Assert.Equal(UnixFileMode.UserRead, Mode(Path.Combine(volumes[1].HostPath, "token")));
+    }
+
     [Fact]
     public void HostPath_DirectoryOrCreate_makes_the_directory_0755_with_parents()
     {

@@ -137,6 +137,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Controllers.DisposeAsync().ConfigureAwait(false);
         await _collector.DisposeAsync().ConfigureAwait(false);
         await Pods.DisposeAsync().ConfigureAwait(false);
+        await Tracking.ReleaseAsync(_time).ConfigureAwait(false); // a start that failed before StartAsync made the tree too
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();

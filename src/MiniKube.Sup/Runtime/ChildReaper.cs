@@ -17,7 +17,12 @@ namespace MiniKube.Sup.Runtime;
 /// </summary>
 public sealed unsafe class ChildReaper
 {
-    private static readonly TimeSpan OrphanGrace = TimeSpan.FromMilliseconds(100);
+    /// <summary>Long enough that .NET has certainly reaped a child of its own (it does within microseconds of the
+    /// SIGCHLD, unless its signal thread is starved: 100 ms was not enough on a loaded 2-core machine, and reaping
+    /// one of .NET's children makes .NET kill the process: "Error while reaping child. errno = 10"). An orphan in our
+    /// own session is rare (a program we run with CliWrap that double-forks without setsid), so it can wait.</summary>
+    internal static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SafetyNetInterval = TimeSpan.FromSeconds(5);
 
     public static ChildReaper Shared { get; } = new();
@@ -74,22 +79,20 @@ public sealed unsafe class ChildReaper
         lock (_gate) return _watched.ContainsKey(pid);
     }
 
-    /// <summary>At shutdown, once every container is down: reaps every zombie child left, without the grace
-    /// given to a zombie that might be .NET's, so that no zombie of ours is handed to init.</summary>
+    /// <summary>At shutdown, once every container is down: reaps every zombie child left that is ours to reap,
+    /// without waiting out any grace, so that no zombie of a container is handed to init. A zombie of our own session
+    /// that we did not spawn is left alone: it may be .NET's, and .NET ends the process if it finds its child reaped.</summary>
     public int ReapAllZombies()
     {
-        var reaped = 0;
+        var completions = new List<(TaskCompletionSource<ExitStatus>, ExitStatus)>();
+        var orphans = new List<int>();
         lock (_gate)
         {
-            while (true)
-            {
-                var pid = Native.waitpid(-1, out var status, Native.WNOHANG);
-                if (pid <= 0) break;
-                reaped++;
-                if (_watched.Remove(pid, out var tcs)) tcs.TrySetResult(Native.DecodeWaitStatus(status));
-            }
+            foreach (var child in ProcFs.OwnChildren())
+                if (IsZombie(child)) Reap(child, completions, orphans);
         }
-        return reaped;
+        foreach (var (tcs, status) in completions) tcs.TrySetResult(status);
+        return completions.Count + orphans.Count;
     }
 
     private void Loop()
@@ -144,7 +147,7 @@ public sealed unsafe class ChildReaper
                     if (Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
                 }
                 // Nothing waits and nothing could be reaped: do not spin on a zombie that cannot be reaped.
-                next = nextIn ?? (completions.Count + orphans.Count == 0 ? OrphanGrace : null);
+                next = nextIn ?? (completions.Count + orphans.Count == 0 ? RecheckInterval : null);
             }
             else
             {

@@ -28,18 +28,21 @@ public sealed partial class Supervisor : IAsyncDisposable
     private readonly EventRecorder _events;
     private readonly GarbageCollector _collector;
     private readonly Lock _reloadGate = new();
+    private readonly TimeProvider _time;
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
         _options = options;
         _manifests = manifests;
         _logger = loggers.CreateLogger("sup");
+        _time = time;
         Paths = new StatePaths(options.StateDir);
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Store.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time)), time, _events, Paths, options.Backoff, environment, _logger)
+        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time), Tracking), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
         };
@@ -80,12 +83,17 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public ProcessViewService ProcessView { get; }
 
-    public void Start()
+    /// <summary>How the containers' processes are held: cgroups, or process groups and owner marks.</summary>
+    public ProcessTracking Tracking { get; }
+
+    public async Task StartAsync()
     {
         ChildReaper.Shared.EnsureStarted();
         if (!ChildReaper.Shared.IsSubreaper) LogNotSubreaper(_logger);
-        var leftovers = OrphanSweeper.KillLeftovers(Paths.DaemonId);
-        if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers.Select(p => p.Pid)));
+        LogProcessTracking(_logger, Tracking.Description);
+        LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
+        var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
+        if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         // The files first, so that the first look of every subscriber sees what they ask for.
         Desired.ApplyFiles(_manifests);
@@ -119,6 +127,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await _collector.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
+        await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }
@@ -128,6 +137,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Controllers.DisposeAsync().ConfigureAwait(false);
         await _collector.DisposeAsync().ConfigureAwait(false);
         await Pods.DisposeAsync().ConfigureAwait(false);
+        await Tracking.ReleaseAsync(_time).ConfigureAwait(false); // a start that failed before StartAsync made the tree too
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
@@ -157,6 +167,12 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting: {Count} object(s) from the manifest files, state in {StateDir}")]
     private static partial void LogStarting(ILogger logger, int count, string stateDir);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "processes: {Tracking}")]
+    private static partial void LogProcessTracking(ILogger logger, string tracking);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "processes: {Limit}")]
+    private static partial void LogDescriptorLimit(ILogger logger, string limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);

@@ -84,8 +84,8 @@ public class HostProcessTests
         Assert.Equal(6, processes.Count(p => p.Ppid == master));
 
         await h.DeleteAsync("apache").WaitAsync(TimeSpan.FromSeconds(20));
-        // All seven are dead when the delete returns; the orphaned workers' zombies are reaped within the reaper's
-        // orphan grace (100 ms), so give that a moment before requiring them gone from /proc.
+        // All seven are dead when the delete returns; the orphaned workers' zombies (in the container's session) are
+        // reaped as soon as the reaper sees them, so give that a moment before requiring them gone from /proc.
         Assert.All(processes, p => Assert.True(!ProcFs.TryRead(p.Pid, out var now) || now.IsZombie, $"{p.Pid} is still running"));
         await PodHarness.Until(() => processes.All(p => Leftovers.IsGone(p.Pid)), "all seven reaped", 5);
     }

@@ -3,21 +3,43 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.EndToEnd;
 
 /// <summary>Asserts that nothing a test caused is still running: every process we start carries its state
-/// dir's owner token.</summary>
+/// dir's owner token, and, where the daemon has cgroups, is in its cgroup tree (a process that cleared its
+/// environment is found only there); once the daemon is done, the tree itself is gone.</summary>
 internal static class Leftovers
 {
-    public static async Task AssertNoneAsync(StatePaths paths)
+    public static async Task AssertNoneAsync(StatePaths paths, bool treeRemoved = true)
     {
-        IReadOnlyList<ProcessInfo> left = [];
+        IReadOnlyList<string> left = [];
         for (var i = 0; i < 200; i++)
         {
-            left = ContainerProcesses.FindByOwnerPrefix(paths.DaemonId + "/", ProcFs.Snapshot(),
-                pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
+            left = Find(paths, treeRemoved);
             if (left.Count == 0) return;
             await Task.Delay(10);
         }
-        Assert.Fail("processes left behind: " + string.Join(", ", left.Select(p => $"{p.Pid} {p.Comm} ({p.State})")));
+        Assert.Fail("left behind: " + string.Join(", ", left));
     }
+
+    private static List<string> Find(StatePaths paths, bool treeRemoved)
+    {
+        var left = ContainerProcesses.FindByOwnerPrefix(paths.DaemonId + "/", ProcFs.Snapshot(),
+                pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId)
+            .Select(p => $"{p.Pid} {p.Comm} ({p.State})").ToList();
+        if (TreeDirectory(paths) is { } tree && Directory.Exists(tree))
+        {
+            foreach (var procs in Directory.EnumerateFiles(tree, "cgroup.procs", SearchOption.AllDirectories))
+            {
+                foreach (var pid in File.ReadAllLines(procs).Where(l => l.Length > 0))
+                    left.Add($"{pid} {(ProcFs.TryRead(int.Parse(pid), out var p) ? p.Comm : "?")} in {Path.GetDirectoryName(procs)}");
+            }
+            if (treeRemoved) left.Add($"cgroup {tree} (and {Directory.GetDirectories(tree).Length} below it) not removed");
+        }
+        return left;
+    }
+
+    /// <summary>The daemon's cgroup tree: daemons of these tests run in this process's cgroup, as does the
+    /// in-process harness.</summary>
+    public static string? TreeDirectory(StatePaths paths) =>
+        CgroupLocation.Current(out _) is { } location ? ContainerCgroups.Locate(location, paths.DaemonId).Directory : null;
 
     public static bool IsGone(int pid) => !ProcFs.TryRead(pid, out _);
 }

@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
+using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Store;
 
@@ -19,7 +20,8 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
         Paths = new StatePaths(StateDir);
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-        var context = new PodWorkerContext(new HostProcessRuntime(this), TimeProvider.System, Events, Paths,
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
+        var context = new PodWorkerContext(new HostProcessRuntime(this, tracking: Tracking), TimeProvider.System, Events, Paths,
             backoff ?? BackoffPolicy.Kubernetes, env, NullLogger.Instance);
         Store = ObjectStore.Open(":memory:");
         Agent = new PodAgent(Store, context);
@@ -28,6 +30,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
 
     public string StateDir { get; }
     public StatePaths Paths { get; }
+    public ProcessTracking Tracking { get; }
     public ObjectStore Store { get; }
     public PodAgent Agent { get; }
     public EventLog Events { get; } = new();
@@ -82,6 +85,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
     public async ValueTask DisposeAsync()
     {
         await Agent.StopAllAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await Tracking.ReleaseAsync(TimeProvider.System);
         Store.Dispose();
         await Leftovers.AssertNoneAsync(Paths);
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }

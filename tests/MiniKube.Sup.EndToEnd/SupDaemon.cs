@@ -23,6 +23,8 @@ internal sealed class SupDaemon : IAsyncDisposable
     public int? Port { get; private set; }
     /// <summary>--backoff-base in seconds: short by default so restart tests do not wait; "0" for no delay.</summary>
     public string BackoffBase { get; init; } = "0.2";
+    /// <summary>A program that execs sup with the arguments after it (e.g. <c>prlimit --nofile=512:512 --</c>).</summary>
+    public string[] Launcher { get; init; } = [];
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
     /// <summary>How many of the daemon's latest output lines <see cref="Process"/> keeps (all by default).</summary>
     public int KeepOutputLines { get; init; } = int.MaxValue;
@@ -37,7 +39,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             Port = FreePort();
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
-        _process = SupProcess.Start(KeepOutputLines, [.. args, .. extra]);
+        _process = SupProcess.StartThrough(Launcher, KeepOutputLines, [.. args, .. extra]);
         await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }

@@ -30,6 +30,12 @@ internal sealed class SupProcess : IAsyncDisposable
     /// <summary>Any program (e.g. sup through setpriv, as another user), its output captured the same way.</summary>
     public static SupProcess StartProgram(string file, params string[] args) => StartProgram(file, int.MaxValue, args);
 
+    /// <summary>Starts sup through <paramref name="launcher"/> (e.g. <c>prlimit --nofile=512:512 --</c>: a program
+    /// that sets something up and execs sup in its place, so the pid is sup's).</summary>
+    public static SupProcess StartThrough(string[] launcher, int keepLines, params string[] args) => launcher.Length == 0
+        ? StartProgram(Binaries.Sup, keepLines, args)
+        : StartProgram(launcher[0], keepLines, [.. launcher.Skip(1), Binaries.Sup, .. args]);
+
     private static SupProcess StartProgram(string file, int keepLines, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

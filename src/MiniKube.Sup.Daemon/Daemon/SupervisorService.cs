@@ -19,16 +19,15 @@ internal sealed class SupervisorService(Supervisor supervisor) : IHostedLifecycl
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken)
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         Started = true;
-        supervisor.Start();
+        await supervisor.StartAsync().ConfigureAwait(false);
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true; // SIGHUP reloads; it does not end the daemon
             _ = Task.Run(supervisor.Reload);
         });
-        return Task.CompletedTask;
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

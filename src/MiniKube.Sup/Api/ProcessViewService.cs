@@ -12,15 +12,20 @@ public sealed class ProcessViewService(PodAgent pods)
 
     public IReadOnlyList<ProcessViewPod> Build(string? pod)
     {
-        var containers = new List<(string Pod, string Container, int MasterPid, string OwnerToken)>();
+        var running = new List<(string Pod, RunningContainer Container)>();
         foreach (var worker in pods.Workers())
         {
             if (pod is not null && worker.Name != pod) continue;
-            foreach (var c in worker.Running) containers.Add((worker.Name, c.Name, c.MasterPid, c.OwnerToken));
+            foreach (var c in worker.Running) running.Add((worker.Name, c));
         }
-        var source = ProcessViewSource.Live();
+        // A container in a cgroup is read from it; one without (no cgroups here) is searched for in one /proc scan
+        // shared by the whole view, taken only if such a container is shown.
+        var masters = running.Where(c => c.Container.MasterPid > 0).Select(c => c.Container.MasterPid).ToHashSet();
+        var table = new Lazy<ProcessTable>(() => ProcessTable.Live(masters.Contains));
+        var containers = running.Select(c => (c.Pod, c.Container.Name, c.Container.MasterPid,
+            c.Container.MasterPid > 0 && c.Container.Instance is { } instance ? instance.Processes(() => table.Value) : (IReadOnlyList<ProcessInfo>)[])).ToList();
         IReadOnlyDictionary<int, double> cpu;
-        lock (_gate) cpu = _sampler.Sample(source.Processes);
-        return ProcessViewBuilder.Build(containers, source, cpu);
+        lock (_gate) cpu = _sampler.Sample(containers.SelectMany(c => c.Item4).ToList());
+        return ProcessViewBuilder.BuildFromMembers(containers, ProcFs.ReadCommandLine, Environment.SystemPageSize, cpu);
     }
 }

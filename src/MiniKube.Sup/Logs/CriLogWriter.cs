@@ -41,6 +41,10 @@ public sealed class CriLogWriter : IDisposable
     /// <summary>The output has ended: a last line without its line end is written as a partial record.</summary>
     public void Complete() => _lines.Complete();
 
+    /// <summary>Closes the log file until the next record (a quiet container holds no descriptor for it); a line
+    /// not yet ended stays buffered here.</summary>
+    public void Release() => _file.Release();
+
     public void Dispose() => _file.Dispose();
 
     private void WriteRecord(ReadOnlySpan<byte> content, bool partial)

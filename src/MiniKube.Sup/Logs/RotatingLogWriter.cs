@@ -6,7 +6,8 @@ namespace MiniKube.Sup.Logs;
 /// .2, .3 …; the part beyond MaxFiles − 1 is deleted) and a fresh <c>N.log</c> is started. A write is never split
 /// across files: each is one log record (<see cref="CriLogWriter"/>), which a reader must find whole in one file; a
 /// write larger than MaxBytes fills a file of its own. The old file is closed before it is renamed, so a reader that
-/// sees the rename knows that file is complete. Not thread-safe: one writer per instance (the output pump).
+/// sees the rename knows that file is complete. <see cref="Release"/> closes the file while the container is quiet (a
+/// descriptor per idle container would cap how many can run); the next write opens it again. Not thread-safe: one writer per instance (the output pump).
 /// </summary>
 public sealed class RotatingLogWriter : IDisposable
 {
@@ -14,6 +15,7 @@ public sealed class RotatingLogWriter : IDisposable
     private readonly LogRotationOptions _options;
     private FileStream? _file;
     private long _length;
+    private bool _disposed;
 
     /// <param name="path">the instance's log, <c>&lt;dir&gt;/N.log</c> (appended to if it exists); its rotated parts
     /// are named <c>path.1</c>, <c>path.2</c> …</param>
@@ -21,7 +23,8 @@ public sealed class RotatingLogWriter : IDisposable
     {
         _path = Path.GetFullPath(path);
         _options = options ?? LogRotationOptions.Default;
-        Open();
+        Open(); // the file exists from the start, as the kubelet's does, but is held only while output comes
+        Release();
     }
 
     public string FilePath => _path;
@@ -31,17 +34,25 @@ public sealed class RotatingLogWriter : IDisposable
 
     public void Write(ReadOnlySpan<byte> data)
     {
-        ObjectDisposedException.ThrowIf(_file is null, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (data.IsEmpty) return;
+        if (_file is null) Open();
         if (_length > 0 && _length + data.Length > _options.MaxBytes) Rotate();
         _file!.Write(data);
         _length += data.Length;
     }
 
-    public void Dispose()
+    /// <summary>Closes the file until the next write.</summary>
+    public void Release()
     {
         _file?.Dispose();
         _file = null;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Release();
     }
 
     private string Rotated(int index) => _path + "." + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -112,7 +112,7 @@ public sealed partial class PodWorker
         catch (Exception e)
         {
             LogWorkerFailed(_context.Logger, e, Name);
-            foreach (var slot in AllSlots()) slot.Process?.SignalAll(Native.SIGKILL);
+            foreach (var slot in AllSlots()) _ = slot.Process?.SignalAllAsync(Native.SIGKILL);
             foreach (var w in _stopWaiters) w.TrySetException(e);
         }
         finally
@@ -200,7 +200,7 @@ public sealed partial class PodWorker
         slot.MarkRunning(process, now);
         Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
         _ = WatchExitAsync(slot, instance, process);
-        StartHealth(slot, launch);
+        StartHealth(slot, launch, process);
         StartStepTimer(slot);
     }
 
@@ -240,7 +240,9 @@ public sealed partial class PodWorker
             environment,
             workingDirectory,
             _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
-            slot.OwnerToken);
+            slot.OwnerToken,
+            _pod.Metadata.Uid ?? "",
+            slot.Instance);
     }
 
     /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
@@ -376,10 +378,10 @@ public sealed partial class PodWorker
                 await RunPreStopAsync(slot, preStop, target, deadline).ConfigureAwait(false);
             var remaining = deadline - Time.GetUtcNow();
             var grace = remaining > MinimumGrace ? remaining : MinimumGrace;
-            process.SignalAll(Native.SIGTERM);
+            await process.SignalAllAsync(Native.SIGTERM).ConfigureAwait(false);
             var exited = process.Exited;
             if (await Task.WhenAny(exited, Task.Delay(grace, Time)).ConfigureAwait(false) != exited)
-                process.SignalAll(Native.SIGKILL);
+                await process.SignalAllAsync(Native.SIGKILL).ConfigureAwait(false);
         });
     }
 
@@ -440,7 +442,7 @@ public sealed partial class PodWorker
         };
         _snapshot = snapshot;
         _running = AllSlots()
-            .Select(s => new RunningContainer(s.Name, s.Process?.Pid ?? 0, s.OwnerToken ?? "", s.RestartCount, s.Process?.OutputDrained))
+            .Select(s => new RunningContainer(s.Name, s.Process?.Pid ?? 0, s.OwnerToken ?? "", s.RestartCount, s.Process?.OutputDrained, s.Process))
             .ToList();
         _publish(snapshot);
     }

@@ -32,13 +32,14 @@ public sealed class ExecProber(TimeProvider time) : IProber
             .Append($"{ContainerProcesses.OwnerVariable}={target.OwnerToken}")
             .ToList();
 
-        if (!Native.TryCreatePipe(out var readFd, out var writeFd)) return NotRun(request, "cannot create output pipe: " + new Win32Exception().Message);
+        if (Native.CreatePipe(out var readFd, out var writeFd) is var errno and not 0) return NotRun(request, "cannot create output pipe: " + Errno.Describe(errno));
         var capture = new ProbeOutputCapture();
         int pid;
         Task<ExitStatus> exited;
         try
         {
-            var spawn = new SpawnRequest(executable, argv, environment, target.WorkingDirectory, writeFd);
+            // k8s: the command runs in the container, so here in its cgroup (it is killed and shown with it).
+            var spawn = new SpawnRequest(executable, argv, environment, target.WorkingDirectory, writeFd, target.Cgroup);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(spawn));
         }
         catch (Win32Exception e)

@@ -15,25 +15,8 @@ public static class ContainerProcesses
     /// environment need not be read</param>
     public static IReadOnlyList<ProcessInfo> Find(
         int masterPid, string ownerToken, IReadOnlyList<ProcessInfo> snapshot, Func<int, string?> readOwner, int selfPid,
-        Func<int, bool>? skipOwnerCheck = null)
-    {
-        var members = new HashSet<int>();
-        foreach (var p in snapshot)
-        {
-            if (p.Pid == selfPid) continue;
-            if (p.Pid == masterPid || p.Pgid == masterPid || p.Sid == masterPid) members.Add(p.Pid);
-        }
-        // Reparented orphans are children of ours (we are the subreaper) or of init: check their owner mark.
-        foreach (var p in snapshot)
-        {
-            if (members.Contains(p.Pid) || p.Pid == selfPid || p.IsZombie) continue;
-            if (p.Ppid != selfPid && p.Ppid != 1) continue;
-            if (skipOwnerCheck?.Invoke(p.Pid) == true) continue;
-            if (readOwner(p.Pid) == ownerToken) members.Add(p.Pid);
-        }
-        AddDescendants(members, snapshot);
-        return snapshot.Where(p => members.Contains(p.Pid)).ToList();
-    }
+        Func<int, bool>? skipOwnerCheck = null) =>
+        new ProcessTable(snapshot, readOwner, selfPid, skipOwnerCheck).Container(masterPid, ownerToken);
 
     /// <summary>Every process whose owner token starts with <paramref name="prefix"/>: what a previous run of the
     /// daemon with the same state dir left behind.</summary>

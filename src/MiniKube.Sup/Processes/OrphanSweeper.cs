@@ -8,7 +8,7 @@ public static class OrphanSweeper
 {
     public static IReadOnlyList<ProcessInfo> KillLeftovers(string daemonId)
     {
-        var leftovers = ContainerProcesses.FindByOwnerPrefix(daemonId + "/", ProcFs.Snapshot(), HostProcess.ReadOwner, Environment.ProcessId);
+        var leftovers = ContainerProcesses.FindByOwnerPrefix(daemonId + "/", ProcFs.Snapshot(), pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
         foreach (var p in leftovers) Native.kill(p.Pid, Native.SIGKILL);
         return leftovers;
     }

@@ -18,6 +18,33 @@ public static class ProcFs
         return result;
     }
 
+    /// <summary>This process's children (zombies included): the children file of each of its threads (a child
+    /// belongs to the thread that forked it, an adopted orphan to the main thread), else, where the kernel lacks
+    /// those files, a scan of /proc by parent.</summary>
+    public static IReadOnlyList<int> OwnChildren()
+    {
+        if (!HasChildrenFiles) return ScanForChildren();
+        var result = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string text;
+            try { text = File.ReadAllText(Path.Combine(task, "children")); }
+            catch (IOException) { continue; } // the thread ended
+            foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) result.Add(pid);
+        }
+        return result;
+    }
+
+    /// <summary>Whether the kernel has /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN).</summary>
+    public static bool HasChildrenFiles { get; } = File.Exists($"/proc/self/task/{Environment.ProcessId}/children");
+
+    private static IReadOnlyList<int> ScanForChildren()
+    {
+        var self = Environment.ProcessId;
+        return Snapshot().Where(p => p.Ppid == self).Select(p => p.Pid).ToList();
+    }
+
     public static bool TryRead(int pid, out ProcessInfo info)
     {
         info = default;

@@ -15,6 +15,18 @@ public static class ProcessViewBuilder
         source ??= ProcessViewSource.Live();
         // Other containers' masters are known not to be escaped daemons: their environment need not be read.
         var masters = containers.Where(c => c.MasterPid > 0).Select(c => c.MasterPid).ToHashSet();
+        var table = new ProcessTable(source.Processes, source.ReadOwner, source.SelfPid, masters.Contains);
+        return BuildFromMembers(
+            containers.Select(c => (c.Pod, c.Container, c.MasterPid, c.MasterPid > 0 ? table.Container(c.MasterPid, c.OwnerToken) : (IReadOnlyList<ProcessInfo>)[])).ToList(),
+            source.ReadCommandLine, source.PageSize, cpuPercent);
+    }
+
+    /// <summary>The view of containers whose processes are known (from their cgroups, or a search).</summary>
+    /// <param name="containers">in display order; a MasterPid ≤ 0 means the container is not running</param>
+    public static IReadOnlyList<ProcessViewPod> BuildFromMembers(
+        IReadOnlyList<(string Pod, string Container, int MasterPid, IReadOnlyList<ProcessInfo> Members)> containers,
+        Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpuPercent = null)
+    {
         var pods = new List<(string Name, List<ProcessViewContainer> Containers)>();
         foreach (var c in containers)
         {
@@ -24,17 +36,15 @@ public static class ProcessViewBuilder
                 pods.Add((c.Pod, []));
                 index = pods.Count - 1;
             }
-            pods[index].Containers.Add(BuildContainer(c.Container, c.MasterPid, c.OwnerToken, source, masters, cpuPercent));
+            pods[index].Containers.Add(BuildContainer(c.Container, c.MasterPid, c.Members, readCommandLine, pageSize, cpuPercent));
         }
         return pods.Select(p => new ProcessViewPod(p.Name, p.Containers)).ToList();
     }
 
     private static ProcessViewContainer BuildContainer(
-        string name, int masterPid, string ownerToken, ProcessViewSource source, HashSet<int> masters, IReadOnlyDictionary<int, double>? cpu)
+        string name, int masterPid, IReadOnlyList<ProcessInfo> members, Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpu)
     {
         if (masterPid <= 0) return new ProcessViewContainer(name, null, []);
-        var members = ContainerProcesses.Find(masterPid, ownerToken, source.Processes, source.ReadOwner, source.SelfPid,
-            pid => pid != masterPid && masters.Contains(pid));
         var byPid = members.ToDictionary(p => p.Pid);
         var children = members.Where(p => p.Pid != masterPid && byPid.ContainsKey(p.Ppid))
             .GroupBy(p => p.Ppid)
@@ -52,11 +62,11 @@ public static class ProcessViewBuilder
         void Visit(ProcessInfo p, int depth)
         {
             if (!seen.Add(p.Pid)) return;
-            var command = source.ReadCommandLine(p.Pid);
+            var command = readCommandLine(p.Pid);
             if (string.IsNullOrEmpty(command)) command = $"[{p.Comm}]";
             rows.Add(new ProcessViewProcess(
                 p.Pid, p.Ppid, p.Pid == masterPid ? ProcessViewRoles.Master : ProcessViewRoles.Worker, p.State,
-                cpu?.GetValueOrDefault(p.Pid) ?? 0, p.RssPages * source.PageSize, command, depth));
+                cpu?.GetValueOrDefault(p.Pid) ?? 0, p.RssPages * pageSize, command, depth));
             if (children.TryGetValue(p.Pid, out var kids))
                 foreach (var kid in kids) Visit(kid, depth + 1);
         }

@@ -1,25 +1,37 @@
 using System.Runtime.InteropServices;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Runtime;
 
 /// <summary>
 /// Owns waitpid for the whole process. The daemon is a child subreaper, so besides the container processes it
 /// spawns (watched by pid) it inherits every orphaned descendant, and those must be reaped too or they stay
-/// zombies. .NET's <see cref="System.Diagnostics.Process"/> reaps only the children it started itself (CliWrap
-/// commands), within microseconds of their SIGCHLD; so a zombie we do not watch is reaped only once it has
-/// stayed a zombie for <see cref="OrphanGrace"/>: an orphan, never a child whose exit status .NET is waiting for.
+/// zombies, however many arrive at once: every zombie that is due is reaped in each pass.
+/// <para>.NET's <see cref="System.Diagnostics.Process"/> (CliWrap) reaps only the children it started itself, by
+/// pid, within microseconds of their SIGCHLD, and loses their exit code if we reap them first. Such a child is in
+/// the daemon's own session (.NET does not setsid), while everything a container starts is in the container's
+/// session or one of its own (containers are spawned with setsid, and setsid can never join an existing session):
+/// a zombie from another session is reaped at once; one from our session is given <see cref="OrphanGrace"/>
+/// first (<see cref="ZombieGrace"/>). waitid(WNOWAIT) shows only the first zombie, so while one of ours waits out
+/// its grace the zombies behind it are found through the children lists of our threads.</para>
 /// </summary>
 public sealed unsafe class ChildReaper
 {
-    private static readonly TimeSpan OrphanGrace = TimeSpan.FromMilliseconds(100);
+    /// <summary>Long enough that .NET has certainly reaped a child of its own (it does within microseconds of the
+    /// SIGCHLD, unless its signal thread is starved: 100 ms was not enough on a loaded 2-core machine, and reaping
+    /// one of .NET's children makes .NET kill the process: "Error while reaping child. errno = 10"). An orphan in our
+    /// own session is rare (a program we run with CliWrap that double-forks without setsid), so it can wait.</summary>
+    internal static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SafetyNetInterval = TimeSpan.FromSeconds(5);
 
     public static ChildReaper Shared { get; } = new();
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, TaskCompletionSource<ExitStatus>> _watched = new();
-    private readonly Dictionary<int, long> _unknownZombieSince = new();
+    private readonly ZombieGrace _sameSession = new(OrphanGrace);
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly int _session = Native.getsid(0);
     private PosixSignalRegistration? _sigchld;
     private Thread? _thread;
 
@@ -67,22 +79,20 @@ public sealed unsafe class ChildReaper
         lock (_gate) return _watched.ContainsKey(pid);
     }
 
-    /// <summary>At shutdown, once every container is down: reaps every zombie child left, without the grace
-    /// given to a zombie that might be .NET's, so that no zombie of ours is handed to init.</summary>
+    /// <summary>At shutdown, once every container is down: reaps every zombie child left that is ours to reap,
+    /// without waiting out any grace, so that no zombie of a container is handed to init. A zombie of our own session
+    /// that we did not spawn is left alone: it may be .NET's, and .NET ends the process if it finds its child reaped.</summary>
     public int ReapAllZombies()
     {
-        var reaped = 0;
+        var completions = new List<(TaskCompletionSource<ExitStatus>, ExitStatus)>();
+        var orphans = new List<int>();
         lock (_gate)
         {
-            while (true)
-            {
-                var pid = Native.waitpid(-1, out var status, Native.WNOHANG);
-                if (pid <= 0) break;
-                reaped++;
-                if (_watched.Remove(pid, out var tcs)) tcs.TrySetResult(Native.DecodeWaitStatus(status));
-            }
+            foreach (var child in ProcFs.OwnChildren())
+                if (IsZombie(child)) Reap(child, completions, orphans);
         }
-        return reaped;
+        foreach (var (tcs, status) in completions) tcs.TrySetResult(status);
+        return completions.Count + orphans.Count;
     }
 
     private void Loop()
@@ -98,60 +108,86 @@ public sealed unsafe class ChildReaper
                 if (Marshal.GetLastPInvokeError() == Native.ECHILD) _wake.Wait(SafetyNetInterval); // no children: wait for a spawn
                 continue;
             }
-            if (Drain()) _wake.Wait(OrphanGrace); // a zombie that may be .NET's: give .NET time to reap it
+            while (_wake.Wait(0)) { } // this pass answers every SIGCHLD so far
+            if (Drain() is { } next) _wake.Wait(next); // a zombie that may be .NET's: give .NET time to reap it
         }
     }
 
-    /// <returns>true when an unknown zombie is waiting out its grace and a re-check is due.</returns>
-    private bool Drain()
+    /// <returns>when a zombie that might be .NET's waits out its grace: how long until the next re-check</returns>
+    private TimeSpan? Drain()
     {
         var completions = new List<(TaskCompletionSource<ExitStatus>, ExitStatus)>();
         var orphans = new List<int>();
-        var blocked = false;
+        TimeSpan? next = null;
         lock (_gate)
         {
-            var info = stackalloc byte[Native.SigInfoSize];
-            while (true)
+            var blocked = false;
+            var last = 0;
+            while (PeekZombie() is { } pid)
             {
-                new Span<byte>(info, Native.SigInfoSize).Clear();
-                // Peek (WNOHANG) at one zombie child without reaping it.
-                if (Native.waitid(Native.P_ALL, 0, info, Native.WEXITED | Native.WNOHANG | Native.WNOWAIT) != 0) break;
-                var pid = *(int*)(info + 16); // siginfo_t.si_pid
-                if (pid == 0) break;
-                if (_watched.Remove(pid, out var tcs))
+                // The same zombie twice: it could not be reaped (or is not ours to reap yet).
+                if (pid == last || !Reap(pid, completions, orphans))
                 {
-                    if (Native.waitpid(pid, out var status, Native.WNOHANG) == pid)
-                        completions.Add((tcs, Native.DecodeWaitStatus(status)));
-                    continue;
+                    blocked = true;
+                    break;
                 }
-                var now = Environment.TickCount64;
-                if (_unknownZombieSince.TryGetValue(pid, out var since) && now - since >= OrphanGrace.TotalMilliseconds)
-                {
-                    _unknownZombieSince.Remove(pid);
-                    Native.waitpid(pid, out _, Native.WNOHANG);
-                    orphans.Add(pid);
-                    continue;
-                }
-                _unknownZombieSince.TryAdd(pid, now);
-                blocked = true;
-                break;
+                last = pid;
             }
             if (blocked)
             {
-                // A fresh unknown zombie hides the ones behind it from the peek: ask for ours by pid.
-                foreach (var pid in _watched.Keys.ToArray())
+                // A zombie of our session hides the ones behind it from the peek: look at every child instead.
+                var mightBeDotnets = new List<int>();
+                foreach (var child in ProcFs.OwnChildren())
                 {
-                    if (Native.waitpid(pid, out var status, Native.WNOHANG) == pid && _watched.Remove(pid, out var tcs))
-                        completions.Add((tcs, Native.DecodeWaitStatus(status)));
+                    if (IsZombie(child) && !Reap(child, completions, orphans)) mightBeDotnets.Add(child);
                 }
+                var (due, nextIn) = _sameSession.Observe(mightBeDotnets, Environment.TickCount64);
+                foreach (var pid in due)
+                {
+                    if (Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
+                }
+                // Nothing waits and nothing could be reaped: do not spin on a zombie that cannot be reaped.
+                next = nextIn ?? (completions.Count + orphans.Count == 0 ? RecheckInterval : null);
             }
             else
             {
-                _unknownZombieSince.Clear();
+                _sameSession.Clear();
             }
         }
         foreach (var (tcs, status) in completions) tcs.TrySetResult(status);
         foreach (var pid in orphans) OrphanReaped?.Invoke(pid);
-        return blocked;
+        return next;
+    }
+
+    /// <summary>Reaps zombie child <paramref name="pid"/> when it is ours to reap now: a watched process (its exit
+    /// status completes its task), or an orphan from another session.</summary>
+    /// <returns>false for a zombie of our own session that is not watched: it might be .NET's</returns>
+    private bool Reap(int pid, List<(TaskCompletionSource<ExitStatus>, ExitStatus)> completions, List<int> orphans)
+    {
+        if (_watched.Remove(pid, out var tcs))
+        {
+            if (Native.waitpid(pid, out var status, Native.WNOHANG) == pid) completions.Add((tcs, Native.DecodeWaitStatus(status)));
+            return true;
+        }
+        if (!ProcFs.TryRead(pid, out var p) || p.Sid == _session) return false; // unreadable: be careful
+        if (Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
+        return true;
+    }
+
+    /// <summary>The pid of a zombie child, without reaping it, or null when there is none.</summary>
+    private static int? PeekZombie()
+    {
+        var info = stackalloc byte[Native.SigInfoSize];
+        new Span<byte>(info, Native.SigInfoSize).Clear();
+        if (Native.waitid(Native.P_ALL, 0, info, Native.WEXITED | Native.WNOHANG | Native.WNOWAIT) != 0) return null;
+        var pid = *(int*)(info + 16); // siginfo_t.si_pid
+        return pid == 0 ? null : pid;
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        var info = stackalloc byte[Native.SigInfoSize];
+        new Span<byte>(info, Native.SigInfoSize).Clear();
+        return Native.waitid(Native.P_PID, pid, info, Native.WEXITED | Native.WNOHANG | Native.WNOWAIT) == 0 && *(int*)(info + 16) == pid;
     }
 }

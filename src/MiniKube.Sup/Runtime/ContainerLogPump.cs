@@ -35,6 +35,9 @@ internal sealed class ContainerLogPump : IOutputHandler
 
     public void OnData(ReadOnlySpan<byte> data) => _log.Write(data);
 
+    /// <summary>A quiet container's log file is closed until it writes again.</summary>
+    public void OnIdle() => _log.Release();
+
     public void OnClosed()
     {
         try

@@ -5,9 +5,15 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
-/// its own session with the container's environment, and copies its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null) : IContainerRuntime
+/// its own session (and its own cgroup, where the daemon has them) with the container's environment, and copies
+/// its output to its log file and the console.</summary>
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null, ProcessTracking? tracking = null) : IContainerRuntime
 {
+    /// <summary>Makes the output pipe: 0 and its two ends, or the errno of the failure (tests inject one).</summary>
+    internal delegate int PipeFactory(out int readFd, out int writeFd);
+
+    internal PipeFactory CreatePipe { get; init; } = Native.CreatePipe;
+
     public IContainerInstance Start(ContainerLaunch launch)
     {
         if (launch.Command.Count == 0 || string.IsNullOrEmpty(launch.Command[0]))
@@ -23,23 +29,40 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
 
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
-        var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses);
-        if (!Native.TryCreatePipe(out var readFd, out var writeFd))
+        if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
+        ContainerLogPump pump;
+        try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses); }
+        catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
+        var errno = CreatePipe(out var readFd, out var writeFd);
+        if (errno != 0)
         {
             pump.OnClosed();
-            throw new ContainerStartException("cannot create output pipe", new Win32Exception());
+            throw new ContainerStartException("cannot create output pipe: " + Errno.Describe(errno));
+        }
+        ContainerCgroup? cgroup;
+        try
+        {
+            cgroup = tracking?.CreateCgroup(launch.PodName, launch.PodUid, launch.ContainerName, launch.Instance);
+        }
+        catch (IOException e)
+        {
+            Native.close(readFd);
+            Native.close(writeFd);
+            pump.OnClosed();
+            throw new ContainerStartException(e.Message, e);
         }
         int pid;
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, launch.Command, environment, launch.WorkingDirectory, writeFd);
+            var request = new SpawnRequest(executable, launch.Command, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
         catch (Win32Exception e)
         {
             Native.close(readFd);
             pump.OnClosed();
+            cgroup?.TryRemove();
             throw new ContainerStartException(e.Message, e);
         }
         finally
@@ -48,6 +71,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         }
         OutputMultiplexer.Shared.Add(readFd, pump);
         var drained = pump.Closed;
-        return new HostProcess(pid, launch.OwnerToken, exited, drained);
+        var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
+        return new HostProcess(pid, scope, exited, drained);
     }
 }

@@ -1,3 +1,5 @@
+using MiniKube.Sup.Processes;
+
 namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts container instances. The pod worker acts through this; host processes implement it today,
@@ -19,11 +21,18 @@ public interface IContainerInstance
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
 
-    /// <summary>Sends a signal to the container's process group (cheap: no /proc scan).</summary>
+    /// <summary>The container's cgroup directory, when it has one: exec probes and hooks run in it.</summary>
+    string? CgroupDirectory { get; }
+
+    /// <summary>Sends a signal to the container's process group, or SIGKILL to its cgroup (cheap: no search).</summary>
     void SignalGroup(int signal);
 
     /// <summary>Sends a signal to every process of the container.</summary>
-    void SignalAll(int signal);
+    Task SignalAllAsync(int signal);
+
+    /// <summary>The container's live processes (for <c>sup ps</c>); <paramref name="table"/> is a /proc snapshot
+    /// shared by one view, used only where the container has no cgroup.</summary>
+    IReadOnlyList<ProcessInfo> Processes(Func<ProcessTable> table);
 
     /// <summary>SIGKILLs whatever is left of the container once its main process is gone.</summary>
     Task KillRemainingAsync(TimeProvider time, TimeSpan timeout);

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace MiniKube.Sup.Runtime;
 
 /// <summary>The libc calls the runtime needs that .NET does not expose: spawning into a new session,
-/// reaping by pid, signalling process groups, and the child-subreaper flag.</summary>
+/// reaping by pid, signalling process groups (and processes through pidfds), the child-subreaper flag, FIFOs and
+/// resource limits.</summary>
 internal static unsafe partial class Native
 {
     private const string Libc = "libc";
@@ -17,6 +18,11 @@ internal static unsafe partial class Native
     public const int P_ALL = 0;
     public const int O_CLOEXEC = 0x80000;
     public const int O_RDONLY = 0;
+    public const int O_RDWR = 2;
+    public const int P_PID = 1;
+    public const int RLIMIT_NOFILE = 7;
+    public const int EEXIST = 17;
+    public const int ENOSYS = 38;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int ESRCH = 3;
     public const int ECHILD = 10;
@@ -124,14 +130,68 @@ internal static unsafe partial class Native
     [LibraryImport(Libc)]
     public static partial int geteuid();
 
+    [LibraryImport(Libc)]
+    public static partial int gettid();
+
+    [LibraryImport(Libc)]
+    public static partial int getsid(int pid);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int mkfifo(byte* path, int mode);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int open(byte* path, int flags, int mode);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int unlink(byte* path);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+
+    /// <summary>struct rlimit: two rlim_t (unsigned long) on 64-bit Linux.</summary>
+    public struct RLimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int getrlimit(int resource, out RLimit limit);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int setrlimit(int resource, in RLimit limit);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int prlimit(int pid, int resource, in RLimit newLimit, RLimit* oldLimit);
+
+    // pidfd_open and pidfd_send_signal (Linux 5.3 / 5.1) have the same number on every architecture (the
+    // syscall table was unified from 424 on); glibc 2.36 has no wrapper for pidfd_open on every distribution.
+    private const nint SysPidfdSendSignal = 424;
+    private const nint SysPidfdOpen = 434;
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint syscall2(nint number, nint arg1, nint arg2);
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint syscall4(nint number, nint arg1, nint arg2, nint arg3, nint arg4);
+
+    /// <summary>A descriptor that refers to process <paramref name="pid"/> itself, not to its number: a signal
+    /// sent through it can never reach another process that was given the same pid later. -1 and errno set on
+    /// failure (ESRCH: gone; ENOSYS: kernel older than 5.3).</summary>
+    public static int pidfd_open(int pid) => (int)syscall2(SysPidfdOpen, pid, 0);
+
+    public static int pidfd_send_signal(int pidfd, int signal) => (int)syscall4(SysPidfdSendSignal, pidfd, signal, 0, 0);
+
     /// <summary>A close-on-exec pipe: the child gets only the copies posix_spawn dup2s onto 1 and 2.</summary>
-    public static bool TryCreatePipe(out int readFd, out int writeFd)
+    /// <returns>0, or the errno of the failure (EMFILE when the daemon is out of descriptors)</returns>
+    public static int CreatePipe(out int readFd, out int writeFd)
     {
         var fds = stackalloc int[2];
         var ok = pipe2(fds, O_CLOEXEC) == 0;
+        var errno = ok ? 0 : Marshal.GetLastPInvokeError();
         readFd = fds[0];
         writeFd = fds[1];
-        return ok;
+        return errno;
     }
 
     public static ExitStatus DecodeWaitStatus(int status)

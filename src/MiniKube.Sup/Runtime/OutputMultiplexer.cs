@@ -6,17 +6,24 @@ namespace MiniKube.Sup.Runtime;
 /// <summary>
 /// One thread and one epoll set read the output pipes of every container. A .NET stream over a pipe reads
 /// synchronously on a thread-pool thread, so a hundred containers would pin a hundred threads and starve the
-/// pool; here a hundred containers cost one thread and no polling.
+/// pool; here a hundred containers cost one thread and no polling. A handler that received nothing for
+/// <see cref="IdleAfter"/> is told so, once, on the same thread (see <see cref="IOutputHandler.OnIdle"/>).
 /// </summary>
 public sealed unsafe class OutputMultiplexer
 {
     private const int MaxEvents = 64;
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>How long without output makes a handler idle.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
+
     public static OutputMultiplexer Shared { get; } = new();
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, IOutputHandler> _handlers = new();
+    // The loop thread's own: when each fd last delivered data (or was added), until it is told it is idle.
+    private readonly Dictionary<int, long> _busySince = new();
+    private readonly List<int> _added = new();
     private int _epoll = -1;
 
     private OutputMultiplexer() { }
@@ -27,7 +34,11 @@ public sealed unsafe class OutputMultiplexer
         EnsureStarted();
         var flags = Native.fcntl(fd, Native.F_GETFL, 0);
         Native.fcntl(fd, Native.F_SETFL, flags | Native.O_NONBLOCK);
-        lock (_gate) _handlers[fd] = handler;
+        lock (_gate)
+        {
+            _handlers[fd] = handler;
+            _added.Add(fd);
+        }
         var ev = stackalloc byte[16];
         *(uint*)ev = Native.EPOLLIN;
         *(long*)(ev + Native.EpollDataOffset) = fd;
@@ -53,9 +64,17 @@ public sealed unsafe class OutputMultiplexer
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Native.EpollEventSize));
         var buffer = (byte*)NativeMemory.Alloc(BufferSize);
+        var idleMs = (long)IdleAfter.TotalMilliseconds;
+        var nextIdleCheck = Environment.TickCount64 + idleMs;
         while (true)
         {
-            var n = Native.epoll_wait(_epoll, events, MaxEvents, -1);
+            var n = Native.epoll_wait(_epoll, events, MaxEvents, _busySince.Count > 0 || _added.Count > 0 ? (int)idleMs : -1);
+            var now = Environment.TickCount64;
+            if (now >= nextIdleCheck)
+            {
+                NotifyIdle(now - idleMs);
+                nextIdleCheck = now + idleMs / 2;
+            }
             if (n < 0) continue; // EINTR
             for (var i = 0; i < n; i++)
             {
@@ -67,6 +86,7 @@ public sealed unsafe class OutputMultiplexer
                 var read = Native.read(fd, buffer, BufferSize);
                 if (read > 0)
                 {
+                    _busySince[fd] = now;
                     Deliver(handler, new ReadOnlySpan<byte>(buffer, (int)read));
                     continue;
                 }
@@ -76,10 +96,36 @@ public sealed unsafe class OutputMultiplexer
         }
     }
 
+    /// <summary>Tells each handler that has had no data since <paramref name="before"/> that it is idle, once.</summary>
+    private void NotifyIdle(long before)
+    {
+        lock (_gate)
+        {
+            foreach (var fd in _added) _busySince.TryAdd(fd, before + (long)IdleAfter.TotalMilliseconds); // from now
+            _added.Clear();
+        }
+        List<(int, IOutputHandler?)>? idle = null;
+        foreach (var (fd, since) in _busySince)
+        {
+            if (since > before) continue;
+            IOutputHandler? handler;
+            lock (_gate) _handlers.TryGetValue(fd, out handler);
+            (idle ??= []).Add((fd, handler));
+        }
+        foreach (var (fd, handler) in idle ?? [])
+        {
+            _busySince.Remove(fd);
+            if (handler is null) continue;
+            try { handler.OnIdle(); }
+            catch (Exception) { /* as for data: one failing sink must not stop the others */ }
+        }
+    }
+
     private void Close(int fd, IOutputHandler handler)
     {
         Native.epoll_ctl(_epoll, Native.EPOLL_CTL_DEL, fd, null);
         Native.close(fd);
+        _busySince.Remove(fd);
         lock (_gate) _handlers.Remove(fd);
         try { handler.OnClosed(); }
         catch (Exception) { /* a failing sink must not stop everyone's output */ }

@@ -9,10 +9,29 @@ namespace MiniKube.Sup.Runtime;
 /// process group id and one kill(-pgid) reaches the master and every worker it forks. No shell is involved.
 /// Signal dispositions and the mask are reset to defaults: the .NET runtime ignores SIGPIPE, and a child must not
 /// inherit that. stdin is /dev/null; stdout and stderr share one descriptor so that their lines stay in order.
+/// A process that must start in a cgroup, or with the descriptor limit the daemon inherited rather than the one it
+/// raised, is held before it execs while that is done (<see cref="SpawnGate"/>).
 /// </summary>
 public static unsafe class ProcessSpawner
 {
     public static int Spawn(SpawnRequest request)
+    {
+        var limit = request.DescriptorLimit ?? DescriptorLimit.ForChildren;
+        if (request.Cgroup is null && limit is null) return SpawnNow(request, gate: null);
+        var spawnGate = SpawnGate.Shared
+            ?? throw new Win32Exception(Native.ENOSYS, $"cannot start {request.ExecutablePath}: it cannot be held before it starts: {SpawnGate.Problem}");
+        return spawnGate.Spawn(fifo => SpawnNow(request, fifo), pid =>
+        {
+            if (limit is { } l && Native.prlimit(pid, Native.RLIMIT_NOFILE, new Native.RLimit { Current = l.Soft, Max = l.Hard }, null) != 0)
+                throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(),
+                    $"cannot start {request.ExecutablePath}: cannot give it the descriptor limit {l.Soft}: {Errno.DescribeLast()}");
+            if (request.Cgroup is { } cgroup && Processes.CgroupFile.AddProcess(cgroup, pid) is { } problem)
+                throw new Win32Exception(Native.EAGAIN, $"cannot start {request.ExecutablePath}: cannot move it into cgroup {cgroup}: {problem}");
+        });
+    }
+
+    /// <param name="gate">a FIFO the child opens first, which holds it until it is released</param>
+    private static int SpawnNow(SpawnRequest request, string? gate)
     {
         var allocations = new List<nint>();
         var fileActions = NativeMemory.AllocZeroed(Native.FileActionsSize);
@@ -25,6 +44,10 @@ public static unsafe class ProcessSpawner
             Check(Native.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try
             {
+                // Every open targets fd 0, the lowest: posix_spawn closes it first, so the open cannot fail for
+                // want of a descriptor number under the child's (possibly lowered) limit.
+                if (gate is not null)
+                    Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, gate), Native.O_RDONLY, 0), "addopen");
                 var devNull = Utf8(allocations, "/dev/null");
                 Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, devNull, Native.O_RDONLY, 0), "addopen");
                 Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 1), "adddup2");

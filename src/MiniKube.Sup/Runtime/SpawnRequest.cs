@@ -1,10 +1,14 @@
 namespace MiniKube.Sup.Runtime;
 
 /// <summary>What to exec: an absolute executable path, argv (argv[0] included), the full environment as
-/// KEY=VALUE, the working directory, and the descriptor that becomes both stdout and stderr.</summary>
+/// KEY=VALUE, the working directory, the descriptor that becomes both stdout and stderr, and the cgroup directory
+/// the process starts in (null: the daemon's own), and its descriptor limit (soft, hard) when it must differ from
+/// the daemon's (null: <see cref="DescriptorLimit.ForChildren"/>, the limit the daemon inherited, if it raised its own).</summary>
 public sealed record SpawnRequest(
     string ExecutablePath,
     IReadOnlyList<string> Argv,
     IReadOnlyList<string> Environment,
     string WorkingDirectory,
-    int OutputFd);
+    int OutputFd,
+    string? Cgroup = null,
+    (ulong Soft, ulong Hard)? DescriptorLimit = null);

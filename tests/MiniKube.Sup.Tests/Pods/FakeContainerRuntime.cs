@@ -37,9 +37,19 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
 
+        public string? CgroupDirectory => null;
+
+        public IReadOnlyList<MiniKube.Sup.Processes.ProcessInfo> Processes(Func<MiniKube.Sup.Processes.ProcessTable> table) => [];
+
         public void SignalGroup(int signal)
         {
             if (!_exited.Task.IsCompleted) SignalAll(signal);
+        }
+
+        public Task SignalAllAsync(int signal)
+        {
+            SignalAll(signal);
+            return Task.CompletedTask;
         }
 
         public void SignalAll(int signal)

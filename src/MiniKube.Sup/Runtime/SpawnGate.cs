@@ -1,0 +1,233 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Text;
+
+namespace MiniKube.Sup.Runtime;
+
+/// <summary>
+/// Holds a child that posix_spawn created before it execs, so that what must already be true when its program
+/// starts is done to it first: it joins its container's cgroup (nothing it forks can then start outside) and gets
+/// back the descriptor limit the daemon inherited (see <see cref="DescriptorLimit"/>).
+/// <para>How: the child's first file action opens a FIFO for reading on fd 0, which blocks until a writer opens
+/// it. posix_spawn runs on a spawner thread of ours, so the child is that thread's child, the one pid in
+/// /proc/self/task/TID/children that was not there before (only a thread's own forks join its list: orphans go
+/// to the main thread); we act on it while it waits, then open the FIFO, and it goes on to exec. The spawner
+/// thread is replaced every <see cref="RecycleAfter"/> spawns, so that its list stays short (its children then
+/// belong to the main thread); a thread is not made per spawn because .NET cannot start one when the process is
+/// out of descriptors, and a spawn must then fail with its errno, not with an OutOfMemoryException.</para>
+/// <para>Why not the others. clone3(CLONE_INTO_CGROUP) needs code between fork and exec, which managed code cannot
+/// be (a GC, the JIT or a lock held by a thread that does not exist in the child would hang it), and posix_spawn
+/// has no cgroup attribute in glibc before 2.41. Moving the child after posix_spawn returns races with whatever it
+/// forks first, and so does prlimit: a program may read its limit as it starts. Moving the daemon itself into the
+/// cgroup around the spawn would put there whatever another thread forks meanwhile (.NET's Process, CliWrap).
+/// A shell wrapper would change argv[0] and how exec errors are reported. Lowering the daemon's own limit around
+/// the spawn would lower it for all of its threads (rlimits are per process).</para>
+/// </summary>
+internal sealed unsafe class SpawnGate
+{
+    private const int RecycleAfter = 128;
+    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(10);
+    private static readonly Lazy<(SpawnGate? Gate, string? Problem)> Instance = new(Create);
+
+    private readonly string _directory;
+    private readonly Lock _lock = new();
+    private long _counter;
+    private Spawner? _spawner;
+
+    private SpawnGate(string directory) => _directory = directory;
+
+    /// <summary>The gate of this process, or null when this system has no way to find the waiting child
+    /// (<see cref="Problem"/> says why).</summary>
+    public static SpawnGate? Shared => Instance.Value.Gate;
+
+    public static string? Problem => Instance.Value.Problem;
+
+    /// <summary>Spawns a child and runs <paramref name="prepare"/> on it before it execs.</summary>
+    /// <param name="spawn">calls posix_spawn with this FIFO opened read-only on fd 0 as its first file action</param>
+    /// <param name="prepare">acts on the waiting child; what it throws fails the spawn (the child is killed)</param>
+    public int Spawn(Func<string, int> spawn, Action<int> prepare)
+    {
+        lock (_lock)
+        {
+            var spawner = _spawner ??= Spawner.Start();
+            var fifo = NewFifo();
+            try
+            {
+                var before = spawner.Children();
+                spawner.Begin(() => spawn(fifo));
+                var child = spawner.WaitForNewChild(before, FindTimeout);
+                ExceptionDispatchInfo? failure = null;
+                if (child > 0)
+                {
+                    try { prepare(child); }
+                    catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
+                }
+                var release = OpenToRelease(fifo);
+                if (release < 0 && child > 0) Native.kill(child, Native.SIGKILL); // it would wait forever
+                var (pid, error) = spawner.End();
+                if (release >= 0) Native.close(release);
+                if (++spawner.Spawned >= RecycleAfter)
+                {
+                    spawner.Retire();
+                    _spawner = null;
+                }
+                error?.Throw();
+                if (child != pid || failure is not null || release < 0)
+                {
+                    Native.kill(pid, Native.SIGKILL); // it ran without what it needed: it must not stay
+                    failure?.Throw();
+                    throw new Win32Exception(Native.EAGAIN, child != pid
+                        ? "the new process could not be found before it started (/proc/self/task/TID/children)"
+                        : "the new process could not be released: " + Errno.DescribeLast());
+                }
+                return pid;
+            }
+            finally
+            {
+                Unlink(fifo);
+            }
+        }
+    }
+
+    private string NewFifo()
+    {
+        while (true)
+        {
+            var path = Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture,
+                $"sup-spawn-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}"));
+            fixed (byte* p = Utf8(path))
+            {
+                if (Native.mkfifo(p, 0x180 /* 0600 */) == 0) return path;
+            }
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != Native.EEXIST) throw new Win32Exception(errno, $"cannot create {path}: {Errno.Describe(errno)}");
+        }
+    }
+
+    /// <summary>O_RDWR never blocks on a FIFO (Linux): it is the writer the waiting child's open needs.</summary>
+    private static int OpenToRelease(string fifo)
+    {
+        fixed (byte* p = Utf8(fifo)) return Native.open(p, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK, 0);
+    }
+
+    private static void Unlink(string path)
+    {
+        fixed (byte* p = Utf8(path)) Native.unlink(p);
+    }
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s + "\0");
+
+    private static (SpawnGate?, string?) Create()
+    {
+        if (!File.Exists($"/proc/self/task/{Native.gettid()}/children"))
+            return (null, "this kernel has no /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)");
+        var gate = new SpawnGate(Path.GetTempPath());
+        try
+        {
+            Unlink(gate.NewFifo());
+        }
+        catch (Win32Exception e)
+        {
+            return (null, e.Message);
+        }
+        return (gate, null);
+    }
+
+    /// <summary>The thread posix_spawn runs on, one spawn at a time.</summary>
+    private sealed class Spawner
+    {
+        private readonly SemaphoreSlim _begin = new(0);
+        private readonly SemaphoreSlim _end = new(0);
+        private Func<int>? _job;
+        private int _pid;
+        private ExceptionDispatchInfo? _error;
+        private volatile bool _done;
+        private int _tid;
+
+        private Spawner() { }
+
+        public int Spawned { get; set; }
+
+        /// <exception cref="Win32Exception">no thread can be started (.NET needs a descriptor for one)</exception>
+        public static Spawner Start()
+        {
+            var spawner = new Spawner();
+            try
+            {
+                new Thread(spawner.Run, 256 * 1024) { IsBackground = true, Name = "sup-spawn" }.Start();
+            }
+            catch (OutOfMemoryException)
+            {
+                throw new Win32Exception(Native.EAGAIN, "cannot start the spawner thread (the daemon may be out of descriptors or memory)");
+            }
+            var spin = new SpinWait();
+            while (Volatile.Read(ref spawner._tid) == 0) spin.SpinOnce();
+            return spawner;
+        }
+
+        public void Begin(Func<int> job)
+        {
+            _job = job;
+            _done = false;
+            _error = null;
+            _begin.Release();
+        }
+
+        public (int Pid, ExceptionDispatchInfo? Error) End()
+        {
+            _end.Wait();
+            return (_pid, _error);
+        }
+
+        /// <summary>Ends the thread: its children are handed to the main thread.</summary>
+        public void Retire()
+        {
+            _job = null;
+            _begin.Release();
+        }
+
+        /// <summary>The thread's children now (zombies included).</summary>
+        public HashSet<int> Children()
+        {
+            var result = new HashSet<int>();
+            string text;
+            try { text = File.ReadAllText($"/proc/self/task/{_tid.ToString(CultureInfo.InvariantCulture)}/children"); }
+            catch (IOException) { return result; }
+            foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) result.Add(pid);
+            return result;
+        }
+
+        /// <returns>the child the running job created, or 0 if posix_spawn failed before creating it or the
+        /// timeout passed</returns>
+        public int WaitForNewChild(HashSet<int> before, TimeSpan timeout)
+        {
+            var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            var spin = new SpinWait();
+            while (Environment.TickCount64 < deadline)
+            {
+                var done = _done; // read before the list: a child made before the job ended is in it
+                foreach (var pid in Children())
+                    if (!before.Contains(pid)) return pid;
+                if (done) return 0;
+                spin.SpinOnce();
+            }
+            return 0;
+        }
+
+        private void Run()
+        {
+            Volatile.Write(ref _tid, Native.gettid());
+            while (true)
+            {
+                _begin.Wait();
+                if (_job is not { } job) return;
+                try { _pid = job(); }
+                catch (Exception e) { _error = ExceptionDispatchInfo.Capture(e); }
+                _done = true;
+                _end.Release();
+            }
+        }
+    }
+}

@@ -20,11 +20,12 @@ public static class ModelJson
         "ReplicaSet" => KubernetesJson.Deserialize<V1ReplicaSet>(json),
         "StatefulSet" => KubernetesJson.Deserialize<V1StatefulSet>(json),
         "DaemonSet" => KubernetesJson.Deserialize<V1DaemonSet>(json),
-        "ControllerRevision" => KubernetesJson.Deserialize<V1ControllerRevision>(json),
+        "ControllerRevision" => KubernetesJson.Deserialize<V1ControllerRevision>(json, ModelJsonOptions.Options),
         "Job" => KubernetesJson.Deserialize<V1Job>(json),
         "CronJob" => KubernetesJson.Deserialize<V1CronJob>(json),
         _ => throw new NotSupportedException($"the store does not hold objects of kind {kind}"),
     };
 
-    public static string Serialize(IKubernetesObject<V1ObjectMeta> obj) => KubernetesJson.Serialize(obj);
+    /// <summary>Any object of the store, a ControllerRevision's raw <c>data</c> included.</summary>
+    public static string Serialize(object obj) => KubernetesJson.Serialize(obj, ModelJsonOptions.Options);
 }

@@ -11,11 +11,11 @@ internal sealed class PodSpecValidator
     public const string RuntimeAnnotation = "sup.minikube.io/runtime";
     public const string StepTimeoutAnnotation = "sup.minikube.io/step-timeout-seconds";
 
-    private static readonly string[] ProbeHandlers = ["exec", "httpGet", "tcpSocket", "grpc"];
-
     private readonly ValidationScope scope;
     private readonly string ownerKind;
     private readonly bool hostRuntime;
+    private readonly bool podsRunUntilReplaced;
+    private readonly bool podsRunToCompletion;
     private readonly Dictionary<string, string> containerNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> volumeNames = new(StringComparer.Ordinal);
 
@@ -24,6 +24,8 @@ internal sealed class PodSpecValidator
         this.scope = scope;
         this.ownerKind = ownerKind;
         this.hostRuntime = hostRuntime;
+        podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 
     /// <param name="scope">Where errors go.</param>
@@ -104,29 +106,27 @@ internal sealed class PodSpecValidator
 
     private void ValidateRestartPolicy(string? policy, string path)
     {
-        switch (ownerKind)
+        if (podsRunUntilReplaced)
         {
-            case "Deployment" or "StatefulSet" or "DaemonSet":
-                if (policy != "Always")
-                {
-                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
-                }
-
-                break;
-            case "Job" or "CronJob":
-                if (policy is null)
-                {
-                    scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
-                }
-                else if (policy is not ("Never" or "OnFailure"))
-                {
-                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
-                }
-
-                break;
-            default:
-                scope.OneOf(path, policy, "Always", "OnFailure", "Never");
-                break;
+            if (policy != "Always")
+            {
+                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
+            }
+        }
+        else if (podsRunToCompletion)
+        {
+            if (policy is null)
+            {
+                scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
+            }
+            else if (policy is not ("Never" or "OnFailure"))
+            {
+                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
+            }
+        }
+        else
+        {
+            scope.OneOf(path, policy, "Always", "OnFailure", "Never");
         }
     }
 
@@ -223,7 +223,7 @@ internal sealed class PodSpecValidator
             foreach (var (field, present) in new[]
                      {
                          // sup: a Job's steps are its init containers, and a liveness probe on a step is a hang check (SPEC §3).
-                         ("livenessProbe", container.LivenessProbe is not null && ownerKind is not ("Job" or "CronJob")),
+                         ("livenessProbe", container.LivenessProbe is not null && !podsRunToCompletion),
                          ("readinessProbe", container.ReadinessProbe is not null),
                          ("startupProbe", container.StartupProbe is not null),
                          ("lifecycle", container.Lifecycle is not null),

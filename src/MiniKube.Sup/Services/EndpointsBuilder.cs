@@ -18,10 +18,9 @@ public static class EndpointsBuilder
 
     public static bool Selects(V1Service service, V1Pod pod)
     {
+        // k8s: a Service without a selector selects no pod (its endpoints are someone else's to write).
         var selector = service.Spec?.Selector;
-        if (selector is null || selector.Count == 0) return false;
-        var labels = pod.Metadata.Labels;
-        return labels is not null && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        return selector is { Count: > 0 } && LabelSelector.FromMap(selector).Matches(pod.Metadata.Labels);
     }
 
     public static Result Build(V1Service service, IEnumerable<V1Pod> pods)

@@ -174,7 +174,7 @@ internal static class ManifestValidator
             }
         }
 
-        if (!LabelSelectors.Matches(selector, labels))
+        if (!LabelSelector.From(selector).Matches(labels))
         {
             scope.Add(path, $"does not match the template's labels ({labelsPath}): every pod the template makes must be selected");
         }

@@ -41,7 +41,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
-        var environment = new ServiceLinkedEnvironment(InheritedEnvironment(), () => ServiceEnvironment.Variables(Store.List("Service").Select(e => e.Object).OfType<k8s.Models.V1Service>()));
+        var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment());
         var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time), Tracking), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),

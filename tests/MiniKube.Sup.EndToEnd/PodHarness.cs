@@ -6,6 +6,7 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Store;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.EndToEnd;
 

@@ -21,7 +21,7 @@ internal static class ApplyCommand
             if (ManifestReport.PrintErrors(loaded, "nothing was applied")) return ExitCodes.BadInput;
             foreach (var o in loaded.Objects)
             {
-                var kind = ResourceKinds.ByKind(o.Kind)!;
+                var kind = Kinds.ByKind(o.Kind)!;
                 var json = KubernetesJson.Serialize(o.Model);
                 var (status, body, headers) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, o.Name), json).ConfigureAwait(false);
                 if (status == HttpStatusCode.NotFound)

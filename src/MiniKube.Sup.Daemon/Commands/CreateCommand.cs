@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -20,10 +21,10 @@ internal static class CreateCommand
         {
             var source = parse.GetValue(from)!;
             var slash = source.IndexOf('/');
-            if (slash < 0 || ResourceKinds.ByName(source[..slash]) != ResourceKinds.CronJob)
+            if (slash < 0 || Kinds.ByName(source[..slash]) != Kinds.CronJob)
                 throw ClientCommand.Usage($"--from: expected cronjob/NAME, got \"{source}\"");
             var cronJobName = source[(slash + 1)..];
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(ResourceKinds.CronJob, cronJobName)).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(Kinds.CronJob, cronJobName)).ConfigureAwait(false);
             if (status != HttpStatusCode.OK)
             {
                 Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));
@@ -31,7 +32,7 @@ internal static class CreateCommand
             }
             var jobName = parse.GetValue(name)!;
             var request = FromCronJob(JsonNode.Parse(body)!.AsObject(), jobName);
-            var (created, answer, _) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(ResourceKinds.Job), request.ToJsonString()).ConfigureAwait(false);
+            var (created, answer, _) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(Kinds.Job), request.ToJsonString()).ConfigureAwait(false);
             if (created is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {
                 Console.Error.WriteLine(ClientCommand.Error($"error: failed to create job: {ApiException.MessageOf(created, answer)}"));

@@ -7,6 +7,7 @@ using k8s.Models;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
 using MiniKube.Sup.Printing;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -33,17 +34,17 @@ internal static class DescribeCommand
                 if (!first) Console.Out.WriteLine();
                 first = false;
                 var json = await GetCommand.GetJsonAsync(client, kind, name).ConfigureAwait(false);
-                var events = await GetCommand.GetJsonAsync(client, ResourceKinds.Event, null,
+                var events = await GetCommand.GetJsonAsync(client, Kinds.Event, null,
                     "fieldSelector=" + Uri.EscapeDataString($"involvedObject.name={name},involvedObject.kind={kind.Kind}")).ConfigureAwait(false);
                 string text;
-                if (kind == ResourceKinds.Pod)
+                if (kind == Kinds.Pod)
                 {
                     var pod = KubernetesJson.Deserialize<V1Pod>(json);
                     var (_, volumes, _) = await client.SendAsync(HttpMethod.Get, "sup/v1/volumes?pod=" + Uri.EscapeDataString(name)).ConfigureAwait(false);
                     if (volumes.Length > 0) (pod.Metadata.Annotations ??= new Dictionary<string, string>())[Volumes.VolumeAnnotation.Key] = volumes;
                     text = DescribePod(pod, events, DateTime.UtcNow);
                 }
-                else text = kind == ResourceKinds.Secret ? DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json)) : DescribeOther(json, events, DateTime.UtcNow);
+                else text = kind == Kinds.Secret ? DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json)) : DescribeOther(json, events, DateTime.UtcNow);
                 // Values are escaped where they are written; this catches any the layout writes as they are.
                 Console.Out.Write(ControlCharacters.EscapeKeepingLines(text));
             }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class EventsCommand
         var command = new Command("events", "List events") { watch };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
-            var path = KindArgument.Path(ResourceKinds.Event);
+            var path = KindArgument.Path(Kinds.Event);
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, path, accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             using var doc = JsonDocument.Parse(body);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -11,8 +12,8 @@ namespace MiniKube.Sup.Cli.Commands;
 /// daemon's Table responses.</summary>
 internal static class GetCommand
 {
-    private static readonly ResourceKind[] AllKinds =
-        [ResourceKinds.Pod, ResourceKinds.Service, ResourceKinds.DaemonSet, ResourceKinds.Deployment, ResourceKinds.ReplicaSet, ResourceKinds.StatefulSet, ResourceKinds.Job, ResourceKinds.CronJob];
+    private static readonly KindInfo[] AllKinds =
+        [Kinds.Pod, Kinds.Service, Kinds.DaemonSet, Kinds.Deployment, Kinds.ReplicaSet, Kinds.StatefulSet, Kinds.Job, Kinds.CronJob];
 
     public static Command Create()
     {
@@ -45,9 +46,9 @@ internal static class GetCommand
         if (what.Length == 1 && what[0].Contains(',', StringComparison.Ordinal) && !what[0].Contains('/', StringComparison.Ordinal))
         {
             // kubectl get deploy,svc: several kinds, each table under its own header, names prefixed with the kind.
-            var kinds = new List<ResourceKind>();
+            var kinds = new List<KindInfo>();
             foreach (var name in what[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
-                kinds.Add((name == "all" ? null : ResourceKinds.ByName(name)) ?? throw ClientCommand.Usage($"the server doesn't have a resource type \"{name}\""));
+                kinds.Add((name == "all" ? null : Kinds.ByName(name)) ?? throw ClientCommand.Usage($"the server doesn't have a resource type \"{name}\""));
             return await ListKindsAsync(client, kinds, output, selector).ConfigureAwait(false);
         }
         var (kind, names, error) = KindArgument.Parse(what);
@@ -118,7 +119,7 @@ internal static class GetCommand
         return 0;
     }
 
-    private static async Task<int> ListKindsAsync(SupClient client, IReadOnlyList<ResourceKind> kinds, string output, string? selector)
+    private static async Task<int> ListKindsAsync(SupClient client, IReadOnlyList<KindInfo> kinds, string output, string? selector)
     {
         var query = selector is null ? null : "labelSelector=" + Uri.EscapeDataString(selector);
         var first = true;
@@ -144,7 +145,7 @@ internal static class GetCommand
         return 0;
     }
 
-    public static async Task<string> GetJsonAsync(SupClient client, ResourceKind kind, string? name, string? query = null)
+    public static async Task<string> GetJsonAsync(SupClient client, KindInfo kind, string? name, string? query = null)
     {
         var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
         if (status != HttpStatusCode.OK) throw ApiException.From(status, body);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class LogsCommand
             var name = parse.GetValue(pod);
             var sel = parse.GetValue(selector);
             if (name is null && sel is null) throw ClientCommand.Usage("logs needs a pod name or -l SELECTOR");
-            if (name is not null && name.IndexOf('/') is var slash and > 0 && ResourceKinds.ByName(name[..slash]) == ResourceKinds.Job)
+            if (name is not null && name.IndexOf('/') is var slash and > 0 && Kinds.ByName(name[..slash]) == Kinds.Job)
             {
                 await JobAsync(client, name[(slash + 1)..], parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false);
                 return 0;
@@ -38,7 +39,7 @@ internal static class LogsCommand
                 await CopyAsync(client, name, c, query, prefix: null, cancel).ConfigureAwait(false);
                 return 0;
             }
-            var list = await GetCommand.GetJsonAsync(client, ResourceKinds.Pod, null, "labelSelector=" + Uri.EscapeDataString(sel!)).ConfigureAwait(false);
+            var list = await GetCommand.GetJsonAsync(client, Kinds.Pod, null, "labelSelector=" + Uri.EscapeDataString(sel!)).ConfigureAwait(false);
             using var doc = JsonDocument.Parse(list);
             var tasks = new List<Task>();
             foreach (var p in doc.RootElement.GetProperty("items").EnumerateArray())
@@ -63,7 +64,7 @@ internal static class LogsCommand
     private static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
     {
         var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
-        using var doc = JsonDocument.Parse(await GetCommand.GetJsonAsync(client, ResourceKinds.Pod, null, selector).ConfigureAwait(false));
+        using var doc = JsonDocument.Parse(await GetCommand.GetJsonAsync(client, Kinds.Pod, null, selector).ConfigureAwait(false));
         var pods = doc.RootElement.GetProperty("items").EnumerateArray()
             .OrderBy(p => p.GetProperty("metadata").TryGetProperty("creationTimestamp", out var c) ? c.GetString() : "", StringComparer.Ordinal)
             .ToList();
@@ -94,7 +95,7 @@ internal static class LogsCommand
     {
         while (!cancel.IsCancellationRequested)
         {
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(ResourceKinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(Kinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) return;
             using var doc = JsonDocument.Parse(body);
             if (!doc.RootElement.TryGetProperty("status", out var s)) { await Task.Delay(100, cancel).ConfigureAwait(false); continue; }
@@ -115,7 +116,7 @@ internal static class LogsCommand
     private static async Task CopyAsync(SupClient client, string pod, string? container, string query, string? prefix, CancellationToken cancel)
     {
         var q = container is null ? query : $"container={Uri.EscapeDataString(container)}" + (query.Length > 0 ? "&" + query : "");
-        var path = KindArgument.Path(ResourceKinds.Pod, pod) + "/log" + (q.Length > 0 ? "?" + q : "");
+        var path = KindArgument.Path(Kinds.Pod, pod) + "/log" + (q.Length > 0 ? "?" + q : "");
         await using var stream = await client.StreamAsync(path, null, cancel).ConfigureAwait(false);
         if (prefix is null)
         {

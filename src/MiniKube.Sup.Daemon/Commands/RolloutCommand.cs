@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -24,17 +25,17 @@ internal static class RolloutCommand
     }
 
     /// <summary>kubectl's resource.group name (<c>deployment.apps</c>).</summary>
-    public static string Qualified(ResourceKind kind) => kind.Group.Length == 0 ? kind.Singular : $"{kind.Singular}.{kind.Group}";
+    public static string Qualified(KindInfo kind) => kind.Group.Length == 0 ? kind.Singular : $"{kind.Singular}.{kind.Group}";
 
     private static Argument<string[]> What() => new("what") { Description = "KIND/NAME (deployment, statefulset, daemonset)", Arity = ArgumentArity.OneOrMore };
 
-    private static (ResourceKind Kind, string Name) Target(string[] args, bool deploymentOnly = false)
+    private static (KindInfo Kind, string Name) Target(string[] args, bool deploymentOnly = false)
     {
         var (kind, names, error) = KindArgument.Parse(args);
         if (kind is null) throw ClientCommand.Usage(error!);
         if (names.Count != 1) throw ClientCommand.Usage("give exactly one object: KIND/NAME");
-        var allowed = deploymentOnly ? kind == ResourceKinds.Deployment
-            : kind == ResourceKinds.Deployment || kind == ResourceKinds.StatefulSet || kind == ResourceKinds.DaemonSet;
+        var allowed = deploymentOnly ? kind == Kinds.Deployment
+            : kind == Kinds.Deployment || kind == Kinds.StatefulSet || kind == Kinds.DaemonSet;
         if (!allowed) throw ClientCommand.Usage($"no rollout for {kind.Plural}{(deploymentOnly ? " (only deployments have revisions here)" : "")}");
         return (kind, names[0]);
     }
@@ -75,14 +76,14 @@ internal static class RolloutCommand
     }
 
     /// <summary>kubectl's status viewers (polymorphichelpers/rollout_status.go).</summary>
-    public static (string Message, bool Done, string? Error) StatusOf(ResourceKind kind, string name, JsonNode obj)
+    public static (string Message, bool Done, string? Error) StatusOf(KindInfo kind, string name, JsonNode obj)
     {
         long Num(JsonNode? n) => n is null ? 0 : n.GetValue<long>();
         var generation = Num(obj["metadata"]?["generation"]);
         var status = obj["status"];
         var observed = Num(status?["observedGeneration"]);
         var replicas = obj["spec"]?["replicas"] is { } r ? r.GetValue<long>() : 1;
-        if (kind == ResourceKinds.Deployment)
+        if (kind == Kinds.Deployment)
         {
             if (generation > observed) return ("Waiting for deployment spec update to be observed...\n", false, null);
             var progressing = status?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Progressing");
@@ -95,7 +96,7 @@ internal static class RolloutCommand
             if (available < updated) return ($"Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n", false, null);
             return ($"deployment \"{name}\" successfully rolled out\n", true, null);
         }
-        if (kind == ResourceKinds.StatefulSet)
+        if (kind == Kinds.StatefulSet)
         {
             if (obj["spec"]?["updateStrategy"]?["type"]?.GetValue<string>() is { } type && type != "RollingUpdate")
                 return ("", false, "rollout status is only available for RollingUpdate strategy type");
@@ -147,9 +148,9 @@ internal static class RolloutCommand
     /// <summary>The Deployment's ReplicaSets by revision, oldest first.</summary>
     private static async Task<(JsonObject Deployment, List<(long Revision, JsonNode ReplicaSet)> Revisions)> RevisionsAsync(SupClient client, string name)
     {
-        var deployment = JsonNode.Parse(await GetCommand.GetJsonAsync(client, ResourceKinds.Deployment, name).ConfigureAwait(false))!.AsObject();
+        var deployment = JsonNode.Parse(await GetCommand.GetJsonAsync(client, Kinds.Deployment, name).ConfigureAwait(false))!.AsObject();
         var uid = deployment["metadata"]?["uid"]?.GetValue<string>();
-        var list = JsonNode.Parse(await GetCommand.GetJsonAsync(client, ResourceKinds.ReplicaSet, null).ConfigureAwait(false))!;
+        var list = JsonNode.Parse(await GetCommand.GetJsonAsync(client, Kinds.ReplicaSet, null).ConfigureAwait(false))!;
         var revisions = new List<(long, JsonNode)>();
         foreach (var rs in list["items"]!.AsArray())
         {

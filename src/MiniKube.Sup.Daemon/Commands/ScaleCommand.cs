@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class ScaleCommand
         {
             var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
             if (kind is null) throw ClientCommand.Usage(error!);
-            if (kind != ResourceKinds.Deployment && kind != ResourceKinds.StatefulSet) throw ClientCommand.Usage($"cannot scale {kind.Plural}: only deployments and statefulsets");
+            if (kind != Kinds.Deployment && kind != Kinds.StatefulSet) throw ClientCommand.Usage($"cannot scale {kind.Plural}: only deployments and statefulsets");
             if (names.Count == 0) throw ClientCommand.Usage("scale needs the name of the object");
             var count = parse.GetValue(replicas);
             if (count < 0) throw ClientCommand.Usage("--replicas must be 0 or more");

@@ -70,18 +70,5 @@ internal static class WaitCommand
             && string.Equals(c.GetProperty("status").GetString(), expected, StringComparison.OrdinalIgnoreCase));
     }
 
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (text.Length < 2) return null;
-        var unit = text[^1];
-        if (!double.TryParse(char.IsDigit(unit) ? text : text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0) return null;
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            _ when char.IsDigit(unit) => TimeSpan.FromSeconds(n),
-            _ => null,
-        };
-    }
+    public static TimeSpan? ParseDuration(string text) => Durations.GoDuration.Parse(text, bareSeconds: true);
 }

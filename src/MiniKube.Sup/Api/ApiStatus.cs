@@ -1,23 +1,24 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using MiniKube.Sup.Printing;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api;
 
 /// <summary>Kubernetes Status objects for errors (kubectl prints "Error from server (NotFound): ...").</summary>
 public static class ApiStatus
 {
-    public static Task NotFound(HttpContext ctx, ResourceKind? kind, string name) =>
+    public static Task NotFound(HttpContext ctx, KindInfo? kind, string name) =>
         Write(ctx, 404, "NotFound", $"{kind?.Plural ?? "objects"} \"{name}\" not found", kind, name);
 
     /// <summary>409: <c>AlreadyExists</c> for a create, <c>Conflict</c> for a write on a stale version.</summary>
-    public static Task Conflict(HttpContext ctx, ResourceKind? kind, string name, string reason, string message) =>
+    public static Task Conflict(HttpContext ctx, KindInfo? kind, string name, string reason, string message) =>
         Write(ctx, 409, reason, message, kind, name);
 
-    public static Task AlreadyExists(HttpContext ctx, ResourceKind kind, string name) =>
+    public static Task AlreadyExists(HttpContext ctx, KindInfo kind, string name) =>
         Write(ctx, 409, "AlreadyExists", $"{kind.Plural} \"{name}\" already exists", kind, name);
 
-    public static Task Invalid(HttpContext ctx, ResourceKind? kind, string? name, string message) =>
+    public static Task Invalid(HttpContext ctx, KindInfo? kind, string? name, string message) =>
         Write(ctx, 422, "Invalid", message, kind, name);
 
     public static Task BadRequest(HttpContext ctx, string message) => Write(ctx, 400, "BadRequest", message, null, null);
@@ -32,9 +33,9 @@ public static class ApiStatus
 
     public static Task Unauthorized(HttpContext ctx) => Write(ctx, 401, "Unauthorized", "Unauthorized: a bearer token is required (see <state-dir>/token)", null, null);
 
-    public static Task Success(HttpContext ctx, ResourceKind kind, string name) => Write(ctx, 200, null, null, kind, name);
+    public static Task Success(HttpContext ctx, KindInfo kind, string name) => Write(ctx, 200, null, null, kind, name);
 
-    public static Task Write(HttpContext ctx, int code, string? reason, string? message, ResourceKind? kind, string? name)
+    public static Task Write(HttpContext ctx, int code, string? reason, string? message, KindInfo? kind, string? name)
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api;
 
@@ -30,7 +31,7 @@ public static class Discovery
     {
         Kind = "APIGroupList",
         ApiVersion = "v1",
-        Groups = ResourceKinds.All.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(g => new V1APIGroup
+        Groups = Kinds.Served.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(g => new V1APIGroup
         {
             Name = g,
             Versions = [new V1GroupVersionForDiscovery { GroupVersion = $"{g}/v1", Version = "v1" }],
@@ -49,7 +50,7 @@ public static class Discovery
 
     public static string? Resources(string group, string version)
     {
-        var kinds = ResourceKinds.All.Where(k => k.Group == group && k.Version == version).ToList();
+        var kinds = Kinds.Served.Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0) return null;
         var resources = new List<V1APIResource>();
         foreach (var k in kinds)
@@ -62,7 +63,7 @@ public static class Discovery
                 Kind = k.Kind,
                 Verbs = k.Verbs.ToList(),
                 ShortNames = k.ShortNames.Count == 0 ? null : k.ShortNames.ToList(),
-                Categories = k.Kind is "Event" or "ConfigMap" or "Secret" or "PersistentVolumeClaim" or "Endpoints" ? null : ["all"],
+                Categories = k.InCategoryAll ? ["all"] : null,
             });
             foreach (var sub in k.Subresources)
             {

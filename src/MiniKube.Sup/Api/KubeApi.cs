@@ -50,13 +50,13 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         app.MapGet(prefix + "/{resource}", ctx => Dispatch(ctx, core, Collection));
     }
 
-    private static string? Known(HttpContext _, string group) => ResourceKinds.All.Any(k => k.Group == group && group.Length > 0) ? group : null;
+    private static string? Known(HttpContext _, string group) => Kinds.Served.Any(k => k.Group == group && group.Length > 0) ? group : null;
 
-    private static Task Dispatch(HttpContext ctx, bool core, Func<HttpContext, ResourceKind, string?, Task> handler)
+    private static Task Dispatch(HttpContext ctx, bool core, Func<HttpContext, KindInfo, string?, Task> handler)
     {
         var values = ctx.Request.RouteValues;
         var group = core ? "" : (string)values["group"]!;
-        var kind = ResourceKinds.ByPath(group, (string)values["version"]!, (string)values["resource"]!);
+        var kind = Kinds.ByPath(group, (string)values["version"]!, (string)values["resource"]!);
         if (kind is null) return NotFoundPath(ctx);
         // A path without a namespace lists every namespace.
         var ns = values.TryGetValue("ns", out var n) ? (string?)n : null;
@@ -70,15 +70,15 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         try { await handler().ConfigureAwait(false); }
         catch (StoreNotFoundException e) when (!ctx.Response.HasStarted)
         {
-            await ApiStatus.NotFound(ctx, ResourceKinds.ByKind(e.Key.Kind), e.Key.Name).ConfigureAwait(false);
+            await ApiStatus.NotFound(ctx, Kinds.ByKind(e.Key.Kind), e.Key.Name).ConfigureAwait(false);
         }
         catch (StoreConflictException e) when (!ctx.Response.HasStarted)
         {
-            await ApiStatus.Conflict(ctx, ResourceKinds.ByKind(e.Key.Kind), e.Key.Name, e.Reason == StoreConflictReason.AlreadyExists ? "AlreadyExists" : "Conflict", e.Message).ConfigureAwait(false);
+            await ApiStatus.Conflict(ctx, Kinds.ByKind(e.Key.Kind), e.Key.Name, e.Reason == StoreConflictReason.AlreadyExists ? "AlreadyExists" : "Conflict", e.Message).ConfigureAwait(false);
         }
     }
 
-    private async Task Collection(HttpContext ctx, ResourceKind kind, string? ns)
+    private async Task Collection(HttpContext ctx, KindInfo kind, string? ns)
     {
         if (ctx.Request.Method == "POST")
         {
@@ -106,7 +106,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         await ctx.Response.Body.WriteAsync(buffer.ToArray()).ConfigureAwait(false);
     }
 
-    private async Task Item(HttpContext ctx, ResourceKind kind, string? ns)
+    private async Task Item(HttpContext ctx, KindInfo kind, string? ns)
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
         var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
@@ -139,12 +139,12 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         }
     }
 
-    private async Task Subresource(HttpContext ctx, ResourceKind kind, string? ns)
+    private async Task Subresource(HttpContext ctx, KindInfo kind, string? ns)
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
         var sub = (string)ctx.Request.RouteValues["sub"]!;
         var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
-        if (kind == ResourceKinds.Pod && sub == "log" && ctx.Request.Method == "GET")
+        if (kind == Kinds.Pod && sub == "log" && ctx.Request.Method == "GET")
         {
             if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             int? tail = int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
@@ -171,7 +171,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     /// <summary>POST (create), PUT (replace; creates what does not exist) and PATCH (the patch applied to the stored
     /// object, retried on a fresh read if the object changed meanwhile, unless the patch itself names a
     /// resourceVersion). Status is never written here.</summary>
-    private async Task Apply(HttpContext ctx, ResourceKind kind, string? name, bool create)
+    private async Task Apply(HttpContext ctx, KindInfo kind, string? name, bool create)
     {
         var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
@@ -230,7 +230,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
 
     /// <summary>The status subresource: GET reads the object; PUT and PATCH write its status only (spec and
     /// generation untouched), conditional on the resourceVersion the body carries.</summary>
-    private async Task Status(HttpContext ctx, ResourceKind kind, ObjectKey key)
+    private async Task Status(HttpContext ctx, KindInfo kind, ObjectKey key)
     {
         if (store.Get(key) is not { } current)
         {
@@ -275,7 +275,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     private static string Namespace(HttpContext ctx) =>
         ctx.Request.RouteValues.TryGetValue("ns", out var n) && n is string ns ? ns : ObjectKey.DefaultNamespace;
 
-    private async Task WatchAsync(HttpContext ctx, ResourceKind kind, string? ns, Selectors selectors, bool wantsTable)
+    private async Task WatchAsync(HttpContext ctx, KindInfo kind, string? ns, Selectors selectors, bool wantsTable)
     {
         long? from = long.TryParse(ctx.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : null;
         int? timeout = int.TryParse(ctx.Request.Query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var ts) ? ts : null;
@@ -329,7 +329,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         _ => null,
     };
 
-    private static void WriteList(Utf8JsonWriter w, ResourceKind kind, IReadOnlyList<StoredObject> items, long rv)
+    private static void WriteList(Utf8JsonWriter w, KindInfo kind, IReadOnlyList<StoredObject> items, long rv)
     {
         w.WriteStartObject();
         w.WriteString("kind", kind.Kind + "List");

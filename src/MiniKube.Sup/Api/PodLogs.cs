@@ -1,6 +1,7 @@
 using k8s.Models;
 using MiniKube.Sup.Logs;
 using MiniKube.Sup.Pods;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Api;
@@ -14,7 +15,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
     public async Task<string?> WriteAsync(string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel)
     {
         // A finished pod (a Job's step, after a restart too) is not running, and its logs are still there.
-        if (store.Get("Pod", pod)?.As<V1Pod>().Spec is not { } spec) return $"pod \"{pod}\" not found";
+        if (store.Get(Kinds.Pod.Kind, pod)?.As<V1Pod>().Spec is not { } spec) return $"pod \"{pod}\" not found";
         var worker = pods.Worker(pod);
         var containers = spec.Containers.Select(c => c.Name).Concat(spec.InitContainers?.Select(c => c.Name) ?? []).ToList();
         if (container is null)

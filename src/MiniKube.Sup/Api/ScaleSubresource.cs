@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Api;
@@ -15,9 +16,9 @@ namespace MiniKube.Sup.Api;
 /// </summary>
 public static class ScaleSubresource
 {
-    public static bool Handles(ResourceKind kind) => kind == ResourceKinds.Deployment || kind == ResourceKinds.StatefulSet;
+    public static bool Handles(KindInfo kind) => kind == Kinds.Deployment || kind == Kinds.StatefulSet;
 
-    public static async Task HandleAsync(HttpContext ctx, ResourceKind kind, ObjectKey key, ObjectStore store)
+    public static async Task HandleAsync(HttpContext ctx, KindInfo kind, ObjectKey key, ObjectStore store)
     {
         if (store.Get(key) is not { } current)
         {

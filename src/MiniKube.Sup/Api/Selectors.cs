@@ -1,19 +1,20 @@
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api;
 
 /// <summary>labelSelector and fieldSelector query parameters, as the API server reads them: comma-separated
-/// requirements that must all hold (labels: <see cref="LabelSelectorParser"/>; fields: =, ==, !=). A malformed selector
+/// requirements that must all hold (labels: <see cref="LabelSelector"/>; fields: =, ==, !=). A malformed selector
 /// throws <see cref="FormatException"/> (the API answers 400).</summary>
 public sealed class Selectors
 {
-    private IReadOnlyList<Func<IDictionary<string, string>?, bool>> _labels = [];
+    private LabelSelector _labels = LabelSelector.Everything;
     private readonly List<(string Field, string Value, bool Equal)> _fields = [];
 
     public static Selectors Parse(string? labelSelector, string? fieldSelector)
     {
         var s = new Selectors();
-        s._labels = LabelSelectorParser.Parse(labelSelector);
+        s._labels = LabelSelector.Parse(labelSelector);
         foreach (var term in SplitTerms(fieldSelector))
         {
             var neq = term.IndexOf("!=", StringComparison.Ordinal);
@@ -28,8 +29,7 @@ public sealed class Selectors
 
     public bool Matches(k8s.IKubernetesObject<V1ObjectMeta> obj, Func<string, string?> field)
     {
-        foreach (var label in _labels)
-            if (!label(obj.Metadata.Labels)) return false;
+        if (!_labels.Matches(obj.Metadata.Labels)) return false;
         foreach (var (name, value, equal) in _fields)
             if ((field(name) == value) != equal) return false;
         return true;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api;
 
@@ -8,7 +9,7 @@ namespace MiniKube.Sup.Api;
 /// object's metadata as PartialObjectMetadata (kubectl's default includeObject=Metadata).</summary>
 public static class TableWriter
 {
-    public static void Write(Utf8JsonWriter w, ResourceKind kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long resourceVersion, DateTime now, bool includeColumns = true)
+    public static void Write(Utf8JsonWriter w, KindInfo kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long resourceVersion, DateTime now, bool includeColumns = true)
     {
         w.WriteStartObject();
         w.WriteString("kind", "Table");

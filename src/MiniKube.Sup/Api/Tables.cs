@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using MiniKube.Sup.Api.KindTables;
 using MiniKube.Sup.Printing;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api;
 
@@ -17,21 +18,21 @@ public static class Tables
 
     private static readonly Dictionary<string, KindTable> ByKind = new(StringComparer.Ordinal)
     {
-        ["Pod"] = PodTable.Table,
-        ["Event"] = EventTable.Table,
-        ["DaemonSet"] = DaemonSetTable.Table,
-        ["Job"] = JobTable.Table,
-        ["CronJob"] = CronJobTable.Table,
-        ["Deployment"] = DeploymentTable.Table,
-        ["ReplicaSet"] = ReplicaSetTable.Table,
-        ["StatefulSet"] = StatefulSetTable.Table,
-        ["Service"] = ServiceTable.Table,
-        ["Endpoints"] = EndpointsTable.Table,
+        [Kinds.Pod.Kind] = PodTable.Table,
+        [Kinds.Event.Kind] = EventTable.Table,
+        [Kinds.DaemonSet.Kind] = DaemonSetTable.Table,
+        [Kinds.Job.Kind] = JobTable.Table,
+        [Kinds.CronJob.Kind] = CronJobTable.Table,
+        [Kinds.Deployment.Kind] = DeploymentTable.Table,
+        [Kinds.ReplicaSet.Kind] = ReplicaSetTable.Table,
+        [Kinds.StatefulSet.Kind] = StatefulSetTable.Table,
+        [Kinds.Service.Kind] = ServiceTable.Table,
+        [Kinds.Endpoints.Kind] = EndpointsTable.Table,
     };
 
-    public static IReadOnlyList<TableColumn> Columns(ResourceKind kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;
+    public static IReadOnlyList<TableColumn> Columns(KindInfo kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;
 
-    public static IReadOnlyList<object> Cells(ResourceKind kind, IKubernetesObject<V1ObjectMeta> obj, DateTime now) =>
+    public static IReadOnlyList<object> Cells(KindInfo kind, IKubernetesObject<V1ObjectMeta> obj, DateTime now) =>
         (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Cells(obj, now);
 
     public static string AgeOf(IKubernetesObject<V1ObjectMeta> obj, DateTime now) =>

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -47,7 +48,7 @@ public abstract partial class Controller : IAsyncDisposable
     public virtual IEnumerable<string> KeysFor(ObjectEvent change)
     {
         if (change.Kind == Kind) yield return change.Object.Metadata.Name;
-        else if (change.Kind == "Pod" && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        else if (change.Kind == Kinds.Pod.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
     public void Start() => _loop = Task.Run(RunAsync);

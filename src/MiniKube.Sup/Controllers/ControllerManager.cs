@@ -1,3 +1,4 @@
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -17,8 +18,6 @@ public sealed class ControllerManager : IAsyncDisposable
         _controllers = controllers;
     }
 
-    public IReadOnlyList<Controller> Controllers => _controllers;
-
     /// <summary>The subscription that feeds the controllers (tests wait on it).</summary>
     public StoreSubscription? Subscription => _subscription;
 
@@ -27,7 +26,7 @@ public sealed class ControllerManager : IAsyncDisposable
         if (_subscription is not null) return;
         foreach (var c in _controllers) c.Start();
         // Events concern no controller: they are the busiest kind and would only cost a lookup each.
-        _subscription = _context.Store.Subscribe("controllers", kind => kind != "Event", OnChanged, _context.Logger);
+        _subscription = _context.Store.Subscribe("controllers", kind => kind != Kinds.Event.Kind, OnChanged, _context.Logger);
     }
 
     private void OnChanged(ObjectEvent change)

@@ -26,13 +26,13 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     private readonly Dictionary<string, DateTimeOffset> _nextWake = new(StringComparer.Ordinal);
     private readonly Lock _wakeGate = new();
 
-    public override string Kind => "CronJob";
+    public override string Kind => Kinds.CronJob.Kind;
 
     /// <summary>A CronJob's own changes, and those of the Jobs it controls (a finished Job frees a Forbid slot).</summary>
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         if (change.Kind == Kind) yield return change.Object.Metadata.Name;
-        else if (change.Kind == "Job" && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        else if (change.Kind == Kinds.Job.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
@@ -45,7 +45,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         var cj = stored.Copy<V1CronJob>();
         var now = Time.GetUtcNow();
         var status = cj.Status ?? new V1CronJobStatus();
-        var jobs = Store.ListOwned("Job", cj.Metadata.Uid).Select(o => o.As<V1Job>())
+        var jobs = Store.ListOwned(Kinds.Job.Kind, cj.Metadata.Uid).Select(o => o.As<V1Job>())
             .Where(j => OwnerName(j.Metadata, Kind) == name).ToList();
 
         // 1. Active Jobs, finished ones noticed (those still listed as active), last successful time.
@@ -130,7 +130,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
             return wake;
         }
         var jobName = JobName(cj.Metadata.Name, tick);
-        if (Store.Get("Job", jobName) is not null || lastScheduled == tick)
+        if (Store.Get(Kinds.Job.Kind, jobName) is not null || lastScheduled == tick)
         {
             // The tick's Job exists (created before a crash that lost the schedule time): never twice.
             if (lastScheduled is null || lastScheduled < tick) updated = tick;
@@ -176,8 +176,8 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         };
         var job = new V1Job
         {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
+            ApiVersion = Kinds.Job.ApiVersion,
+            Kind = Kinds.Job.Kind,
             Metadata = new V1ObjectMeta
             {
                 Name = name,
@@ -207,15 +207,15 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
 
     private void DeleteJob(V1CronJob cj, V1Job job)
     {
-        try { Store.Delete(ObjectKey.Default("Job", job.Metadata.Name), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
+        try { Store.Delete(ObjectKey.Default(Kinds.Job.Kind, job.Metadata.Name), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
         catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { return; }
         Record(cj.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted job {job.Metadata.Name}");
     }
 
     private static V1ObjectReference Reference(V1Job job) => new()
     {
-        ApiVersion = "batch/v1",
-        Kind = "Job",
+        ApiVersion = Kinds.Job.ApiVersion,
+        Kind = Kinds.Job.Kind,
         Name = job.Metadata.Name,
         NamespaceProperty = "default",
         Uid = job.Metadata.Uid,

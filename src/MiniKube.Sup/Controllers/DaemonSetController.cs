@@ -1,5 +1,6 @@
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -14,7 +15,7 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
     public const string RevisionHashLabel = "controller-revision-hash";
     public const string TemplateGenerationLabel = "pod-template-generation";
 
-    public override string Kind => "DaemonSet";
+    public override string Kind => Kinds.DaemonSet.Kind;
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {

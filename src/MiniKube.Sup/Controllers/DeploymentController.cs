@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 using static MiniKube.Sup.Controllers.DeploymentConditions;
 
@@ -21,12 +22,12 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-    public override string Kind => "Deployment";
+    public override string Kind => Kinds.Deployment.Kind;
 
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         foreach (var key in base.KeysFor(change)) yield return key;
-        if (change.Kind == "ReplicaSet" && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        if (change.Kind == Kinds.ReplicaSet.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
@@ -247,7 +248,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         {
             if ((rs.Status?.Replicas ?? 0) != 0 || Replicas(rs) != 0 || (rs.Metadata.Generation ?? 0) > (rs.Status?.ObservedGeneration ?? 0)) continue;
             if (OwnedPods(rs.Metadata.Uid).Count > 0) continue;
-            try { Store.Delete(ObjectKey.Default("ReplicaSet", rs.Metadata.Name), new DeleteOptions(Uid: rs.Metadata.Uid)); }
+            try { Store.Delete(ObjectKey.Default(Kinds.ReplicaSet.Kind, rs.Metadata.Name), new DeleteOptions(Uid: rs.Metadata.Uid)); }
             catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { /* gone meanwhile */ }
         }
     }
@@ -260,7 +261,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (Revision(newRs) < next)
         {
             var text = next.ToString(CultureInfo.InvariantCulture);
-            Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", newRs.Metadata.Name), rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, newRs.Metadata.Name), rs =>
             {
                 rs.Metadata.Annotations ??= new Dictionary<string, string>();
                 rs.Metadata.Annotations[RevisionAnnotation] = text;
@@ -271,7 +272,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         }
         if (newRs.Spec.MinReadySeconds != d.Spec.MinReadySeconds)
         {
-            Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", newRs.Metadata.Name), rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, newRs.Metadata.Name), rs =>
             {
                 rs.Spec.MinReadySeconds = d.Spec.MinReadySeconds;
                 return true;
@@ -286,7 +287,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     {
         again = null;
         var name = $"{d.Metadata.Name}-{hash}";
-        if (Store.Get("ReplicaSet", name) is not null)
+        if (Store.Get(Kinds.ReplicaSet.Kind, name) is not null)
         {
             // k8s: a ReplicaSet of that name that is not ours is a hash collision; the next hash differs.
             collisions = (collisions ?? 0) + 1;
@@ -301,8 +302,8 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         var revision = (old.Count == 0 ? 1 : old.Max(Revision) + 1).ToString(CultureInfo.InvariantCulture);
         var rs = new V1ReplicaSet
         {
-            ApiVersion = "apps/v1",
-            Kind = "ReplicaSet",
+            ApiVersion = Kinds.ReplicaSet.ApiVersion,
+            Kind = Kinds.ReplicaSet.Kind,
             Metadata = new V1ObjectMeta
             {
                 Name = name,
@@ -331,7 +332,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (from == replicas) return;
         var desired = (d.Spec.Replicas ?? 1).ToString(CultureInfo.InvariantCulture);
         var max = ((d.Spec.Replicas ?? 1) + RolloutMath.MaxSurge(d)).ToString(CultureInfo.InvariantCulture);
-        Store.Mutate<V1ReplicaSet>(ObjectKey.Default("ReplicaSet", rs.Metadata.Name), latest =>
+        Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, rs.Metadata.Name), latest =>
         {
             latest.Spec.Replicas = replicas;
             latest.Metadata.Annotations ??= new Dictionary<string, string>();
@@ -345,7 +346,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     }
 
     private List<V1ReplicaSet> ReplicaSetsOf(string uid) =>
-        Store.ListOwned("ReplicaSet", uid)
+        Store.ListOwned(Kinds.ReplicaSet.Kind, uid)
             .Where(o => o.Object.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == uid) == true)
             .Select(o => o.Copy<V1ReplicaSet>())
             .ToList();

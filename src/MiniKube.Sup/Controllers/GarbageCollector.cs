@@ -1,5 +1,6 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -18,7 +19,7 @@ public sealed partial class GarbageCollector(ObjectStore store, ILogger logger) 
 
     public void Start() =>
         // Events own nothing and are owned by nothing.
-        _subscription ??= store.Subscribe("garbage collector", kind => kind != "Event", OnChanged, logger);
+        _subscription ??= store.Subscribe("garbage collector", kind => kind != Kinds.Event.Kind, OnChanged, logger);
 
     private void OnChanged(ObjectEvent change)
     {
@@ -40,7 +41,7 @@ public sealed partial class GarbageCollector(ObjectStore store, ILogger logger) 
         if (dependent.Object.Metadata.DeletionTimestamp is not null) return;
         try
         {
-            store.Delete(dependent.Key, new DeleteOptions(Uid: dependent.Uid), dependent.Kind == "Pod" ? Durability.Soon : Durability.Now);
+            store.Delete(dependent.Key, new DeleteOptions(Uid: dependent.Uid), dependent.Kind == Kinds.Pod.Kind ? Durability.Soon : Durability.Now);
             LogCollected(logger, dependent.Kind, dependent.Name);
         }
         catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { /* gone or replaced meanwhile */ }

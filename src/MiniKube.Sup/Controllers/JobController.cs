@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -27,7 +28,7 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
 
     public JobController(ControllerContext context) : this(context, JobBackoffPolicy.Kubernetes) { }
 
-    public override string Kind => "Job";
+    public override string Kind => Kinds.Job.Kind;
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {

@@ -1,4 +1,5 @@
 using k8s.Models;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -9,11 +10,11 @@ public sealed class PodControl(ObjectStore store) : IPodControl
 {
     public const string ControllerSource = "controller";
 
-    public IReadOnlyList<V1Pod> List() => store.List("Pod").Select(o => o.As<V1Pod>()).ToList();
+    public IReadOnlyList<V1Pod> List() => store.List(Kinds.Pod.Kind).Select(o => o.As<V1Pod>()).ToList();
 
-    public IReadOnlyList<V1Pod> Owned(string? ownerUid) => store.ListOwned("Pod", ownerUid).Select(o => o.As<V1Pod>()).ToList();
+    public IReadOnlyList<V1Pod> Owned(string? ownerUid) => store.ListOwned(Kinds.Pod.Kind, ownerUid).Select(o => o.As<V1Pod>()).ToList();
 
-    public V1Pod? Get(string name) => store.Get("Pod", name)?.As<V1Pod>();
+    public V1Pod? Get(string name) => store.Get(Kinds.Pod.Kind, name)?.As<V1Pod>();
 
     public bool Create(V1Pod pod)
     {
@@ -27,7 +28,7 @@ public sealed class PodControl(ObjectStore store) : IPodControl
 
     public void Delete(string name, TimeSpan? grace = null)
     {
-        try { store.Delete(ObjectKey.Default("Pod", name), new DeleteOptions(GracePeriodSeconds: grace is { } g ? (long)g.TotalSeconds : null), Durability.Soon); }
+        try { store.Delete(ObjectKey.Default(Kinds.Pod.Kind, name), new DeleteOptions(GracePeriodSeconds: grace is { } g ? (long)g.TotalSeconds : null), Durability.Soon); }
         catch (StoreNotFoundException) { /* gone already */ }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using k8s;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -68,8 +69,8 @@ public static class PodTemplates
         foreach (var (k, v) in extraLabels ?? new Dictionary<string, string>()) labels[k] = v;
         return new V1Pod
         {
-            ApiVersion = "v1",
-            Kind = "Pod",
+            ApiVersion = Kinds.Pod.ApiVersion,
+            Kind = Kinds.Pod.Kind,
             Metadata = new V1ObjectMeta
             {
                 Name = name,

@@ -1,5 +1,6 @@
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -12,7 +13,7 @@ namespace MiniKube.Sup.Controllers;
 /// </summary>
 public sealed class ReplicaSetController(ControllerContext context) : Controller(context)
 {
-    public override string Kind => "ReplicaSet";
+    public override string Kind => Kinds.ReplicaSet.Kind;
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {

@@ -1,6 +1,7 @@
 using k8s.Models;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Services;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -15,7 +16,7 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
     // The bind problems last reported per Service, so that each is an event once, not once per pod change.
     private readonly Dictionary<string, string> _reported = new(StringComparer.Ordinal);
 
-    public override string Kind => "Service";
+    public override string Kind => Kinds.Service.Kind;
 
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
@@ -24,7 +25,7 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
             yield return change.Object.Metadata.Name;
             yield break;
         }
-        if (change.Kind != "Pod" || change.Object is not V1Pod pod) yield break;
+        if (change.Kind != Kinds.Pod.Kind || change.Object is not V1Pod pod) yield break;
         foreach (var e in Store.List(Kind))
             if (e.Object is V1Service service && EndpointsBuilder.Selects(service, pod))
                 yield return service.Metadata.Name;
@@ -35,7 +36,7 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
         if (Store.Get(Kind, name)?.Object is not V1Service service)
         {
             proxies.Remove(name);
-            try { Store.Delete(ObjectKey.Default("Endpoints", name), durability: Durability.Soon); }
+            try { Store.Delete(ObjectKey.Default(Kinds.Endpoints.Kind, name), durability: Durability.Soon); }
             catch (StoreNotFoundException) { }
             _reported.Remove(name);
             return Task.FromResult<TimeSpan?>(null);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
@@ -22,7 +23,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
 
-    public override string Kind => "StatefulSet";
+    public override string Kind => Kinds.StatefulSet.Kind;
 
     public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
     {
@@ -142,7 +143,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
     private Dictionary<string, (long Revision, V1PodTemplateSpec Template)> Revisions(V1StatefulSet set)
     {
         var result = new Dictionary<string, (long, V1PodTemplateSpec)>(StringComparer.Ordinal);
-        foreach (var stored in Store.ListOwned("ControllerRevision", set.Metadata.Uid))
+        foreach (var stored in Store.ListOwned(Kinds.ControllerRevision.Kind, set.Metadata.Uid))
         {
             var revision = stored.As<V1ControllerRevision>();
             if (revision.Data is JsonElement data && data.ValueKind == JsonValueKind.Object)
@@ -154,11 +155,11 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
     /// <summary>k8s history.NewControllerRevision: the template, numbered after the newest revision; durable at once.</summary>
     private (long, V1PodTemplateSpec) SaveRevision(V1StatefulSet set, string name)
     {
-        var number = Store.ListOwned("ControllerRevision", set.Metadata.Uid).Select(o => o.As<V1ControllerRevision>().Revision ?? 0).DefaultIfEmpty(0).Max() + 1;
+        var number = Store.ListOwned(Kinds.ControllerRevision.Kind, set.Metadata.Uid).Select(o => o.As<V1ControllerRevision>().Revision ?? 0).DefaultIfEmpty(0).Max() + 1;
         var revision = new V1ControllerRevision
         {
-            ApiVersion = "apps/v1",
-            Kind = "ControllerRevision",
+            ApiVersion = Kinds.ControllerRevision.ApiVersion,
+            Kind = Kinds.ControllerRevision.Kind,
             Metadata = new V1ObjectMeta
             {
                 Name = name,
@@ -182,7 +183,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
         var old = revisions.Where(r => r.Key != status.CurrentRevision && r.Key != status.UpdateRevision).OrderBy(r => r.Value.Revision).ToList();
         foreach (var (name, _) in old.Take(Math.Max(0, old.Count - limit)))
         {
-            try { Store.Delete(ObjectKey.Default("ControllerRevision", name)); }
+            try { Store.Delete(ObjectKey.Default(Kinds.ControllerRevision.Kind, name)); }
             catch (StoreNotFoundException) { }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cronos;
+using MiniKube.Sup.Durations;
 
 namespace MiniKube.Sup.Cron;
 
@@ -65,14 +66,14 @@ public sealed class CronSchedule
         {
             if (text.StartsWith("@every ", StringComparison.OrdinalIgnoreCase))
             {
-                var every = ParseGoDuration(text["@every ".Length..].Trim());
-                if (every is null)
+                var every = GoDuration.Parse(text["@every ".Length..].Trim());
+                if (every is not { } interval || interval <= TimeSpan.Zero)
                 {
                     error = $"invalid duration in \"{text}\": use Go's form, e.g. @every 1h30m";
                     return null;
                 }
                 // robfig Every: delays under a second are rounded up to one second, and down to whole seconds.
-                var seconds = Math.Max(1, (long)every.Value.TotalSeconds);
+                var seconds = Math.Max(1, (long)interval.TotalSeconds);
                 return new CronSchedule(text, [], TimeSpan.FromSeconds(seconds));
             }
             if (!Macros.TryGetValue(text, out var expanded))
@@ -193,35 +194,5 @@ public sealed class CronSchedule
             }
         }
         return null;
-    }
-
-    /// <summary>Go's time.ParseDuration for the units a schedule needs (h, m, s, ms, us/µs, ns), e.g. "1h30m", "90s".</summary>
-    private static TimeSpan? ParseGoDuration(string text)
-    {
-        if (text.Length == 0) return null;
-        var total = 0.0;
-        var i = 0;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.')) i++;
-            if (i == start || !double.TryParse(text[start..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)) return null;
-            var unitStart = i;
-            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.') i++;
-            var unit = text[unitStart..i];
-            double? scale = unit switch
-            {
-                "h" => 3600,
-                "m" => 60,
-                "s" => 1,
-                "ms" => 1e-3,
-                "us" or "µs" => 1e-6,
-                "ns" => 1e-9,
-                _ => null,
-            };
-            if (scale is null) return null;
-            total += n * scale.Value;
-        }
-        return total > 0 ? TimeSpan.FromSeconds(total) : null;
     }
 }

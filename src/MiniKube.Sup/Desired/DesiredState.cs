@@ -26,7 +26,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
         var applied = loaded.Objects.Select(o => Apply(o.Model, FilesSource)).ToList();
         var kept = loaded.Objects.Select(o => ObjectKey.Of(o.Model)).ToHashSet();
         var removed = 0;
-        foreach (var kind in ManifestKinds.All.Select(k => k.Kind))
+        foreach (var kind in Kinds.FromManifests.Select(k => k.Kind))
         {
             foreach (var stale in store.List(kind).Where(o => o.Source == FilesSource && !kept.Contains(o.Key)))
             {
@@ -93,7 +93,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             throw new StoreConflictException(current.Key, StoreConflictReason.Conflict,
                 $"Operation cannot be fulfilled on {current.Kind} \"{current.Name}\": the object has been modified; please apply your changes to the latest version and try again");
         LogReplacing(logger, current.Kind, current.Name);
-        if (current.Kind == "Pod") return new Applied(store.CreateOrReplace(obj, source), ApplyOutcome.Configured);
+        if (current.Kind == Kinds.Pod.Kind) return new Applied(store.CreateOrReplace(obj, source), ApplyOutcome.Configured);
         // A Job: the old one goes (and its pods with it, through the garbage collector), the new one starts over.
         store.Delete(current.Key, new DeleteOptions(Uid: current.Uid));
         return Create(obj, source) with { Outcome = ApplyOutcome.Configured };

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Events;
@@ -33,7 +34,7 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
         _capacity = capacity;
         _logger = logger ?? NullLogger.Instance;
         // What an earlier life kept, oldest first, so that the cap drops the oldest.
-        foreach (var e in store.List("Event").OrderBy(o => o.As<Corev1Event>().LastTimestamp ?? DateTime.MinValue).ThenBy(o => o.ResourceVersion))
+        foreach (var e in store.List(Kinds.Event.Kind).OrderBy(o => o.As<Corev1Event>().LastTimestamp ?? DateTime.MinValue).ThenBy(o => o.ResourceVersion))
             _nodes[e.Name] = _order.AddLast(e.Name);
         Trim();
         _writer = Task.Run(WriteAsync);
@@ -69,11 +70,11 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
         var name = $"{e.ObjectName}.{Hash(e)}";
         lock (_gate)
         {
-            var previous = _store.Get("Event", name)?.As<Corev1Event>();
+            var previous = _store.Get(Kinds.Event.Kind, name)?.As<Corev1Event>();
             var ev = new Corev1Event
             {
-                ApiVersion = "v1",
-                Kind = "Event",
+                ApiVersion = Kinds.Event.ApiVersion,
+                Kind = Kinds.Event.Kind,
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ObjectKey.DefaultNamespace },
                 InvolvedObject = new V1ObjectReference
                 {
@@ -109,16 +110,11 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
             var oldest = _order.First!.Value;
             _order.RemoveFirst();
             _nodes.Remove(oldest);
-            _store.Remove(ObjectKey.Default("Event", oldest), uid: null, Durability.Soon);
+            _store.Remove(ObjectKey.Default(Kinds.Event.Kind, oldest), uid: null, Durability.Soon);
         }
     }
 
-    private static string ApiVersionOf(string kind) => kind switch
-    {
-        "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" or "ControllerRevision" => "apps/v1",
-        "Job" or "CronJob" => "batch/v1",
-        _ => "v1",
-    };
+    private static string ApiVersionOf(string kind) => Kinds.ByKind(kind)?.ApiVersion ?? "v1";
 
     private static string Hash(SupEvent e)
     {

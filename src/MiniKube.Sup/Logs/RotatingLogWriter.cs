@@ -27,8 +27,6 @@ public sealed class RotatingLogWriter : IDisposable
         Release();
     }
 
-    public string FilePath => _path;
-
     /// <summary>Bytes in the current file.</summary>
     public long Length => _length;
 

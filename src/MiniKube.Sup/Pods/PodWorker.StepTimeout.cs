@@ -1,6 +1,7 @@
 using System.Globalization;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Pods;
 
@@ -14,7 +15,6 @@ namespace MiniKube.Sup.Pods;
 /// </summary>
 public sealed partial class PodWorker
 {
-    public const string StepTimeoutAnnotation = "sup.minikube.io/step-timeout-seconds";
     /// <summary>The terminated reason of a hung step (the one Kubernetes gives a pod killed at its deadline).</summary>
     public const string HungReason = "DeadlineExceeded";
 
@@ -52,13 +52,7 @@ public sealed partial class PodWorker
     /// <summary>A liveness kill of a Job's step is a hang too (SPEC §3): its terminated reason says so.</summary>
     private string? LivenessKillReason => _pod.Metadata.OwnerReferences?.Any(r => r.Kind == "Job" && r.Controller == true) == true ? HungReason : null;
 
-    private TimeSpan? StepTimeout(string container)
-    {
-        var annotations = _pod.Metadata.Annotations;
-        if (annotations is null) return null;
-        if (!annotations.TryGetValue($"{StepTimeoutAnnotation}.{container}", out var text) && !annotations.TryGetValue(StepTimeoutAnnotation, out text)) return null;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
-    }
+    private TimeSpan? StepTimeout(string container) => SupAnnotations.StepTimeout(_pod.Metadata.Annotations, container);
 
     private void CancelStepTimers()
     {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Durations;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Logs;
 using MiniKube.Sup.Probes;

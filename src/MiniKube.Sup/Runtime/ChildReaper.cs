@@ -40,9 +40,6 @@ public sealed unsafe class ChildReaper
     /// <summary>True when prctl(PR_SET_CHILD_SUBREAPER) succeeded: daemonizing grandchildren come back to us.</summary>
     public bool IsSubreaper { get; private set; }
 
-    /// <summary>Raised (on the reaper thread) for every orphan reaped; the argument is its pid.</summary>
-    public event Action<int>? OrphanReaped;
-
     public void EnsureStarted()
     {
         lock (_gate)
@@ -155,7 +152,6 @@ public sealed unsafe class ChildReaper
             }
         }
         foreach (var (tcs, status) in completions) tcs.TrySetResult(status);
-        foreach (var pid in orphans) OrphanReaped?.Invoke(pid);
         return next;
     }
 

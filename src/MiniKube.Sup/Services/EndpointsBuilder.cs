@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using k8s.Models;
 using MiniKube.Sup.Pods;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Services;
 
@@ -17,10 +18,9 @@ public static class EndpointsBuilder
 
     public static bool Selects(V1Service service, V1Pod pod)
     {
+        // k8s: a Service without a selector selects no pod (its endpoints are someone else's to write).
         var selector = service.Spec?.Selector;
-        if (selector is null || selector.Count == 0) return false;
-        var labels = pod.Metadata.Labels;
-        return labels is not null && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        return selector is { Count: > 0 } && LabelSelector.FromMap(selector).Matches(pod.Metadata.Labels);
     }
 
     public static Result Build(V1Service service, IEnumerable<V1Pod> pods)
@@ -48,7 +48,7 @@ public static class EndpointsBuilder
                 Ip = pod.Status!.PodIP,
                 NodeName = pod.Spec?.NodeName,
                 Hostname = pod.Spec?.Hostname is { Length: > 0 } h && pod.Spec.Subdomain == service.Metadata.Name ? h : null,
-                TargetRef = new V1ObjectReference { Kind = "Pod", Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty ?? "default", Uid = pod.Metadata.Uid },
+                TargetRef = new V1ObjectReference { Kind = Kinds.Pod.Kind, Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty ?? "default", Uid = pod.Metadata.Uid },
             };
             // k8s RepackSubsets: addresses with the same ports share a subset.
             var key = string.Join(",", resolved.Select(p => $"{p.Name}/{p.Port}"));
@@ -58,8 +58,8 @@ public static class EndpointsBuilder
 
         var endpoints = new V1Endpoints
         {
-            ApiVersion = "v1",
-            Kind = "Endpoints",
+            ApiVersion = Kinds.Endpoints.ApiVersion,
+            Kind = Kinds.Endpoints.Kind,
             Metadata = new V1ObjectMeta
             {
                 Name = service.Metadata.Name,

@@ -15,6 +15,4 @@ public static class ServiceAddress
             ? address
             : IPAddress.Loopback;
     }
-
-    public static bool IsHeadless(V1Service service) => service.Spec?.ClusterIP == "None";
 }

@@ -70,7 +70,9 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
                 foreach (var p in proxies) p.Withdraw(podIp);
     }
 
-    public IReadOnlyList<ServicePortProxy> Of(string service)
+    /// <summary>The Service's listeners as they route now: the one window tests have on routing (the engine
+    /// itself never asks).</summary>
+    internal IReadOnlyList<ServicePortProxy> Of(string service)
     {
         lock (_gate) return _byService.GetValueOrDefault(service)?.ToList() ?? [];
     }

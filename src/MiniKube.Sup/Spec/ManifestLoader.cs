@@ -170,7 +170,7 @@ public static class ManifestLoader
         {
             try
             {
-                model = kindInfo.Deserialize(json);
+                model = kindInfo.FromNode(json);
             }
             catch (JsonException e)
             {
@@ -194,7 +194,7 @@ public static class ManifestLoader
     private static KindInfo? CheckKind(JsonObject json, SourceMap map, List<LocatedProblem> problems)
     {
         var kindNode = json["kind"];
-        var allowed = ManifestKinds.AllowedKinds;
+        var allowed = string.Join(", ", Kinds.FromManifests.Select(k => k.Kind));
         if (kindNode is null)
         {
             problems.Add(Problem(map, "kind", $"required: set kind to one of {allowed}"));
@@ -208,10 +208,10 @@ public static class ManifestLoader
         }
 
         var kind = kindNode.GetValue<string>();
-        var info = ManifestKinds.Find(kind);
+        var info = Kinds.FromManifests.FirstOrDefault(k => k.Kind == kind);
         if (info is null)
         {
-            var suggestion = StringSimilarity.Closest(kind, ManifestKinds.All.Select(k => k.Kind));
+            var suggestion = StringSimilarity.Closest(kind, Kinds.FromManifests.Select(k => k.Kind));
             var hint = suggestion is null ? string.Empty : $"did you mean \"{suggestion}\"? ";
             problems.Add(Problem(map, "kind", $"unknown kind \"{kind}\": {hint}sup reads {allowed}"));
             return null;

@@ -19,7 +19,7 @@ internal static class ManifestValidator
         switch (document.Model)
         {
             case V1Pod pod:
-                PodSpecValidator.Validate(scope, pod.Spec, "spec", "Pod", pod.Metadata, "metadata");
+                PodSpecValidator.Validate(scope, pod.Spec, "spec", Kinds.Pod.Kind, pod.Metadata, "metadata");
                 break;
             case V1Deployment deployment:
                 ValidateDeployment(scope, deployment.Spec);
@@ -31,7 +31,7 @@ internal static class ManifestValidator
                 ValidateDaemonSet(scope, daemonSet.Spec);
                 break;
             case V1Job job:
-                ValidateJobSpec(scope, job.Spec, "spec", "Job");
+                ValidateJobSpec(scope, job.Spec, "spec", Kinds.Job.Kind);
                 break;
             case V1CronJob cronJob:
                 ValidateCronJob(scope, cronJob);
@@ -82,8 +82,8 @@ internal static class ManifestValidator
         var name = metadata.Name;
         if (!string.IsNullOrEmpty(name))
         {
-            var problem = kind == "Service" ? NameRules.Dns1035Label(name) : NameRules.Dns1123Subdomain(name);
-            if (problem is null && kind == "CronJob" && name.Length > 52)
+            var problem = kind == Kinds.Service.Kind ? NameRules.Dns1035Label(name) : NameRules.Dns1123Subdomain(name);
+            if (problem is null && kind == Kinds.CronJob.Kind && name.Length > 52)
             {
                 // k8s: 11 characters are appended to make the Job names.
                 problem = "must be no more than 52 characters (an 11-character suffix is appended to name its Jobs)";
@@ -174,7 +174,7 @@ internal static class ManifestValidator
             }
         }
 
-        if (!LabelSelectors.Matches(selector, labels))
+        if (!LabelSelector.From(selector).Matches(labels))
         {
             scope.Add(path, $"does not match the template's labels ({labelsPath}): every pod the template makes must be selected");
         }
@@ -211,7 +211,7 @@ internal static class ManifestValidator
             }
         }
 
-        ValidateTemplate(scope, spec.Template, "spec.template", "Deployment", spec.Selector, "spec.selector");
+        ValidateTemplate(scope, spec.Template, "spec.template", Kinds.Deployment.Kind, spec.Selector, "spec.selector");
     }
 
     private static void ValidateStatefulSet(ValidationScope scope, V1StatefulSetSpec? spec)
@@ -258,7 +258,7 @@ internal static class ManifestValidator
         }
 
         RequireSelector(scope, spec.Selector, "spec.selector");
-        ValidateTemplate(scope, spec.Template, "spec.template", "StatefulSet", spec.Selector, "spec.selector");
+        ValidateTemplate(scope, spec.Template, "spec.template", Kinds.StatefulSet.Kind, spec.Selector, "spec.selector");
     }
 
     private static void ValidateDaemonSet(ValidationScope scope, V1DaemonSetSpec? spec)
@@ -278,7 +278,7 @@ internal static class ManifestValidator
         }
 
         RequireSelector(scope, spec.Selector, "spec.selector");
-        ValidateTemplate(scope, spec.Template, "spec.template", "DaemonSet", spec.Selector, "spec.selector");
+        ValidateTemplate(scope, spec.Template, "spec.template", Kinds.DaemonSet.Kind, spec.Selector, "spec.selector");
     }
 
     private static void RequireSelector(ValidationScope scope, V1LabelSelector? selector, string path)
@@ -392,7 +392,7 @@ internal static class ManifestValidator
             return;
         }
 
-        ValidateJobSpec(scope, spec.JobTemplate.Spec, "spec.jobTemplate.spec", "CronJob");
+        ValidateJobSpec(scope, spec.JobTemplate.Spec, "spec.jobTemplate.spec", Kinds.CronJob.Kind);
     }
 
     private static void ValidateService(ValidationScope scope, V1ServiceSpec? spec)

@@ -8,14 +8,11 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 internal sealed class PodSpecValidator
 {
-    public const string RuntimeAnnotation = "sup.minikube.io/runtime";
-    public const string StepTimeoutAnnotation = "sup.minikube.io/step-timeout-seconds";
-
-    private static readonly string[] ProbeHandlers = ["exec", "httpGet", "tcpSocket", "grpc"];
-
     private readonly ValidationScope scope;
     private readonly string ownerKind;
     private readonly bool hostRuntime;
+    private readonly bool podsRunUntilReplaced;
+    private readonly bool podsRunToCompletion;
     private readonly Dictionary<string, string> containerNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> volumeNames = new(StringComparer.Ordinal);
 
@@ -24,6 +21,8 @@ internal sealed class PodSpecValidator
         this.scope = scope;
         this.ownerKind = ownerKind;
         this.hostRuntime = hostRuntime;
+        podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 
     /// <param name="scope">Where errors go.</param>
@@ -35,31 +34,28 @@ internal sealed class PodSpecValidator
     public static void Validate(ValidationScope scope, V1PodSpec? spec, string specPath, string ownerKind, V1ObjectMeta? podMetadata, string metadataPath)
     {
         var annotations = podMetadata?.Annotations;
-        string? runtime = null;
-        annotations?.TryGetValue(RuntimeAnnotation, out runtime);
+        var runtime = SupAnnotations.RuntimeOf(annotations);
         var annotationsPath = metadataPath.Dot("annotations");
-        if (runtime is not null && runtime != "host")
+        if (runtime is not null && runtime != SupAnnotations.HostRuntime)
         {
-            scope.Add(annotationsPath.Dot(RuntimeAnnotation), $"unsupported value \"{runtime}\": allowed \"host\" (run the containers' commands as host processes)");
+            scope.Add(annotationsPath.Dot(SupAnnotations.Runtime), $"unsupported value \"{runtime}\": allowed \"host\" (run the containers' commands as host processes)");
         }
 
-        if (annotations is not null && annotations.TryGetValue(StepTimeoutAnnotation, out var stepTimeout) &&
-            (!long.TryParse(stepTimeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1))
+        if (annotations is not null && annotations.TryGetValue(SupAnnotations.StepTimeoutSeconds, out var stepTimeout) && SupAnnotations.WholeSeconds(stepTimeout) is null)
         {
-            scope.Add(annotationsPath.Dot(StepTimeoutAnnotation), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{stepTimeout}\"");
+            scope.Add(annotationsPath.Dot(SupAnnotations.StepTimeoutSeconds), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{stepTimeout}\"");
         }
 
         foreach (var (key, value) in annotations ?? new Dictionary<string, string>())
         {
-            if (!key.StartsWith(StepTimeoutAnnotation + ".", StringComparison.Ordinal)) continue;
-            var container = key[(StepTimeoutAnnotation.Length + 1)..];
-            if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) || s < 1)
+            if (SupAnnotations.StepTimeoutContainer(key) is not { } container) continue;
+            if (SupAnnotations.WholeSeconds(value) is null)
             {
                 scope.Add(annotationsPath.Dot(key), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{value}\"");
             }
             else if (spec is not null && !(spec.InitContainers ?? []).Concat(spec.Containers ?? []).Any(c => c.Name == container))
             {
-                scope.Add(annotationsPath.Dot(key), $"names no container of this pod: \"{container}\" (the form is {StepTimeoutAnnotation}.<container name>)");
+                scope.Add(annotationsPath.Dot(key), $"names no container of this pod: \"{container}\" (the form is {SupAnnotations.StepTimeoutSeconds}.<container name>)");
             }
         }
 
@@ -69,7 +65,7 @@ internal sealed class PodSpecValidator
             return;
         }
 
-        new PodSpecValidator(scope, ownerKind, runtime == "host").ValidateSpec(spec, specPath);
+        new PodSpecValidator(scope, ownerKind, runtime == SupAnnotations.HostRuntime).ValidateSpec(spec, specPath);
     }
 
     private void ValidateSpec(V1PodSpec spec, string path)
@@ -104,29 +100,27 @@ internal sealed class PodSpecValidator
 
     private void ValidateRestartPolicy(string? policy, string path)
     {
-        switch (ownerKind)
+        if (podsRunUntilReplaced)
         {
-            case "Deployment" or "StatefulSet" or "DaemonSet":
-                if (policy != "Always")
-                {
-                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
-                }
-
-                break;
-            case "Job" or "CronJob":
-                if (policy is null)
-                {
-                    scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
-                }
-                else if (policy is not ("Never" or "OnFailure"))
-                {
-                    scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
-                }
-
-                break;
-            default:
-                scope.OneOf(path, policy, "Always", "OnFailure", "Never");
-                break;
+            if (policy != "Always")
+            {
+                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
+            }
+        }
+        else if (podsRunToCompletion)
+        {
+            if (policy is null)
+            {
+                scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
+            }
+            else if (policy is not ("Never" or "OnFailure"))
+            {
+                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
+            }
+        }
+        else
+        {
+            scope.OneOf(path, policy, "Always", "OnFailure", "Never");
         }
     }
 
@@ -223,7 +217,7 @@ internal sealed class PodSpecValidator
             foreach (var (field, present) in new[]
                      {
                          // sup: a Job's steps are its init containers, and a liveness probe on a step is a hang check (SPEC §3).
-                         ("livenessProbe", container.LivenessProbe is not null && ownerKind is not ("Job" or "CronJob")),
+                         ("livenessProbe", container.LivenessProbe is not null && !podsRunToCompletion),
                          ("readinessProbe", container.ReadinessProbe is not null),
                          ("startupProbe", container.StartupProbe is not null),
                          ("lifecycle", container.Lifecycle is not null),
@@ -263,7 +257,7 @@ internal sealed class PodSpecValidator
         {
             if (!hasCommand)
             {
-                scope.Add(path.Dot("command"), $"with annotation {RuntimeAnnotation}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
+                scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
             }
 
             return;
@@ -271,7 +265,7 @@ internal sealed class PodSpecValidator
 
         if (!scope.Options.ContainerEngineAvailable)
         {
-            scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {RuntimeAnnotation}: host to run its command on the host");
+            scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {SupAnnotations.Runtime}: host to run its command on the host");
         }
     }
 

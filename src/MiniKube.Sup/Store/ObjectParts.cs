@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Store;
 
@@ -44,7 +45,7 @@ internal static class ObjectParts
     }
 
     /// <summary>Kinds whose desired state is a <c>spec</c> (k8s keeps metadata.generation for them).</summary>
-    public static bool HasSpec(string kind) => kind is not ("ConfigMap" or "Secret" or "Endpoints" or "Event" or "ControllerRevision");
+    public static bool HasSpec(string kind) => Kinds.ByKind(kind)?.HasSpec ?? true;
 
     /// <summary>The spec part without its metadata: what metadata.generation counts changes of.</summary>
     public static string Body(string spec)

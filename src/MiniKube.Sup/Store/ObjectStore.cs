@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Store;
 
@@ -47,6 +48,7 @@ public sealed partial class ObjectStore : IDisposable
     private readonly Dictionary<string, ObjectKey> _byUid = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<ObjectKey>> _byOwner = new(StringComparer.Ordinal);
     private readonly LinkedList<ObjectEvent> _history = new();
+    private readonly Dictionary<string, long> _kindVersions = new(StringComparer.Ordinal);
     private readonly List<IStoreListener> _listeners = [];
     private Dictionary<ObjectKey, ObjectRow?> _pending = new();
     private long _rv;
@@ -78,6 +80,13 @@ public sealed partial class ObjectStore : IDisposable
     public long ResourceVersion
     {
         get { lock (_memory) return _rv; }
+    }
+
+    /// <summary>The resourceVersion of the latest change to an object of <paramref name="kind"/> since the store
+    /// opened (0: none): what a cache derived from that kind compares to know it is still current.</summary>
+    public long VersionOf(string kind)
+    {
+        lock (_memory) return _kindVersions.GetValueOrDefault(kind);
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -226,7 +235,7 @@ public sealed partial class ObjectStore : IDisposable
         {
             if (current is null) throw new StoreNotFoundException(key);
             CheckPreconditions(current, options.Uid, options.ResourceVersion);
-            if (key.Kind != "Pod") return Gone;
+            if (key.Kind != Kinds.Pod.Kind) return Gone;
             var pod = current.Current.As<V1Pod>();
             var grace = options.GracePeriodSeconds ?? pod.Spec?.TerminationGracePeriodSeconds ?? 30;
             var meta = pod.Metadata;
@@ -407,7 +416,7 @@ public sealed partial class ObjectStore : IDisposable
             meta.Generation = ObjectParts.HasSpec(key.Kind) ? 1 : null;
         });
         // k8s: a new pod is Pending until the kubelet reports on it.
-        return new ObjectRow(key, source, spec, key.Kind == "Pod" ? ObjectParts.PendingPodStatus : null);
+        return new ObjectRow(key, source, spec, key.Kind == Kinds.Pod.Kind ? ObjectParts.PendingPodStatus : null);
     }
 
     /// <summary>A pod with no node named, bound to <paramref name="node"/> (a copy); anything else as it is.</summary>
@@ -464,6 +473,7 @@ public sealed partial class ObjectStore : IDisposable
     private void Publish(ObjectEvent e)
     {
         _history.AddLast(e);
+        _kindVersions[e.Kind] = e.ResourceVersion;
         while (_history.Count > HistoryLimit) _history.RemoveFirst();
         for (var i = _listeners.Count - 1; i >= 0; i--)
             if (_listeners[i].Wants(e) && !_listeners[i].Offer(e)) _listeners.RemoveAt(i);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Store;
 
@@ -76,7 +77,7 @@ internal static class StoreSchema
         {
             var node = JsonNode.Parse(record)?.AsObject();
             if (node is null) return null;
-            if (kind == "Job") return node["StatusJson"]?.GetValue<string>();
+            if (kind == Kinds.Job.Kind) return node["StatusJson"]?.GetValue<string>();
             var status = new JsonObject();
             foreach (var (from, to) in new[] { ("LastScheduleTime", "lastScheduleTime"), ("LastSuccessfulTime", "lastSuccessfulTime") })
                 if (node[from]?.GetValue<string>() is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))

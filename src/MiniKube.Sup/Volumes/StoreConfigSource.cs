@@ -1,4 +1,5 @@
 using k8s.Models;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Volumes;
@@ -6,7 +7,7 @@ namespace MiniKube.Sup.Volumes;
 /// <summary>ConfigMaps and Secrets as the store holds them now (applied from files or through the API).</summary>
 public sealed class StoreConfigSource(ObjectStore store) : IConfigSource
 {
-    public V1ConfigMap? GetConfigMap(string name) => store.Get("ConfigMap", name)?.Object as V1ConfigMap;
+    public V1ConfigMap? GetConfigMap(string name) => store.Get(Kinds.ConfigMap.Kind, name)?.Object as V1ConfigMap;
 
-    public V1Secret? GetSecret(string name) => store.Get("Secret", name)?.Object as V1Secret;
+    public V1Secret? GetSecret(string name) => store.Get(Kinds.Secret.Kind, name)?.Object as V1Secret;
 }

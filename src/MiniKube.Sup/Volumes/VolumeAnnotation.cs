@@ -1,3 +1,5 @@
+using MiniKube.Sup.Spec;
+
 namespace MiniKube.Sup.Volumes;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace MiniKube.Sup.Volumes;
 /// </summary>
 public static class VolumeAnnotation
 {
-    public const string Key = "sup.minikube.io/volumes";
+    public const string Key = SupAnnotations.Volumes;
 
     public static string Format(IEnumerable<PreparedVolume> volumes) =>
         string.Join("\n", volumes.Select(v => $"{v.Name}\t{v.HostPath}\t{v.Note ?? ""}"));

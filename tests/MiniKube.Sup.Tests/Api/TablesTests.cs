@@ -1,5 +1,6 @@
 using k8s.Models;
 using MiniKube.Sup.Api;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Tests.Api;
 
@@ -14,7 +15,7 @@ public class TablesTests
             Status = new V1PodStatus { Phase = "Running", Reason = "Evicted\e[2J" },
         };
 
-        var cells = Tables.Cells(ResourceKinds.Pod, pod, new DateTime(2025, 1, 1, 0, 1, 0, DateTimeKind.Utc)).Select(Tables.Cell).ToList();
+        var cells = Tables.Cells(Kinds.Pod, pod, new DateTime(2025, 1, 1, 0, 1, 0, DateTimeKind.Utc)).Select(Tables.Cell).ToList();
 
         Assert.Equal(@"web\x1b]0;pwned\a", cells[0]);
         Assert.Contains(@"Evicted\x1b[2J", cells);

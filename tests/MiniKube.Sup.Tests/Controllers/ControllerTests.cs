@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Controllers;
 

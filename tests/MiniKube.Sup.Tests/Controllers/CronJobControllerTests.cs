@@ -5,6 +5,7 @@ using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Tests.Store;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Controllers;
 

@@ -6,6 +6,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Tests.Store;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Controllers;
 

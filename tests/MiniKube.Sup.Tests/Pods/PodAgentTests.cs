@@ -5,6 +5,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Store;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Pods;
 

@@ -6,6 +6,7 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Tests.Probes;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Pods;
 

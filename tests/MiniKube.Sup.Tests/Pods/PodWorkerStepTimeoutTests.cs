@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Pods;
 

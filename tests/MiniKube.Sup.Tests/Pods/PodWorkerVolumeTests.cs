@@ -5,6 +5,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Tests.Volumes;
 using MiniKube.Sup.Volumes;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Pods;
 

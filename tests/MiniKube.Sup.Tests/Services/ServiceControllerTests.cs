@@ -6,6 +6,7 @@ using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Services;
 using MiniKube.Sup.Tests.Controllers;
+using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Services;
 

@@ -1,12 +1,13 @@
-namespace MiniKube.Sup.Events;
+using MiniKube.Sup.Events;
 
-/// <summary>The most recent events in memory, oldest dropped first.</summary>
+namespace MiniKube.Sup.Tests.Events;
+
+/// <summary>The events a test's pod workers and controllers recorded, in memory (the daemon records them into the
+/// store with <see cref="EventRecorder"/>). The most recent are kept, oldest dropped first.</summary>
 public sealed class EventLog(int capacity = 1000) : IEventRecorder
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<SupEvent> _events = new();
-
-    public event Action<SupEvent>? Recorded;
 
     public void Record(SupEvent e)
     {
@@ -15,7 +16,6 @@ public sealed class EventLog(int capacity = 1000) : IEventRecorder
             _events.AddLast(e);
             while (_events.Count > capacity) _events.RemoveFirst();
         }
-        Recorded?.Invoke(e);
     }
 
     public IReadOnlyList<SupEvent> Snapshot()

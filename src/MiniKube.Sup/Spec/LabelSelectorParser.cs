@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MiniKube.Sup.Spec;
-
-namespace MiniKube.Sup.Api;
+namespace MiniKube.Sup.Spec;
 
 /// <summary>
 /// The labelSelector query parameter, read as the API server reads it (k8s.io/apimachinery labels.Parse): requirements
@@ -12,54 +10,46 @@ namespace MiniKube.Sup.Api;
 /// </summary>
 public static class LabelSelectorParser
 {
-    public static IReadOnlyList<Func<IDictionary<string, string>?, bool>> Parse(string? selector)
+    private static readonly IReadOnlySet<string> NoValues = LabelSelector.Set([]);
+
+    public static LabelSelector Parse(string? selector)
     {
-        var requirements = new List<Func<IDictionary<string, string>?, bool>>();
-        if (string.IsNullOrWhiteSpace(selector)) return requirements;
+        var requirements = new List<LabelRequirement>();
+        if (string.IsNullOrWhiteSpace(selector)) return LabelSelector.Everything;
         var tokens = new Tokens(selector);
         while (true)
         {
             requirements.Add(Requirement(tokens));
             var next = tokens.Next();
-            if (next.Kind == Kind.End) return requirements;
+            if (next.Kind == Kind.End) return LabelSelector.Of(requirements);
             if (next.Kind != Kind.Comma) throw tokens.Error(next, "',' or the end of the selector");
         }
     }
 
-    private static Func<IDictionary<string, string>?, bool> Requirement(Tokens tokens)
+    private static LabelRequirement Requirement(Tokens tokens)
     {
         var first = tokens.Next();
-        if (first.Kind == Kind.Not)
-        {
-            var absent = Key(tokens, tokens.Next());
-            return labels => labels is null || !labels.ContainsKey(absent);
-        }
+        if (first.Kind == Kind.Not) return new LabelRequirement(Key(tokens, tokens.Next()), LabelOperator.DoesNotExist, NoValues);
         var key = Key(tokens, first);
         var op = tokens.Peek();
         switch (op.Kind)
         {
             case Kind.End or Kind.Comma:
-                return labels => labels is not null && labels.ContainsKey(key);
+                return new LabelRequirement(key, LabelOperator.Exists, NoValues);
             case Kind.Equals or Kind.DoubleEquals or Kind.NotEquals:
                 tokens.Next();
-                var value = ExactValue(tokens);
-                return op.Kind == Kind.NotEquals
-                    ? labels => Value(labels, key) != value
-                    : labels => Value(labels, key) == value;
+                var value = LabelSelector.Set([ExactValue(tokens)]);
+                return new LabelRequirement(key, op.Kind == Kind.NotEquals ? LabelOperator.NotIn : LabelOperator.In, value);
             case Kind.In or Kind.NotIn:
                 tokens.Next();
                 var set = Values(tokens, op.Text);
-                return op.Kind == Kind.In
-                    ? labels => Value(labels, key) is { } v && set.Contains(v)
-                    : labels => Value(labels, key) is not { } v || !set.Contains(v);
+                return new LabelRequirement(key, op.Kind == Kind.In ? LabelOperator.In : LabelOperator.NotIn, set);
             case Kind.Greater or Kind.Less:
                 tokens.Next();
                 var number = tokens.Next();
                 if (number.Kind != Kind.Identifier || !long.TryParse(number.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound))
                     throw tokens.Error(number, "an integer");
-                return op.Kind == Kind.Greater
-                    ? labels => Number(labels, key) is { } n && n > bound
-                    : labels => Number(labels, key) is { } n && n < bound;
+                return new LabelRequirement(key, op.Kind == Kind.Greater ? LabelOperator.GreaterThan : LabelOperator.LessThan, NoValues, bound);
             default:
                 throw tokens.Error(op, "=, ==, !=, in, notin, >, <, ',' or the end of the selector");
         }
@@ -108,12 +98,6 @@ public static class LabelSelectorParser
         if (NameRules.LabelValue(token.Text) is { } problem) throw new FormatException($"invalid label value \"{token.Text}\": {problem}");
         return token.Text;
     }
-
-    private static string? Value(IDictionary<string, string>? labels, string key) =>
-        labels is not null && labels.TryGetValue(key, out var v) ? v : null;
-
-    private static long? Number(IDictionary<string, string>? labels, string key) =>
-        long.TryParse(Value(labels, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private enum Kind { End, Identifier, Comma, Not, Equals, DoubleEquals, NotEquals, In, NotIn, Greater, Less, Open, Close }
 

@@ -1,6 +1,6 @@
-using MiniKube.Sup.Api;
+using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Tests.Api;
+namespace MiniKube.Sup.Tests.Spec;
 
 public sealed class LabelSelectorParserTests
 {
@@ -31,9 +31,7 @@ public sealed class LabelSelectorParserTests
     [InlineData("example.com/zone=a,app=db", false)]
     public void Well_formed_selectors_match_as_the_API_server_matches(string selector, bool matches)
     {
-        var requirements = LabelSelectorParser.Parse(selector);
-
-        Assert.Equal(matches, requirements.All(r => r(Web)));
+        Assert.Equal(matches, LabelSelector.Parse(selector).Matches(Web));
     }
 
     [Theory]
@@ -51,7 +49,7 @@ public sealed class LabelSelectorParserTests
     [InlineData("!", "a label key")]
     public void Malformed_selectors_say_what_was_found_where(string selector, string problem)
     {
-        var e = Assert.Throws<FormatException>(() => LabelSelectorParser.Parse(selector));
+        var e = Assert.Throws<FormatException>(() => LabelSelector.Parse(selector));
         Assert.Contains(problem, e.Message);
     }
 }

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace MiniKube.Sup.Spec;
+
+/// <summary>One kind sup knows: how Kubernetes names it (apiVersion, the plural of its paths, kubectl's singular and
+/// short names), what the API lets clients do with it, where it may come from, and its official model type with a
+/// trim-safe (de)serializer. <see cref="Kinds"/> lists them all.</summary>
+public sealed record KindInfo(
+    string Kind,
+    string Group,
+    string Plural,
+    IReadOnlyList<string> ShortNames,
+    Type ModelType,
+    Func<JsonNode, IKubernetesObject<V1ObjectMeta>> FromNode,
+    Func<string, IKubernetesObject<V1ObjectMeta>> FromJson)
+{
+    public string Version => "v1";
+
+    public string Singular => Kind.ToLowerInvariant();
+
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>What API clients may do (empty: the API does not serve the kind).</summary>
+    public IReadOnlyList<string> Verbs { get; init; } = [];
+
+    public IReadOnlyList<string> Subresources { get; init; } = [];
+
+    /// <summary>Whether a manifest (sup's own files, `sup apply`) may declare it; the others are written by
+    /// controllers or by sup itself.</summary>
+    public bool FromManifests { get; init; }
+
+    /// <summary>Whether its desired state is a <c>spec</c> (k8s keeps metadata.generation for those).</summary>
+    public bool HasSpec { get; init; } = true;
+
+    /// <summary>Whether `kubectl get all` lists it (discovery's "all" category).</summary>
+    public bool InCategoryAll { get; init; }
+
+    public bool Served => Verbs.Count > 0;
+
+    /// <summary>The collection path in a namespace, e.g. /apis/apps/v1/namespaces/default/deployments.</summary>
+    public string CollectionPath(string ns = "default") =>
+        (Group.Length == 0 ? "/api/v1" : $"/apis/{Group}/{Version}") + $"/namespaces/{ns}/{Plural}";
+
+    /// <summary>Whether a user's name for a kind means this one (`po`, `pod`, `pods`, `Pod`, as kubectl resolves).</summary>
+    public bool Matches(string name) =>
+        name.Equals(Plural, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(Singular, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(Kind, StringComparison.OrdinalIgnoreCase)
+        || ShortNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The kind of model <typeparamref name="T"/> (its (de)serializers picked at compile time: trim-safe).</summary>
+    internal static KindInfo Of<T>(string kind, string group, string plural, params string[] shortNames)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(kind, group, plural, shortNames, typeof(T), n => KubernetesJson.Deserialize<T>(n), s => KubernetesJson.Deserialize<T>(s));
+}

@@ -1,0 +1,75 @@
+using k8s.Models;
+
+namespace MiniKube.Sup.Spec;
+
+/// <summary>Every kind sup knows, the one list: the store holds these, the API serves those with verbs (with kubectl's
+/// names, so that `kubectl get po` and `sup get sts` resolve the same way), manifests declare those marked so.</summary>
+public static class Kinds
+{
+    private static readonly string[] ReadWrite = ["create", "delete", "get", "list", "patch", "update", "watch"];
+    private static readonly string[] ReadOnly = ["get", "list", "watch"];
+
+    public static readonly KindInfo Pod = KindInfo.Of<V1Pod>("Pod", "", "pods", "po") with
+    { Verbs = ReadWrite, Subresources = ["log"], FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo Event = KindInfo.Of<Corev1Event>("Event", "", "events", "ev") with
+    { Verbs = ReadOnly, HasSpec = false };
+
+    public static readonly KindInfo ConfigMap = KindInfo.Of<V1ConfigMap>("ConfigMap", "", "configmaps", "cm") with
+    { Verbs = ReadWrite, FromManifests = true, HasSpec = false };
+
+    public static readonly KindInfo Secret = KindInfo.Of<V1Secret>("Secret", "", "secrets") with
+    { Verbs = ReadWrite, FromManifests = true, HasSpec = false };
+
+    public static readonly KindInfo Service = KindInfo.Of<V1Service>("Service", "", "services", "svc") with
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo PersistentVolumeClaim = KindInfo.Of<V1PersistentVolumeClaim>("PersistentVolumeClaim", "", "persistentvolumeclaims", "pvc") with
+    { Verbs = ReadWrite, FromManifests = true };
+
+    public static readonly KindInfo Deployment = KindInfo.Of<V1Deployment>("Deployment", "apps", "deployments", "deploy") with
+    { Verbs = ReadWrite, Subresources = ["scale"], FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo StatefulSet = KindInfo.Of<V1StatefulSet>("StatefulSet", "apps", "statefulsets", "sts") with
+    { Verbs = ReadWrite, Subresources = ["scale"], FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo DaemonSet = KindInfo.Of<V1DaemonSet>("DaemonSet", "apps", "daemonsets", "ds") with
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo Job = KindInfo.Of<V1Job>("Job", "batch", "jobs") with
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    public static readonly KindInfo CronJob = KindInfo.Of<V1CronJob>("CronJob", "batch", "cronjobs", "cj") with
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    // Written by controllers only (a Deployment's revisions, a Service's endpoints): read and delete, as kubectl needs.
+    public static readonly KindInfo ReplicaSet = KindInfo.Of<V1ReplicaSet>("ReplicaSet", "apps", "replicasets", "rs") with
+    { Verbs = ["delete", "get", "list", "watch"], InCategoryAll = true };
+
+    public static readonly KindInfo Endpoints = KindInfo.Of<V1Endpoints>("Endpoints", "", "endpoints", "ep") with
+    { Verbs = ReadOnly, HasSpec = false };
+
+    // A StatefulSet's revisions: kept in the store, not served.
+    public static readonly KindInfo ControllerRevision = KindInfo.Of<V1ControllerRevision>("ControllerRevision", "apps", "controllerrevisions") with
+    { HasSpec = false };
+
+    /// <summary>Every kind the store holds.</summary>
+    public static IReadOnlyList<KindInfo> All { get; } =
+        [Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Endpoints, ControllerRevision];
+
+    /// <summary>The kinds the API serves, in discovery's order.</summary>
+    public static IReadOnlyList<KindInfo> Served { get; } = All.Where(k => k.Served).ToList();
+
+    /// <summary>The kinds a manifest may declare.</summary>
+    public static IReadOnlyList<KindInfo> FromManifests { get; } = All.Where(k => k.FromManifests).ToList();
+
+    /// <summary>The served kind a user's name means (`po`, `pods`, `Deployment`...), as kubectl resolves it.</summary>
+    public static KindInfo? ByName(string name) => Served.FirstOrDefault(k => k.Matches(name));
+
+    /// <summary>The kind named exactly <paramref name="kind"/> (as in an object's <c>kind</c>).</summary>
+    public static KindInfo? ByKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
+
+    /// <summary>The served kind of an API path's group, version and plural.</summary>
+    public static KindInfo? ByPath(string group, string version, string plural) =>
+        Served.FirstOrDefault(k => k.Group == group && k.Version == version && k.Plural == plural);
+}

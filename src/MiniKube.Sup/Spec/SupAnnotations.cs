@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace MiniKube.Sup.Spec;
+
+/// <summary>Every <c>sup.minikube.io/</c> annotation (sup's extensions to the Kubernetes model, SPEC §3), and how each
+/// one's value is read: the validator and the engine ask here, so that what loads is what runs.</summary>
+public static class SupAnnotations
+{
+    public const string Prefix = "sup.minikube.io/";
+
+    /// <summary>On a pod (template): <c>host</c> runs the containers' commands as host processes, not in a container
+    /// engine.</summary>
+    public const string Runtime = Prefix + "runtime";
+
+    /// <summary>The one value <see cref="Runtime"/> takes.</summary>
+    public const string HostRuntime = "host";
+
+    /// <summary>On a Job's pod (template): how long a step may run before it is hung, in whole seconds; the pod-wide
+    /// default, and per container as <c>sup.minikube.io/step-timeout-seconds.&lt;container&gt;</c>.</summary>
+    public const string StepTimeoutSeconds = Prefix + "step-timeout-seconds";
+
+    /// <summary>Set by the daemon on the pods it runs: where each volume lives on the host (Volumes.VolumeAnnotation
+    /// writes and reads the value).</summary>
+    public const string Volumes = Prefix + "volumes";
+
+    public static string? RuntimeOf(IDictionary<string, string>? annotations) =>
+        annotations is not null && annotations.TryGetValue(Runtime, out var runtime) ? runtime : null;
+
+    /// <summary>The step timeout of <paramref name="container"/>: its own annotation, else the pod's; null when neither
+    /// is set (or valid: the validator reports those).</summary>
+    public static TimeSpan? StepTimeout(IDictionary<string, string>? annotations, string container)
+    {
+        if (annotations is null) return null;
+        if (!annotations.TryGetValue(StepTimeoutKey(container), out var text) && !annotations.TryGetValue(StepTimeoutSeconds, out text)) return null;
+        return WholeSeconds(text);
+    }
+
+    public static string StepTimeoutKey(string container) => $"{StepTimeoutSeconds}.{container}";
+
+    /// <summary>The container a per-container step timeout key names, or null for any other key.</summary>
+    public static string? StepTimeoutContainer(string key) =>
+        key.StartsWith(StepTimeoutSeconds + ".", StringComparison.Ordinal) ? key[(StepTimeoutSeconds.Length + 1)..] : null;
+
+    /// <summary>A number of seconds as these annotations write it ("300"): whole and greater than zero, else null.</summary>
+    public static TimeSpan? WholeSeconds(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds >= 1 ? TimeSpan.FromSeconds(seconds) : null;
+}

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MiniKube.Sup.Events;
-using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Pods;
 

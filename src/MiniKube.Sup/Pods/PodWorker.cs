@@ -6,6 +6,7 @@ using MiniKube.Sup.Logs;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Volumes;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Pods;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Probes;
 

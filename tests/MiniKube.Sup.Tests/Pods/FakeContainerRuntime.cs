@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Tests.Pods;
 

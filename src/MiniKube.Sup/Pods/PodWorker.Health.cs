@@ -15,11 +15,11 @@ public sealed partial class PodWorker
 
     private CancellationTokenSource? _activeDeadline;
 
-    private void StartHealth(ContainerSlot slot, ContainerLaunch launch, IContainerInstance process)
+    private void StartHealth(ContainerSlot slot, IContainerInstance process)
     {
         var spec = slot.Spec;
         if (spec.StartupProbe is null && spec.LivenessProbe is null && spec.ReadinessProbe is null && spec.Lifecycle is null) return;
-        var health = new InstanceHealth(new ProbeTarget(Name, PodIp, spec, launch.Environment, launch.WorkingDirectory, launch.OwnerToken, process.CgroupDirectory))
+        var health = new InstanceHealth(new ProbeTarget(Name, PodIp, spec, process))
         {
             Started = slot.Started,
         };

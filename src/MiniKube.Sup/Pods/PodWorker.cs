@@ -201,7 +201,7 @@ public sealed partial class PodWorker
         slot.MarkRunning(process, now);
         Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
         _ = WatchExitAsync(slot, instance, process);
-        StartHealth(slot, launch, process);
+        StartHealth(slot, process);
         StartStepTimer(slot);
     }
 

@@ -24,6 +24,24 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return instance;
     }
 
+    /// <summary>What a command run in a container does (by default: exits 0 without output).</summary>
+    public Func<FakeInstance, IReadOnlyList<string>, TimeSpan, CancellationToken, Task<ExecResult>> OnExec { get; set; } =
+        (_, _, _, _) => Task.FromResult(ExecResult.Exited(ExitStatus.Exited(0), ""));
+
+    /// <summary>Every command run in a container, in order.</summary>
+    public ConcurrentQueue<(FakeInstance Instance, IReadOnlyList<string> Command, TimeSpan Timeout)> Execs { get; } = new();
+
+    public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var instance = (FakeInstance)container;
+        Execs.Enqueue((instance, command, timeout));
+        return OnExec(instance, command, timeout, cancellationToken);
+    }
+
+    /// <summary>A running instance of a container named <paramref name="container"/>, for tests that need one.</summary>
+    public FakeInstance StartOne(string container = "app") =>
+        (FakeInstance)Start(new ContainerLaunch("p", container, ["/bin/true"], new Dictionary<string, string>(), "/", "/dev/null", "owner"));
+
     public IReadOnlyList<FakeInstance> Of(string container) => Started.Where(i => i.Launch.ContainerName == container).ToList();
 
     internal sealed class FakeInstance(int pid, ContainerLaunch launch, FakeContainerRuntime owner) : IContainerInstance
@@ -37,8 +55,6 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         public Task OutputDrained => _exited.Task;
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
-
-        public string? CgroupDirectory => null;
 
         public IReadOnlyList<MiniKube.Sup.Processes.ProcessInfo> Processes(Func<MiniKube.Sup.Processes.ProcessTable> table) => [];
 

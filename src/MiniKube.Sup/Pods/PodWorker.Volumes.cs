@@ -53,11 +53,6 @@ public sealed partial class PodWorker
     }
 
     /// <summary>Arms the retry timer; callers do so before recording the event that reports the failure.</summary>
-    private void RetryAfterInterval(Action retry) =>
-        _ = Task.Delay(_context.SetupRetryInterval, Time).ContinueWith(
-            _ => _events.Writer.TryWrite(new SetupRetry(retry)),
-            TaskScheduler.Default);
-
-    /// <summary>Runs on the worker loop, unless the pod is shutting down by then.</summary>
-    private sealed record SetupRetry(Action Retry) : PodEvent;
+    /// <remarks>The retry runs on the worker loop, unless the pod is shutting down by then.</remarks>
+    private void RetryAfterInterval(Action retry) => _timers.After(_context.SetupRetryInterval, new PodEvent.SetupRetry(retry));
 }

@@ -12,6 +12,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public ConcurrentQueue<FakeInstance> Started { get; } = new();
     public HashSet<string> FailToStart { get; } = [];
     public bool ExitOnSigterm { get; set; } = true;
+    /// <summary>False: not even SIGKILL ends an instance (a process stuck in the kernel).</summary>
+    public bool ExitOnSigkill { get; set; } = true;
     /// <summary>When set, SIGTERM makes an instance exit with this code (as a program that handles it) instead of dying of it.</summary>
     public int? ExitCodeOnSigterm { get; set; }
 
@@ -73,7 +75,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         {
             Signals.Enqueue(signal);
             if (signal == Native.SIGTERM && owner.ExitCodeOnSigterm is { } code) _exited.TrySetResult(ExitStatus.Exited(code));
-            if (signal == Native.SIGKILL || (signal == Native.SIGTERM && owner.ExitOnSigterm))
+            if ((signal == Native.SIGKILL && owner.ExitOnSigkill) || (signal == Native.SIGTERM && owner.ExitOnSigterm))
                 _exited.TrySetResult(ExitStatus.Signaled(signal));
         }
 

@@ -2,11 +2,10 @@ using System.Threading.Channels;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
-using MiniKube.Sup.Logs;
 using MiniKube.Sup.Probes;
+using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Volumes;
-using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -227,35 +226,6 @@ public sealed partial class PodWorker
     {
         try { await process.KillRemainingAsync(Time, _context.CleanupTimeout).ConfigureAwait(false); }
         catch (Exception e) { LogCleanupFailed(_context.Logger, e, Name, slot.Name); }
-    }
-
-    private ContainerLaunch BuildLaunch(ContainerSlot slot)
-    {
-        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
-        var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
-        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
-        PruneOldLogs(slot);
-        // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
-        slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
-        return new ContainerLaunch(
-            Name,
-            slot.Name,
-            command,
-            environment,
-            workingDirectory,
-            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
-            slot.OwnerToken,
-            _pod.Metadata.Uid ?? "",
-            slot.Instance);
-    }
-
-    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
-    private void PruneOldLogs(ContainerSlot slot)
-    {
-        var dir = _context.Paths.LogDirectory(Name, slot.Name);
-        foreach (var n in LogLocator.Instances(dir))
-            if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }
 
     private void OnExited(ContainerSlot slot, ExitStatus status, DateTimeOffset finishedAt, string? reason, string? message, DateTimeOffset? startedAt = null)

@@ -1,10 +1,12 @@
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Logs;
+using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;
 
-/// <summary>The pod worker's volume and container-config set-up: what happens before a container can be started,
-/// and the retries when it cannot yet.</summary>
+/// <summary>The pod worker's set-up of volumes and of each container's launch (environment, command, working
+/// directory, log file): what happens before a container can be started, and the retries when it cannot yet.</summary>
 public sealed partial class PodWorker
 {
     private IReadOnlyList<PreparedVolume>? _volumes;
@@ -50,6 +52,35 @@ public sealed partial class PodWorker
             if (slot.Instance == instance && _terminalPhase is null) StartContainer(slot);
         });
         Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
+    }
+
+    private ContainerLaunch BuildLaunch(ContainerSlot slot)
+    {
+        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
+        var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
+        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
+        PruneOldLogs(slot);
+        // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
+        slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
+        return new ContainerLaunch(
+            Name,
+            slot.Name,
+            command,
+            environment,
+            workingDirectory,
+            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
+            slot.OwnerToken,
+            _pod.Metadata.Uid ?? "",
+            slot.Instance);
+    }
+
+    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
+    private void PruneOldLogs(ContainerSlot slot)
+    {
+        var dir = _context.Paths.LogDirectory(Name, slot.Name);
+        foreach (var n in LogLocator.Instances(dir))
+            if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }
 
     /// <summary>Arms the retry timer; callers do so before recording the event that reports the failure.</summary>

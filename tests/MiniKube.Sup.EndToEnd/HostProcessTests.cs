@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd;
 

@@ -3,12 +3,15 @@ using System.Net.Sockets;
 using k8s.Models;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd;
 
-/// <summary>The real probers against a real HTTP server, real sockets and real commands.</summary>
-public sealed class ProberTests : IDisposable
+/// <summary>The real probers against a real HTTP server, real sockets and real commands run in a real container.</summary>
+public sealed class ProberTests : IDisposable, IContainerOutput
 {
+    private readonly HostProcessRuntime _runtime;
+    private readonly IContainerInstance _container;
     private readonly HttpListener _server = new();
     private readonly int _port;
     private readonly string _dir = Directory.CreateTempSubdirectory("sup-prober-").FullName;
@@ -22,13 +25,23 @@ public sealed class ProberTests : IDisposable
         _server.Prefixes.Add($"http://127.0.0.1:{_port}/");
         _server.Start();
         _ = Task.Run(ServeAsync);
+        _runtime = new HostProcessRuntime(this);
+        // The container exec commands run in: their environment, working directory and owner mark are its own.
+        _container = _runtime.Start(new ContainerLaunch("p", "app", ["sleep", "300"],
+            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["GREETING"] = "hi" },
+            _dir, Path.Combine(_dir, "logs", "0.log"), _owner));
+        _exec = new ExecProber(_runtime);
     }
 
     public void Dispose()
     {
         _server.Close();
+        _container.SignalGroup(Native.SIGKILL);
+        _container.Exited.Wait(TimeSpan.FromSeconds(10));
         Directory.Delete(_dir, recursive: true);
     }
+
+    void IContainerOutput.WriteLine(string pod, string container, string line) { }
 
     private static int FreePort()
     {
@@ -86,13 +99,10 @@ public sealed class ProberTests : IDisposable
         new(purpose, new ProbeAction(HttpGet: new V1HTTPGetAction { Path = path, Port = port ?? _port, HttpHeaders = headers }),
             Target(container), TimeSpan.FromSeconds(1));
 
-    private ProbeTarget Target(V1Container? container = null) =>
-        new("p", "127.0.0.1", container ?? new V1Container { Name = "app" },
-            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["GREETING"] = "hi" },
-            _dir, _owner);
+    private ProbeTarget Target(V1Container? container = null) => new("p", "127.0.0.1", container ?? new V1Container { Name = "app" }, _container);
 
     private readonly HttpGetProber _http = new(TimeProvider.System);
-    private readonly ExecProber _exec = new(TimeProvider.System);
+    private readonly ExecProber _exec;
     private readonly TcpSocketProber _tcp = new(TimeProvider.System);
 
     [Fact]
@@ -200,11 +210,14 @@ public sealed class ProberTests : IDisposable
         IReadOnlyList<ProcessInfo> left = [];
         for (var i = 0; i < 100; i++)
         {
+            // Everything carrying the container's owner mark but the container itself: what the command started.
             left = ContainerProcesses.FindByOwnerPrefix(_owner, ProcFs.Snapshot(),
-                pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
+                pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId)
+                .Where(p => p.Pid != _container.Pid).ToList();
             if (left.Count == 0) break;
             await Task.Delay(20);
         }
         Assert.Empty(left);
+        Assert.False(_container.Exited.IsCompleted); // the command's group is killed, not the container
     }
 }

@@ -1,4 +1,4 @@
-using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd;
 

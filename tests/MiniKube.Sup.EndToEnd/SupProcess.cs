@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd;
 

@@ -1,5 +1,4 @@
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd;
 

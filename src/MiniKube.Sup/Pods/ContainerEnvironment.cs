@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 using MiniKube.Sup.Volumes;
 
 namespace MiniKube.Sup.Pods;

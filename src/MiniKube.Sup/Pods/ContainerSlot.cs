@@ -29,7 +29,10 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     public bool InitDone { get; set; }
     /// <summary>Set when the daemon is stopping this instance (pod termination, or a kill for restart).</summary>
     public bool Stopping { get; set; }
-    public CancellationTokenSource? PendingRestart { get; set; }
+    /// <summary>The CrashLoopBackOff timer of a restart that is due later.</summary>
+    public LoopTimer? PendingRestart { get; set; }
+    /// <summary>The step timeout of the current instance (a Job step that runs too long is hung).</summary>
+    public LoopTimer? StepTimer { get; set; }
 
     /// <summary>The current instance's probes and hooks (null when it has none running).</summary>
     public InstanceHealth? Health { get; set; }
@@ -42,10 +45,7 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     public bool IsRunning => RunningSince is not null;
 
     /// <summary>k8s ContainerStatus.started: running, postStart done, and the startup probe (if any) passed.</summary>
-    public bool Started => IsRunning && PostStartDone && (Spec.StartupProbe is null || StartupSucceeded);
-
-    /// <summary>k8s: ready once started, and its readiness probe (if any) last said Success.</summary>
-    public bool Ready => Started && (Spec.ReadinessProbe is null || ReadinessSucceeded);
+    public bool Started => ContainerSnapshot.IsStarted(Spec, IsRunning, PostStartDone, StartupSucceeded);
 
     public void MarkRunning(IContainerInstance process, DateTimeOffset now)
     {
@@ -79,26 +79,8 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
         Waiting = new V1ContainerStateWaiting { Reason = reason, Message = message };
     }
 
-    public V1ContainerStatus ToStatus()
-    {
-        return new V1ContainerStatus
-        {
-            Name = Name,
-            Image = Spec.Image ?? "",
-            ImageID = "",
-            ContainerID = Process is { } p ? $"sup://{p.Pid}" : null,
-            Ready = Ready,
-            Started = Started,
-            RestartCount = RestartCount,
-            State = new V1ContainerState
-            {
-                Running = RunningSince is { } since ? new V1ContainerStateRunning { StartedAt = since.UtcDateTime } : null,
-                Terminated = Terminated,
-                Waiting = Waiting,
-            },
-            LastState = new V1ContainerState { Terminated = LastTerminated },
-        };
-    }
+    public ContainerSnapshot Snapshot() => new(Spec, Kind, Process?.Pid, RestartCount, Waiting, RunningSince, Terminated, LastTerminated,
+        InitDone, PostStartDone, StartupSucceeded, ReadinessSucceeded);
 }
 
 internal enum ContainerKind

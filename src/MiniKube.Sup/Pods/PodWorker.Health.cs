@@ -7,19 +7,16 @@ using MiniKube.Sup.Runtime;
 namespace MiniKube.Sup.Pods;
 
 /// <summary>The pod worker's health part: it starts each instance's probe workers and postStart hook, acts on
-/// what they report (started, ready, killed for restart), runs preStop within the grace period, and fails the
-/// pod at its activeDeadlineSeconds. Probe workers only report; every decision is taken here, on the loop.</summary>
+/// what they report (started, ready, killed for restart), and fails the pod at its activeDeadlineSeconds. Probe workers only report; every decision is taken here, on the loop.</summary>
 public sealed partial class PodWorker
 {
     private const string DeadlineMessage = "Pod was active on the node longer than the specified deadline";
 
-    private CancellationTokenSource? _activeDeadline;
-
-    private void StartHealth(ContainerSlot slot, ContainerLaunch launch, IContainerInstance process)
+    private void StartHealth(ContainerSlot slot, IContainerInstance process)
     {
         var spec = slot.Spec;
         if (spec.StartupProbe is null && spec.LivenessProbe is null && spec.ReadinessProbe is null && spec.Lifecycle is null) return;
-        var health = new InstanceHealth(new ProbeTarget(Name, PodIp, spec, launch.Environment, launch.WorkingDirectory, launch.OwnerToken, process.CgroupDirectory))
+        var health = new InstanceHealth(new ProbeTarget(Name, PodIp, spec, process))
         {
             Started = slot.Started,
         };
@@ -126,73 +123,11 @@ public sealed partial class PodWorker
 
     private bool WillRestartAfterKill(ContainerSlot slot) => slot.Kind == ContainerKind.Sidecar || _restartPolicy != RestartRules.Never;
 
-    /// <summary>
-    /// Kills one container instance on the worker's own decision: preStop, SIGTERM, and SIGKILL after
-    /// <paramref name="grace"/> (at least 2 s), with a Normal Killing event saying <paramref name="killingMessage"/>.
-    /// When it has exited, its terminated state carries <paramref name="terminatedReason"/> and
-    /// <paramref name="terminatedMessage"/> (null: from the exit code) and it is restarted per restartPolicy with
-    /// CrashLoopBackOff — whatever its exit code when <paramref name="restartUnlessNever"/> (k8s: after a liveness
-    /// or startup kill, even under OnFailure). Used for probe and postStart failures, and for step timeouts.
-    /// </summary>
-    private void KillForRestart(ContainerSlot slot, string killingMessage, TimeSpan grace, bool restartUnlessNever,
-        string? terminatedReason = null, string? terminatedMessage = null)
-    {
-        if (_shuttingDown || slot.Stopping || !slot.IsRunning) return;
-        slot.Kill = new KillIntent(restartUnlessNever, terminatedReason, terminatedMessage);
-        slot.Health?.StopKillers();
-        Terminate(slot, killingMessage, Time.GetUtcNow() + grace);
-    }
-
-    /// <summary>k8s executePreStopHook: waits for the hook until the deadline, then abandons it.</summary>
-    private async Task RunPreStopAsync(ContainerSlot slot, V1LifecycleHandler hook, ProbeTarget target, DateTimeOffset deadline)
-    {
-        using var abandon = new CancellationTokenSource();
-        var run = _context.Prober.ProbeAsync(new ProbeRequest(ProbePurpose.PreStop, ProbeAction.From(hook), target, Timeout.InfiniteTimeSpan), abandon.Token);
-        var remaining = deadline - Time.GetUtcNow();
-        ProbeOutcome outcome;
-        try
-        {
-            outcome = await run.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            abandon.Cancel();
-            _ = run.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-            LogPreStopAbandoned(_context.Logger, Name, slot.Name);
-            return;
-        }
-        catch (Exception e)
-        {
-            outcome = ProbeOutcome.Failure(e.Message);
-        }
-        if (outcome.Status is ProbeStatus.Failure or ProbeStatus.Error)
-        {
-            LogPreStopFailed(_context.Logger, Name, slot.Name, HookFailureMessage(hook, slot, outcome));
-            // k8s: the event does not carry the hook's output, so that no secret leaks through it.
-            Record(SupEvent.Warning, "FailedPreStopHook", "PreStopHook failed", slot);
-        }
-    }
-
-    /// <summary>k8s lifecycle/handlers.go messages.</summary>
-    private string HookFailureMessage(V1LifecycleHandler hook, ContainerSlot slot, ProbeOutcome outcome)
-    {
-        var pod = $"{Name}_{_pod.Metadata.NamespaceProperty ?? "default"}({_pod.Metadata.Uid})";
-        var where = $"for Container \"{slot.Name}\" in Pod \"{pod}\" failed - error: {outcome.Output}";
-        if (hook.Exec is { } exec) return $"Exec lifecycle hook ([{string.Join(' ', exec.Command ?? [])}]) {where}";
-        if (hook.HttpGet is { } http) return $"HTTP lifecycle hook ({http.Path}) {where}";
-        if (hook.Sleep is { } sleep) return $"Sleep lifecycle hook ({sleep.Seconds}) {where}";
-        return $"Cannot run handler: {outcome.Output}";
-    }
-
     private void ScheduleActiveDeadline()
     {
         if (_pod.Spec.ActiveDeadlineSeconds is not { } seconds) return;
-        _activeDeadline = new CancellationTokenSource();
         // k8s: counted from the pod's startTime.
-        var due = _startTime + TimeSpan.FromSeconds(seconds) - Time.GetUtcNow();
-        _ = Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, Time, _activeDeadline.Token).ContinueWith(
-            t => { if (!t.IsCanceled) _events.Writer.TryWrite(new PodEvent.DeadlineExceeded()); },
-            TaskScheduler.Default);
+        _timers.After(_startTime + TimeSpan.FromSeconds(seconds) - Time.GetUtcNow(), new PodEvent.DeadlineExceeded());
     }
 
     /// <summary>k8s activeDeadlineHandler: every container is killed and the pod fails with reason
@@ -206,10 +141,4 @@ public sealed partial class PodWorker
         _terminalPhase = PodPhases.Failed;
         BeginShutdown(PodGrace);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "pod {Pod}: PreStop hook of container {Container} not completed in grace period")]
-    private static partial void LogPreStopAbandoned(ILogger logger, string pod, string container);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "pod {Pod}: PreStop hook of container {Container} failed: {Message}")]
-    private static partial void LogPreStopFailed(ILogger logger, string pod, string container, string message);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Spec;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Pods;
 
@@ -18,23 +19,16 @@ public sealed partial class PodWorker
     /// <summary>The terminated reason of a hung step (the one Kubernetes gives a pod killed at its deadline).</summary>
     public const string HungReason = "DeadlineExceeded";
 
-    private readonly Dictionary<string, CancellationTokenSource> _stepTimers = new(StringComparer.Ordinal);
-
     /// <summary>Arms the step timeout of a container instance that just started (sidecars have none).</summary>
     private void StartStepTimer(ContainerSlot slot)
     {
-        if (_stepTimers.Remove(slot.Name, out var previous)) previous.Cancel();
+        slot.StepTimer?.Cancel();
+        slot.StepTimer = null;
         if (slot.Kind == ContainerKind.Sidecar || StepTimeout(slot.Name) is not { } timeout) return;
-        if (_stepTimers.Count == 0) _ = _finished.Task.ContinueWith(_ => CancelStepTimers(), TaskScheduler.Default);
-        var cancel = new CancellationTokenSource();
-        _stepTimers[slot.Name] = cancel;
-        var instance = slot.Instance;
-        _ = Task.Delay(timeout, Time, cancel.Token).ContinueWith(
-            t => { if (!t.IsCanceled) _events.Writer.TryWrite(new StepTimedOut(slot, instance, timeout)); },
-            TaskScheduler.Default);
+        slot.StepTimer = _timers.After(timeout, new PodEvent.StepTimedOut(slot, slot.Instance, timeout));
     }
 
-    private void OnStepTimedOut(StepTimedOut e)
+    private void OnStepTimedOut(PodEvent.StepTimedOut e)
     {
         var slot = e.Slot;
         if (slot.Instance != e.Instance || !slot.IsRunning || slot.Stopping || _shuttingDown) return;
@@ -53,11 +47,4 @@ public sealed partial class PodWorker
     private string? LivenessKillReason => _pod.Metadata.OwnerReferences?.Any(r => r.Kind == "Job" && r.Controller == true) == true ? HungReason : null;
 
     private TimeSpan? StepTimeout(string container) => SupAnnotations.StepTimeout(_pod.Metadata.Annotations, container);
-
-    private void CancelStepTimers()
-    {
-        foreach (var timer in _stepTimers.Values.ToList()) timer.Cancel();
-    }
-
-    private sealed record StepTimedOut(ContainerSlot Slot, int Instance, TimeSpan Timeout) : PodEvent;
 }

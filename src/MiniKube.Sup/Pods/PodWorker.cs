@@ -3,8 +3,8 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Durations;
 using MiniKube.Sup.Events;
-using MiniKube.Sup.Logs;
 using MiniKube.Sup.Probes;
+using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Volumes;
 
@@ -18,12 +18,11 @@ namespace MiniKube.Sup.Pods;
 /// </summary>
 public sealed partial class PodWorker
 {
-    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(2); // k8s minimumGracePeriodInSeconds
-
     private readonly V1Pod _pod;
     private readonly PodWorkerContext _context;
     private readonly Action<V1Pod> _publish;
     private readonly Channel<PodEvent> _events = Channel.CreateUnbounded<PodEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LoopTimers<PodEvent> _timers;
     private readonly List<ContainerSlot> _init = [];
     private readonly List<ContainerSlot> _regular = [];
     private readonly string _restartPolicy;
@@ -37,7 +36,7 @@ public sealed partial class PodWorker
     private string? _terminalPhase;
     private string? _statusReason;
     private string? _statusMessage;
-    private List<V1PodCondition>? _conditions;
+    private IReadOnlyList<V1PodCondition>? _conditions;
     private volatile V1Pod _snapshot;
     private volatile IReadOnlyList<RunningContainer> _running = [];
 
@@ -47,6 +46,7 @@ public sealed partial class PodWorker
         _pod = pod;
         _context = context;
         _publish = publish ?? (_ => { });
+        _timers = new LoopTimers<PodEvent>(context.Time, _events.Writer);
         _restartPolicy = pod.Spec.RestartPolicy ?? RestartRules.Always;
         foreach (var c in pod.Spec.InitContainers ?? [])
             _init.Add(new ContainerSlot(c, c.RestartPolicy == RestartRules.Always ? ContainerKind.Sidecar : ContainerKind.Init, context.Backoff));
@@ -118,6 +118,7 @@ public sealed partial class PodWorker
         }
         finally
         {
+            _timers.CancelAll();
             _finished.TrySetResult();
         }
     }
@@ -133,15 +134,18 @@ public sealed partial class PodWorker
                 due.Slot.PendingRestart = null;
                 RestartNow(due.Slot);
                 break;
-            case SetupRetry setup when !_shuttingDown:
+            case PodEvent.SetupRetry setup when !_shuttingDown:
                 setup.Retry();
                 break;
             case PodEvent.Stop stop:
                 _stopWaiters.Add(stop.Done);
                 BeginShutdown(stop.Grace ?? PodGrace);
                 break;
-            case StepTimedOut timedOut:
+            case PodEvent.StepTimedOut timedOut:
                 OnStepTimedOut(timedOut);
+                break;
+            case PodEvent.Stopped stopped:
+                OnStopped(stopped);
                 break;
             default:
                 HandleHealth(e);
@@ -201,7 +205,7 @@ public sealed partial class PodWorker
         slot.MarkRunning(process, now);
         Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
         _ = WatchExitAsync(slot, instance, process);
-        StartHealth(slot, launch, process);
+        StartHealth(slot, process);
         StartStepTimer(slot);
     }
 
@@ -223,35 +227,6 @@ public sealed partial class PodWorker
     {
         try { await process.KillRemainingAsync(Time, _context.CleanupTimeout).ConfigureAwait(false); }
         catch (Exception e) { LogCleanupFailed(_context.Logger, e, Name, slot.Name); }
-    }
-
-    private ContainerLaunch BuildLaunch(ContainerSlot slot)
-    {
-        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
-        var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
-        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
-        PruneOldLogs(slot);
-        // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
-        slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
-        return new ContainerLaunch(
-            Name,
-            slot.Name,
-            command,
-            environment,
-            workingDirectory,
-            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
-            slot.OwnerToken,
-            _pod.Metadata.Uid ?? "",
-            slot.Instance);
-    }
-
-    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
-    private void PruneOldLogs(ContainerSlot slot)
-    {
-        var dir = _context.Paths.LogDirectory(Name, slot.Name);
-        foreach (var n in LogLocator.Instances(dir))
-            if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }
 
     private void OnExited(ContainerSlot slot, ExitStatus status, DateTimeOffset finishedAt, string? reason, string? message, DateTimeOffset? startedAt = null)
@@ -312,12 +287,7 @@ public sealed partial class PodWorker
         var delay = GoDuration.Format(slot.Backoff.CurrentDelay!.Value);
         slot.MarkWaiting("CrashLoopBackOff", $"back-off {delay} restarting failed container={slot.Name} pod={Name}_default({_pod.Metadata.Uid})");
         Record(SupEvent.Warning, "BackOff", "Back-off restarting failed container " + slot.Name + " in pod " + Name, slot);
-        var cts = new CancellationTokenSource();
-        slot.PendingRestart = cts;
-        var instance = slot.Instance;
-        _ = Task.Delay(remaining.Value, Time, cts.Token).ContinueWith(
-            t => { if (!t.IsCanceled) _events.Writer.TryWrite(new PodEvent.RestartDue(slot, instance)); },
-            TaskScheduler.Default);
+        slot.PendingRestart = _timers.After(remaining.Value, new PodEvent.RestartDue(slot, slot.Instance));
     }
 
     private void RestartNow(ContainerSlot slot)
@@ -336,60 +306,10 @@ public sealed partial class PodWorker
         BeginShutdown(PodGrace);
     }
 
-    private TimeSpan PodGrace => TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30);
-
-    private void BeginShutdown(TimeSpan grace)
-    {
-        if (_shuttingDown) return;
-        _shuttingDown = true;
-        _shutdownDeadline = Time.GetUtcNow() + grace;
-        foreach (var slot in AllSlots())
-        {
-            slot.PendingRestart?.Cancel();
-            slot.PendingRestart = null;
-            // k8s: on deletion liveness and startup stop; readiness goes on probing during termination.
-            slot.Health?.StopKillers();
-        }
-        foreach (var slot in _regular.Concat(_init.Where(s => s.Kind == ContainerKind.Init)).Where(s => s.IsRunning))
-            Terminate(slot, $"Stopping container {slot.Name}", _shutdownDeadline);
-    }
-
-    /// <summary>Regular containers first; once they are all down, sidecars one by one in reverse order.</summary>
-    private void CheckShutdownProgress()
-    {
-        if (!_shuttingDown) return;
-        if (_regular.Any(s => s.IsRunning) || _init.Any(s => s.Kind == ContainerKind.Init && s.IsRunning)) return;
-        var sidecar = _init.LastOrDefault(s => s.Kind == ContainerKind.Sidecar && s.IsRunning);
-        if (sidecar is { Stopping: false }) Terminate(sidecar, $"Stopping container {sidecar.Name}", _shutdownDeadline);
-    }
-
-    /// <summary>k8s killContainer: the preStop hook (if any) within the grace period, then SIGTERM to the whole
-    /// container, then SIGKILL once max(what is left of the grace period, 2 s) has passed.</summary>
-    private void Terminate(ContainerSlot slot, string message, DateTimeOffset deadline)
-    {
-        if (slot.Stopping || slot.Process is not { } process) return;
-        slot.Stopping = true;
-        Record(SupEvent.Normal, "Killing", message, slot);
-        var preStop = slot.Spec.Lifecycle?.PreStop;
-        var target = slot.Health?.Target;
-        _ = Task.Run(async () =>
-        {
-            // k8s: the grace period countdown includes the preStop hook; a hook still running at the deadline is abandoned.
-            if (preStop is not null && target is not null && deadline > Time.GetUtcNow())
-                await RunPreStopAsync(slot, preStop, target, deadline).ConfigureAwait(false);
-            var remaining = deadline - Time.GetUtcNow();
-            var grace = remaining > MinimumGrace ? remaining : MinimumGrace;
-            await process.SignalAllAsync(Native.SIGTERM).ConfigureAwait(false);
-            var exited = process.Exited;
-            if (await Task.WhenAny(exited, Task.Delay(grace, Time)).ConfigureAwait(false) != exited)
-                await process.SignalAllAsync(Native.SIGKILL).ConfigureAwait(false);
-        });
-    }
-
     private void FinishIfDone()
     {
         if (!_shuttingDown || AnyRunning()) return;
-        _activeDeadline?.Cancel();
+        _timers.CancelAll();
         _events.Writer.TryComplete();
         foreach (var w in _stopWaiters) w.TrySetResult();
     }
@@ -398,49 +318,17 @@ public sealed partial class PodWorker
 
     private IEnumerable<ContainerSlot> AllSlots() => _init.Concat(_regular);
 
-    private string ComputePhase()
-    {
-        if (_terminalPhase is not null) return _terminalPhase;
-        var initialized = _initIndex >= _init.Count;
-        return PodPhases.Compute(_restartPolicy, _regular.Select(s => s.ToStatus()).ToList(), initialized, _initFailed);
-    }
+    private PodProgress Progress() =>
+        new(_restartPolicy, _startTime, PodIp, Initialized: _initIndex >= _init.Count, _initFailed, _terminalPhase, _statusReason, _statusMessage);
+
+    private string ComputePhase() => PodStatusBuilder.Phase(Progress(), _regular.Select(s => s.Snapshot()).ToList());
 
     private void Publish()
     {
-        var now = Time.GetUtcNow().UtcDateTime;
-        var regular = _regular.Select(s => s.ToStatus()).ToList();
-        var init = _init.Select(s =>
-        {
-            var status = s.ToStatus();
-            if (s.Kind == ContainerKind.Init) status.Ready = s.InitDone;
-            return status;
-        }).ToList();
-        var phase = ComputePhase();
-        var initialized = _initIndex >= _init.Count;
-        var readiness = regular.Concat(init.Where((_, i) => _init[i].Kind == ContainerKind.Sidecar)).ToList();
-        _conditions = PodPhases.Conditions(phase, initialized, readiness, _startTime.UtcDateTime, _conditions, now);
-        var snapshot = new V1Pod
-        {
-            ApiVersion = "v1",
-            Kind = "Pod",
-            Metadata = _pod.Metadata,
-            Spec = _pod.Spec,
-            Status = new V1PodStatus
-            {
-                Phase = phase,
-                Reason = _statusReason,
-                Message = _statusMessage,
-                Conditions = _conditions,
-                HostIP = "127.0.0.1",
-                HostIPs = [new V1HostIP { Ip = "127.0.0.1" }],
-                PodIP = PodIp,
-                PodIPs = PodIp is null ? null : [new V1PodIP { Ip = PodIp }],
-                StartTime = _startTime.UtcDateTime,
-                QosClass = "BestEffort",
-                ContainerStatuses = regular,
-                InitContainerStatuses = init.Count == 0 ? null : init,
-            },
-        };
+        var status = PodStatusBuilder.Build(Progress(), _init.Select(s => s.Snapshot()).ToList(), _regular.Select(s => s.Snapshot()).ToList(),
+            _conditions, Time.GetUtcNow());
+        _conditions = status.Conditions.ToList();
+        var snapshot = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = _pod.Metadata, Spec = _pod.Spec, Status = status };
         _snapshot = snapshot;
         _running = AllSlots()
             .Select(s => new RunningContainer(s.Name, s.Process?.Pid ?? 0, s.OwnerToken ?? "", s.RestartCount, s.Process?.OutputDrained, s.Process))
@@ -469,5 +357,8 @@ public sealed partial class PodWorker
         public sealed record ProbeChanged(ContainerSlot Slot, int Instance, ProbeType Type, ProbeResult Result, string Output) : PodEvent;
         public sealed record PostStartDone(ContainerSlot Slot, int Instance, ProbeOutcome Outcome) : PodEvent;
         public sealed record DeadlineExceeded : PodEvent;
+        public sealed record StepTimedOut(ContainerSlot Slot, int Instance, TimeSpan Timeout) : PodEvent;
+        public sealed record SetupRetry(Action Retry) : PodEvent;
+        public sealed record Stopped(ContainerSlot Slot, int Instance, Task<ContainerStopOutcome> Outcome) : PodEvent;
     }
 }

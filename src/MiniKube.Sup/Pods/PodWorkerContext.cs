@@ -21,7 +21,7 @@ public sealed record PodWorkerContext(
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs probe and lifecycle hook handlers (fast tests script it).</summary>
-    public IProber Prober { get; init; } = new Prober(Time);
+    public IProber Prober { get; init; } = new Prober(Time, Runtime);
     /// <summary>The ConfigMaps and Secrets containers take env and volume files from.</summary>
     public IConfigSource Config { get; init; } = ConfigSources.Empty;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Processes;
 

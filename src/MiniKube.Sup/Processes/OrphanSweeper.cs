@@ -1,4 +1,3 @@
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Processes;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Processes;
 

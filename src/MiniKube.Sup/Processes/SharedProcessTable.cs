@@ -13,7 +13,7 @@ public sealed class SharedProcessTable(Func<ProcessTable> scan)
     private bool _scanning;
 
     /// <summary>The table of this process (its scans skip the environment of watched main processes).</summary>
-    public static SharedProcessTable Shared { get; } = new(() => ProcessTable.Live(Runtime.ChildReaper.Shared.IsWatched));
+    public static SharedProcessTable Shared { get; } = new(() => ProcessTable.Live(ChildReaper.Shared.IsWatched));
 
     public Task<ProcessTable> GetAsync()
     {

@@ -12,12 +12,13 @@ public sealed class HostProcess : IContainerInstance
 {
     private readonly IProcessScope _scope;
 
-    internal HostProcess(int pid, IProcessScope scope, Task<ExitStatus> exited, Task outputDrained)
+    internal HostProcess(int pid, IProcessScope scope, Task<ExitStatus> exited, Task outputDrained, HostExecContext execContext)
     {
         Pid = pid;
         _scope = scope;
         Exited = exited;
         OutputDrained = outputDrained;
+        ExecContext = execContext;
     }
 
     public int Pid { get; }
@@ -26,7 +27,8 @@ public sealed class HostProcess : IContainerInstance
 
     public Task OutputDrained { get; }
 
-    public string? CgroupDirectory => _scope.CgroupDirectory;
+    /// <summary>Where a command run in this container runs (<see cref="HostExec"/>): as its own processes do.</summary>
+    internal HostExecContext ExecContext { get; }
 
     /// <summary>Signals the container's process group: the master and every worker that stayed in it. The
     /// master leads its own session, so the group exists as long as any of its members does. SIGKILL reaches

@@ -6,8 +6,11 @@ namespace MiniKube.Sup.Runtime;
 
 /// <summary>Starts containers as host processes: resolves the executable on the container's PATH, spawns it in
 /// its own session (and its own cgroup, where the daemon has them) with the container's environment, and copies
-/// its output to its log file and the console.</summary>
-public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null, ProcessTracking? tracking = null) : IContainerRuntime
+/// its output to its log file and the console. A command run in a container later starts the same way
+/// (<see cref="HostExec"/>).</summary>
+/// <param name="time">the clock of exec timeouts; the system clock when null</param>
+public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptions? rotation = null, ContainerLogLosses? losses = null,
+    ProcessTracking? tracking = null, TimeProvider? time = null) : IContainerRuntime
 {
     /// <summary>Makes the output pipe: 0 and its two ends, or the errno of the failure (tests inject one).</summary>
     internal delegate int PipeFactory(out int readFd, out int writeFd);
@@ -21,12 +24,10 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         if (!Directory.Exists(launch.WorkingDirectory))
             throw new ContainerStartException($"working directory \"{launch.WorkingDirectory}\" does not exist");
 
-        var path = launch.Environment.TryGetValue("PATH", out var p) ? p : System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        var path = SearchPath(launch);
         var executable = ExecutableResolver.Resolve(launch.Command[0], path, launch.WorkingDirectory)
             ?? throw new ContainerStartException($"exec: \"{launch.Command[0]}\": executable file not found in $PATH");
-
-        var environment = launch.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
-        environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
+        var environment = EnvironmentOf(launch);
 
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
         if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
@@ -72,6 +73,27 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         OutputMultiplexer.Shared.Add(readFd, pump);
         var drained = pump.Closed;
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
-        return new HostProcess(pid, scope, exited, drained);
+        return new HostProcess(pid, scope, exited, drained, new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory));
+    }
+
+    public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var host = container as HostProcess ?? throw new ArgumentException("not a container of the host process runtime", nameof(container));
+        return HostExec.RunAsync(host.ExecContext, command, timeout, time ?? TimeProvider.System, CreatePipe, cancellationToken);
+    }
+
+    private static string SearchPath(ContainerLaunch launch) =>
+        launch.Environment.TryGetValue("PATH", out var p) ? p : System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The container's environment and its owner mark, which no variable of the container's may replace:
+    /// the clean-up and the process view find its processes by it.</summary>
+    private static List<string> EnvironmentOf(ContainerLaunch launch)
+    {
+        var environment = launch.Environment
+            .Where(kv => kv.Key != ContainerProcesses.OwnerVariable)
+            .Select(kv => $"{kv.Key}={kv.Value}")
+            .ToList();
+        environment.Add($"{ContainerProcesses.OwnerVariable}={launch.OwnerToken}");
+        return environment;
     }
 }

@@ -8,6 +8,15 @@ public interface IContainerRuntime
 {
     /// <exception cref="ContainerStartException">the container could not be started</exception>
     IContainerInstance Start(ContainerLaunch launch);
+
+    /// <summary>k8s CRI ExecSync: runs <paramref name="command"/> (argv, no shell) inside
+    /// <paramref name="container"/>, as its own processes run: its environment, working directory and owner mark,
+    /// and its cgroup when it has one. At <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: none)
+    /// everything the command started is killed and the result says it timed out; cancellation kills it too, then
+    /// throws <see cref="OperationCanceledException"/>.</summary>
+    /// <param name="container">an instance this runtime started</param>
+    /// <exception cref="ContainerExecException">the command could not be run</exception>
+    Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
 }
 
 /// <summary>A started container instance.</summary>
@@ -20,9 +29,6 @@ public interface IContainerInstance
 
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
-
-    /// <summary>The container's cgroup directory, when it has one: exec probes and hooks run in it.</summary>
-    string? CgroupDirectory { get; }
 
     /// <summary>Sends a signal to the container's process group, or SIGKILL to its cgroup (cheap: no search).</summary>
     void SignalGroup(int signal);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Runtime;
 

@@ -1,5 +1,5 @@
-using MiniKube.Sup.Runtime;
 using Xunit.Abstractions;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;
 

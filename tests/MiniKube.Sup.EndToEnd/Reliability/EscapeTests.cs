@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;
 

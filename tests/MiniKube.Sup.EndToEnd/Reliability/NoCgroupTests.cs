@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 using Xunit.Abstractions;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using MiniKube.Sup.Runtime;
 using Xunit.Abstractions;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;
 

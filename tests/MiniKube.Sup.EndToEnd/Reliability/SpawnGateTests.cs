@@ -1,6 +1,5 @@
 using Microsoft.Win32.SafeHandles;
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MiniKube.Sup.Processes;
-using MiniKube.Sup.Runtime;
 using Xunit.Abstractions;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Tests.Pods;
 
@@ -11,6 +12,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public ConcurrentQueue<FakeInstance> Started { get; } = new();
     public HashSet<string> FailToStart { get; } = [];
     public bool ExitOnSigterm { get; set; } = true;
+    /// <summary>False: not even SIGKILL ends an instance (a process stuck in the kernel).</summary>
+    public bool ExitOnSigkill { get; set; } = true;
     /// <summary>When set, SIGTERM makes an instance exit with this code (as a program that handles it) instead of dying of it.</summary>
     public int? ExitCodeOnSigterm { get; set; }
 
@@ -22,6 +25,24 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         Started.Enqueue(instance);
         return instance;
     }
+
+    /// <summary>What a command run in a container does (by default: exits 0 without output).</summary>
+    public Func<FakeInstance, IReadOnlyList<string>, TimeSpan, CancellationToken, Task<ExecResult>> OnExec { get; set; } =
+        (_, _, _, _) => Task.FromResult(ExecResult.Exited(ExitStatus.Exited(0), ""));
+
+    /// <summary>Every command run in a container, in order.</summary>
+    public ConcurrentQueue<(FakeInstance Instance, IReadOnlyList<string> Command, TimeSpan Timeout)> Execs { get; } = new();
+
+    public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var instance = (FakeInstance)container;
+        Execs.Enqueue((instance, command, timeout));
+        return OnExec(instance, command, timeout, cancellationToken);
+    }
+
+    /// <summary>A running instance of a container named <paramref name="container"/>, for tests that need one.</summary>
+    public FakeInstance StartOne(string container = "app") =>
+        (FakeInstance)Start(new ContainerLaunch("p", container, ["/bin/true"], new Dictionary<string, string>(), "/", "/dev/null", "owner"));
 
     public IReadOnlyList<FakeInstance> Of(string container) => Started.Where(i => i.Launch.ContainerName == container).ToList();
 
@@ -36,8 +57,6 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         public Task OutputDrained => _exited.Task;
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
-
-        public string? CgroupDirectory => null;
 
         public IReadOnlyList<MiniKube.Sup.Processes.ProcessInfo> Processes(Func<MiniKube.Sup.Processes.ProcessTable> table) => [];
 
@@ -56,7 +75,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         {
             Signals.Enqueue(signal);
             if (signal == Native.SIGTERM && owner.ExitCodeOnSigterm is { } code) _exited.TrySetResult(ExitStatus.Exited(code));
-            if (signal == Native.SIGKILL || (signal == Native.SIGTERM && owner.ExitOnSigterm))
+            if ((signal == Native.SIGKILL && owner.ExitOnSigkill) || (signal == Native.SIGTERM && owner.ExitOnSigterm))
                 _exited.TrySetResult(ExitStatus.Signaled(signal));
         }
 

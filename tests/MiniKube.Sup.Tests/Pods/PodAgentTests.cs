@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
-using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Tests.Events;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Tests.Pods;
 

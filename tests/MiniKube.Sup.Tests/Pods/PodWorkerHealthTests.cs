@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Probes;
-using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Tests.Probes;
 using MiniKube.Sup.Tests.Events;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Tests.Pods;
 

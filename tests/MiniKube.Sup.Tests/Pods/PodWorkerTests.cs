@@ -5,6 +5,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Tests.Events;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Tests.Pods;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Probes;
+using MiniKube.Sup.Tests.Pods;
 
 namespace MiniKube.Sup.Tests.Probes;
 
@@ -42,7 +43,7 @@ public sealed class ProbeWorkerTests : IDisposable
             SuccessThreshold = successThreshold,
             InitialDelaySeconds = initialDelay,
         };
-        var target = new ProbeTarget("p", "127.0.1.1", new V1Container { Name = "app" }, new Dictionary<string, string>(), "/", "owner");
+        var target = new ProbeTarget("p", "127.0.1.1", new V1Container { Name = "app" }, new FakeContainerRuntime().StartOne());
         var worker = new ProbeWorker(type, spec, target, _prober, _time, () => _started, (r, _) => _reports.Enqueue(r),
             (t, reason, message) => _events.Enqueue((t, reason, message)));
         _run = Task.Run(() => worker.RunAsync(_stop.Token));

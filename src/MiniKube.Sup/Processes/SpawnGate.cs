@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>
 /// Holds a child that posix_spawn created before it execs, so that what must already be true when its program

@@ -1,4 +1,4 @@
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>How a process ended: an exit code, or the signal that killed it. Kubernetes reports a signalled
 /// container with exit code 128 + signal (137 for SIGKILL), and so do we.</summary>

@@ -1,4 +1,4 @@
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>The daemon's descriptor limit before and after <see cref="DescriptorLimit.Raise"/>, and what could not
 /// be done.</summary>

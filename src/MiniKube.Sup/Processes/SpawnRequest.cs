@@ -1,4 +1,4 @@
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>What to exec: an absolute executable path, argv (argv[0] included), the full environment as
 /// KEY=VALUE, the working directory, the descriptor that becomes both stdout and stderr, and the cgroup directory

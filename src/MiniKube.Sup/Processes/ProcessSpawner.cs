@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>
 /// Starts a host process with posix_spawn in a session of its own (POSIX_SPAWN_SETSID), so that its pid is its
@@ -25,7 +25,7 @@ public static unsafe class ProcessSpawner
             if (limit is { } l && Native.prlimit(pid, Native.RLIMIT_NOFILE, new Native.RLimit { Current = l.Soft, Max = l.Hard }, null) != 0)
                 throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(),
                     $"cannot start {request.ExecutablePath}: cannot give it the descriptor limit {l.Soft}: {Errno.DescribeLast()}");
-            if (request.Cgroup is { } cgroup && Processes.CgroupFile.AddProcess(cgroup, pid) is { } problem)
+            if (request.Cgroup is { } cgroup && CgroupFile.AddProcess(cgroup, pid) is { } problem)
                 throw new Win32Exception(Native.EAGAIN, $"cannot start {request.ExecutablePath}: cannot move it into cgroup {cgroup}: {problem}");
         });
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>An errno as a person searching for it needs it: the C library's message and the symbolic name
 /// ("Too many open files (EMFILE)"): the message alone does not say which limit was hit.</summary>

@@ -1,12 +1,13 @@
 using System.Text;
-using MiniKube.Sup.Runtime;
 
-namespace MiniKube.Sup.Probes;
+namespace MiniKube.Sup.Runtime;
 
-/// <summary>Keeps the first 10 KiB an exec probe writes (k8s exec prober maxReadLength) and drops the rest.</summary>
-internal sealed class ProbeOutputCapture : IOutputHandler
+/// <summary>Keeps the first 10 KiB a command run in a container writes and drops the rest (k8s: the exec prober
+/// reads at most maxReadLength, 10 KiB; nothing needs more of an exec's output).</summary>
+internal sealed class ExecOutputCapture : IOutputHandler
 {
-    private const int Limit = 10 * 1024;
+    public const int Limit = 10 * 1024;
+
     private readonly Lock _gate = new();
     private readonly byte[] _buffer = new byte[Limit];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,4 @@
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>
 /// The zombie children that might be .NET's own (a <see cref="System.Diagnostics.Process"/> reaps its child by pid

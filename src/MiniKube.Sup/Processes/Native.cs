@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>The libc calls the runtime needs that .NET does not expose: spawning into a new session,
 /// reaping by pid, signalling process groups (and processes through pidfds), the child-subreaper flag, FIFOs and

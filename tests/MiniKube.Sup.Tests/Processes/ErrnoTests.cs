@@ -1,6 +1,6 @@
-using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
-namespace MiniKube.Sup.Tests.Runtime;
+namespace MiniKube.Sup.Tests.Processes;
 
 public class ErrnoTests
 {

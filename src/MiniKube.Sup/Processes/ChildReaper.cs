@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using MiniKube.Sup.Processes;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>
 /// Owns waitpid for the whole process. The daemon is a child subreaper, so besides the container processes it

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MiniKube.Sup.Runtime;
+namespace MiniKube.Sup.Processes;
 
 /// <summary>
 /// RLIMIT_NOFILE. Each running container holds descriptors in the daemon (its output pipe, its log file), so a

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MiniKube.Sup.Pods;
+namespace MiniKube.Sup.Spec;
 
 /// <summary>
 /// Kubernetes' $(VAR) expansion (third_party/forked/golang/expansion): $(NAME) becomes the value of NAME when

@@ -1,6 +1,6 @@
-using MiniKube.Sup.Pods;
+using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Tests.Pods;
+namespace MiniKube.Sup.Tests.Spec;
 
 public class VariableExpansionTests
 {

@@ -1,0 +1,89 @@
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Logs;
+using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Volumes;
+
+namespace MiniKube.Sup.Pods;
+
+/// <summary>The pod worker's set-up of volumes and of each container's launch (environment, command, working
+/// directory, log file): what happens before a container can be started, and the retries when it cannot yet.</summary>
+public sealed partial class PodWorker
+{
+    private IReadOnlyList<PreparedVolume>? _volumes;
+    private bool _volumeRetryPending;
+
+    /// <summary>Sets up the pod's volumes on first call (k8s: before any init container). On failure the pod stays
+    /// Pending with its containers ContainerCreating, a FailedMount event is recorded and set-up is retried.</summary>
+    private bool VolumesReady()
+    {
+        if (_volumes is not null) return true;
+        if (_volumeRetryPending) return false;
+        try
+        {
+            _volumes = new PodVolumes(_context.Paths, _context.Config).SetUp(_pod);
+            if (_volumes.Count > 0)
+            {
+                _pod.Metadata.Annotations ??= new Dictionary<string, string>();
+                _pod.Metadata.Annotations[VolumeAnnotation.Key] = VolumeAnnotation.Format(_volumes);
+            }
+            return true;
+        }
+        catch (VolumeSetupException e)
+        {
+            _volumeRetryPending = true;
+            RetryAfterInterval(() =>
+            {
+                _volumeRetryPending = false;
+                Advance();
+            });
+            Record(SupEvent.Warning, "FailedMount", e.EventMessage);
+            return false;
+        }
+    }
+
+    /// <summary>k8s: a container whose ConfigMap, Secret or key is missing waits in CreateContainerConfigError
+    /// (event Failed, "Error: configmap \"x\" not found") and is tried again on a later sync.</summary>
+    private void OnConfigError(ContainerSlot slot, ContainerConfigException e)
+    {
+        slot.MarkWaiting("CreateContainerConfigError", e.Message);
+        var instance = slot.Instance;
+        RetryAfterInterval(() =>
+        {
+            if (slot.Instance == instance && _terminalPhase is null) StartContainer(slot);
+        });
+        Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
+    }
+
+    private ContainerLaunch BuildLaunch(ContainerSlot slot)
+    {
+        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
+        var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
+        var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
+        PruneOldLogs(slot);
+        // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
+        slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
+        return new ContainerLaunch(
+            Name,
+            slot.Name,
+            command,
+            environment,
+            workingDirectory,
+            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
+            slot.OwnerToken,
+            _pod.Metadata.Uid ?? "",
+            slot.Instance);
+    }
+
+    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
+    private void PruneOldLogs(ContainerSlot slot)
+    {
+        var dir = _context.Paths.LogDirectory(Name, slot.Name);
+        foreach (var n in LogLocator.Instances(dir))
+            if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
+    }
+
+    /// <summary>Arms the retry timer; callers do so before recording the event that reports the failure.</summary>
+    /// <remarks>The retry runs on the worker loop, unless the pod is shutting down by then.</remarks>
+    private void RetryAfterInterval(Action retry) => _timers.After(_context.SetupRetryInterval, new PodEvent.SetupRetry(retry));
+}

@@ -72,7 +72,7 @@ public sealed class DaemonFixture : IAsyncLifetime
         var kubeconfig = Path.Combine(StateDir, "kubeconfig");
         try
         {
-            await Wait.UntilAsync(() => _process.HasExited || (File.Exists(kubeconfig) && File.Exists(Path.Combine(StateDir, "sup.sock"))
+            await Poll.Until(() => _process.HasExited || (File.Exists(kubeconfig) && File.Exists(Path.Combine(StateDir, "sup.sock"))
                     && File.ReadAllText(kubeconfig).Contains("current-context", StringComparison.Ordinal)),
                 "the daemon to write its kubeconfig and socket", 30);
         }
@@ -107,7 +107,7 @@ public sealed class DaemonFixture : IAsyncLifetime
 
     /// <summary>Polls the pod with the official client until it is Running with every container ready.</summary>
     public Task<V1Pod> WaitRunningAsync(string name, double seconds = 15) =>
-        Wait.ForAsync(async () =>
+        Poll.For(async () =>
         {
             var pod = await Client.CoreV1.ReadNamespacedPodAsync(name, Namespace);
             return pod.Status?.Phase == "Running" && pod.Status.ContainerStatuses is { Count: > 0 } cs && cs.All(c => c.Ready) ? pod : null;

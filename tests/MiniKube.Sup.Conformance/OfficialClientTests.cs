@@ -124,7 +124,7 @@ public sealed class OfficialClientTests(DaemonFixture daemon) : IClassFixture<Da
     public async Task Official_client_reads_and_follows_logs()
     {
         await daemon.WaitRunningAsync(DaemonFixture.Talker);
-        var text = await Wait.ForAsync(async () =>
+        var text = await Poll.For(async () =>
         {
             await using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(DaemonFixture.Talker, Ns);
             var all = await new StreamReader(stream).ReadToEndAsync();
@@ -165,7 +165,7 @@ public sealed class OfficialClientTests(DaemonFixture daemon) : IClassFixture<Da
         Assert.True(DaemonFixture.IsAlive(pid), $"container process {pid} of a Running pod is not alive");
 
         await Client.CoreV1.DeleteNamespacedPodAsync(name, Ns);
-        var gone = await Wait.ForAsync<HttpOperationException>(async () =>
+        var gone = await Poll.For<HttpOperationException>(async () =>
         {
             try
             {
@@ -178,7 +178,7 @@ public sealed class OfficialClientTests(DaemonFixture daemon) : IClassFixture<Da
             }
         }, $"GET {name} to answer 404 after delete", 30);
         Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
-        await Wait.UntilAsync(() => !DaemonFixture.IsAlive(pid), $"container process {pid} to be gone after the pod was deleted", 5);
+        await Poll.Until(() => !DaemonFixture.IsAlive(pid), $"container process {pid} to be gone after the pod was deleted", 5);
 
         var after = await Client.CoreV1.ListNamespacedPodAsync(Ns);
         Assert.DoesNotContain(after.Items, p => p.Metadata.Name == name);

@@ -87,14 +87,14 @@ public sealed partial class ControlPlaneTests
         await using var d = new SupDaemon(Stack);
         await d.StartAsync();
         await d.WaitForPodAsync("web");
-        await PodHarness.Until(() => d.Sup("logs", "web").GetAwaiter().GetResult().Out.Contains("web-3"), "web's output");
+        await Poll.Until(() => d.Sup("logs", "web").GetAwaiter().GetResult().Out.Contains("web-3"), "web's output");
 
         var (_, all, _) = await d.Sup("logs", "web");
         Assert.Equal("web-1\nweb-2\nweb-3\n", all);
         var (_, tail, _) = await d.Sup("logs", "web", "--tail", "1");
         Assert.Equal("web-3\n", tail);
 
-        await PodHarness.Until(() => d.Sup("logs", "crasher", "--previous").GetAwaiter().GetResult().Code == 0, "a previous crasher instance");
+        await Poll.Until(() => d.Sup("logs", "crasher", "--previous").GetAwaiter().GetResult().Code == 0, "a previous crasher instance");
         var (_, previous, _) = await d.Sup("logs", "crasher", "--previous");
         Assert.Contains("crasher-up", previous);
         Assert.Contains("exiting with 4", previous);
@@ -113,7 +113,7 @@ public sealed partial class ControlPlaneTests
         await using var d = new SupDaemon(Stack);
         await d.StartAsync();
         // At least two: the poll may miss the moment it is exactly two.
-        await PodHarness.Until(() => Regex.IsMatch(d.Sup("get", "pod", "crasher", "-o", "json").GetAwaiter().GetResult().Out, "\"restartCount\": ([2-9]|\\d\\d)"), "two restarts");
+        await Poll.Until(() => Regex.IsMatch(d.Sup("get", "pod", "crasher", "-o", "json").GetAwaiter().GetResult().Out, "\"restartCount\": ([2-9]|\\d\\d)"), "two restarts");
 
         var (code, describe, _) = await d.Sup("describe", "pod/crasher");
         Assert.Equal(0, code);
@@ -156,7 +156,7 @@ public sealed partial class ControlPlaneTests
 
         File.WriteAllText(extra, Pod("second"));
         Assert.Equal((0, "pod/extra configured\n"), Pick(await d.Sup("apply", "-f", extra)));
-        await PodHarness.Until(() => d.Sup("logs", "extra").GetAwaiter().GetResult().Out.Contains("second"), "the replaced pod");
+        await Poll.Until(() => d.Sup("logs", "extra").GetAwaiter().GetResult().Out.Contains("second"), "the replaced pod");
         Assert.NotEqual(uid1, Uid(await d.Sup("get", "pod", "extra", "-o", "json")));
 
         File.WriteAllText(extra, Pod("third").Replace("containers:", "containerz:"));
@@ -184,7 +184,7 @@ public sealed partial class ControlPlaneTests
         d.Process.Signal(Native.SIGHUP);
         await d.WaitForPodAsync("extra");
         Assert.Contains("\"mode\": \"production\"", (await d.Sup("get", "cm", "settings", "-o", "json")).Out);
-        await PodHarness.Until(() => d.Sup("get", "pod", "crasher").GetAwaiter().GetResult().Code == 1, "crasher removed");
+        await Poll.Until(() => d.Sup("get", "pod", "crasher").GetAwaiter().GetResult().Code == 1, "crasher removed");
         Assert.Equal(webUid, Uid(await d.Sup("get", "pod", "web", "-o", "json")));
 
         // A file with errors changes nothing, and says why.
@@ -230,7 +230,7 @@ public sealed partial class ControlPlaneTests
             """);
         await d.StartAsync();
         JsonElement processes = default;
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             var (code, json, _) = d.Sup("ps", "apache", "-o", "json").GetAwaiter().GetResult();
             if (code != 0) return false;

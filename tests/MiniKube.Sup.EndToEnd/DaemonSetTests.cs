@@ -30,7 +30,7 @@ public sealed partial class DaemonSetTests
         await using var d = new SupDaemon(Manifest.Replace("VERSION", "v1"));
         await d.StartAsync();
         string first = "";
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             var (_, output, _) = d.Sup("get", "pods", "-l", "app=agent", "-o", "name").GetAwaiter().GetResult();
             var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -39,14 +39,14 @@ public sealed partial class DaemonSetTests
         }, "one daemon pod", 30);
         Assert.Matches("^pod/agent-[a-z0-9]{5}$", first);
         await d.WaitForPodAsync(first["pod/".Length..]);
-        await PodHarness.Until(() => DsRow(d).Contains(" 1 ", StringComparison.Ordinal) && ReadyCount(DsRow(d)) == 1, "daemonset ready", 30);
+        await Poll.Until(() => DsRow(d).Contains(" 1 ", StringComparison.Ordinal) && ReadyCount(DsRow(d)) == 1, "daemonset ready", 30);
         var row = DsRow(d);
         Assert.Matches(@"^agent\s+1\s+1\s+1\s+1\s+1\s+<none>\s+\d+s$", row);
 
         d.WriteManifest(Manifest.Replace("VERSION", "v2"));
         var (code, _, err) = await d.Sup("apply", "-f", d.ManifestPath);
         Assert.True(code == 0, err);
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             var (_, output, _) = d.Sup("get", "pods", "-l", "app=agent", "-o", "name").GetAwaiter().GetResult();
             var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

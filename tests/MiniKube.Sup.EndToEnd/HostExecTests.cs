@@ -75,7 +75,7 @@ public sealed class HostExecTests : IAsyncDisposable, IContainerOutput
         Assert.True(result.TimedOut);
         Assert.Equal("started\n", result.Output);
         var child = int.Parse(File.ReadAllText(pidFile).Trim());
-        await PodHarness.Until(() => Leftovers.IsGone(child), "the command's child gone");
+        await Poll.Until(() => Leftovers.IsGone(child), "the command's child gone");
         Assert.False(_container.Exited.IsCompleted);
     }
 

@@ -14,7 +14,7 @@ public class HostProcessTests
     {
         await using var h = new PodHarness();
         h.Run("crashy", "Always", 30, PodHarness.TestApp("app", "--exit-after", "300", "--code", "3"));
-        await PodHarness.Until(() => h.Status("crashy").RestartCount >= 1, "a restart");
+        await Poll.Until(() => h.Status("crashy").RestartCount >= 1, "a restart");
         var status = h.Status("crashy");
         Assert.Equal(3, status.LastState.Terminated.ExitCode);
         Assert.Equal("Error", status.LastState.Terminated.Reason);
@@ -38,10 +38,10 @@ public class HostProcessTests
     {
         await using var h = new PodHarness();
         h.Run("victim", "Always", 30, PodHarness.TestApp("app"));
-        await PodHarness.Until(() => h.Status("victim").State?.Running is not null, "running");
+        await Poll.Until(() => h.Status("victim").State?.Running is not null, "running");
         var first = RunningPid(h, "victim");
         Native.kill(first, Native.SIGKILL);
-        await PodHarness.Until(() => h.Status("victim").RestartCount == 1 && h.Status("victim").State?.Running is not null, "restart");
+        await Poll.Until(() => h.Status("victim").RestartCount == 1 && h.Status("victim").State?.Running is not null, "restart");
         var status = h.Status("victim");
         Assert.NotEqual(first, RunningPid(h, "victim"));
         Assert.Equal(137, status.LastState.Terminated.ExitCode);
@@ -54,7 +54,7 @@ public class HostProcessTests
     {
         await using var h = new PodHarness();
         var worker = h.Run("stubborn", "Always", 2, PodHarness.TestApp("app", "--ignore-sigterm"));
-        await PodHarness.Until(() => h.Output.Contains("stubborn/app | ") || h.Status("stubborn").State?.Running is not null, "running");
+        await Poll.Until(() => h.Output.Contains("stubborn/app | ") || h.Status("stubborn").State?.Running is not null, "running");
         await Task.Delay(500); // let the child install its SIGTERM handler
         var pid = RunningPid(h, "stubborn");
         var clock = Stopwatch.StartNew();
@@ -71,11 +71,11 @@ public class HostProcessTests
     {
         await using var h = new PodHarness();
         h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6"));
-        await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
+        await Poll.Until(() => h.Status("apache").State?.Running is not null, "running");
         var master = RunningPid(h, "apache");
         var owner = $"{h.Paths.DaemonId}/apache/{h.Get("apache")!.Metadata.Uid}/app/1";
         IReadOnlyList<ProcessInfo> processes = [];
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             processes = ContainerProcesses.Find(master, owner, ProcFs.Snapshot(), pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
             return processes.Count(p => !p.IsZombie) == 7;
@@ -86,7 +86,7 @@ public class HostProcessTests
         // All seven are dead when the delete returns; the orphaned workers' zombies (in the container's session) are
         // reaped as soon as the reaper sees them, so give that a moment before requiring them gone from /proc.
         Assert.All(processes, p => Assert.True(!ProcFs.TryRead(p.Pid, out var now) || now.IsZombie, $"{p.Pid} is still running"));
-        await PodHarness.Until(() => processes.All(p => Leftovers.IsGone(p.Pid)), "all seven reaped", 5);
+        await Poll.Until(() => processes.All(p => Leftovers.IsGone(p.Pid)), "all seven reaped", 5);
     }
 
     [Fact]
@@ -95,15 +95,15 @@ public class HostProcessTests
         await using var h = new PodHarness();
         var pidFile = Path.Combine(h.StateDir, "daemon.pid");
         h.Run("forker", "Always", 5, PodHarness.TestApp("app", "--daemonize", "--daemon-pidfile", pidFile));
-        await PodHarness.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0, "daemon pid file");
+        await Poll.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0, "daemon pid file");
         var daemon = int.Parse(File.ReadAllText(pidFile));
         Assert.True(ProcFs.TryRead(daemon, out var info));
         Assert.NotEqual(RunningPid(h, "forker"), info.Sid); // it left the container's session
         // The intermediate exited: the daemon was reparented to us, the subreaper.
-        await PodHarness.Until(() => ProcFs.TryRead(daemon, out var d) && d.Ppid == Environment.ProcessId, "reparenting to the subreaper");
+        await Poll.Until(() => ProcFs.TryRead(daemon, out var d) && d.Ppid == Environment.ProcessId, "reparenting to the subreaper");
 
         await h.DeleteAsync("forker").WaitAsync(TimeSpan.FromSeconds(20));
-        await PodHarness.Until(() => Leftovers.IsGone(daemon), "daemon killed and reaped (no zombie)");
+        await Poll.Until(() => Leftovers.IsGone(daemon), "daemon killed and reaped (no zombie)");
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class HostProcessTests
     {
         await using var h = new PodHarness();
         h.Run("duo", "Always", 30, PodHarness.TestApp("a"), PodHarness.TestApp("b"));
-        await PodHarness.Until(() => h.Status("duo", "a").State?.Running is not null && h.Status("duo", "b").State?.Running is not null, "both running");
+        await Poll.Until(() => h.Status("duo", "a").State?.Running is not null && h.Status("duo", "b").State?.Running is not null, "both running");
         Assert.Equal("Running", h.Get("duo")!.Status.Phase);
         Assert.Equal("True", h.Get("duo")!.Status.Conditions.Single(c => c.Type == "Ready").Status);
     }
@@ -158,7 +158,7 @@ public class PodIpTests
         var b = PodHarness.TestApp("app", "--listen", "18080");
         h.Run("one", "Always", 5, a);
         h.Run("two", "Always", 5, b);
-        await PodHarness.Until(() => h.Output.Count(l => l.Contains("| listening on 127.0.")) == 2, "both pods listening on port 18080");
+        await Poll.Until(() => h.Output.Count(l => l.Contains("| listening on 127.0.")) == 2, "both pods listening on port 18080");
 
         var ipOne = h.Get("one")!.Status.PodIP;
         var ipTwo = h.Get("two")!.Status.PodIP;

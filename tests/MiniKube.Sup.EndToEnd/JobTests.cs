@@ -171,7 +171,7 @@ public sealed class JobTests
         await using var d = new SupDaemon(CronJob.Replace("SCHEDULE", "* * * * *").Replace(" CREATED", ""));
         await d.StartAsync();
         var started = DateTimeOffset.UtcNow;
-        await PodHarness.Until(() => JobNames(d).GetAwaiter().GetResult().Length == 1, "the first tick's Job", 75);
+        await Poll.Until(() => JobNames(d).GetAwaiter().GetResult().Length == 1, "the first tick's Job", 75);
         var name = Assert.Single(await JobNames(d))["job/".Length..];
         var tick = DateTimeOffset.FromUnixTimeSeconds(long.Parse(name["tick-".Length..], CultureInfo.InvariantCulture) * 60);
         Assert.True(tick > started && tick <= DateTimeOffset.UtcNow, $"{tick:O} is the minute after {started:O}");
@@ -214,7 +214,7 @@ public sealed class JobTests
         var (applied, _, applyErr) = await d.Sup("apply", "-f", d.ManifestPath);
         Assert.True(applied == 0, applyErr);
 
-        await PodHarness.Until(() => JobNames(d).GetAwaiter().GetResult().Length == 1, "the catch-up Job", 30);
+        await Poll.Until(() => JobNames(d).GetAwaiter().GetResult().Length == 1, "the catch-up Job", 30);
         var name = Assert.Single(await JobNames(d))["job/".Length..];
         var minutes = long.Parse(name["tick-".Length..], CultureInfo.InvariantCulture);
         var latest = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 / 5 * 5;

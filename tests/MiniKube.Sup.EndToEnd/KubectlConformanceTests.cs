@@ -63,18 +63,18 @@ public sealed class KubectlConformanceTests
         watch.BeginOutputReadLine();
         try
         {
-            await PodHarness.Until(() => watched.Any(l => l.StartsWith("talker", StringComparison.Ordinal)), "the initial list");
+            await Poll.Until(() => watched.Any(l => l.StartsWith("talker", StringComparison.Ordinal)), "the initial list");
             var (applyCode, applied, applyErr) = await d.Kubectl("apply", "--validate=false", "-f", manifest);
             Assert.True(applyCode == 0, applyErr);
             Assert.Equal("pod/applied created\n", applied);
             await d.WaitForPodAsync("applied");
-            await PodHarness.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+1/1\s+Running")), "the watch to show the new pod running");
+            await Poll.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+1/1\s+Running")), "the watch to show the new pod running");
 
             var (deleteCode, deleted, deleteErr) = await d.Kubectl("delete", "pod", "applied");
             Assert.True(deleteCode == 0, deleteErr);
             Assert.Equal("pod \"applied\" deleted\n", deleted);
             Assert.Equal(1, (await d.Kubectl("get", "pod", "applied")).Code);
-            await PodHarness.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+\S+\s+Terminating")), "the watch to show Terminating");
+            await Poll.Until(() => watched.Any(l => Regex.IsMatch(l, @"^applied\s+\S+\s+Terminating")), "the watch to show Terminating");
         }
         finally
         {

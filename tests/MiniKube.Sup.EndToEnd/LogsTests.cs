@@ -10,12 +10,12 @@ public class LogsTests
     {
         await using var h = new PodHarness(new Pods.BackoffPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)));
         h.Run("chatty", "Always", 5, PodHarness.TestApp("app", "--print", "one", "--print", "two", "--exit-after", "200", "--code", "1"));
-        await PodHarness.Until(() => h.Status("chatty").RestartCount >= 2, "two restarts", 30);
+        await Poll.Until(() => h.Status("chatty").RestartCount >= 2, "two restarts", 30);
         var dir = h.Paths.LogDirectory("chatty", "app");
         var current = LogLocator.Current(dir)!.Value;
         Assert.True(current >= 2);
         Assert.Equal(current - 1, LogLocator.Previous(dir));
-        await PodHarness.Until(() => Text(dir, current - 1).Contains("exiting with 1"), "previous log complete");
+        await Poll.Until(() => Text(dir, current - 1).Contains("exiting with 1"), "previous log complete");
         Assert.Equal("one\ntwo\nexiting with 1\n", Text(dir, current - 1));
         Assert.Equal("two\nexiting with 1\n", Text(dir, current - 1, tail: 2));
         // On disk: CRI records, the container's stdout and stderr (one pipe) as stdout.
@@ -30,7 +30,7 @@ public class LogsTests
         var worker = h.Run("once", "Never", 5, PodHarness.TestApp("app", "--print", "hello", "--print", "world", "--exit", "0"));
         await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
         var dir = h.Paths.LogDirectory("once", "app");
-        await PodHarness.Until(() => Text(dir, 0).Length == 12, "output drained");
+        await Poll.Until(() => Text(dir, 0).Length == 12, "output drained");
         var text = new StringBuilder();
         await foreach (var chunk in LogReader.FollowTextAsync(dir, 0, null, () => true).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
             text.Append(Encoding.UTF8.GetString(chunk.Span));

@@ -64,7 +64,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
     public async Task DeleteAsync(string name)
     {
         Store.Delete("Pod", name);
-        await Until(() => Store.Get("Pod", name) is null, $"pod {name} gone", 60);
+        await Poll.Until(() => Store.Get("Pod", name) is null, $"pod {name} gone", 60);
     }
 
     public static V1Container TestApp(string name, params string[] args) =>
@@ -72,16 +72,6 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
 
     public V1ContainerStatus Status(string pod, string container = "app") =>
         Get(pod)?.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == container) ?? new V1ContainerStatus { Name = container };
-
-    public static async Task Until(Func<bool> condition, string what, double seconds = 15)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(10);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

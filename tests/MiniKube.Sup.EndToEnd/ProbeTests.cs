@@ -58,14 +58,14 @@ public class ProbeTests
         ready.ReadinessProbe = Http("/ready", "18111");
         Run(h, "live", live);
         Run(h, "ready", ready);
-        await PodHarness.Until(() => Ready(h, "live") == "True" && Ready(h, "ready") == "True", "both pods ready");
-        await PodHarness.Until(() => h.Output.Any(l => l.StartsWith("live/app | http on")), "live serving");
+        await Poll.Until(() => Ready(h, "live") == "True" && Ready(h, "ready") == "True", "both pods ready");
+        await Poll.Until(() => h.Output.Any(l => l.StartsWith("live/app | http on")), "live serving");
         await Task.Delay(2500);
         Assert.Equal(0, h.Status("live").RestartCount);
 
         File.WriteAllText(sick, "");
         File.WriteAllText(busy, "");
-        await PodHarness.Until(() => h.Status("live").RestartCount >= 1, "liveness restart");
+        await Poll.Until(() => h.Status("live").RestartCount >= 1, "liveness restart");
         File.Delete(sick);
         var status = h.Status("live");
         // The child exits 3 on SIGTERM (143 when a second SIGTERM, to a straggler of its group, lands while .NET exits).
@@ -74,7 +74,7 @@ public class ProbeTests
         Assert.True(HasEvent(h, "live", "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500"));
         Assert.True(HasEvent(h, "live", "Killing", "Container app failed liveness probe, will be restarted"));
 
-        await PodHarness.Until(() => Ready(h, "ready") == "False", "readiness failure");
+        await Poll.Until(() => Ready(h, "ready") == "False", "readiness failure");
         var condition = h.Get("ready")!.Status.Conditions.Single(c => c.Type == "Ready");
         Assert.Equal("ContainersNotReady", condition.Reason);
         Assert.True(HasEvent(h, "ready", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"));
@@ -82,8 +82,8 @@ public class ProbeTests
         Assert.Equal(0, h.Status("ready").RestartCount);
         Assert.NotNull(h.Status("ready").State.Running);
         File.Delete(busy);
-        await PodHarness.Until(() => Ready(h, "ready") == "True", "ready again");
-        await PodHarness.Until(() => Ready(h, "live") == "True", "restarted child ready");
+        await Poll.Until(() => Ready(h, "ready") == "True", "ready again");
+        await Poll.Until(() => Ready(h, "live") == "True", "restarted child ready");
     }
 
     [Fact]
@@ -98,11 +98,11 @@ public class ProbeTests
             PeriodSeconds = 1, TimeoutSeconds = 1, SuccessThreshold = 1, FailureThreshold = 2, InitialDelaySeconds = 0,
         };
         Run(h, "tcp", app);
-        await PodHarness.Until(() => h.Output.Any(l => l.StartsWith("tcp/app | listening")), "listening");
+        await Poll.Until(() => h.Output.Any(l => l.StartsWith("tcp/app | listening")), "listening");
         await Task.Delay(2500);
         Assert.Equal(0, h.Status("tcp").RestartCount);
         File.WriteAllText(closed, "");
-        await PodHarness.Until(() => h.Status("tcp").RestartCount >= 1, "restart after the port closed");
+        await Poll.Until(() => h.Status("tcp").RestartCount >= 1, "restart after the port closed");
         var ip = h.Get("tcp")!.Status.PodIP;
         Assert.True(HasEvent(h, "tcp", "Unhealthy", $"Liveness probe failed: dial tcp {ip}:18112: connect: connection refused"));
     }
@@ -114,10 +114,10 @@ public class ProbeTests
         var app = PodHarness.TestApp("app");
         app.LivenessProbe = Exec(2, "sh", "-c", "sleep 30 & sleep 30");
         Run(h, "hang", app);
-        await PodHarness.Until(() => h.Status("hang").RestartCount >= 1, "restart after two timed-out probes", seconds: 20);
+        await Poll.Until(() => h.Status("hang").RestartCount >= 1, "restart after two timed-out probes", seconds: 20);
         Assert.True(HasEvent(h, "hang", "Unhealthy", "Liveness probe failed: command \"sh -c sleep 30 & sleep 30\" timed out"));
         // Both sleeps of every timed-out probe are gone (the whole group was killed), not only sh.
-        await PodHarness.Until(() => !OwnedSleeps(h).Any(), "no probe process left");
+        await Poll.Until(() => !OwnedSleeps(h).Any(), "no probe process left");
     }
 
     private static IEnumerable<ProcessInfo> OwnedSleeps(PodHarness h)
@@ -137,10 +137,10 @@ public class ProbeTests
         var app = PodHarness.TestApp("app");
         app.ReadinessProbe = Exec(1, "sh", "-c", $"echo checking; test -e {flag} || exit 3");
         Run(h, "flag", app);
-        await PodHarness.Until(() => HasEvent(h, "flag", "Unhealthy", "Readiness probe failed: checking"), "a failed readiness probe with its output");
+        await Poll.Until(() => HasEvent(h, "flag", "Unhealthy", "Readiness probe failed: checking"), "a failed readiness probe with its output");
         Assert.Equal("False", Ready(h, "flag"));
         File.WriteAllText(flag, "");
-        await PodHarness.Until(() => Ready(h, "flag") == "True", "ready once the command exits 0");
+        await Poll.Until(() => Ready(h, "flag") == "True", "ready once the command exits 0");
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public class ProbeTests
         app.StartupProbe = Http("/healthz", "18113", failureThreshold: 10);
         app.LivenessProbe = Http("/healthz", "18113");
         Run(h, "slow", app);
-        await PodHarness.Until(() => h.Status("slow").Started == true && Ready(h, "slow") == "True", "started and ready", seconds: 20);
+        await Poll.Until(() => h.Status("slow").Started == true && Ready(h, "slow") == "True", "started and ready", seconds: 20);
         Assert.Equal(0, h.Status("slow").RestartCount);
         Assert.True(HasEvent(h, "slow", "Unhealthy", "Startup probe failed: Get \"http://"));
         Assert.False(HasEvent(h, "slow", "Unhealthy", "Liveness probe failed"));
@@ -169,9 +169,9 @@ public class ProbeTests
             PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", $"echo prestop >> {journal}; sleep 1"] } },
         };
         Run(h, "hooks", app, grace: 10);
-        await PodHarness.Until(() => h.Status("hooks").Started == true, "started after postStart");
+        await Poll.Until(() => h.Status("hooks").Started == true, "started after postStart");
         Assert.Contains("poststart", File.ReadAllLines(journal));
-        await PodHarness.Until(() => File.ReadAllLines(journal).Contains("main"), "child running");
+        await Poll.Until(() => File.ReadAllLines(journal).Contains("main"), "child running");
         await h.DeleteAsync("hooks").WaitAsync(TimeSpan.FromSeconds(20));
         var lines = File.ReadAllLines(journal);
         var events = string.Join("\n", h.Events.Snapshot().Select(e => $"{e.Reason}: {e.Message}"));

@@ -20,12 +20,12 @@ public class ProcessViewTests
     {
         await using var h = new PodHarness();
         h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6"));
-        await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
+        await Poll.Until(() => h.Status("apache").State?.Running is not null, "running");
         var containers = Containers(h, "apache");
         var master = containers[0].Item3;
         var sampler = new CpuSampler();
         IReadOnlyList<ProcessViewPod> view = [];
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             var source = ProcessViewSource.Live();
             view = ProcessViewBuilder.Build(containers, source, sampler.Sample(source.Processes));
@@ -63,7 +63,7 @@ public class ProcessViewTests
         // with their pids. (TestApp does not fork a replacement: see --refork.)
         var victim = workers[2].Pid;
         Native.kill(victim, Native.SIGKILL);
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             view = ProcessViewBuilder.Build(containers, ProcessViewSource.Live(), sampler.Sample(ProcFs.Snapshot()));
             return view[0].Containers[0].Processes.All(p => p.Pid != victim);
@@ -78,16 +78,16 @@ public class ProcessViewTests
     {
         await using var h = new PodHarness();
         h.Run("apache", "Always", 10, PodHarness.TestApp("app", "--workers", "6", "--refork"));
-        await PodHarness.Until(() => h.Status("apache").State?.Running is not null, "running");
+        await Poll.Until(() => h.Status("apache").State?.Running is not null, "running");
         var containers = Containers(h, "apache");
         IReadOnlyList<ProcessViewProcess> Workers() =>
             Live(ProcessViewBuilder.Build(containers, ProcessViewSource.Live())).Where(p => p.Role == "worker").ToList();
-        await PodHarness.Until(() => Workers().Count == 6, "6 workers");
+        await Poll.Until(() => Workers().Count == 6, "6 workers");
         var before = Workers().Select(w => w.Pid).ToList();
 
         Native.kill(before[0], Native.SIGKILL);
         Native.kill(before[1], Native.SIGKILL);
-        await PodHarness.Until(() => Workers() is { Count: 6 } now && !now.Any(w => w.Pid == before[0] || w.Pid == before[1]), "two re-forked workers");
+        await Poll.Until(() => Workers() is { Count: 6 } now && !now.Any(w => w.Pid == before[0] || w.Pid == before[1]), "two re-forked workers");
 
         var after = Workers().Select(w => w.Pid).ToList();
         Assert.Equal(4, after.Intersect(before).Count());
@@ -100,15 +100,15 @@ public class ProcessViewTests
     {
         await using var h = new PodHarness();
         h.Run("phoenix", "Always", 10, PodHarness.TestApp("app", "--workers", "1"));
-        await PodHarness.Until(() => h.Status("phoenix").State?.Running is not null, "running");
+        await Poll.Until(() => h.Status("phoenix").State?.Running is not null, "running");
         var first = Containers(h, "phoenix")[0].Item3;
         Native.kill(first, Native.SIGKILL);
-        await PodHarness.Until(() => h.Status("phoenix").RestartCount == 1 && h.Status("phoenix").State?.Running is not null, "restart");
+        await Poll.Until(() => h.Status("phoenix").RestartCount == 1 && h.Status("phoenix").State?.Running is not null, "restart");
         var status = h.Status("phoenix");
         var master = int.Parse(status.ContainerID!.Replace("sup://", ""));
         var owner = $"{h.Paths.DaemonId}/phoenix/{h.Get("phoenix")!.Metadata.Uid}/app/2";
         IReadOnlyList<ProcessViewPod> view = [];
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             view = ProcessViewBuilder.Build([("phoenix", "app", master, owner)]);
             return Live(view).Count == 2;

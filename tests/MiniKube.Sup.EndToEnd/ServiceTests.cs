@@ -97,9 +97,9 @@ public sealed class ServiceTests
         var servicePort = FreePort();
         await using var d = new SupDaemon(Manifest(servicePort, FreePort(), FreePort(), flags, "v1"));
         await d.StartAsync();
-        await PodHarness.Until(() => Pods(d).GetAwaiter().GetResult() is { Count: 3 } p && p.All(x => x.Ready), "three ready pods", 60);
+        await Poll.Until(() => Pods(d).GetAwaiter().GetResult() is { Count: 3 } p && p.All(x => x.Ready), "three ready pods", 60);
         var pods = await Pods(d);
-        await PodHarness.Until(() => pods.All(p => Endpoints(d).GetAwaiter().GetResult().Contains(p.Ip + ":")), "three endpoints", 30);
+        await Poll.Until(() => pods.All(p => Endpoints(d).GetAwaiter().GetResult().Contains(p.Ip + ":")), "three endpoints", 30);
         var victim = pods[1];
 
         // kubectl's form for several kinds at once: one table per kind, names prefixed with the kind.
@@ -110,7 +110,7 @@ public sealed class ServiceTests
         Assert.Matches(@"(?m)^service/web\s+ClusterIP\s+", tables);
 
         File.WriteAllText(Path.Combine(flags, "unready-" + victim.Name), "");
-        await PodHarness.Until(() => !Endpoints(d).GetAwaiter().GetResult().Contains(victim.Ip + ":"), "the not-ready pod to leave the endpoints", 30);
+        await Poll.Until(() => !Endpoints(d).GetAwaiter().GetResult().Contains(victim.Ip + ":"), "the not-ready pod to leave the endpoints", 30);
         var answers = new List<string?>();
         for (var i = 0; i < 300; i++) answers.Add(await Ask(servicePort));
         Assert.DoesNotContain(null, answers);
@@ -121,7 +121,7 @@ public sealed class ServiceTests
         Assert.Equal(0, now.Restarts); // readiness only takes it out of rotation
 
         File.Delete(Path.Combine(flags, "unready-" + victim.Name));
-        await PodHarness.Until(() => Endpoints(d).GetAwaiter().GetResult().Contains(victim.Ip + ":"), "the pod to rejoin", 30);
+        await Poll.Until(() => Endpoints(d).GetAwaiter().GetResult().Contains(victim.Ip + ":"), "the pod to rejoin", 30);
         var after = new List<string?>();
         for (var i = 0; i < 30; i++) after.Add(await Ask(servicePort));
         Assert.Contains(victim.Ip, after);
@@ -136,9 +136,9 @@ public sealed class ServiceTests
         var (servicePort, podPort, readyPort) = (FreePort(), FreePort(), FreePort());
         await using var d = new SupDaemon(Manifest(servicePort, podPort, readyPort, flags, "v1"));
         await d.StartAsync();
-        await PodHarness.Until(() => Pods(d).GetAwaiter().GetResult() is { Count: 3 } p && p.All(x => x.Ready), "three ready pods", 60);
+        await Poll.Until(() => Pods(d).GetAwaiter().GetResult() is { Count: 3 } p && p.All(x => x.Ready), "three ready pods", 60);
         var before = (await Pods(d)).Select(p => p.Name).ToHashSet();
-        await PodHarness.Until(() => before.Count == 3 && (Endpoints(d).GetAwaiter().GetResult().Split(',').Length == 3), "three endpoints", 30);
+        await Poll.Until(() => before.Count == 3 && (Endpoints(d).GetAwaiter().GetResult().Split(',').Length == 3), "three endpoints", 30);
 
         using var stop = new CancellationTokenSource();
         var results = new List<string?>();

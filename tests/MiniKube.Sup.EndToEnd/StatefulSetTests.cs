@@ -44,18 +44,18 @@ public sealed class StatefulSetTests
         await d.StartAsync();
         string Log(int ordinal) => Path.Combine(d.StateDir, "volumes", $"data-db-{ordinal}", "log");
         string Read(int ordinal) => File.Exists(Log(ordinal)) ? File.ReadAllText(Log(ordinal)) : "";
-        await PodHarness.Until(() => Read(0) == "db-0\n" && Read(1) == "db-1\n", "each ordinal's first line", 60);
+        await Poll.Until(() => Read(0) == "db-0\n" && Read(1) == "db-1\n", "each ordinal's first line", 60);
 
         var (code, output, err) = await d.Sup("scale", "statefulset/db", "--replicas", "0");
         Assert.True(code == 0, err);
         Assert.Equal("statefulset.apps/db scaled\n", output);
-        await PodHarness.Until(() => d.Sup("get", "pods", "-o", "name").GetAwaiter().GetResult().Out.Trim().Length == 0, "no pods left", 60);
+        await Poll.Until(() => d.Sup("get", "pods", "-o", "name").GetAwaiter().GetResult().Out.Trim().Length == 0, "no pods left", 60);
         Assert.Equal("db-0\n", Read(0)); // the claims outlive their pods
         Assert.Equal("db-1\n", Read(1));
 
         (code, _, err) = await d.Sup("scale", "sts/db", "--replicas", "2");
         Assert.True(code == 0, err);
-        await PodHarness.Until(() => Read(0) == "db-0\ndb-0\n" && Read(1) == "db-1\ndb-1\n", "each ordinal back on its own claim", 60);
+        await Poll.Until(() => Read(0) == "db-0\ndb-0\n" && Read(1) == "db-1\ndb-1\n", "each ordinal back on its own claim", 60);
         Assert.Equal(0, await d.StopAsync());
     }
 

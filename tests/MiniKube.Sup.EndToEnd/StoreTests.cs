@@ -39,7 +39,7 @@ public sealed class StoreTests
     }
 
     private static async Task Available(SupDaemon d, int replicas) =>
-        await PodHarness.Until(() => (Get(d, "deploy", "web").GetAwaiter().GetResult()["status"]?["availableReplicas"]?.GetValue<int>() ?? 0) == replicas,
+        await Poll.Until(() => (Get(d, "deploy", "web").GetAwaiter().GetResult()["status"]?["availableReplicas"]?.GetValue<int>() ?? 0) == replicas,
             $"{replicas} available", 60);
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class StoreTests
         (code, var output, err) = await d.Sup("rollout", "undo", "deployment/web");
         Assert.True(code == 0, err);
         Assert.Equal("deployment.apps/web rolled back\n", output);
-        await PodHarness.Until(() => Get(d, "deploy", "web").GetAwaiter().GetResult()["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]![1]!.GetValue<string>() == "v1",
+        await Poll.Until(() => Get(d, "deploy", "web").GetAwaiter().GetResult()["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]![1]!.GetValue<string>() == "v1",
             "the v1 template back", 30);
         (code, _, err) = await d.Sup("rollout", "status", "deployment/web", "--timeout", "60");
         Assert.True(code == 0, err);
@@ -152,11 +152,11 @@ public sealed class StoreTests
             throw new InvalidOperationException("a subscriber with a bug");
         });
         var worker = h.Run("steady", "Always", 5, PodHarness.TestApp("app"));
-        await PodHarness.Until(() => h.Status("steady").State?.Running is not null, "steady running");
+        await Poll.Until(() => h.Status("steady").State?.Running is not null, "steady running");
         var pid = worker.Running.Single().MasterPid;
         // More changes for it to choke on: other pods start and write their status.
         h.Run("other", "Always", 5, PodHarness.TestApp("app"));
-        await PodHarness.Until(() => h.Status("other").State?.Running is not null && Volatile.Read(ref failures) >= 4, "more changes");
+        await Poll.Until(() => h.Status("other").State?.Running is not null && Volatile.Read(ref failures) >= 4, "more changes");
         await broken.IdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(pid, worker.Running.Single().MasterPid);
         Assert.False(Leftovers.IsGone(pid));

@@ -40,7 +40,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
         _process = SupProcess.StartThrough(Launcher, KeepOutputLines, [.. args, .. extra]);
-        await PodHarness.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
+        await Poll.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }
 
@@ -75,7 +75,7 @@ internal sealed class SupDaemon : IAsyncDisposable
 
     public async Task WaitForPodAsync(string pod, string phase = "Running", double seconds = 30)
     {
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             var (code, output, _) = Sup("get", "pod", pod, "-o", "json").GetAwaiter().GetResult();
             return code == 0 && output.Contains($"\"phase\": \"{phase}\"");

@@ -67,7 +67,7 @@ internal sealed class SupProcess : IAsyncDisposable
     }
 
     public Task WaitForLineAsync(string fragment, double seconds = 30) =>
-        PodHarness.Until(() => Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)), $"a line with \"{fragment}\" in:\n{Output}", seconds);
+        Poll.Until(() => Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)), $"a line with \"{fragment}\" in:\n{Output}", seconds);
 
     public void Signal(int signal) => Native.kill(_process.Id, signal);
 

@@ -115,7 +115,7 @@ public sealed class SupRunTests : IAsyncLifetime
         }
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir);
         await second.WaitForLineAsync("left behind by an earlier run");
-        await PodHarness.Until(() => Leftovers.IsGone(orphan) || (ProcFs.TryRead(orphan, out var p) && p.IsZombie), "the orphan killed");
+        await Poll.Until(() => Leftovers.IsGone(orphan) || (ProcFs.TryRead(orphan, out var p) && p.IsZombie), "the orphan killed");
         await second.WaitForLineAsync("apache/httpd | apache-up");
         second.Signal(Native.SIGTERM);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));

@@ -46,7 +46,7 @@ public sealed class VolumeTests
         var paths = new StatePaths(d.StateDir);
 
         string logs = "";
-        await PodHarness.Until(() => (logs = d.Sup("logs", "vol", "-c", "app").GetAwaiter().GetResult().Out).Contains("MODE="), "the app's output");
+        await Poll.Until(() => (logs = d.Sup("logs", "vol", "-c", "app").GetAwaiter().GetResult().Out).Contains("MODE="), "the app's output");
         Assert.Contains("shared/note: written-by-init", logs);
         Assert.Contains($"{paths.PodVolumeDirectory("vol", "app-config")}/greeting: hello-from-configmap", logs);
         Assert.Contains("MODE=demo", logs);
@@ -62,7 +62,7 @@ public sealed class VolumeTests
 
         var (code, _, err) = await d.Sup("delete", "pod/vol");
         Assert.True(code == 0, err);
-        await PodHarness.Until(() => !Directory.Exists(paths.PodDirectory("vol")), "the pod directory removed with the pod");
+        await Poll.Until(() => !Directory.Exists(paths.PodDirectory("vol")), "the pod directory removed with the pod");
         Assert.True(Directory.Exists(Path.Combine(d.Dir, "created")), "a hostPath outlives the pod");
     }
 
@@ -83,7 +83,7 @@ public sealed class VolumeTests
             """);
         await d.StartAsync();
 
-        await PodHarness.Until(() => Regex.IsMatch(d.Sup("logs", "counter").GetAwaiter().GetResult().Out, @"shared/runs: run\|run\|run"), "a third run that sees the first two", 30);
+        await Poll.Until(() => Regex.IsMatch(d.Sup("logs", "counter").GetAwaiter().GetResult().Out, @"shared/runs: run\|run\|run"), "a third run that sees the first two", 30);
 
         Assert.Equal(0, await d.StopAsync());
     }

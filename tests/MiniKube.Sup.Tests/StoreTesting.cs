@@ -10,6 +10,9 @@ internal static class StoreTesting
 {
     public static ObjectStore Open(TimeProvider? time = null) => ObjectStore.Open(":memory:", time);
 
+    /// <summary>Where a durable store keeps its database inside a test's directory, as under a daemon's state dir.</summary>
+    public static string DatabasePath(this TempDirectory dir) => dir.Combine("state", "sup.db");
+
     /// <summary>Creates the object, or replaces its spec (status kept), as `sup apply` does.</summary>
     public static StoredObject Put(this ObjectStore store, IKubernetesObject<V1ObjectMeta> obj) => store.CreateOrUpdate(obj, "test");
 

@@ -242,12 +242,18 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             await Text(ctx, current.Json).ConfigureAwait(false);
             return;
         }
+        if (ctx.Request.Method == "PATCH" && !JsonPatching.IsSupported(ctx.Request.ContentType)) { await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false); return; }
         var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
         IKubernetesObject<V1ObjectMeta> obj;
         try
         {
             var text = ctx.Request.Method == "PATCH" ? JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? "") : body;
             obj = ModelJson.Deserialize(kind.Kind, text);
+        }
+        catch (PatchNotApplicableException e)
+        {
+            await ApiStatus.Invalid(ctx, kind, key.Name, "cannot apply patch: " + e.Message).ConfigureAwait(false);
+            return;
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {

@@ -99,7 +99,7 @@ public sealed class ApiGarbageTests(ITestOutputHelper output)
     {
         try
         {
-            await PodHarness.Until(() => watch.OpenFds() <= before + 8, "the daemon's fds back near their count before", 30);
+            await Poll.Until(() => watch.OpenFds() <= before + 8, "the daemon's fds back near their count before", 30);
         }
         catch (TimeoutException)
         {

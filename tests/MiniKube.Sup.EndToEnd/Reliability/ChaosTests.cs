@@ -38,7 +38,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 kills[pod]++;
                 total++;
             }
-            await PodHarness.Until(() =>
+            await Poll.Until(() =>
             {
                 var now = watch.MainProcesses();
                 return killed.All(k => now.TryGetValue(k.Key, out var p) && p.Pid != k.Value);
@@ -48,14 +48,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         // The status agrees with what was done: every pod Running, restartCount = the kills it took.
         Dictionary<string, (string Phase, int Restarts)> statuses = [];
-        await PodHarness.Until(() =>
+        await Poll.Until(() =>
         {
             statuses = watch.PodStatusesAsync().GetAwaiter().GetResult();
             return names.All(n => statuses.TryGetValue(n, out var s) && s.Phase == "Running" && s.Restarts == kills[n]);
         }, "restart counts equal to the kills", 30);
         Assert.Equal(names.Count, watch.MainProcesses().Count);
 
-        await PodHarness.Until(() => watch.Zombies().Count == 0, "no zombie children of the daemon", 10);
+        await Poll.Until(() => watch.Zombies().Count == 0, "no zombie children of the daemon", 10);
         var fds = watch.OpenFds();
         output.WriteLine($"{total} kills; daemon fds after 50 kills {fdsAfterWarmUp}, at the end {fds}; RSS {watch.RssKiB()} KiB");
         // Flat: a leak of one fd per restart would show hundreds here; the slack is for a log file being rotated

@@ -52,12 +52,12 @@ public sealed class DaemonKillTests(ITestOutputHelper output)
     {
         await watch.AllRunningAsync(names);
         // The socket file of the killed daemon may still be there until the new one publishes its own.
-        await PodHarness.Until(() => daemon.Sup("get", "pods").GetAwaiter().GetResult().Code == 0, "the API of the new daemon", 30);
+        await Poll.Until(() => daemon.Sup("get", "pods").GetAwaiter().GetResult().Code == 0, "the API of the new daemon", 30);
         IReadOnlyList<string> strays = [];
         var count = 0;
         try
         {
-            await PodHarness.Until(() =>
+            await Poll.Until(() =>
             {
                 var processes = watch.ContainerProcesses();
                 count = processes.Count;

@@ -65,5 +65,5 @@ internal sealed class DaemonObserver(SupDaemon daemon)
 
     /// <summary>Waits until every one of <paramref name="pods"/> has a running main process.</summary>
     public Task AllRunningAsync(IReadOnlyCollection<string> pods, double seconds = 60) =>
-        PodHarness.Until(() => MainProcesses().Keys.Count(pods.Contains) == pods.Count, $"{pods.Count} pods running", seconds);
+        Poll.Until(() => MainProcesses().Keys.Count(pods.Contains) == pods.Count, $"{pods.Count} pods running", seconds);
 }

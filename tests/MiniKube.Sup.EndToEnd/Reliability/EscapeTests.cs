@@ -41,7 +41,7 @@ public sealed class EscapeTests : IAsyncLifetime
 
         (code, _, err) = await daemon.Sup("delete", "pod/escape");
         Assert.True(code == 0, err);
-        await PodHarness.Until(() => Escapees().Count == 0, "the escaped process killed with its pod", 10);
+        await Poll.Until(() => Escapees().Count == 0, "the escaped process killed with its pod", 10);
         Assert.Equal(0, await daemon.StopAsync());
     }
 
@@ -53,7 +53,7 @@ public sealed class EscapeTests : IAsyncLifetime
         await EscapeeAsync();
         await daemon.WaitForPodAsync("escape", "Succeeded");
         // k8s: when a container's init process dies, everything else in the container dies with it.
-        await PodHarness.Until(() => Escapees().Count == 0, "the escaped process killed with its container", 10);
+        await Poll.Until(() => Escapees().Count == 0, "the escaped process killed with its container", 10);
         Assert.Equal(0, await daemon.StopAsync());
     }
 
@@ -81,15 +81,15 @@ public sealed class EscapeTests : IAsyncLifetime
         await daemon.StartAsync();
         await daemon.WaitForPodAsync("escape");
         // The new run starts its own copy; the one the dead daemon left must be gone (not one more every run).
-        await PodHarness.Until(() => !Escapees().Contains(first), "the earlier run's escaped process killed", 10);
-        await PodHarness.Until(() => Escapees().Count == 1, "one escaped process: the new run's", 10);
+        await Poll.Until(() => !Escapees().Contains(first), "the earlier run's escaped process killed", 10);
+        await Poll.Until(() => Escapees().Count == 1, "one escaped process: the new run's", 10);
         Assert.Equal(0, await daemon.StopAsync());
         Assert.Empty(Escapees());
     }
 
     private async Task<int> EscapeeAsync()
     {
-        await PodHarness.Until(() => Escapees().Count > 0, $"sleep {_seconds} running", 30);
+        await Poll.Until(() => Escapees().Count > 0, $"sleep {_seconds} running", 30);
         return Escapees()[0];
     }
 

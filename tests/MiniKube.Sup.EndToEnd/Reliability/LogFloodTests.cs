@@ -38,7 +38,7 @@ public sealed partial class LogFloodTests(ITestOutputHelper output)
         var watch = new DaemonObserver(daemon);
         await watch.AllRunningAsync(["flood"]);
         var dir = new StatePaths(daemon.StateDir).LogDirectory("flood", "app");
-        await PodHarness.Until(() => File.Exists(LogLocator.RotatedFile(dir, 0, 1)), "the flood filled a first log file", 30);
+        await Poll.Until(() => File.Exists(LogLocator.RotatedFile(dir, 0, 1)), "the flood filled a first log file", 30);
 
         var samples = new List<long>();
         for (var i = 0; i < 24; i++)

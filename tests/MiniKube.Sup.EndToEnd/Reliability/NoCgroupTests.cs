@@ -30,7 +30,7 @@ public sealed class NoCgroupTests(ITestOutputHelper output) : IAsyncLifetime
             """) { Launcher = WithoutCgroups };
         await daemon.StartAsync();
         await daemon.Process.WaitForLineAsync("no cgroups (SUP_CGROUPS=0)");
-        await PodHarness.Until(() => Daemonized().Count > 0, $"sleep {_seconds} running", 30);
+        await Poll.Until(() => Daemonized().Count > 0, $"sleep {_seconds} running", 30);
         var (code, json, err) = await daemon.Sup("ps", "forker", "-o", "json");
         Assert.True(code == 0, err);
         var pids = JsonDocument.Parse(json).RootElement.GetProperty("pods")[0].GetProperty("containers")[0].GetProperty("processes")
@@ -38,7 +38,7 @@ public sealed class NoCgroupTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(Daemonized()[0], pids);
         (code, _, err) = await daemon.Sup("delete", "pod/forker");
         Assert.True(code == 0, err);
-        await PodHarness.Until(() => Daemonized().Count == 0, "the daemonized process killed with its pod", 10);
+        await Poll.Until(() => Daemonized().Count == 0, "the daemonized process killed with its pod", 10);
         Assert.Equal(0, await daemon.StopAsync());
         Assert.False(Directory.Exists(Leftovers.TreeDirectory(new StatePaths(daemon.StateDir))));
     }

@@ -59,14 +59,14 @@ public sealed class PathEscapeTests
         await d.StartAsync();
         await d.WaitForPodAsync("mounts");
         var volume = new StatePaths(d.StateDir).PodVolumeDirectory("mounts", "scratch");
-        await PodHarness.Until(() => File.Exists(Path.Combine(volume, "file")), "the pod to write through its link", 30);
+        await Poll.Until(() => File.Exists(Path.Combine(volume, "file")), "the pod to write through its link", 30);
 
         Assert.Equal(precious, new FileInfo(hostLink).LinkTarget);
         Assert.Equal(volume, new FileInfo(Path.Combine(work, "victim")).LinkTarget);
 
         var (deleted, _, err) = await d.Sup("delete", "pod/mounts");
         Assert.True(deleted == 0, err);
-        await PodHarness.Until(() => !Directory.Exists(new StatePaths(d.StateDir).PodDirectory("mounts")), "the pod gone", 30);
+        await Poll.Until(() => !Directory.Exists(new StatePaths(d.StateDir).PodDirectory("mounts")), "the pod gone", 30);
         Assert.Equal("host data", File.ReadAllText(hostLink));
         Assert.Equal(0, await d.StopAsync());
     }

@@ -80,7 +80,7 @@ public sealed class PrintedSecretsTests
         var validate = await SupDaemon.Run(Binaries.Sup, ["validate", "-f", invalid]);
         var notFound = await d.Sup("get", "pod", "\e]0;pwned\a");
         string events = "";
-        await PodHarness.Until(() => (events = d.Sup("events").GetAwaiter().GetResult().Out).Contains("executable file not found"), "the start error event", 30);
+        await Poll.Until(() => (events = d.Sup("events").GetAwaiter().GetResult().Out).Contains("executable file not found"), "the start error event", 30);
         var describe = await d.Sup("describe", "pod", "odd");
         var ps = await d.Sup("ps", "odd");
 

@@ -9,12 +9,12 @@ internal static class RefusedRun
     public static async Task<(int Code, string Output)> RunAsync(string stateDir, string? marker, params string[] args)
     {
         await using var sup = SupProcess.Start(args);
-        await PodHarness.Until(() => sup.HasExited || File.Exists(Path.Combine(stateDir, "sup.sock")), "sup run to refuse or start", 30);
+        await Poll.Until(() => sup.HasExited || File.Exists(Path.Combine(stateDir, "sup.sock")), "sup run to refuse or start", 30);
         if (!sup.HasExited)
         {
             if (marker is not null)
             {
-                try { await PodHarness.Until(() => File.Exists(marker) && File.ReadAllLines(marker).Length > 1, "the planted pod to run again", 10); }
+                try { await Poll.Until(() => File.Exists(marker) && File.ReadAllLines(marker).Length > 1, "the planted pod to run again", 10); }
                 catch (TimeoutException) { }
             }
             sup.Signal(Native.SIGTERM);

@@ -40,7 +40,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             if (warmRss is null && clock.Elapsed >= soak / 4) (warmRss, warmFds) = (samples[^1].RssKiB, samples[^1].Fds);
         }
         await watch.AllRunningAsync(names);
-        await PodHarness.Until(() => watch.Zombies().Count == 0, "no zombie children of the daemon", 10);
+        await Poll.Until(() => watch.Zombies().Count == 0, "no zombie children of the daemon", 10);
         var (endRss, endFds) = (watch.RssKiB(), watch.OpenFds());
         output.WriteLine($"{soak.TotalSeconds:F0} s, {samples.Count} ticks: RSS {warmRss} KiB after warm-up, {endRss} KiB at the end " +
                          $"(max {samples.Max(s => s.RssKiB)}); fds {warmFds} -> {endFds}");

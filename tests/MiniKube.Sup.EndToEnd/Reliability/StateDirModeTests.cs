@@ -45,7 +45,7 @@ public sealed class StateDirModeTests(OtherUserFixture fixture) : IClassFixture<
         await d.WaitForPodAsync("app");
         var paths = new StatePaths(d.StateDir);
         var log = paths.LogFile("app", "main", 0);
-        await PodHarness.Until(() => File.Exists(log) && File.ReadAllText(log).Contains("the-log-line"), "the container's log", 30);
+        await Poll.Until(() => File.Exists(log) && File.ReadAllText(log).Contains("the-log-line"), "the container's log", 30);
         var secret = Path.Combine(paths.PodVolumeDirectory("app", "creds"), "password");
 
         foreach (var file in new[] { Path.Combine(d.StateDir, "sup.db"), log, secret, Path.Combine(paths.PodVolumeDirectory("app", "settings"), "greeting") })

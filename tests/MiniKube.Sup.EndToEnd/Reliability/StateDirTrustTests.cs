@@ -40,11 +40,11 @@ public sealed class StateDirTrustTests(OtherUserFixture fixture) : IClassFixture
         // sup.db (source "api", so it outlives the files), and runs as them.
         await using (var theirs = SupProcess.StartProgram("setpriv", Other.As(Binaries.Sup, "run", "-f", manifest, "--state-dir", state)))
         {
-            await PodHarness.Until(() => File.Exists(Path.Combine(state, "sup.sock")) || theirs.HasExited, "their daemon's socket", 30);
+            await Poll.Until(() => File.Exists(Path.Combine(state, "sup.sock")) || theirs.HasExited, "their daemon's socket", 30);
             Assert.False(theirs.HasExited, theirs.Output);
             var (code, _, err) = await Other.RunAsync(Binaries.Sup, "apply", "-f", planted, "--state-dir", state);
             Assert.True(code == 0, err);
-            await PodHarness.Until(() => File.Exists(marker) && File.ReadAllText(marker).Trim().Length > 0, "their pod to run", 30);
+            await Poll.Until(() => File.Exists(marker) && File.ReadAllText(marker).Trim().Length > 0, "their pod to run", 30);
             theirs.Signal(Native.SIGTERM);
             Assert.Equal(0, await theirs.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
@@ -123,7 +123,7 @@ public sealed class StateDirTrustTests(OtherUserFixture fixture) : IClassFixture
         await using var theirs = SupProcess.StartProgram("setpriv", Other.As(Binaries.Sup, "run", "-f", Write(dir, "supervisor.yaml", Manifest), "--state-dir", state));
         try
         {
-            await PodHarness.Until(() => File.Exists(Path.Combine(state, "sup.sock")) || theirs.HasExited, "their daemon's socket", 30);
+            await Poll.Until(() => File.Exists(Path.Combine(state, "sup.sock")) || theirs.HasExited, "their daemon's socket", 30);
             Assert.False(theirs.HasExited, theirs.Output);
 
             var get = await SupDaemon.Run(Binaries.Sup, ["get", "configmaps", "--state-dir", state]);

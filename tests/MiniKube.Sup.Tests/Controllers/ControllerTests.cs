@@ -10,7 +10,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 
 public sealed class ControllerTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
     private readonly ControllerContext _context;

@@ -14,13 +14,13 @@ public sealed class CronJobControllerTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 30, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Start);
     private readonly EventLog _events = new();
-    private readonly TempStoreDirectory _dir = new();
+    private readonly TempDirectory _dir = new("sup-store-");
     private ObjectStore _repository;
     private CronJobController _controller;
 
     public CronJobControllerTests()
     {
-        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
+        _repository = ObjectStore.Open(_dir.DatabasePath(), _time);
         _controller = NewController();
     }
 
@@ -31,13 +31,13 @@ public sealed class CronJobControllerTests : IDisposable
     }
 
     private CronJobController NewController() =>
-        new(new ControllerContext(_repository, new FakePodControl(_time), _time, _events, new StatePaths(_dir.Root), NullLogger.Instance));
+        new(new ControllerContext(_repository, new FakePodControl(_time), _time, _events, new StatePaths(_dir.Path), NullLogger.Instance));
 
     /// <summary>A new daemon on the same state dir: the store reopened, a new controller.</summary>
     private void Restart()
     {
         _repository.Dispose();
-        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
+        _repository = ObjectStore.Open(_dir.DatabasePath(), _time);
         _controller = NewController();
     }
 

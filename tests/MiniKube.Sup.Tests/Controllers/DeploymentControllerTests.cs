@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 /// (pods become ready, terminating pods finish) and checks every step of a rollout.</summary>
 public sealed class DeploymentControllerTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly EventLog _events = new();
     private readonly FakePodControl _pods;

@@ -12,9 +12,9 @@ namespace MiniKube.Sup.Tests.Controllers;
 
 public sealed class JobControllerTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly EventLog _events = new();
-    private readonly TempStoreDirectory _dir = new();
+    private readonly TempDirectory _dir = new("sup-store-");
     private ObjectStore _repository;
     private FakePodControl _pods;
     private JobController _controller;
@@ -22,7 +22,7 @@ public sealed class JobControllerTests : IDisposable
     public JobControllerTests()
     {
         _pods = new FakePodControl(_time);
-        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
+        _repository = ObjectStore.Open(_dir.DatabasePath(), _time);
         _controller = NewController();
     }
 
@@ -33,13 +33,13 @@ public sealed class JobControllerTests : IDisposable
     }
 
     private JobController NewController() =>
-        new(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(_dir.Root), NullLogger.Instance), JobBackoffPolicy.Kubernetes);
+        new(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(_dir.Path), NullLogger.Instance), JobBackoffPolicy.Kubernetes);
 
     /// <summary>A new daemon on the same state dir: the store reopened, no pod running, a new controller.</summary>
     private void Restart()
     {
         _repository.Dispose();
-        _repository = ObjectStore.Open(_dir.DatabasePath, _time);
+        _repository = ObjectStore.Open(_dir.DatabasePath(), _time);
         _pods = new FakePodControl(_time);
         _controller = NewController();
     }

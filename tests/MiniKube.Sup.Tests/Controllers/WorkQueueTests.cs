@@ -5,7 +5,7 @@ namespace MiniKube.Sup.Tests.Controllers;
 
 public sealed class WorkQueueTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     private static List<string> Drain(WorkQueue queue)
     {

@@ -8,14 +8,14 @@ public sealed class TrustedPathTests : IDisposable
 {
     private const int Stranger = 4242;
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private readonly string _root = Directory.CreateTempSubdirectory("sup-trust-").FullName;
+    private readonly TempDirectory _root = new("sup-trust-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     /// <summary>A directory with exactly this mode (the umask does not apply).</summary>
     private string Dir(string name, UnixFileMode mode = OwnerOnly)
     {
-        var dir = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(_root.Path, name)).FullName;
         File.SetUnixFileMode(dir, mode);
         return dir;
     }
@@ -31,7 +31,7 @@ public sealed class TrustedPathTests : IDisposable
     [Fact]
     public void A_missing_state_dir_under_trusted_directories_is_fine_and_so_is_ours_once_made()
     {
-        var state = Path.Combine(_root, "state", "deeper");
+        var state = Path.Combine(_root.Path, "state", "deeper");
         Assert.Null(TrustedPath.DirectoryProblem(state));
         Directory.CreateDirectory(state, OwnerOnly);
         Assert.Null(TrustedPath.DirectoryProblem(state));
@@ -85,7 +85,7 @@ public sealed class TrustedPathTests : IDisposable
         var planted = Path.Combine(sticky, "planted");
         File.CreateSymbolicLink(planted, Dir("elsewhere"));
         GiveAway(planted);
-        var intoTheirs = Path.Combine(_root, "into-theirs");
+        var intoTheirs = Path.Combine(_root.Path, "into-theirs");
         File.CreateSymbolicLink(intoTheirs, theirDir);
 
         Assert.Null(TrustedPath.DirectoryProblem(ours));

@@ -6,12 +6,12 @@ namespace MiniKube.Sup.Tests.Logs;
 
 public sealed class CriLogWriterTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-cri-").FullName;
+    private readonly TempDirectory _dir = new("sup-cri-");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 5, 1, 12, 34, 56, TimeSpan.Zero).AddTicks(1234567));
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
-    private string Log => LogLocator.CurrentFile(_dir, 0);
+    private string Log => LogLocator.CurrentFile(_dir.Path, 0);
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -61,7 +61,7 @@ public sealed class CriLogWriterTests : IDisposable
                 w.Write(B(line));
             }
         }
-        var files = LogLocator.Files(_dir, 0);
+        var files = LogLocator.Files(_dir.Path, 0);
         Assert.True(files.Count > 50);
         foreach (var file in files)
         {
@@ -69,6 +69,6 @@ public sealed class CriLogWriterTests : IDisposable
             Assert.Equal((byte)'\n', bytes[^1]);
             Assert.All(Encoding.UTF8.GetString(bytes).TrimEnd('\n').Split('\n'), r => Assert.True(CriLogRecord.TryParse(B(r), out _), r));
         }
-        Assert.Equal(output.ToString(), Encoding.UTF8.GetString(LogReader.ReadText(_dir, 0).SelectMany(c => c.ToArray()).ToArray()));
+        Assert.Equal(output.ToString(), Encoding.UTF8.GetString(LogReader.ReadText(_dir.Path, 0).SelectMany(c => c.ToArray()).ToArray()));
     }
 }

@@ -6,14 +6,14 @@ namespace MiniKube.Sup.Tests.Logs;
 /// from the moment they exist, rotated parts included.</summary>
 public sealed class LogFileModeTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-log-modes-").FullName;
+    private readonly TempDirectory _dir = new("sup-log-modes-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void Log_files_and_their_rotated_parts_are_owner_only()
     {
-        var log = LogLocator.CurrentFile(_dir, 0);
+        var log = LogLocator.CurrentFile(_dir.Path, 0);
         using (var writer = new RotatingLogWriter(log, new LogRotationOptions(4, 3)))
         {
             writer.Write("abcd"u8);

@@ -1,17 +1,18 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Logs;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Logs;
 
 public sealed class LogReaderTests : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(5);
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-logs-").FullName;
+    private readonly TempDirectory _dir = new("sup-logs-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
-    private string Log(int n = 0) => LogLocator.CurrentFile(_dir, n);
+    private string Log(int n = 0) => LogLocator.CurrentFile(_dir.Path, n);
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -26,7 +27,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     private string Text(int n = 0, int? tail = null) =>
-        Encoding.UTF8.GetString(LogReader.ReadText(_dir, n, tail).SelectMany(c => c.ToArray()).ToArray());
+        Encoding.UTF8.GetString(LogReader.ReadText(_dir.Path, n, tail).SelectMany(c => c.ToArray()).ToArray());
 
     private static string Record(string tag, string content) => $"2024-05-01T12:00:00.000000000Z stdout {tag} {content}\n";
 
@@ -43,9 +44,9 @@ public sealed class LogReaderTests : IDisposable
     [Fact]
     public void ReadText_of_a_missing_log_is_empty()
     {
-        Assert.Empty(LogReader.ReadText(_dir, 9));
-        Assert.Empty(LogReader.ReadText(_dir, 9, 5));
-        Assert.Null(LogReader.TailPosition(_dir, 9, 5));
+        Assert.Empty(LogReader.ReadText(_dir.Path, 9));
+        Assert.Empty(LogReader.ReadText(_dir.Path, 9, 5));
+        Assert.Null(LogReader.TailPosition(_dir.Path, 9, 5));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class LogReaderTests : IDisposable
         var longLine = new string('a', 3 * CriLogRecord.MaxContentBytes + 5);
         // Each record fills a file of its own: the long line spans four files.
         Container($"first\n{longLine}\nlast\nunended", new LogRotationOptions(40, 100));
-        Assert.Equal(7, LogLocator.Files(_dir, 0).Count);
+        Assert.Equal(7, LogLocator.Files(_dir.Path, 0).Count);
         Assert.Equal("unended", Text(tail: 1));
         Assert.Equal($"{longLine}\nlast\nunended", Text(tail: 3));
         Assert.Equal($"first\n{longLine}\nlast\nunended", Text(tail: 4));
@@ -111,11 +112,11 @@ public sealed class LogReaderTests : IDisposable
         var finished = false;
         var w = new CriLogWriter(new RotatingLogWriter(Log(), new LogRotationOptions(200, 50)), new FakeTimeProvider(Now));
         w.Write(B("one\ntwo\nthree\n"));
-        var from = LogReader.TailPosition(_dir, 0, 2);
+        var from = LogReader.TailPosition(_dir.Path, 0, 2);
         var received = new StringBuilder();
         var follow = Task.Run(async () =>
         {
-            await foreach (var chunk in LogReader.FollowTextAsync(_dir, 0, from, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
+            await foreach (var chunk in LogReader.FollowTextAsync(_dir.Path, 0, from, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
                 lock (received) received.Append(Encoding.UTF8.GetString(chunk.Span));
         });
         await Until(() => { lock (received) return received.ToString() == "two\nthree\n"; });
@@ -132,10 +133,10 @@ public sealed class LogReaderTests : IDisposable
     public async Task FollowText_from_the_end_gives_only_what_is_appended()
     {
         Container("old\n");
-        var from = LogReader.TailPosition(_dir, 0, 0);
+        var from = LogReader.TailPosition(_dir.Path, 0, 0);
         using (var w = new CriLogWriter(new RotatingLogWriter(Log()), new FakeTimeProvider(Now))) w.Write(B("new\n"));
         var text = new StringBuilder();
-        await foreach (var chunk in LogReader.FollowTextAsync(_dir, 0, from, () => true, TimeProvider.System, Poll))
+        await foreach (var chunk in LogReader.FollowTextAsync(_dir.Path, 0, from, () => true, TimeProvider.System, Poll))
             text.Append(Encoding.UTF8.GetString(chunk.Span));
         Assert.Equal("new\n", text.ToString());
     }
@@ -149,7 +150,7 @@ public sealed class LogReaderTests : IDisposable
         var received = new StringBuilder();
         var follow = Task.Run(async () =>
         {
-            await foreach (var chunk in LogReader.FollowAsync(_dir, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
+            await foreach (var chunk in LogReader.FollowAsync(_dir.Path, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
                 lock (received) received.Append(Encoding.UTF8.GetString(chunk.Span));
         });
         await Until(() => { lock (received) return received.ToString() == "first\n"; });
@@ -166,14 +167,14 @@ public sealed class LogReaderTests : IDisposable
     [Fact]
     public async Task Follow_waits_for_the_log_to_appear_and_ends_at_once_when_there_is_none_and_never_will_be()
     {
-        await foreach (var _ in LogReader.FollowAsync(_dir, 7, () => true, TimeProvider.System, Poll))
+        await foreach (var _ in LogReader.FollowAsync(_dir.Path, 7, () => true, TimeProvider.System, Poll))
             Assert.Fail("nothing to read");
 
         var finished = false;
         var chunks = new List<string>();
         var follow = Task.Run(async () =>
         {
-            await foreach (var chunk in LogReader.FollowAsync(_dir, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
+            await foreach (var chunk in LogReader.FollowAsync(_dir.Path, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
                 chunks.Add(Encoding.UTF8.GetString(chunk.Span));
         });
         await Task.Delay(50);
@@ -190,7 +191,7 @@ public sealed class LogReaderTests : IDisposable
         using var cts = new CancellationTokenSource();
         var follow = Task.Run(async () =>
         {
-            await foreach (var _ in LogReader.FollowAsync(_dir, 0, () => false, TimeProvider.System, Poll, cts.Token)) { }
+            await foreach (var _ in LogReader.FollowAsync(_dir.Path, 0, () => false, TimeProvider.System, Poll, cts.Token)) { }
         });
         await Task.Delay(50);
         cts.Cancel();
@@ -211,7 +212,7 @@ public sealed class LogReaderTests : IDisposable
         w.Write(B("start\n"));
         var follow = Task.Run(async () =>
         {
-            await foreach (var chunk in LogReader.FollowAsync(_dir, 0, () => Volatile.Read(ref finished), TimeProvider.System, TimeSpan.FromMilliseconds(1)))
+            await foreach (var chunk in LogReader.FollowAsync(_dir.Path, 0, () => Volatile.Read(ref finished), TimeProvider.System, TimeSpan.FromMilliseconds(1)))
                 lock (received) received.Write(chunk.Span);
         });
         // The follower holds the first file before the writer rotates (parts beyond MaxFiles are deleted).
@@ -242,7 +243,7 @@ public sealed class LogReaderTests : IDisposable
         var finished = false;
         using var w = new RotatingLogWriter(Log(), new LogRotationOptions(4, 3));
         w.Write(B("aaaa"));
-        await using var follow = LogReader.FollowAsync(_dir, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll).GetAsyncEnumerator();
+        await using var follow = LogReader.FollowAsync(_dir.Path, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll).GetAsyncEnumerator();
         Assert.True(await follow.MoveNextAsync());
         Assert.Equal("aaaa", Encoding.UTF8.GetString(follow.Current.Span));
         // While the follower is not reading, "bbbb" and "cccc" rotate past MaxFiles and are deleted; it still holds
@@ -263,7 +264,7 @@ public sealed class LogReaderTests : IDisposable
         var received = new StringBuilder();
         var follow = Task.Run(async () =>
         {
-            await foreach (var chunk in LogReader.FollowAsync(_dir, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
+            await foreach (var chunk in LogReader.FollowAsync(_dir.Path, 0, () => Volatile.Read(ref finished), TimeProvider.System, Poll))
                 lock (received) received.Append(Encoding.UTF8.GetString(chunk.Span));
         });
         await Until(() => { lock (received) return received.Length == 11; });
@@ -275,15 +276,5 @@ public sealed class LogReaderTests : IDisposable
         Volatile.Write(ref finished, true);
         await follow.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("0123456789\nnew\n", received.ToString());
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException();
-            await Task.Delay(5);
-        }
     }
 }

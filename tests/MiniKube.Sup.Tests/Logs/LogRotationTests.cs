@@ -5,11 +5,11 @@ namespace MiniKube.Sup.Tests.Logs;
 
 public sealed class LogRotationTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-logs-").FullName;
+    private readonly TempDirectory _dir = new("sup-logs-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
-    private string Log(int n = 0) => LogLocator.CurrentFile(_dir, n);
+    private string Log(int n = 0) => LogLocator.CurrentFile(_dir.Path, n);
 
     private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
 
@@ -59,7 +59,7 @@ public sealed class LogRotationTests : IDisposable
     {
         using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(2, 3)))
             foreach (var part in new[] { "aa", "bb", "cc", "dd", "ee" }) w.Write(B(part));
-        Assert.Equal(["0.log", "0.log.1", "0.log.2"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["0.log", "0.log.1", "0.log.2"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
         Assert.Equal("ee", Text(Log()));
         Assert.Equal("dd", Text(Log() + ".1"));
         Assert.Equal("cc", Text(Log() + ".2"));
@@ -73,7 +73,7 @@ public sealed class LogRotationTests : IDisposable
             w.Write(B("abc"));
             w.Write(B("de"));
         }
-        Assert.Equal(["0.log"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(["0.log"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
         Assert.Equal("de", Text(Log()));
     }
 
@@ -96,7 +96,7 @@ public sealed class LogRotationTests : IDisposable
         File.WriteAllText(Log(), "cur");
         using (var w = new RotatingLogWriter(Log(), new LogRotationOptions(4, 2)))
             w.Write(B("new"));
-        Assert.Equal(["0.log", "0.log.1"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["0.log", "0.log.1"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
         Assert.Equal("cur", Text(Log() + ".1"));
     }
 
@@ -112,20 +112,20 @@ public sealed class LogRotationTests : IDisposable
     [Fact]
     public void Locator_finds_the_current_and_previous_instance()
     {
-        Assert.Null(LogLocator.Current(_dir));
+        Assert.Null(LogLocator.Current(_dir.Path));
         File.WriteAllText(Log(3), "");
-        Assert.Equal(3, LogLocator.Current(_dir));
-        Assert.Null(LogLocator.Previous(_dir));
+        Assert.Equal(3, LogLocator.Current(_dir.Path));
+        Assert.Null(LogLocator.Previous(_dir.Path));
         File.WriteAllText(Log(2) + ".1", "");
         File.WriteAllText(Log(4), "");
-        File.WriteAllText(Path.Combine(_dir, "notes.txt"), "");
-        File.WriteAllText(Path.Combine(_dir, "5.log.bak"), "");
-        Assert.Equal([2, 3, 4], LogLocator.Instances(_dir));
-        Assert.Equal(4, LogLocator.Current(_dir));
-        Assert.Equal(3, LogLocator.Previous(_dir));
+        File.WriteAllText(Path.Combine(_dir.Path, "notes.txt"), "");
+        File.WriteAllText(Path.Combine(_dir.Path, "5.log.bak"), "");
+        Assert.Equal([2, 3, 4], LogLocator.Instances(_dir.Path));
+        Assert.Equal(4, LogLocator.Current(_dir.Path));
+        Assert.Equal(3, LogLocator.Previous(_dir.Path));
         File.Delete(Log(3));
-        Assert.Null(LogLocator.Previous(_dir));
-        Assert.Null(LogLocator.Current(Path.Combine(_dir, "missing")));
+        Assert.Null(LogLocator.Previous(_dir.Path));
+        Assert.Null(LogLocator.Current(Path.Combine(_dir.Path, "missing")));
     }
 
     [Fact]
@@ -134,8 +134,8 @@ public sealed class LogRotationTests : IDisposable
         using (var w = new RotatingLogWriter(Log(1), new LogRotationOptions(1, 4)))
             foreach (var part in new[] { "a", "b", "c", "d" }) w.Write(B(part));
         File.WriteAllText(Log(2), "");
-        Assert.Equal([Log(1) + ".3", Log(1) + ".2", Log(1) + ".1", Log(1)], LogLocator.Files(_dir, 1));
-        LogLocator.Delete(_dir, 1);
-        Assert.Equal(["2.log"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal([Log(1) + ".3", Log(1) + ".2", Log(1) + ".1", Log(1)], LogLocator.Files(_dir.Path, 1));
+        LogLocator.Delete(_dir.Path, 1);
+        Assert.Equal(["2.log"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
     }
 }

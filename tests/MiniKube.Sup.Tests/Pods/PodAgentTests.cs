@@ -6,6 +6,7 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Tests.Events;
 using MiniKube.Sup.Processes;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Pods;
 
@@ -13,9 +14,9 @@ namespace MiniKube.Sup.Tests.Pods;
 /// and runs one pod per name at a time.</summary>
 public sealed class PodAgentTests : IAsyncDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new() { ExitOnSigterm = false };
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("sup-agent-").FullName;
+    private readonly TempDirectory _stateDir = new("sup-agent-");
     private readonly ObjectStore _store;
     private readonly PodAgent _agent;
     private readonly List<string> _terminating = [];
@@ -23,7 +24,7 @@ public sealed class PodAgentTests : IAsyncDisposable
     public PodAgentTests()
     {
         _store = StoreTesting.Open(_time);
-        var context = new PodWorkerContext(_runtime, _time, new EventLog(), new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, new EventLog(), new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance);
         _agent = new PodAgent(_store, context, new TerminationSpy(_terminating));
         _agent.Start();
@@ -44,16 +45,6 @@ public sealed class PodAgentTests : IAsyncDisposable
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PodSpec { TerminationGracePeriodSeconds = 30, Containers = [new V1Container { Name = "app", Command = ["/bin/true"], Args = [arg] }] },
     };
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
-    }
 
     private V1Pod? Stored(string name) => _store.Get("Pod", name)?.As<V1Pod>();
 
@@ -110,7 +101,7 @@ public sealed class PodAgentTests : IAsyncDisposable
         // A second agent on the same store stands for the next daemon (the first one did not run them).
         await _agent.StopAllAsync();
         var runtime = new FakeContainerRuntime();
-        var context = new PodWorkerContext(runtime, _time, new EventLog(), new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(runtime, _time, new EventLog(), new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance);
         await using var next = new PodAgent(_store, context);
         next.Start();
@@ -128,6 +119,6 @@ public sealed class PodAgentTests : IAsyncDisposable
         foreach (var i in _runtime.Started) i.Exit(0);
         await _agent.StopAllAsync();
         _store.Dispose();
-        Directory.Delete(_stateDir, recursive: true);
+        _stateDir.Dispose();
     }
 }

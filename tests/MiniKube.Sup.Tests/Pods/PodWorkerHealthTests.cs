@@ -7,6 +7,7 @@ using MiniKube.Sup.Probes;
 using MiniKube.Sup.Tests.Probes;
 using MiniKube.Sup.Tests.Events;
 using MiniKube.Sup.Processes;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Pods;
 
@@ -16,11 +17,11 @@ public sealed class PodWorkerHealthTests : IDisposable
 {
     private static readonly ProbeOutcome Fail = ProbeOutcome.Failure("boom");
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new();
     private readonly ScriptedProber _prober = new();
     private readonly EventLog _events = new();
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("sup-health-").FullName;
+    private readonly TempDirectory _stateDir = new("sup-health-");
     private PodWorker? _worker;
 
     public void Dispose()
@@ -28,7 +29,7 @@ public sealed class PodWorkerHealthTests : IDisposable
         _worker?.StopAsync(TimeSpan.Zero);
         _time.Advance(TimeSpan.FromMinutes(10));
         _worker?.Finished.Wait(TimeSpan.FromSeconds(5));
-        Directory.Delete(_stateDir, recursive: true);
+        _stateDir.Dispose();
     }
 
     private static V1Probe Probe(int failureThreshold = 1, long? grace = null, int period = 1) => new()
@@ -57,21 +58,11 @@ public sealed class PodWorkerHealthTests : IDisposable
                 Containers = containers,
             },
         };
-        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance) { Prober = _prober };
         _worker = new PodWorker(pod, context);
         _worker.Start();
         return _worker;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
     }
 
     private static V1ContainerStatus Status(PodWorker w, string name = "app") =>
@@ -415,7 +406,7 @@ public sealed class PodWorkerHealthTests : IDisposable
             Metadata = new V1ObjectMeta { Name = "p", Uid = "uid-1" },
             Spec = new V1PodSpec { RestartPolicy = "Always", InitContainers = [side], Containers = [App()] },
         };
-        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance) { Prober = _prober };
         _worker = new PodWorker(pod, context);
         _worker.Start();

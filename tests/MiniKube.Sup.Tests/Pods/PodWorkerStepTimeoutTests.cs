@@ -6,16 +6,17 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Tests.Events;
 using MiniKube.Sup.Processes;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Pods;
 
 /// <summary>Job steps that hang: the step timeout annotations, as the pod worker applies them (fake clock, fake runtime).</summary>
 public sealed class PodWorkerStepTimeoutTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new();
     private readonly EventLog _events = new();
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("sup-steps-").FullName;
+    private readonly TempDirectory _stateDir = new("sup-steps-");
     private PodWorker? _worker;
 
     public void Dispose()
@@ -23,7 +24,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
         _worker?.StopAsync(TimeSpan.Zero);
         _time.Advance(TimeSpan.FromMinutes(10));
         _worker?.Finished.Wait(TimeSpan.FromSeconds(5));
-        Directory.Delete(_stateDir, recursive: true);
+        _stateDir.Dispose();
     }
 
     private PodWorker StartJobPod(string restartPolicy, Dictionary<string, string> annotations)
@@ -45,21 +46,11 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
                 Containers = [new V1Container { Name = "load", Command = ["/bin/load"] }],
             },
         };
-        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance);
         _worker = new PodWorker(pod, context);
         _worker.Start();
         return _worker;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
     }
 
     /// <summary>The step runs and its timer is armed (the snapshot is published after both).</summary>
@@ -68,18 +59,6 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
 
     private static V1ContainerStatus Init(PodWorker w, string name) =>
         w.Snapshot.Status?.InitContainerStatuses?.FirstOrDefault(s => s.Name == name) ?? new V1ContainerStatus { Name = name };
-
-    /// <summary>Advances the fake clock in small steps until the condition holds (timers fire on the way).</summary>
-    private async Task AdvanceUntil(Func<bool> condition, string what, TimeSpan step)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            _time.Advance(step);
-            await Task.Delay(2);
-        }
-    }
 
     [Fact]
     public async Task A_step_past_its_timeout_is_killed_as_DeadlineExceeded_and_restarted_in_place_under_OnFailure()
@@ -146,7 +125,7 @@ public sealed class PodWorkerStepTimeoutTests : IDisposable
         Assert.Empty(_runtime.Of("extract")[0].Signals);
         _runtime.Of("extract")[0].Exit(0);
         await Until(() => _runtime.Of("transform").Count == 1, "transform starts");
-        await AdvanceUntil(() => _runtime.Of("transform")[0].Signals.Contains(Native.SIGTERM), "transform times out at 5 s", TimeSpan.FromSeconds(1));
+        await _time.AdvanceUntil(() => _runtime.Of("transform")[0].Signals.Contains(Native.SIGTERM), "transform times out at 5 s", TimeSpan.FromSeconds(1));
         Assert.Equal(0, Init(worker, "extract").RestartCount);
     }
 }

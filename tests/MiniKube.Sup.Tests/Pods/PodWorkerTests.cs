@@ -6,17 +6,18 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Tests.Events;
 using MiniKube.Sup.Processes;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Pods;
 
 public sealed class PodWorkerTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new();
     private readonly EventLog _events = new();
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("sup-worker-").FullName;
+    private readonly TempDirectory _stateDir = new("sup-worker-");
 
-    public void Dispose() => Directory.Delete(_stateDir, recursive: true);
+    public void Dispose() => _stateDir.Dispose();
 
     private PodWorker StartPod(string restartPolicy, params string[] containers) => StartPod(restartPolicy, [], containers);
 
@@ -33,21 +34,11 @@ public sealed class PodWorkerTests : IDisposable
                 Containers = containers.Select(c => new V1Container { Name = c, Command = ["/bin/true"] }).ToList(),
             },
         };
-        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance);
         var worker = new PodWorker(pod, context);
         worker.Start();
         return worker;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
     }
 
     private static V1ContainerStatus Status(PodWorker w, string name) =>

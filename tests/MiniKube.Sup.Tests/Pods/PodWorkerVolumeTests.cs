@@ -6,18 +6,19 @@ using MiniKube.Sup.Pods;
 using MiniKube.Sup.Tests.Volumes;
 using MiniKube.Sup.Volumes;
 using MiniKube.Sup.Tests.Events;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Pods;
 
 public sealed class PodWorkerVolumeTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new();
     private readonly EventLog _events = new();
     private readonly InMemoryConfigSource _config = new();
-    private readonly string _stateDir = Directory.CreateTempSubdirectory("sup-worker-volumes-").FullName;
+    private readonly TempDirectory _stateDir = new("sup-worker-volumes-");
 
-    public void Dispose() => Directory.Delete(_stateDir, recursive: true);
+    public void Dispose() => _stateDir.Dispose();
 
     private PodWorker Start(V1Container container, params V1Volume[] volumes)
     {
@@ -27,21 +28,11 @@ public sealed class PodWorkerVolumeTests : IDisposable
             Metadata = new V1ObjectMeta { Name = "p", Uid = "uid-1" },
             Spec = new V1PodSpec { RestartPolicy = "Always", Containers = [container], Volumes = volumes },
         };
-        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir), BackoffPolicy.Kubernetes,
+        var context = new PodWorkerContext(_runtime, _time, _events, new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance) { Config = _config };
         var worker = new PodWorker(pod, context);
         worker.Start();
         return worker;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
     }
 
     private static V1ContainerStatus Status(PodWorker w) => w.Snapshot.Status?.ContainerStatuses?.FirstOrDefault() ?? new V1ContainerStatus();
@@ -75,7 +66,7 @@ public sealed class PodWorkerVolumeTests : IDisposable
     [Fact]
     public async Task Failed_hostPath_check_keeps_the_pod_Pending_with_FailedMount_events_until_it_passes()
     {
-        var path = Path.Combine(_stateDir, "host-data");
+        var path = Path.Combine(_stateDir.Path, "host-data");
         var worker = Start(new V1Container { Name = "app", VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }] },
             new V1Volume { Name = "data", HostPath = new V1HostPathVolumeSource { Path = path, Type = "Directory" } });
 
@@ -101,7 +92,7 @@ public sealed class PodWorkerVolumeTests : IDisposable
     {
         var worker = Start(new V1Container { Name = "app", Args = ["$(VOLUME_CACHE)/x"], VolumeMounts = [new V1VolumeMount { Name = "cache", MountPath = "cache" }] },
             new V1Volume { Name = "cache", EmptyDir = new V1EmptyDirVolumeSource() });
-        var dir = Path.Combine(_stateDir, "pods", "p", "volumes", "cache");
+        var dir = Path.Combine(_stateDir.Path, "pods", "p", "volumes", "cache");
 
         await Until(() => _runtime.Started.Count == 1, "first start");
         var launch = _runtime.Started.Single().Launch;

@@ -3,12 +3,13 @@ using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Tests.Pods;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Probes;
 
 public sealed class ProbeWorkerTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ScriptedProber _prober = new();
     private readonly ConcurrentQueue<ProbeResult> _reports = new();
     private readonly ConcurrentQueue<(string Type, string Reason, string Message)> _events = new();
@@ -48,16 +49,6 @@ public sealed class ProbeWorkerTests : IDisposable
             (t, reason, message) => _events.Enqueue((t, reason, message)));
         _run = Task.Run(() => worker.RunAsync(_stop.Token));
         return worker;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
     }
 
     /// <summary>Waits for attempt number <paramref name="n"/> to have run, and for the worker to wait for its next tick.</summary>

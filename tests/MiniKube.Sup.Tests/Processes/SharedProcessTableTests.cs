@@ -1,4 +1,5 @@
 using MiniKube.Sup.Processes;
+using static MiniKube.Sup.Testing.Poll;
 
 namespace MiniKube.Sup.Tests.Processes;
 
@@ -16,7 +17,7 @@ public class SharedProcessTableTests
             return new ProcessTable([], _ => null, 1);
         });
         var first = shared.GetAsync();
-        await WaitUntil(() => Volatile.Read(ref scans) == 1); // the first scan runs
+        await Until(() => Volatile.Read(ref scans) == 1); // the first scan runs
         var waiting = Enumerable.Range(0, 50).Select(_ => shared.GetAsync()).ToList();
         release.Release(2);
         var firstTable = await first;
@@ -38,15 +39,10 @@ public class SharedProcessTableTests
             return new ProcessTable([new ProcessInfo(n, 0, 0, 0, 'S', "scan", 0, 0, 0)], _ => null, -1);
         });
         var early = shared.GetAsync();
-        await WaitUntil(() => Volatile.Read(ref started) == 1); // scan 1 is running
+        await Until(() => Volatile.Read(ref started) == 1); // scan 1 is running
         var late = shared.GetAsync();
         gate.Release(2);
         Assert.Equal(1, (await early).All[0].Pid);
         Assert.Equal(2, (await late).All[0].Pid);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
     }
 }

@@ -7,12 +7,12 @@ namespace MiniKube.Sup.Tests.Runtime;
 
 public sealed partial class ContainerLogPumpTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-pump-").FullName;
+    private readonly TempDirectory _dir = new("sup-pump-");
     private readonly Console _console = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
-    private string Log => LogLocator.CurrentFile(_dir, 0);
+    private string Log => LogLocator.CurrentFile(_dir.Path, 0);
 
     private ContainerLogPump Pump() => new(Log, _console, "pod", "app");
 
@@ -73,7 +73,7 @@ public sealed partial class ContainerLogPumpTests : IDisposable
         pump.OnClosed();
         Assert.True(pump.Closed.IsCompleted);
         Assert.Equal(["no newline"], _console.Lines);
-        Assert.Equal("no newline", string.Concat(LogReader.ReadText(_dir, 0).Select(c => Encoding.UTF8.GetString(c.Span))));
+        Assert.Equal("no newline", string.Concat(LogReader.ReadText(_dir.Path, 0).Select(c => Encoding.UTF8.GetString(c.Span))));
     }
 
     private static (string Stream, string Tag, string Content) Parse(string record)

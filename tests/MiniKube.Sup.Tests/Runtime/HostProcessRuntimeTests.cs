@@ -4,7 +4,7 @@ namespace MiniKube.Sup.Tests.Runtime;
 
 public class HostProcessRuntimeTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sup-runtime-").FullName;
+    private readonly TempDirectory _dir = new("sup-runtime-");
 
     [Fact]
     public void A_pipe_that_cannot_be_created_fails_the_start_naming_the_errno()
@@ -17,13 +17,13 @@ public class HostProcessRuntimeTests : IDisposable
                 return 24; // EMFILE: what ~10,000 containers did to a daemon with a 20,000 descriptor limit
             },
         };
-        var launch = new ContainerLaunch("web", "app", ["/bin/true"], new Dictionary<string, string>(), _dir,
-            Path.Combine(_dir, "logs", "0.log"), "test/web/uid/app/1");
+        var launch = new ContainerLaunch("web", "app", ["/bin/true"], new Dictionary<string, string>(), _dir.Path,
+            Path.Combine(_dir.Path, "logs", "0.log"), "test/web/uid/app/1");
         var e = Assert.Throws<ContainerStartException>(() => runtime.Start(launch));
         Assert.Equal("cannot create output pipe: Too many open files (EMFILE)", e.Message);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private sealed class NullOutput : IContainerOutput
     {

@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Services;
 
 public sealed class ServiceControllerTests : IAsyncDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
     private readonly ServiceProxies _proxies = new(NullLogger.Instance);

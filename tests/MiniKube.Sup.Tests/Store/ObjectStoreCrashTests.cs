@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Store;
 /// before.</summary>
 public sealed class ObjectStoreCrashTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempStoreDirectory _dir = new();
+    private readonly TempDirectory _dir = new("sup-store-");
 
     public void Dispose() => _dir.Dispose();
 
@@ -26,9 +26,9 @@ public sealed class ObjectStoreCrashTests(ITestOutputHelper output) : IDisposabl
         {
             var acks = RunAndKill(first, ackedObjects, killAfterMs);
             Assert.Contains("open", acks.Opened);
-            Assert.True(File.Exists(_dir.DatabasePath + "-wal"), "a killed writer leaves its WAL behind");
+            Assert.True(File.Exists(_dir.DatabasePath() + "-wal"), "a killed writer leaves its WAL behind");
 
-            using var store = ObjectStore.Open(_dir.DatabasePath);
+            using var store = ObjectStore.Open(_dir.DatabasePath());
             foreach (var (i, _) in acks.Objects)
             {
                 var stored = store.Get("ConfigMap", $"cm-{i}")?.As<V1ConfigMap>();
@@ -65,7 +65,7 @@ public sealed class ObjectStoreCrashTests(ITestOutputHelper output) : IDisposabl
         };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(typeof(CrashWriter).Assembly.Location);
-        start.Environment[CrashWriter.DatabaseVariable] = _dir.DatabasePath;
+        start.Environment[CrashWriter.DatabaseVariable] = _dir.DatabasePath();
         start.Environment[CrashWriter.FirstIndexVariable] = first.ToString(CultureInfo.InvariantCulture);
 
         var lines = new BlockingCollection<string>();

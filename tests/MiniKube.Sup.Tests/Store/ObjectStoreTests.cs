@@ -8,11 +8,11 @@ namespace MiniKube.Sup.Tests.Store;
 
 public sealed class ObjectStoreTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly TempStoreDirectory _dir = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
+    private readonly TempDirectory _dir = new("sup-store-");
     private ObjectStore _store;
 
-    public ObjectStoreTests() => _store = ObjectStore.Open(_dir.DatabasePath, _time);
+    public ObjectStoreTests() => _store = ObjectStore.Open(_dir.DatabasePath(), _time);
 
     public void Dispose()
     {
@@ -23,7 +23,7 @@ public sealed class ObjectStoreTests : IDisposable
     private void Reopen()
     {
         _store.Dispose();
-        _store = ObjectStore.Open(_dir.DatabasePath, _time);
+        _store = ObjectStore.Open(_dir.DatabasePath(), _time);
     }
 
     private static V1Deployment Deployment(int replicas = 1, string? image = "v1", Dictionary<string, string>? labels = null) => new()
@@ -255,7 +255,7 @@ public sealed class ObjectStoreTests : IDisposable
     public void A_version_1_database_is_upgraded_keeping_objects_a_Job_s_status_and_a_CronJob_s_schedule_time()
     {
         _store.Dispose();
-        var path = Path.Combine(_dir.Root, "v1", "sup.db");
+        var path = Path.Combine(_dir.Path, "v1", "sup.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using (var db = new SqliteConnection($"Data Source={path};Pooling=False"))
         {

@@ -9,12 +9,12 @@ namespace MiniKube.Sup.Tests.Store;
 /// visible) until the disk takes them; everything works again once space is freed.</summary>
 public sealed class ObjectStoreWriteFailureTests : IDisposable
 {
-    private readonly TempStoreDirectory _dir = new();
+    private readonly TempDirectory _dir = new("sup-store-");
     private readonly string _mount;
 
     public ObjectStoreWriteFailureTests()
     {
-        _mount = Path.GetDirectoryName(_dir.DatabasePath)!;
+        _mount = Path.GetDirectoryName(_dir.DatabasePath())!;
         Directory.CreateDirectory(_mount);
         Assert.True(VolumeNative.mount("tmpfs", _mount, "tmpfs", 0, "size=4m") == 0, "mount tmpfs (these tests run as root)");
     }
@@ -31,7 +31,7 @@ public sealed class ObjectStoreWriteFailureTests : IDisposable
     [Fact]
     public void A_write_on_a_full_disk_says_so_naming_the_file_and_changes_nothing()
     {
-        using var store = ObjectStore.Open(_dir.DatabasePath);
+        using var store = ObjectStore.Open(_dir.DatabasePath());
         store.Create(ConfigMap("kept", "b"), "api");
         var rv = store.ResourceVersion;
         var filler = Fill(Path.Combine(_mount, "filler"));
@@ -40,8 +40,8 @@ public sealed class ObjectStoreWriteFailureTests : IDisposable
         var e = Assert.Throws<StateStoreException>(() => store.Create(ConfigMap("big", big), "api"));
 
         Assert.Equal(StateStoreFailure.NoSpace, e.Failure);
-        Assert.Equal(_dir.DatabasePath, e.Path);
-        Assert.StartsWith($"no space left on device writing {_dir.DatabasePath}", e.Message);
+        Assert.Equal(_dir.DatabasePath(), e.Path);
+        Assert.StartsWith($"no space left on device writing {_dir.DatabasePath()}", e.Message);
         Assert.Null(store.Get("ConfigMap", "big"));
         Assert.Equal(rv, store.ResourceVersion);
         Assert.Equal(StateStoreFailure.NoSpace, Assert.Throws<StateStoreException>(() => store.Delete("ConfigMap", "kept")).Failure);
@@ -58,7 +58,7 @@ public sealed class ObjectStoreWriteFailureTests : IDisposable
         store.Delete("ConfigMap", "kept");
         Assert.Equal(big, store.Get("ConfigMap", "big")!.As<V1ConfigMap>().Data["a"]);
         store.Dispose();
-        using var reopened = ObjectStore.Open(_dir.DatabasePath);
+        using var reopened = ObjectStore.Open(_dir.DatabasePath());
         Assert.Equal(101, reopened.List("ConfigMap").Count);
     }
 

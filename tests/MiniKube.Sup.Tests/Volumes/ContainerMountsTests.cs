@@ -7,17 +7,17 @@ namespace MiniKube.Sup.Tests.Volumes;
 /// whatever `..` or symlinks they go through.</summary>
 public sealed class ContainerMountsTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sup-mounts-").FullName;
+    private readonly TempDirectory _root = new("sup-mounts-");
     private readonly string _work;
     private readonly string _volume;
 
     public ContainerMountsTests()
     {
-        _work = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
-        _volume = Directory.CreateDirectory(Path.Combine(_root, "volume")).FullName;
+        _work = Directory.CreateDirectory(Path.Combine(_root.Path, "work")).FullName;
+        _volume = Directory.CreateDirectory(Path.Combine(_root.Path, "volume")).FullName;
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     private Dictionary<string, string> Prepare(string mountPath, string? subPath = null) => ContainerMounts.Prepare(
         new V1Container { Name = "c", VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = mountPath, SubPath = subPath }] },
@@ -31,20 +31,20 @@ public sealed class ContainerMountsTests : IDisposable
     [InlineData("./deep/../victim", "victim")]
     public void A_mountPath_with_dot_dot_links_inside_the_working_directory(string mountPath, string inside)
     {
-        var precious = Path.Combine(_root, "precious");
+        var precious = Path.Combine(_root.Path, "precious");
         File.WriteAllText(precious, "host data");
-        File.CreateSymbolicLink(Path.Combine(_root, "victim"), precious);
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "victim"), precious);
 
         Prepare(mountPath);
 
-        Assert.Equal(precious, new FileInfo(Path.Combine(_root, "victim")).LinkTarget);
+        Assert.Equal(precious, new FileInfo(Path.Combine(_root.Path, "victim")).LinkTarget);
         Assert.Equal(_volume, new FileInfo(Path.Combine(_work, inside)).LinkTarget);
     }
 
     [Fact]
     public void A_mountPath_through_a_symlink_that_points_out_is_resolved_inside_the_working_directory()
     {
-        var outside = Directory.CreateDirectory(Path.Combine(_root, "outside")).FullName;
+        var outside = Directory.CreateDirectory(Path.Combine(_root.Path, "outside")).FullName;
         File.CreateSymbolicLink(Path.Combine(_work, "out"), outside);
         File.CreateSymbolicLink(Path.Combine(_work, "up"), "../..");
 
@@ -55,7 +55,7 @@ public sealed class ContainerMountsTests : IDisposable
         // securejoin: an absolute link target is taken from the root; `..` never climbs above it.
         Assert.Equal(_volume, new FileInfo(Path.Combine(_work, outside.TrimStart('/'), "link")).LinkTarget);
         Assert.Equal(_volume, new FileInfo(Path.Combine(_work, "other")).LinkTarget);
-        Assert.False(Path.Exists(Path.Combine(_root, "other")));
+        Assert.False(Path.Exists(Path.Combine(_root.Path, "other")));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ContainerMountsTests : IDisposable
     [Fact]
     public void A_subPath_through_a_symlink_out_of_its_volume_is_refused_and_creates_nothing()
     {
-        var outside = Directory.CreateDirectory(Path.Combine(_root, "outside")).FullName;
+        var outside = Directory.CreateDirectory(Path.Combine(_root.Path, "outside")).FullName;
         File.CreateSymbolicLink(Path.Combine(_volume, "escape"), outside);
         File.CreateSymbolicLink(Path.Combine(_volume, "up"), "..");
 

@@ -7,18 +7,18 @@ namespace MiniKube.Sup.Tests.Volumes;
 
 public sealed class PodVolumesTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sup-volumes-").FullName;
+    private readonly TempDirectory _root = new("sup-volumes-");
     private readonly StatePaths _paths;
     private readonly InMemoryConfigSource _config = new();
     private Socket? _socket;
 
-    public PodVolumesTests() => _paths = new StatePaths(Path.Combine(_root, "state"));
+    public PodVolumesTests() => _paths = new StatePaths(Path.Combine(_root.Path, "state"));
 
     public void Dispose()
     {
         _socket?.Dispose();
         PodVolumes.Teardown(_paths.PodDirectory("p"));
-        Directory.Delete(_root, recursive: true);
+        _root.Dispose();
     }
 
     private IReadOnlyList<PreparedVolume> SetUp(params V1Volume[] volumes) =>
@@ -98,7 +98,7 @@ public sealed class PodVolumesTests : IDisposable
     [Fact]
     public void HostPath_DirectoryOrCreate_makes_the_directory_0755_with_parents()
     {
-        var path = Path.Combine(_root, "a", "b");
+        var path = Path.Combine(_root.Path, "a", "b");
 
         SetUp(new V1Volume { Name = "h", HostPath = new V1HostPathVolumeSource { Path = path, Type = "DirectoryOrCreate" } });
 
@@ -109,8 +109,8 @@ public sealed class PodVolumesTests : IDisposable
     [Fact]
     public void HostPath_FileOrCreate_makes_an_empty_0644_file_but_needs_its_parent()
     {
-        var file = Path.Combine(_root, "f.txt");
-        var orphan = Path.Combine(_root, "missing", "f.txt");
+        var file = Path.Combine(_root.Path, "f.txt");
+        var orphan = Path.Combine(_root.Path, "missing", "f.txt");
 
         SetUp(new V1Volume { Name = "h", HostPath = new V1HostPathVolumeSource { Path = file, Type = "FileOrCreate" } });
         var e = Assert.Throws<VolumeSetupException>(() => SetUp(new V1Volume { Name = "h", HostPath = new V1HostPathVolumeSource { Path = orphan, Type = "FileOrCreate" } }));
@@ -209,7 +209,7 @@ public sealed class PodVolumesTests : IDisposable
     public void Relative_mountPath_is_a_link_in_the_working_directory_and_absolute_ones_only_an_env_var()
     {
         var volumes = SetUp(new V1Volume { Name = "shared-data", EmptyDir = new V1EmptyDirVolumeSource() });
-        var work = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(_root.Path, "work")).FullName;
         var container = new V1Container
         {
             Name = "c",
@@ -231,19 +231,19 @@ public sealed class PodVolumesTests : IDisposable
         switch (what)
         {
             case "file":
-                var file = Path.Combine(_root, "file");
+                var file = Path.Combine(_root.Path, "file");
                 File.WriteAllText(file, "x");
                 return file;
             case "dir":
-                return Directory.CreateDirectory(Path.Combine(_root, "dir")).FullName;
+                return Directory.CreateDirectory(Path.Combine(_root.Path, "dir")).FullName;
             case "socket":
-                var path = Path.Combine(_root, "sock");
+                var path = Path.Combine(_root.Path, "sock");
                 // Kept open until the test ends: .NET removes the socket file when the socket is disposed.
                 _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 _socket.Bind(new UnixDomainSocketEndPoint(path));
                 return path;
             case "missing":
-                return Path.Combine(_root, "missing");
+                return Path.Combine(_root.Path, "missing");
             default:
                 return what;
         }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MiniKube.Sup.Client;
 
 namespace MiniKube.Sup.Client.Commands;
 

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 
 namespace MiniKube.Sup.Client.Commands;
 
 /// <summary>sup delete KIND/NAME... [--grace-period N] [--wait=false] [--timeout D]: as kubectl, waits until the
-/// objects it deleted are gone — never for one whose deletion was refused, and never forever.</summary>
+/// objects it deleted are gone (following the API's watch of each: <see cref="ObjectWaiter"/>) — never for one whose
+/// deletion was refused, and never forever.</summary>
 internal static class DeleteCommand
 {
     /// <summary>Past a pod's grace period (after which it is killed), how long its stop may still take.</summary>
@@ -29,8 +29,7 @@ internal static class DeleteCommand
             var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
             if (kind is null) throw ClientCommand.Usage(error!);
             if (names.Count == 0) throw ClientCommand.Usage("delete needs the names of the objects to delete");
-            var limit = WaitCommand.ParseDuration(parse.GetValue(timeout)!)
-                ?? throw ClientCommand.Usage($"--timeout: cannot read \"{parse.GetValue(timeout)}\" (use e.g. 30s, 2m, 1h)");
+            var limit = DurationArgument.Parse(parse.GetValue(timeout)!) ?? throw ClientCommand.Usage(DurationArgument.Unreadable("--timeout", parse.GetValue(timeout)!));
             var query = parse.GetValue(grace) is { } g ? $"gracePeriodSeconds={g}" : null;
             var code = 0;
             var deleted = new List<(string Name, string? Uid, TimeSpan Limit)>();
@@ -49,13 +48,10 @@ internal static class DeleteCommand
             if (!parse.GetValue(wait)) return code;
             // As kubectl: wait for the object that was deleted (by uid) to be gone; a controller may make another of
             // the same name meanwhile (a StatefulSet's ordinal), and that one is not waited for.
+            var waiter = new ObjectWaiter(client, TimeProvider.System);
             foreach (var (name, uid, wanted) in deleted)
             {
-                var gone = await Polling.UntilAsync(async () =>
-                {
-                    var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name)).ConfigureAwait(false);
-                    return status == HttpStatusCode.NotFound || uid is null || UidOf(body) != uid;
-                }, wanted, TimeProvider.System).ConfigureAwait(false);
+                var (gone, _) = await waiter.UntilAsync(kind, name, json => json is null || uid is null || UidOf(json) != uid, wanted).ConfigureAwait(false);
                 if (gone) continue;
                 Console.Error.WriteLine($"error: timed out waiting for the deletion of {kind.Plural}/{name} ({wanted.TotalSeconds:0}s); " +
                     $"it may still be terminating: `sup describe {kind.Singular}/{name}` shows why");
@@ -70,10 +66,10 @@ internal static class DeleteCommand
     {
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            using var doc = JsonDocument.Parse(json);
             return doc.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("uid", out var uid) ? uid.GetString() : null;
         }
-        catch (System.Text.Json.JsonException) { return null; }
+        catch (JsonException) { return null; }
     }
 
     /// <summary>The grace period the deleted object was given: --grace-period, else what the answer (the pod being

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MiniKube.Sup.Api;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 using MiniKube.Sup.Client.Output;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using MiniKube.Sup.Api;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 
 namespace MiniKube.Sup.Client.Commands;

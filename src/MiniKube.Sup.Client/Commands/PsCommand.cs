@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Client.Commands;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using MiniKube.Sup.Api;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 using MiniKube.Sup.Client.Output;
 
@@ -50,30 +49,54 @@ internal static class RolloutCommand
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var (kind, name) = Target(parse.GetValue(what)!);
-            var limit = parse.GetValue(timeout);
-            var deadline = limit > 0 ? DateTime.UtcNow.AddSeconds(limit) : DateTime.MaxValue;
+            if (!parse.GetValue(watch))
+            {
+                var (message, _, error) = StatusOf(kind, name, JsonNode.Parse(await client.GetJsonAsync(kind, name).ConfigureAwait(false))!);
+                return Report(message, error, last: null);
+            }
+            // Each change of the object, from the API's watch: its message when it is new, until done or an error.
+            var seconds = parse.GetValue(timeout);
+            var time = TimeProvider.System;
+            var start = time.GetTimestamp();
+            var waiter = new ObjectWaiter(client, time);
             string? last = null;
+            int? code = null;
             while (true)
             {
-                var obj = JsonNode.Parse(await client.GetJsonAsync(kind, name).ConfigureAwait(false))!;
-                var (message, done, error) = StatusOf(kind, name, obj);
-                if (error is not null)
+                var limit = seconds > 0 ? TimeSpan.FromSeconds(seconds) - time.GetElapsedTime(start) : Timeout.InfiniteTimeSpan;
+                var (met, _) = await waiter.UntilAsync(kind, name, json =>
                 {
-                    Console.Error.WriteLine(ClientCommand.Error($"error: {error}"));
-                    return 1;
-                }
-                if (message != last) Console.Out.Write(message);
-                last = message;
-                if (done || !parse.GetValue(watch)) return 0;
-                if (DateTime.UtcNow > deadline)
+                    if (json is null) return true;
+                    var (message, done, error) = StatusOf(kind, name, JsonNode.Parse(json)!);
+                    var reported = Report(message, error, last);
+                    last = message;
+                    if (reported != 0 || done) code = reported;
+                    return code is not null;
+                }, limit).ConfigureAwait(false);
+                if (!met)
                 {
                     Console.Error.WriteLine("error: timed out waiting for the condition");
                     return 1;
                 }
-                await Task.Delay(200).ConfigureAwait(false);
+                if (code is { } c) return c;
+                // The object is gone: the server says so (or, made again meanwhile, it is followed on).
+                await client.GetJsonAsync(kind, name).ConfigureAwait(false);
             }
         }));
         return command;
+    }
+
+    /// <summary>Prints a status message that is not <paramref name="last"/>, or the error.</summary>
+    /// <returns>1 after an error, else 0.</returns>
+    private static int Report(string message, string? error, string? last)
+    {
+        if (error is not null)
+        {
+            Console.Error.WriteLine(ClientCommand.Error($"error: {error}"));
+            return 1;
+        }
+        if (message != last) Console.Out.Write(message);
+        return 0;
     }
 
     /// <summary>kubectl's status viewers (polymorphichelpers/rollout_status.go).</summary>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using MiniKube.Sup.Api;
-using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 
 namespace MiniKube.Sup.Client.Commands;

@@ -1,15 +1,18 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
+using MiniKube.Sup.Api;
 using MiniKube.Sup.Client.Arguments;
 
 namespace MiniKube.Sup.Client.Commands;
 
 /// <summary>sup wait --for=condition=Ready|Complete|... KIND/NAME [--timeout 30s] (also --for=delete): for
-/// scripts and CI. Exit 0 once met, 1 on timeout.</summary>
+/// scripts and CI. Exit 0 once met, 1 on timeout. It follows the API's watch of each object (<see cref="ObjectWaiter"/>).</summary>
 internal static class WaitCommand
 {
+    /// <summary>How long after the start an object that is not there may still appear (a controller making it)
+    /// before waiting for its condition is an error.</summary>
+    private static readonly TimeSpan NotFoundGrace = TimeSpan.FromSeconds(1);
+
     public static Command Create()
     {
         var what = new Argument<string[]>("what") { Description = "KIND/NAME", Arity = ArgumentArity.OneOrMore };
@@ -21,7 +24,7 @@ internal static class WaitCommand
             var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
             if (kind is null) throw ClientCommand.Usage(error!);
             if (names.Count == 0) throw ClientCommand.Usage("wait needs KIND/NAME");
-            var limit = ParseDuration(parse.GetValue(timeout)!) ?? throw ClientCommand.Usage($"--timeout: cannot read \"{parse.GetValue(timeout)}\" (use e.g. 30s, 2m, 1h)");
+            var limit = DurationArgument.Parse(parse.GetValue(timeout)!) ?? throw ClientCommand.Usage(DurationArgument.Unreadable("--timeout", parse.GetValue(timeout)!));
             var condition = parse.GetValue(@for)!;
             string? type = null, expected = "True";
             if (condition.StartsWith("condition=", StringComparison.Ordinal))
@@ -32,34 +35,54 @@ internal static class WaitCommand
             }
             else if (condition != "delete") throw ClientCommand.Usage("--for must be condition=NAME[=VALUE] or delete");
 
-            var clock = Stopwatch.StartNew();
+            var time = TimeProvider.System;
+            var waiter = new ObjectWaiter(client, time);
+            var start = time.GetTimestamp();
+            TimeSpan Elapsed() => time.GetElapsedTime(start);
             foreach (var name in names)
             {
-                while (true)
+                var failure = type is null
+                    ? await GoneAsync(waiter, kind, name, limit - Elapsed()).ConfigureAwait(false)
+                    : await ConditionAsync(waiter, kind, name, type, expected, limit, Elapsed).ConfigureAwait(false);
+                if (failure is not null)
                 {
-                    var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, name)).ConfigureAwait(false);
-                    if (type is null ? status == HttpStatusCode.NotFound : status == HttpStatusCode.OK && HasCondition(body, type, expected))
-                    {
-                        Console.Out.WriteLine($"{kind.Singular}/{name} condition met");
-                        break;
-                    }
-                    if (type is not null && status == HttpStatusCode.NotFound && clock.Elapsed > TimeSpan.FromSeconds(1))
-                    {
-                        Console.Error.WriteLine(ClientCommand.Error($"Error from server (NotFound): {kind.Plural} \"{name}\" not found"));
-                        return 1;
-                    }
-                    if (clock.Elapsed > limit)
-                    {
-                        Console.Error.WriteLine(ClientCommand.Error($"error: timed out waiting for the condition on {kind.Plural}/{name}"));
-                        return 1;
-                    }
-                    await Task.Delay(100).ConfigureAwait(false);
+                    Console.Error.WriteLine(ClientCommand.Error(failure));
+                    return 1;
                 }
+                Console.Out.WriteLine($"{kind.Singular}/{name} condition met");
             }
             return 0;
         }));
         return command;
     }
+
+    /// <returns>null once the object is gone; else what went wrong.</returns>
+    private static async Task<string?> GoneAsync(ObjectWaiter waiter, ResourceKind kind, string name, TimeSpan left)
+    {
+        var (gone, _) = await waiter.UntilAsync(kind, name, json => json is null, left).ConfigureAwait(false);
+        return gone ? null : TimedOut(kind, name);
+    }
+
+    /// <returns>null once the object has the condition; else what went wrong: the object is not there (past
+    /// <see cref="NotFoundGrace"/>), or the limit passed.</returns>
+    private static async Task<string?> ConditionAsync(ObjectWaiter waiter, ResourceKind kind, string name, string type, string expected, TimeSpan limit, Func<TimeSpan> elapsed)
+    {
+        while (true)
+        {
+            var (met, json) = await waiter.UntilAsync(kind, name, j => j is null || HasCondition(j, type, expected), limit - elapsed()).ConfigureAwait(false);
+            if (!met) return TimedOut(kind, name);
+            if (json is not null) return null;
+            var grace = NotFoundGrace - elapsed();
+            if (grace <= TimeSpan.Zero) return NotFound(kind, name);
+            var left = limit - elapsed();
+            var (appeared, _) = await waiter.UntilAsync(kind, name, j => j is not null, grace < left ? grace : left).ConfigureAwait(false);
+            if (!appeared) return left <= grace ? TimedOut(kind, name) : NotFound(kind, name);
+        }
+    }
+
+    private static string TimedOut(ResourceKind kind, string name) => $"error: timed out waiting for the condition on {kind.Plural}/{name}";
+
+    private static string NotFound(ResourceKind kind, string name) => $"Error from server (NotFound): {kind.Plural} \"{name}\" not found";
 
     private static bool HasCondition(string json, string type, string expected)
     {
@@ -68,20 +91,5 @@ internal static class WaitCommand
         return conditions.EnumerateArray().Any(c =>
             string.Equals(c.GetProperty("type").GetString(), type, StringComparison.OrdinalIgnoreCase)
             && string.Equals(c.GetProperty("status").GetString(), expected, StringComparison.OrdinalIgnoreCase));
-    }
-
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (text.Length < 2) return null;
-        var unit = text[^1];
-        if (!double.TryParse(char.IsDigit(unit) ? text : text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0) return null;
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            _ when char.IsDigit(unit) => TimeSpan.FromSeconds(n),
-            _ => null,
-        };
     }
 }

@@ -8,7 +8,7 @@ internal static class DurationArgument
     /// <returns>the duration, or null when <paramref name="text"/> is not one.</returns>
     public static TimeSpan? Parse(string text)
     {
-        if (text.Length < 2) return null;
+        if (text.Length == 0) return null;
         var unit = text[^1];
         if (!double.TryParse(char.IsDigit(unit) ? text : text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0) return null;
         return unit switch

@@ -1,5 +1,4 @@
-using System.CommandLine;
-using MiniKube.Sup.Cli.Commands;
+using MiniKube.Sup.Client.Commands;
 
 namespace MiniKube.Sup.Cli;
 
@@ -7,28 +6,10 @@ namespace MiniKube.Sup.Cli;
 /// `sup-daemon`, which this process becomes (execv: same pid, same signals, same exit code).</summary>
 public static class ClientCli
 {
-    private static readonly string[] EngineCommands = ["run", "validate", "apply", "describe"];
-
     public static async Task<int> RunAsync(string[] args)
     {
-        if (CommandOf(args) is { } name && EngineCommands.Contains(name)) return EngineExec.Replace(args);
-
-        return await CommandLine.InvokeAsync(CommandLine.Root(
-            new Command("run", "Run the supervisor daemon in the foreground (sup run --help)"),
-            GetCommand.Create(),
-            new Command("describe", "Show details of an object (sup describe --help)"),
-            LogsCommand.Create(),
-            new Command("apply", "Apply manifests to the running daemon (sup apply --help)"),
-            DeleteCommand.Create(),
-            CreateCommand.Create(),
-            ScaleCommand.Create(),
-            RolloutCommand.Create(),
-            WaitCommand.Create(),
-            EventsCommand.Create(),
-            PsCommand.CreatePs(),
-            PsCommand.CreateTop(),
-            new Command("validate", "Check manifests without running anything (sup validate --help)"),
-            VersionCommand.Create()), args).ConfigureAwait(false);
+        if (CommandOf(args) is { } name && SupCommands.IsEngine(name)) return EngineExec.Replace(args);
+        return await CommandLine.InvokeAsync(CommandLine.Root(SupCommands.Build(engine => engine.StandIn())), args).ConfigureAwait(false);
     }
 
     /// <summary>The subcommand: the first argument that is neither an option nor --state-dir's value.</summary>

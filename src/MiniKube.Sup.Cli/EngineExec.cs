@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using MiniKube.Sup.Client.Commands;
 
 namespace MiniKube.Sup.Cli;
 

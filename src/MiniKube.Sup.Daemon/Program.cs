@@ -1,3 +1,3 @@
-using MiniKube.Sup.Cli;
+using MiniKube.Sup.Daemon;
 
 return await SupCli.RunAsync(args);

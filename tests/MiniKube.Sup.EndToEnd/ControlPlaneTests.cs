@@ -276,6 +276,28 @@ public sealed partial class ControlPlaneTests
     }
 
     [Fact]
+    public async Task Waits_follow_deletions_and_absences_with_kubectl_messages_and_end_when_the_daemon_stops()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await d.WaitForPodAsync("web");
+
+        Assert.Equal((1, "", "Error from server (NotFound): pods \"nope\" not found\n"), await d.Sup("wait", "--for=condition=Ready", "pod/nope", "--timeout", "30s"));
+        Assert.Equal((0, "pod/nope condition met\n", ""), await d.Sup("wait", "--for=delete", "pod/nope", "--timeout", "0s"));
+
+        Assert.Equal((0, "pod \"web\" deleted\n", ""), await d.Sup("delete", "pod/web", "--wait=false"));
+        Assert.Equal((0, "pod/web condition met\n", ""), await d.Sup("wait", "--for=delete", "pod/web", "--timeout", "60s"));
+
+        // A ConfigMap has no conditions: this wait lasts until the daemon stops, then says so in one line (or, started
+        // after the stop, says there is no daemon); it never runs on to its timeout.
+        var waiting = d.Sup("wait", "--for=condition=Ready", "configmap/settings", "--timeout", "600s");
+        Assert.Equal(0, await d.StopAsync());
+        var (code, output, error) = await waiting;
+        Assert.True(code == 1, $"exit code {code}: {output}{error}");
+        Assert.Matches(@"^sup: .*sup daemon .*\n$", error);
+    }
+
+    [Fact]
     public async Task Client_errors_are_one_line_with_exit_codes()
     {
         var dir = Directory.CreateTempSubdirectory("sup-nodaemon-").FullName;

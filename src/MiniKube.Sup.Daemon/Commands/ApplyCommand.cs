@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Net;
-using k8s;
 using MiniKube.Sup.Api;
-using MiniKube.Sup.Cli.Client;
+using MiniKube.Sup.Client;
+using MiniKube.Sup.Client.Arguments;
+using MiniKube.Sup.Client.Commands;
 using MiniKube.Sup.Spec;
+using k8s;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup apply -f FILE...: validated here first (a file with errors changes nothing, exit 2), then each
 /// object is created or replaced in the daemon; only what changed is touched.</summary>
@@ -14,7 +16,8 @@ internal static class ApplyCommand
     public static Command Create()
     {
         var files = CommonOptions.Files("Manifest files to apply", required: true);
-        var command = new Command("apply", "Apply manifests to the running daemon") { files };
+        var command = SupCommands.Apply.Create();
+        command.Options.Add(files);
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var loaded = ManifestLoader.LoadFiles(parse.GetValue(files)!);

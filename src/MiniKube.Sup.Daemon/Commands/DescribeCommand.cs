@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Client.Arguments;
+using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Client.Output;
+using MiniKube.Sup.Printing;
 using k8s;
 using k8s.Models;
-using MiniKube.Sup.Api;
-using MiniKube.Sup.Cli.Client;
-using MiniKube.Sup.Printing;
 using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup describe KIND/NAME: spec summary, status, conditions, and recent events, laid out as kubectl
 /// describe does for pods; other kinds show their object as YAML and their events.</summary>
@@ -18,14 +20,15 @@ internal static class DescribeCommand
     public static Command Create()
     {
         var what = new Argument<string[]>("what") { Description = "KIND/NAME or KIND NAME", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("describe", "Show details of an object") { what };
+        var command = SupCommands.Describe.Create();
+        command.Arguments.Add(what);
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
             if (kind is null) throw ClientCommand.Usage(error!);
             if (names.Count == 0)
             {
-                using var list = JsonDocument.Parse(await GetCommand.GetJsonAsync(client, kind, null).ConfigureAwait(false));
+                using var list = JsonDocument.Parse(await client.GetJsonAsync(kind, null).ConfigureAwait(false));
                 names = list.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
             }
             var first = true;
@@ -33,8 +36,8 @@ internal static class DescribeCommand
             {
                 if (!first) Console.Out.WriteLine();
                 first = false;
-                var json = await GetCommand.GetJsonAsync(client, kind, name).ConfigureAwait(false);
-                var events = await GetCommand.GetJsonAsync(client, Kinds.Event, null,
+                var json = await client.GetJsonAsync(kind, name).ConfigureAwait(false);
+                var events = await client.GetJsonAsync(Kinds.Event, null,
                     "fieldSelector=" + Uri.EscapeDataString($"involvedObject.name={name},involvedObject.kind={kind.Kind}")).ConfigureAwait(false);
                 string text;
                 if (kind == Kinds.Pod)

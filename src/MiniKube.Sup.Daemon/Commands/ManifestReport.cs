@@ -1,6 +1,6 @@
 using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 internal static class ManifestReport
 {

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using MiniKube.Sup.Cli.Daemon;
+using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Daemon.Hosting;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup run [-f FILE]... : the daemon, in the foreground.</summary>
 internal static class RunCommand
@@ -46,7 +47,8 @@ internal static class RunCommand
             DefaultValueFactory = _ => Logs.LogRotationOptions.DefaultMaxFiles,
             Validators = { r => { if (r.GetValueOrDefault<int>() <= 0) r.AddError("--log-max-files must be at least 1"); } },
         };
-        var command = new Command("run", "Run the supervisor daemon in the foreground") { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles };
+        var command = SupCommands.Run.Create();
+        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;

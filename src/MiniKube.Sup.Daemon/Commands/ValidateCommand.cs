@@ -1,7 +1,8 @@
 using System.CommandLine;
+using MiniKube.Sup.Client.Commands;
 using MiniKube.Sup.Spec;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup validate -f FILE...: every error with file, line, column, object and field; exit 2 if any.</summary>
 internal static class ValidateCommand
@@ -9,7 +10,8 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var files = CommonOptions.Files("Manifest files to check", required: true);
-        var command = new Command("validate", "Check manifests without running anything") { files };
+        var command = SupCommands.Validate.Create();
+        command.Options.Add(files);
         command.SetAction(parse =>
         {
             var result = ManifestLoader.LoadFiles(parse.GetValue(files)!);

@@ -1,8 +1,8 @@
 using System.Text;
-using k8s.Models;
 using MiniKube.Sup.Volumes;
+using k8s.Models;
 
-namespace MiniKube.Sup.Cli.Commands;
+namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>The volume parts of `sup describe pod`, in kubectl's layout, plus what only sup knows: where each
 /// volume lives on the host and how a host process sees each mount (from the daemon's

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Spec;
+using MiniKube.Sup.Client.Arguments;
+
+namespace MiniKube.Sup.Client.Commands;
+
+/// <summary>sup logs POD [-c C] [-f] [--previous] [--tail N] | sup logs -l SELECTOR | sup logs job/NAME (the
+/// second and third prefix each line with [pod/NAME/CONTAINER]; a Job's steps come in order, pod by pod).</summary>
+internal static class LogsCommand
+{
+    public static Command Create()
+    {
+        var pod = new Argument<string?>("pod") { Description = "POD or pod/POD", Arity = ArgumentArity.ZeroOrOne };
+        var container = new Option<string?>("--container", "-c") { Description = "Container name (required when the pod has several)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Stream the log as it grows" };
+        var previous = new Option<bool>("--previous", "-p") { Description = "The previous (terminated) instance of the container" };
+        var tail = new Option<int?>("--tail") { Description = "Only the last N lines" };
+        var selector = new Option<string?>("--selector", "-l") { Description = "Logs of every pod matching this label selector, prefixed" };
+        var command = new Command("logs", "Print the logs of a container") { pod, container, follow, previous, tail, selector };
+        command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
+        {
+            var cancel = ClientCommand.CancelOnCtrlC();
+            var name = parse.GetValue(pod);
+            var sel = parse.GetValue(selector);
+            if (name is null && sel is null) throw ClientCommand.Usage("logs needs a pod name or -l SELECTOR");
+            if (name is not null && name.IndexOf('/') is var slash and > 0 && Kinds.ByName(name[..slash]) == Kinds.Job)
+            {
+                await JobAsync(client, name[(slash + 1)..], parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false);
+                return 0;
+            }
+            if (name?.StartsWith("pod/", StringComparison.Ordinal) == true || name?.StartsWith("po/", StringComparison.Ordinal) == true) name = name[(name.IndexOf('/') + 1)..];
+            var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail));
+            if (name is not null)
+            {
+                var c = parse.GetValue(container);
+                await CopyAsync(client, name, c, query, prefix: null, cancel).ConfigureAwait(false);
+                return 0;
+            }
+            var list = await client.GetJsonAsync(Kinds.Pod, null, "labelSelector=" + Uri.EscapeDataString(sel!)).ConfigureAwait(false);
+            using var doc = JsonDocument.Parse(list);
+            var tasks = new List<Task>();
+            foreach (var p in doc.RootElement.GetProperty("items").EnumerateArray())
+            {
+                var podName = p.GetProperty("metadata").GetProperty("name").GetString()!;
+                foreach (var c in p.GetProperty("spec").GetProperty("containers").EnumerateArray())
+                {
+                    var cName = c.GetProperty("name").GetString()!;
+                    if (parse.GetValue(container) is { } only && only != cName) continue;
+                    tasks.Add(CopyAsync(client, podName, cName, query, $"[pod/{podName}/{cName}] ", cancel));
+                }
+            }
+            if (tasks.Count == 0) Console.Error.WriteLine("No resources found in default namespace.");
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A Job's logs: its pods oldest first, each pod's steps in order (init containers, then containers).
+    /// Following, only the newest pod is followed, step after step, each once it has started.</summary>
+    private static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
+    {
+        var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
+        using var doc = JsonDocument.Parse(await client.GetJsonAsync(Kinds.Pod, null, selector).ConfigureAwait(false));
+        var pods = doc.RootElement.GetProperty("items").EnumerateArray()
+            .OrderBy(p => p.GetProperty("metadata").TryGetProperty("creationTimestamp", out var c) ? c.GetString() : "", StringComparer.Ordinal)
+            .ToList();
+        if (pods.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no pods found for job/{job}");
+            return;
+        }
+        foreach (var pod in follow ? pods.TakeLast(1) : pods)
+        {
+            var podName = pod.GetProperty("metadata").GetProperty("name").GetString()!;
+            var spec = pod.GetProperty("spec");
+            var steps = (spec.TryGetProperty("initContainers", out var init) ? init.EnumerateArray().ToList() : [])
+                .Concat(spec.GetProperty("containers").EnumerateArray())
+                .Select(c => c.GetProperty("name").GetString()!)
+                .Where(c => only is null || c == only)
+                .ToList();
+            foreach (var step in steps)
+            {
+                if (follow) await WaitStartedAsync(client, podName, step, cancel).ConfigureAwait(false);
+                await CopyAsync(client, podName, step, Query(follow, previous, tail), $"[pod/{podName}/{step}] ", cancel).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Until the step has started (running or terminated), or its pod is gone.</summary>
+    private static async Task WaitStartedAsync(SupClient client, string pod, string container, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(Kinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK) return;
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("status", out var s)) { await Task.Delay(100, cancel).ConfigureAwait(false); continue; }
+            foreach (var list in new[] { "initContainerStatuses", "containerStatuses" })
+                if (s.TryGetProperty(list, out var statuses))
+                    foreach (var c in statuses.EnumerateArray())
+                        if (c.GetProperty("name").GetString() == container && c.TryGetProperty("state", out var state)
+                            && (state.TryGetProperty("running", out _) || state.TryGetProperty("terminated", out _)))
+                            return;
+            if (s.TryGetProperty("phase", out var phase) && phase.GetString() is "Succeeded" or "Failed") return;
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+        }
+    }
+
+    private static string Query(bool follow, bool previous, int? tail) =>
+        string.Join('&', new[] { follow ? "follow=true" : null, previous ? "previous=true" : null, tail is { } t ? $"tailLines={t}" : null }.Where(s => s is not null));
+
+    private static async Task CopyAsync(SupClient client, string pod, string? container, string query, string? prefix, CancellationToken cancel)
+    {
+        var q = container is null ? query : $"container={Uri.EscapeDataString(container)}" + (query.Length > 0 ? "&" + query : "");
+        var path = KindArgument.Path(Kinds.Pod, pod) + "/log" + (q.Length > 0 ? "?" + q : "");
+        await using var stream = await client.StreamAsync(path, null, cancel).ConfigureAwait(false);
+        if (prefix is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(buffer, cancel).ConfigureAwait(false)) > 0)
+            {
+                await stdout.WriteAsync(buffer.AsMemory(0, n), cancel).ConfigureAwait(false);
+                await stdout.FlushAsync(cancel).ConfigureAwait(false);
+            }
+            return;
+        }
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
+            lock (Console.Out) Console.Out.WriteLine(prefix + line);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Api;
+using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Processes;
+using MiniKube.Sup.Spec;
+using Serilog;
+using Serilog.Events;
+
+namespace MiniKube.Sup.Daemon.Hosting;
+
+/// <summary>The daemon: a Generic Host (WebApplication, for Kestrel) that runs the supervisor and serves the API
+/// on &lt;state-dir&gt;/sup.sock (and optionally on a loopback TCP port with a bearer token). SIGINT/SIGTERM stop it
+/// gracefully within a shutdown timeout longer than the longest pod grace period; SIGHUP reloads the files;
+/// under systemd it notifies READY/STOPPING.</summary>
+internal static class DaemonHost
+{
+    public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, IPEndPoint? listen, CancellationToken cancel)
+    {
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // A failed start is said once, in one line, below; not also as the host's error with a stack trace.
+            .Filter.ByExcluding(IsHostStartFault)
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        var socket = new ApiSocket(options.StateDir);
+        var started = false;
+        try
+        {
+            if (socket.Prepare() is { } problem)
+            {
+                Console.Error.WriteLine($"sup: {problem}");
+                return ExitCodes.CannotStart;
+            }
+            var credentials = listen is null ? null : TcpListenerCredentials.Create(options.StateDir, listen);
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSerilog();
+            builder.Services.AddSystemd();
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(manifests);
+            builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
+            builder.Services.AddSingleton<Supervisor>();
+            builder.Services.AddSingleton<SupervisorService>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<SupervisorService>());
+            builder.Services.AddHostedService<LiveStatusLine>();
+            // The supervisor's stop is bounded by the pods' grace periods (see SupervisorService.StopAsync).
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                k.Limits.MaxRequestBodySize = ApiErrors.MaxRequestBodyBytes;
+                k.ListenUnixSocket(socket.BindPath);
+                if (listen is not null) k.Listen(listen, l => l.UseHttps(credentials!.Certificate));
+            });
+            await using var app = builder.Build();
+            var supervisor = app.Services.GetRequiredService<Supervisor>();
+            app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
+            if (credentials is not null) app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
+            supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
+            supervisor.Api.Map(app);
+            app.MapGet("/sup/v1/processes", ctx =>
+            {
+                ctx.Response.ContentType = "application/json";
+                return ctx.Response.WriteAsync(ProcessViewJson.Serialize(supervisor.ProcessView.Build(ctx.Request.Query["pod"].FirstOrDefault())));
+            });
+            // Where the pod agent set up a pod's volumes (a runtime fact, kept with the running pod, not in the
+            // store: the agent writes status only). `describe pod` shows it.
+            app.MapGet("/sup/v1/volumes", ctx =>
+            {
+                var worker = ctx.Request.Query["pod"].FirstOrDefault() is { } pod ? supervisor.Pods.Worker(pod) : null;
+                ctx.Response.ContentType = "text/plain";
+                return ctx.Response.WriteAsync(worker?.Snapshot.Metadata.Annotations?.TryGetValue(Volumes.VolumeAnnotation.Key, out var v) == true ? v : "");
+            });
+            app.MapPost("/sup/v1/reload", ctx =>
+            {
+                var result = supervisor.Reload();
+                ctx.Response.StatusCode = result.Succeeded ? 200 : 422;
+                return ctx.Response.WriteAsync(result.Succeeded ? "reloaded\n" : string.Join("\n", result.Errors) + "\n");
+            });
+            app.MapGet("/healthz", ctx => ctx.Response.WriteAsync("ok"));
+
+            try
+            {
+                // Kestrel binds every listener before the supervisor starts a pod (SupervisorService.StartedAsync).
+                await app.StartAsync(cancel).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Whatever did start is stopped: a daemon that cannot serve its API leaves nothing running.
+                await app.Services.GetRequiredService<SupervisorService>().StopAfterFailedStartAsync().ConfigureAwait(false);
+                throw;
+            }
+            started = true;
+            socket.Publish();
+            if (credentials is not null)
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
+                    "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
+                    listen, options.StateDir, credentials.KubeconfigPath);
+            await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (!started)
+        {
+            // SPEC §4: exit 3, and one line that says why (socket, listener, state dir, database), never a stack trace.
+            Console.Error.WriteLine($"sup: cannot start: {OneLine(e)}");
+            return ExitCodes.CannotStart;
+        }
+        finally
+        {
+            socket.Remove();
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The messages of an exception and of what it wraps, on one line, without repeats.</summary>
+    private static string OneLine(Exception e)
+    {
+        var parts = new List<string>();
+        for (Exception? x = e; x is not null; x = x is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : x.InnerException)
+        {
+            if (x is AggregateException { InnerExceptions.Count: > 1 } many)
+            {
+                parts.AddRange(many.InnerExceptions.Select(OneLine));
+                break;
+            }
+            var message = x.Message.ReplaceLineEndings(" ").Trim();
+            if (message.Length > 0 && !parts.Any(p => p.Contains(message.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))) parts.Add(message);
+        }
+        return string.Join(": ", parts);
+    }
+
+    /// <summary>The host's own "Hosting failed to start" error (with the exception's stack trace).</summary>
+    private static bool IsHostStartFault(LogEvent e) =>
+        e.Level >= LogEventLevel.Error && e.MessageTemplate.Text == "Hosting failed to start";
+
+    /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>
+    private static Task Authorize(HttpContext ctx, RequestDelegate next, string token)
+    {
+        if (ctx.Connection.LocalIpAddress is null) return next(ctx); // the Unix socket
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(token)))
+            return next(ctx);
+        return ApiStatus.Unauthorized(ctx);
+    }
+}

@@ -11,7 +11,8 @@ namespace MiniKube.Sup.Processes;
 /// the daemon's own session (.NET does not setsid), while everything a container starts is in the container's
 /// session or one of its own (containers are spawned with setsid, and setsid can never join an existing session):
 /// a zombie from another session is reaped at once; one from our session is given <see cref="OrphanGrace"/>
-/// first (<see cref="ZombieGrace"/>). waitid(WNOWAIT) shows only the first zombie, so while one of ours waits out
+/// first (<see cref="ZombieGrace"/>). A child .NET started that left our session must be marked
+/// (<see cref="StartDotnetChild{T}"/>): nothing else tells it from an orphan. waitid(WNOWAIT) shows only the first zombie, so while one of ours waits out
 /// its grace the zombies behind it are found through the children lists of our threads.</para>
 /// </summary>
 public sealed unsafe class ChildReaper
@@ -28,6 +29,7 @@ public sealed unsafe class ChildReaper
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, TaskCompletionSource<ExitStatus>> _watched = new();
+    private readonly HashSet<int> _dotnetChildren = new();
     private readonly ZombieGrace _sameSession = new(OrphanGrace);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly int _session = Native.getsid(0);
@@ -68,6 +70,34 @@ public sealed unsafe class ChildReaper
     }
 
     public void Wake() => _wake.Release();
+
+    /// <summary>Runs <paramref name="start"/> (a <see cref="System.Diagnostics.Process"/> start, such as CliWrap's
+    /// ExecuteAsync) under the reaper's lock and marks the child it started as .NET's: the reaper never takes it,
+    /// even when it leaves our session (`setsid` run without a fork calls setsid(2) in the child .NET waits for).
+    /// Dispose the mark once .NET has waited for the child.</summary>
+    public DotnetChild StartDotnetChild<T>(Func<T> start, Func<T, int> pidOf, out T started)
+    {
+        lock (_gate)
+        {
+            started = start();
+            var pid = pidOf(started);
+            _dotnetChildren.Add(pid);
+            return new DotnetChild(this, pid);
+        }
+    }
+
+    private void Forget(int pid)
+    {
+        lock (_gate) _dotnetChildren.Remove(pid);
+    }
+
+    /// <summary>The mark of a child .NET waits for itself; disposing it lets the reaper take that pid again.</summary>
+    public sealed class DotnetChild(ChildReaper reaper, int pid) : IDisposable
+    {
+        public int Pid => pid;
+
+        public void Dispose() => reaper.Forget(pid);
+    }
 
     /// <summary>True for a container main process we spawned and that is still running.</summary>
     public bool IsWatched(int pid)
@@ -140,7 +170,7 @@ public sealed unsafe class ChildReaper
                 var (due, nextIn) = _sameSession.Observe(mightBeDotnets, Environment.TickCount64);
                 foreach (var pid in due)
                 {
-                    if (Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
+                    if (!_dotnetChildren.Contains(pid) && Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
                 }
                 // Nothing waits and nothing could be reaped: do not spin on a zombie that cannot be reaped.
                 next = nextIn ?? (completions.Count + orphans.Count == 0 ? RecheckInterval : null);
@@ -164,6 +194,7 @@ public sealed unsafe class ChildReaper
             if (Native.waitpid(pid, out var status, Native.WNOHANG) == pid) completions.Add((tcs, Native.DecodeWaitStatus(status)));
             return true;
         }
+        if (_dotnetChildren.Contains(pid)) return false;
         if (!ProcFs.TryRead(pid, out var p) || p.Sid == _session) return false; // unreadable: be careful
         if (Native.waitpid(pid, out _, Native.WNOHANG) == pid) orphans.Add(pid);
         return true;

@@ -89,11 +89,43 @@ public sealed class ZombieTests(ITestOutputHelper output)
             () => ProcFs.Snapshot().Where(p => p.Ppid == Environment.ProcessId && p.IsZombie).ToList(), "this process", ownSession: true);
     }
 
-    private static Process Start(string file, params string[] args)
+    /// <summary>`setsid` run by .NET calls setsid(2) in the very child .NET waits for: that child is in a session of
+    /// its own, as an orphan of a container is. Marked as .NET's, the reaper leaves it to .NET (reaping it first
+    /// makes .NET end this process: "Error while reaping child. errno = 10", as a CI run of this class did).</summary>
+    [Fact]
+    public async Task Dotnet_children_that_leave_our_session_keep_their_exit_codes()
+    {
+        ChildReaper.Shared.EnsureStarted();
+        var codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            using var p = Start("setsid", "sh", "-c", $"sleep 0.0{i % 10}; exit {i % 50 + 1}");
+            await p.WaitForExitAsync();
+            return (Expected: i % 50 + 1, Actual: p.ExitCode);
+        }));
+        Assert.All(codes, c => Assert.Equal(c.Expected, c.Actual));
+    }
+
+    /// <summary>Starts a child .NET waits for, marked so that the reaper leaves it to .NET; the mark goes with the
+    /// returned process.</summary>
+    private static MarkedProcess Start(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info)!;
+        var process = Process.Start(info)!; IDisposable mark = new MemoryStream();
+        return new MarkedProcess(process, mark);
+    }
+
+    private sealed class MarkedProcess(Process process, IDisposable mark) : IDisposable
+    {
+        public int ExitCode => process.ExitCode;
+
+        public Task WaitForExitAsync() => process.WaitForExitAsync();
+
+        public void Dispose()
+        {
+            process.Dispose();
+            mark.Dispose();
+        }
     }
 
     /// <summary>The orphans die 10 ms after they are born; an orphan of another session is reaped at once, so once

@@ -94,12 +94,14 @@ public sealed class PodAgentTests : IAsyncDisposable
     [Fact]
     public async Task A_pod_that_finished_before_a_restart_is_not_run_again_and_one_that_ran_is()
     {
+        // The first agent stops before the pods are stored: had it started one, stopping it would wait out a grace
+        // period on the fake clock, which nothing advances (the test hung when it won that race).
+        await _agent.StopAllAsync();
         var done = _store.Create(Pod("done"), "test");
         _store.UpdateStatus(done.Key, new V1PodStatus { Phase = "Succeeded" }, done.Uid);
         var running = _store.Create(Pod("running"), "test");
         _store.UpdateStatus(running.Key, new V1PodStatus { Phase = "Running" }, running.Uid);
         // A second agent on the same store stands for the next daemon (the first one did not run them).
-        await _agent.StopAllAsync();
         var runtime = new FakeContainerRuntime();
         var context = new PodWorkerContext(runtime, _time, new EventLog(), new StatePaths(_stateDir.Path), BackoffPolicy.Kubernetes,
             new Dictionary<string, string>(), NullLogger.Instance);

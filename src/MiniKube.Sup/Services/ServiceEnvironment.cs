@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Services;
 

@@ -8,21 +8,21 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 internal sealed class PodSpecValidator
 {
-    private readonly ValidationScope scope;
-    private readonly string ownerKind;
-    private readonly bool hostRuntime;
-    private readonly bool podsRunUntilReplaced;
-    private readonly bool podsRunToCompletion;
-    private readonly Dictionary<string, string> containerNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> volumeNames = new(StringComparer.Ordinal);
+    private readonly ValidationScope _scope;
+    private readonly string _ownerKind;
+    private readonly bool _hostRuntime;
+    private readonly bool _podsRunUntilReplaced;
+    private readonly bool _podsRunToCompletion;
+    private readonly Dictionary<string, string> _containerNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _volumeNames = new(StringComparer.Ordinal);
 
     private PodSpecValidator(ValidationScope scope, string ownerKind, bool hostRuntime)
     {
-        this.scope = scope;
-        this.ownerKind = ownerKind;
-        this.hostRuntime = hostRuntime;
-        podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
-        podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
+        _scope = scope;
+        _ownerKind = ownerKind;
+        _hostRuntime = hostRuntime;
+        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        _podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 
     /// <param name="scope">Where errors go.</param>
@@ -71,8 +71,8 @@ internal sealed class PodSpecValidator
     private void ValidateSpec(V1PodSpec spec, string path)
     {
         ValidateRestartPolicy(spec.RestartPolicy, path.Dot("restartPolicy"));
-        scope.NonNegative(path.Dot("terminationGracePeriodSeconds"), spec.TerminationGracePeriodSeconds);
-        scope.Positive(path.Dot("activeDeadlineSeconds"), spec.ActiveDeadlineSeconds);
+        _scope.NonNegative(path.Dot("terminationGracePeriodSeconds"), spec.TerminationGracePeriodSeconds);
+        _scope.Positive(path.Dot("activeDeadlineSeconds"), spec.ActiveDeadlineSeconds);
 
         var volumesPath = path.Dot("volumes");
         for (var i = 0; i < (spec.Volumes?.Count ?? 0); i++)
@@ -82,7 +82,7 @@ internal sealed class PodSpecValidator
 
         if (spec.Containers is null || spec.Containers.Count == 0)
         {
-            scope.Add(path.Dot("containers"), "must have at least one container");
+            _scope.Add(path.Dot("containers"), "must have at least one container");
         }
 
         var initPath = path.Dot("initContainers");
@@ -100,27 +100,27 @@ internal sealed class PodSpecValidator
 
     private void ValidateRestartPolicy(string? policy, string path)
     {
-        if (podsRunUntilReplaced)
+        if (_podsRunUntilReplaced)
         {
             if (policy != "Always")
             {
-                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods run until replaced; only \"Always\" is allowed");
+                _scope.Add(path, $"unsupported value \"{policy}\": a {_ownerKind}'s pods run until replaced; only \"Always\" is allowed");
             }
         }
-        else if (podsRunToCompletion)
+        else if (_podsRunToCompletion)
         {
             if (policy is null)
             {
-                scope.Add(path, $"required: a {ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
+                _scope.Add(path, $"required: a {_ownerKind}'s pods must finish; set restartPolicy to \"Never\" or \"OnFailure\"");
             }
             else if (policy is not ("Never" or "OnFailure"))
             {
-                scope.Add(path, $"unsupported value \"{policy}\": a {ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
+                _scope.Add(path, $"unsupported value \"{policy}\": a {_ownerKind}'s pods must finish; allowed \"Never\", \"OnFailure\"");
             }
         }
         else
         {
-            scope.OneOf(path, policy, "Always", "OnFailure", "Never");
+            _scope.OneOf(path, policy, "Always", "OnFailure", "Never");
         }
     }
 
@@ -129,40 +129,40 @@ internal sealed class PodSpecValidator
         var namePath = path.Dot("name");
         if (string.IsNullOrEmpty(volume.Name))
         {
-            scope.Add(namePath, "required: every volume needs a name");
+            _scope.Add(namePath, "required: every volume needs a name");
         }
         else if (NameRules.Dns1123Label(volume.Name) is { } problem)
         {
-            scope.Add(namePath, $"invalid volume name \"{volume.Name}\": {problem}");
+            _scope.Add(namePath, $"invalid volume name \"{volume.Name}\": {problem}");
         }
-        else if (!volumeNames.Add(volume.Name))
+        else if (!_volumeNames.Add(volume.Name))
         {
-            scope.Add(namePath, $"duplicate volume name \"{volume.Name}\"");
+            _scope.Add(namePath, $"duplicate volume name \"{volume.Name}\"");
         }
 
         if (volume.HostPath is { } hostPath)
         {
             if (string.IsNullOrEmpty(hostPath.Path))
             {
-                scope.Add(path.Dot("hostPath").Dot("path"), "required: the host directory or file to mount");
+                _scope.Add(path.Dot("hostPath").Dot("path"), "required: the host directory or file to mount");
             }
 
-            scope.OneOf(path.Dot("hostPath").Dot("type"), hostPath.Type, "", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice");
+            _scope.OneOf(path.Dot("hostPath").Dot("type"), hostPath.Type, "", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice");
         }
 
-        VolumeValidator.ValidateSource(scope, volume, path);
+        VolumeValidator.ValidateSource(_scope, volume, path);
 
         if (volume.PersistentVolumeClaim is { } claim)
         {
             var claimPath = path.Dot("persistentVolumeClaim").Dot("claimName");
             if (string.IsNullOrEmpty(claim.ClaimName))
             {
-                scope.Add(claimPath, "required: the name of a PersistentVolumeClaim");
+                _scope.Add(claimPath, "required: the name of a PersistentVolumeClaim");
             }
             // k8s: a PVC's name is a DNS subdomain. Never a path: the claim's directory is <state-dir>/volumes/<claimName>.
             else if (NameRules.Dns1123Subdomain(claim.ClaimName) is { } claimProblem)
             {
-                scope.Add(claimPath, $"invalid claim name \"{claim.ClaimName}\": {claimProblem}");
+                _scope.Add(claimPath, $"invalid claim name \"{claim.ClaimName}\": {claimProblem}");
             }
         }
     }
@@ -172,44 +172,44 @@ internal sealed class PodSpecValidator
         var namePath = path.Dot("name");
         if (string.IsNullOrEmpty(container.Name))
         {
-            scope.Add(namePath, "required: every container needs a name");
+            _scope.Add(namePath, "required: every container needs a name");
         }
         else if (NameRules.Dns1123Label(container.Name) is { } problem)
         {
-            scope.Add(namePath, $"invalid container name \"{container.Name}\": {problem}");
+            _scope.Add(namePath, $"invalid container name \"{container.Name}\": {problem}");
         }
-        else if (containerNames.TryGetValue(container.Name, out var firstPath))
+        else if (_containerNames.TryGetValue(container.Name, out var firstPath))
         {
-            scope.Add(namePath, $"duplicate container name \"{container.Name}\" (already used by {firstPath}); names must be unique across initContainers and containers");
+            _scope.Add(namePath, $"duplicate container name \"{container.Name}\" (already used by {firstPath}); names must be unique across initContainers and containers");
         }
         else
         {
-            containerNames[container.Name] = path;
+            _containerNames[container.Name] = path;
         }
 
         ValidateRuntime(container, path);
         ValidatePorts(container, path.Dot("ports"));
         ValidateEnv(container, path.Dot("env"));
-        VolumeValidator.ValidateEnvFrom(scope, container, path.Dot("envFrom"));
+        VolumeValidator.ValidateEnvFrom(_scope, container, path.Dot("envFrom"));
         ValidateVolumeMounts(container, path.Dot("volumeMounts"));
-        VolumeValidator.ValidateMountPaths(scope, container, path.Dot("volumeMounts"));
+        VolumeValidator.ValidateMountPaths(_scope, container, path.Dot("volumeMounts"));
 
         var isSidecar = isInit && container.RestartPolicy == "Always";
         if (isInit)
         {
             if (container.RestartPolicy is not null && container.RestartPolicy != "Always")
             {
-                scope.Add(path.Dot("restartPolicy"), $"unsupported value \"{container.RestartPolicy}\": an init container's restartPolicy may only be \"Always\" (which makes it a sidecar)");
+                _scope.Add(path.Dot("restartPolicy"), $"unsupported value \"{container.RestartPolicy}\": an init container's restartPolicy may only be \"Always\" (which makes it a sidecar)");
             }
         }
         else if (container.RestartPolicy is not null)
         {
-            scope.Add(path.Dot("restartPolicy"), "a per-container restartPolicy is only supported on init containers (\"Always\" makes a sidecar); set the pod's spec.restartPolicy instead");
+            _scope.Add(path.Dot("restartPolicy"), "a per-container restartPolicy is only supported on init containers (\"Always\" makes a sidecar); set the pod's spec.restartPolicy instead");
         }
 
         if (container.RestartPolicyRules is { Count: > 0 })
         {
-            scope.Add(path.Dot("restartPolicyRules"), "not supported: restartPolicyRules (the ContainerRestartRules feature); use the pod's restartPolicy");
+            _scope.Add(path.Dot("restartPolicyRules"), "not supported: restartPolicyRules (the ContainerRestartRules feature); use the pod's restartPolicy");
         }
 
         if (isInit && !isSidecar)
@@ -217,7 +217,7 @@ internal sealed class PodSpecValidator
             foreach (var (field, present) in new[]
                      {
                          // sup: a Job's steps are its init containers, and a liveness probe on a step is a hang check (SPEC §3).
-                         ("livenessProbe", container.LivenessProbe is not null && !podsRunToCompletion),
+                         ("livenessProbe", container.LivenessProbe is not null && !_podsRunToCompletion),
                          ("readinessProbe", container.ReadinessProbe is not null),
                          ("startupProbe", container.StartupProbe is not null),
                          ("lifecycle", container.Lifecycle is not null),
@@ -225,7 +225,7 @@ internal sealed class PodSpecValidator
             {
                 if (present)
                 {
-                    scope.Add(path.Dot(field), $"not allowed on an init container that runs to completion; only sidecar init containers (restartPolicy: Always) and regular containers may have {field}");
+                    _scope.Add(path.Dot(field), $"not allowed on an init container that runs to completion; only sidecar init containers (restartPolicy: Always) and regular containers may have {field}");
                 }
             }
 
@@ -247,25 +247,25 @@ internal sealed class PodSpecValidator
         {
             if (!hasCommand)
             {
-                scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command");
+                _scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command");
             }
 
             return;
         }
 
-        if (hostRuntime)
+        if (_hostRuntime)
         {
             if (!hasCommand)
             {
-                scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
+                _scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
             }
 
             return;
         }
 
-        if (!scope.Options.ContainerEngineAvailable)
+        if (!_scope.Options.ContainerEngineAvailable)
         {
-            scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {SupAnnotations.Runtime}: host to run its command on the host");
+            _scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {SupAnnotations.Runtime}: host to run its command on the host");
         }
     }
 
@@ -282,16 +282,16 @@ internal sealed class PodSpecValidator
                 ValidatePortNumber(portPath.Dot("hostPort"), port.HostPort.Value);
             }
 
-            scope.OneOf(portPath.Dot("protocol"), port.Protocol, "TCP", "UDP", "SCTP");
+            _scope.OneOf(portPath.Dot("protocol"), port.Protocol, "TCP", "UDP", "SCTP");
             if (port.Name is { } name)
             {
                 if (NameRules.IanaServiceName(name) is { } problem)
                 {
-                    scope.Add(portPath.Dot("name"), $"invalid port name \"{name}\": {problem}");
+                    _scope.Add(portPath.Dot("name"), $"invalid port name \"{name}\": {problem}");
                 }
                 else if (!names.Add(name))
                 {
-                    scope.Add(portPath.Dot("name"), $"duplicate port name \"{name}\" in this container");
+                    _scope.Add(portPath.Dot("name"), $"duplicate port name \"{name}\" in this container");
                 }
             }
         }
@@ -301,7 +301,7 @@ internal sealed class PodSpecValidator
     {
         if (port is < 1 or > 65535)
         {
-            scope.Add(path, $"must be between 1 and 65535, inclusive, got {port}");
+            _scope.Add(path, $"must be between 1 and 65535, inclusive, got {port}");
         }
     }
 
@@ -310,7 +310,7 @@ internal sealed class PodSpecValidator
     {
         if (port?.Value is not { Length: > 0 } value)
         {
-            scope.Add(path, "required: a port number (1-65535) or the name of a containerPort");
+            _scope.Add(path, "required: a port number (1-65535) or the name of a containerPort");
             return;
         }
 
@@ -322,7 +322,7 @@ internal sealed class PodSpecValidator
 
         if (NameRules.IanaServiceName(value) is { } problem)
         {
-            scope.Add(path, $"invalid port name \"{value}\": {problem}");
+            _scope.Add(path, $"invalid port name \"{value}\": {problem}");
             return;
         }
 
@@ -330,7 +330,7 @@ internal sealed class PodSpecValidator
         if (!named.Contains(value, StringComparer.Ordinal))
         {
             var known = named.Count == 0 ? "this container has no named ports" : $"named ports: {string.Join(", ", named)}";
-            scope.Add(path, $"no containerPort named \"{value}\" in this container ({known})");
+            _scope.Add(path, $"no containerPort named \"{value}\" in this container ({known})");
         }
     }
 
@@ -365,18 +365,18 @@ internal sealed class PodSpecValidator
         if (present.Count != 1)
         {
             var found = present.Count == 0 ? "none" : $"{present.Count}: {string.Join(", ", present)}";
-            scope.Add(path, $"probe needs exactly one handler: exec, httpGet, tcpSocket or grpc; found {found}");
+            _scope.Add(path, $"probe needs exactly one handler: exec, httpGet, tcpSocket or grpc; found {found}");
         }
 
         if (probe.Exec is { } exec && (exec.Command is null || exec.Command.Count == 0))
         {
-            scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
+            _scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
         }
 
         if (probe.HttpGet is { } httpGet)
         {
             ValidatePortReference(httpGet.Port, path.Dot("httpGet").Dot("port"), container);
-            scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
+            _scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
         }
 
         if (probe.TcpSocket is { } tcpSocket)
@@ -390,25 +390,25 @@ internal sealed class PodSpecValidator
             ValidatePortNumber(path.Dot("grpc").Dot("port"), grpc.Port);
         }
 
-        scope.Positive(path.Dot("periodSeconds"), probe.PeriodSeconds);
-        scope.Positive(path.Dot("timeoutSeconds"), probe.TimeoutSeconds);
-        scope.Positive(path.Dot("successThreshold"), probe.SuccessThreshold);
-        scope.Positive(path.Dot("failureThreshold"), probe.FailureThreshold);
-        scope.NonNegative(path.Dot("initialDelaySeconds"), probe.InitialDelaySeconds);
+        _scope.Positive(path.Dot("periodSeconds"), probe.PeriodSeconds);
+        _scope.Positive(path.Dot("timeoutSeconds"), probe.TimeoutSeconds);
+        _scope.Positive(path.Dot("successThreshold"), probe.SuccessThreshold);
+        _scope.Positive(path.Dot("failureThreshold"), probe.FailureThreshold);
+        _scope.NonNegative(path.Dot("initialDelaySeconds"), probe.InitialDelaySeconds);
         if (type is "liveness" or "startup" && probe.SuccessThreshold is > 1)
         {
-            scope.Add(path.Dot("successThreshold"), $"must be 1 for {type} probes, got {probe.SuccessThreshold}");
+            _scope.Add(path.Dot("successThreshold"), $"must be 1 for {type} probes, got {probe.SuccessThreshold}");
         }
 
         if (probe.TerminationGracePeriodSeconds is { } grace)
         {
             if (type == "readiness")
             {
-                scope.Add(path.Dot("terminationGracePeriodSeconds"), "not allowed on a readiness probe (a failing readiness probe never kills the container); set it on livenessProbe or startupProbe");
+                _scope.Add(path.Dot("terminationGracePeriodSeconds"), "not allowed on a readiness probe (a failing readiness probe never kills the container); set it on livenessProbe or startupProbe");
             }
             else
             {
-                scope.Positive(path.Dot("terminationGracePeriodSeconds"), grace);
+                _scope.Positive(path.Dot("terminationGracePeriodSeconds"), grace);
             }
         }
     }
@@ -444,29 +444,29 @@ internal sealed class PodSpecValidator
         if (present.Count != 1)
         {
             var found = present.Count == 0 ? "none" : $"{present.Count}: {string.Join(", ", present)}";
-            scope.Add(path, $"lifecycle hook needs exactly one handler: exec, httpGet or sleep; found {found}");
+            _scope.Add(path, $"lifecycle hook needs exactly one handler: exec, httpGet or sleep; found {found}");
         }
 
         if (handler.Exec is { } exec && (exec.Command is null || exec.Command.Count == 0))
         {
-            scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
+            _scope.Add(path.Dot("exec").Dot("command"), "required: exec needs a non-empty command");
         }
 
         if (handler.HttpGet is { } httpGet)
         {
             ValidatePortReference(httpGet.Port, path.Dot("httpGet").Dot("port"), container);
-            scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
+            _scope.OneOf(path.Dot("httpGet").Dot("scheme"), httpGet.Scheme, "HTTP", "HTTPS");
         }
 
         if (handler.TcpSocket is not null)
         {
             // k8s: accepted by validation but deprecated and it fails at runtime; say so now.
-            scope.Add(path.Dot("tcpSocket"), "not supported: tcpSocket lifecycle hooks are deprecated and never run; use exec, httpGet or sleep");
+            _scope.Add(path.Dot("tcpSocket"), "not supported: tcpSocket lifecycle hooks are deprecated and never run; use exec, httpGet or sleep");
         }
 
         if (handler.Sleep is { } sleep)
         {
-            scope.NonNegative(path.Dot("sleep").Dot("seconds"), sleep.Seconds);
+            _scope.NonNegative(path.Dot("sleep").Dot("seconds"), sleep.Seconds);
         }
     }
 
@@ -478,27 +478,27 @@ internal sealed class PodSpecValidator
             var envPath = path.At(i);
             if (string.IsNullOrEmpty(env.Name))
             {
-                scope.Add(envPath.Dot("name"), "required: every environment variable needs a name");
+                _scope.Add(envPath.Dot("name"), "required: every environment variable needs a name");
             }
 
             if (env.ValueFrom is { } source)
             {
                 if (env.Value is { Length: > 0 })
                 {
-                    scope.Add(envPath.Dot("valueFrom"), "may not be set together with value");
+                    _scope.Add(envPath.Dot("valueFrom"), "may not be set together with value");
                 }
 
                 var count = new object?[] { source.FieldRef, source.ResourceFieldRef, source.ConfigMapKeyRef, source.SecretKeyRef, source.FileKeyRef }.Count(s => s is not null);
                 if (count != 1)
                 {
-                    scope.Add(envPath.Dot("valueFrom"), $"needs exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef; found {count}");
+                    _scope.Add(envPath.Dot("valueFrom"), $"needs exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef; found {count}");
                 }
 
-                VolumeValidator.ValidateKeyRef(scope, source, envPath.Dot("valueFrom"));
+                VolumeValidator.ValidateKeyRef(_scope, source, envPath.Dot("valueFrom"));
 
                 if (source.FieldRef is { } fieldRef && string.IsNullOrEmpty(fieldRef.FieldPath))
                 {
-                    scope.Add(envPath.Dot("valueFrom").Dot("fieldRef").Dot("fieldPath"), "required: e.g. metadata.name or status.podIP");
+                    _scope.Add(envPath.Dot("valueFrom").Dot("fieldRef").Dot("fieldPath"), "required: e.g. metadata.name or status.podIP");
                 }
             }
         }
@@ -512,22 +512,22 @@ internal sealed class PodSpecValidator
             var mountPath = path.At(i);
             if (string.IsNullOrEmpty(mount.Name))
             {
-                scope.Add(mountPath.Dot("name"), "required: the name of a volume in spec.volumes");
+                _scope.Add(mountPath.Dot("name"), "required: the name of a volume in spec.volumes");
             }
-            else if (!volumeNames.Contains(mount.Name) && !IsClaimTemplate(mount.Name))
+            else if (!_volumeNames.Contains(mount.Name) && !IsClaimTemplate(mount.Name))
             {
-                var known = volumeNames.Count == 0 ? "the pod has no volumes" : $"volumes: {string.Join(", ", volumeNames)}";
-                scope.Add(mountPath.Dot("name"), $"no volume named \"{mount.Name}\" in the pod's volumes ({known})");
+                var known = _volumeNames.Count == 0 ? "the pod has no volumes" : $"volumes: {string.Join(", ", _volumeNames)}";
+                _scope.Add(mountPath.Dot("name"), $"no volume named \"{mount.Name}\" in the pod's volumes ({known})");
             }
 
             if (string.IsNullOrEmpty(mount.MountPath))
             {
-                scope.Add(mountPath.Dot("mountPath"), "required: where the volume appears in the container");
+                _scope.Add(mountPath.Dot("mountPath"), "required: where the volume appears in the container");
             }
         }
     }
 
     // A StatefulSet's volumeClaimTemplates are mounted by name without a pod volume.
     private bool IsClaimTemplate(string name)
-        => scope.Document.Model is V1StatefulSet set && (set.Spec?.VolumeClaimTemplates ?? []).Any(t => t.Metadata?.Name == name);
+        => _scope.Document.Model is V1StatefulSet set && (set.Spec?.VolumeClaimTemplates ?? []).Any(t => t.Metadata?.Name == name);
 }

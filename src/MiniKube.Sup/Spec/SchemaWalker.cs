@@ -16,13 +16,13 @@ internal sealed class SchemaWalker
     private static readonly Dictionary<Type, Dictionary<string, JsonPropertyInfo>> PropertyCache = [];
     private static readonly Lock CacheLock = new();
 
-    private readonly SourceMap map;
-    private readonly List<LocatedProblem> problems;
+    private readonly SourceMap _map;
+    private readonly List<LocatedProblem> _problems;
 
     private SchemaWalker(SourceMap map, List<LocatedProblem> problems)
     {
-        this.map = map;
-        this.problems = problems;
+        _map = map;
+        _problems = problems;
     }
 
     public static void Walk(JsonNode? root, Type modelType, SourceMap map, List<LocatedProblem> problems)
@@ -265,7 +265,7 @@ internal sealed class SchemaWalker
         {
             // Strict bounds: a literal just past long's range rounds to it as a double.
             if (real > min && real < max) return;
-            var text = map.TryGet(path, out var source) && source.Text is { } t ? t : node.ToJsonString();
+            var text = _map.TryGet(path, out var source) && source.Text is { } t ? t : node.ToJsonString();
             AddAtValue(path, $"{text} is out of range: allowed {min} to {max}");
             return;
         }
@@ -274,7 +274,7 @@ internal sealed class SchemaWalker
     }
 
     // 1e3 is an integer value written as a float; 1.0 and 1.5 are not accepted where Kubernetes wants an integer.
-    private bool HasFraction(string path) => map.TryGet(path, out var source) && source.Text is { } text && text.Contains('.');
+    private bool HasFraction(string path) => _map.TryGet(path, out var source) && source.Text is { } text && text.Contains('.');
 
     private void CheckQuantity(JsonNode node, string path)
     {
@@ -304,7 +304,7 @@ internal sealed class SchemaWalker
         var got = DescribeValue(node, path);
         var message = $"expected {expected}, got {got}";
         if (expected == "string" && node.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False &&
-            map.TryGet(path, out var source) && source.Text is { } text)
+            _map.TryGet(path, out var source) && source.Text is { } text)
         {
             message += $" (quote it: \"{text}\")";
         }
@@ -314,7 +314,7 @@ internal sealed class SchemaWalker
 
     private string DescribeValue(JsonNode node, string path)
     {
-        var text = map.TryGet(path, out var source) ? source.Text : null;
+        var text = _map.TryGet(path, out var source) ? source.Text : null;
         switch (node.GetValueKind())
         {
             case JsonValueKind.Object:
@@ -336,13 +336,13 @@ internal sealed class SchemaWalker
 
     private void AddAtValue(string path, string message)
     {
-        var (line, column) = map.TryGet(path, out var node) ? node.Value : map.Locate(path);
-        problems.Add(new LocatedProblem(path, line, column, message));
+        var (line, column) = _map.TryGet(path, out var node) ? node.Value : _map.Locate(path);
+        _problems.Add(new LocatedProblem(path, line, column, message));
     }
 
     private void AddAtKey(string path, string message)
     {
-        var (line, column) = map.TryGet(path, out var node) ? node.Key ?? node.Value : map.Locate(path);
-        problems.Add(new LocatedProblem(path, line, column, message));
+        var (line, column) = _map.TryGet(path, out var node) ? node.Key ?? node.Value : _map.Locate(path);
+        _problems.Add(new LocatedProblem(path, line, column, message));
     }
 }

@@ -6,7 +6,7 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 internal sealed class SourceMap
 {
-    private readonly Dictionary<string, SourceNode> nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceNode> _nodes = new(StringComparer.Ordinal);
 
     public SourceMap(string file)
     {
@@ -15,9 +15,9 @@ internal sealed class SourceMap
 
     public string File { get; }
 
-    public void Add(string path, SourceNode node) => nodes[path] = node;
+    public void Add(string path, SourceNode node) => _nodes[path] = node;
 
-    public bool TryGet(string path, out SourceNode node) => nodes.TryGetValue(path, out node!);
+    public bool TryGet(string path, out SourceNode node) => _nodes.TryGetValue(path, out node!);
 
     /// <summary>
     /// The position to report for <paramref name="path"/>: the value of a scalar, the key of a mapping or list
@@ -28,7 +28,7 @@ internal sealed class SourceMap
     {
         for (string? current = path; current is not null; current = FieldPath.Parent(current))
         {
-            if (nodes.TryGetValue(current, out var node))
+            if (_nodes.TryGetValue(current, out var node))
             {
                 var exact = ReferenceEquals(current, path);
                 return exact && !node.IsCollection ? node.Value : node.Key ?? node.Value;

@@ -4,20 +4,20 @@ namespace MiniKube.Sup.Spec;
 /// (missing or defaulted), at the closest enclosing field that is.</summary>
 internal sealed class ValidationScope
 {
-    private readonly List<ManifestError> errors;
+    private readonly List<ManifestError> _errors;
 
     public ValidationScope(ParsedDocument document, ManifestLoadOptions options, List<ManifestError> errors)
     {
         Document = document;
         Options = options;
-        this.errors = errors;
+        _errors = errors;
     }
 
     public ParsedDocument Document { get; }
 
     public ManifestLoadOptions Options { get; }
 
-    public void Add(string path, string message) => errors.Add(Document.Error(path, message));
+    public void Add(string path, string message) => _errors.Add(Document.Error(path, message));
 
     /// <summary>value ≥ 1 (Kubernetes' "must be greater than zero").</summary>
     public void Positive(string path, long? value)

@@ -18,15 +18,15 @@ internal sealed class YamlJsonConverter
     private const int MaxDepth = 200;
     private const string StrTag = "tag:yaml.org,2002:str";
 
-    private readonly SourceMap map;
-    private readonly List<LocatedProblem> problems;
-    private int nodeCount;
-    private bool tooLarge;
+    private readonly SourceMap _map;
+    private readonly List<LocatedProblem> _problems;
+    private int _nodeCount;
+    private bool _tooLarge;
 
     private YamlJsonConverter(SourceMap map, List<LocatedProblem> problems)
     {
-        this.map = map;
-        this.problems = problems;
+        _map = map;
+        _problems = problems;
     }
 
     public static JsonNode? Convert(YamlNode root, SourceMap map, List<LocatedProblem> problems)
@@ -181,16 +181,16 @@ internal sealed class YamlJsonConverter
 
     private JsonNode? ConvertNode(YamlNode node, string path, (int Line, int Column)? keyMark, int depth)
     {
-        if (tooLarge)
+        if (_tooLarge)
         {
             return null;
         }
 
-        if (++nodeCount > MaxNodes || depth > MaxDepth)
+        if (++_nodeCount > MaxNodes || depth > MaxDepth)
         {
-            tooLarge = true;
+            _tooLarge = true;
             var (line, column) = Position(node);
-            problems.Add(new LocatedProblem(path, line, column,
+            _problems.Add(new LocatedProblem(path, line, column,
                 depth > MaxDepth ? $"document nests deeper than {MaxDepth} levels (a recursive alias?)" : $"document expands to more than {MaxNodes} nodes (aliases?)"));
             return null;
         }
@@ -198,12 +198,12 @@ internal sealed class YamlJsonConverter
         switch (node)
         {
             case YamlScalarNode scalar:
-                map.Add(path, new SourceNode(keyMark, Position(node), false, scalar.Value ?? string.Empty));
+                _map.Add(path, new SourceNode(keyMark, Position(node), false, scalar.Value ?? string.Empty));
                 return ScalarToJson(scalar);
 
             case YamlSequenceNode sequence:
             {
-                map.Add(path, new SourceNode(keyMark, Position(node), true, null));
+                _map.Add(path, new SourceNode(keyMark, Position(node), true, null));
                 var array = new JsonArray();
                 var index = 0;
                 foreach (var item in sequence.Children)
@@ -217,7 +217,7 @@ internal sealed class YamlJsonConverter
 
             case YamlMappingNode mapping:
             {
-                map.Add(path, new SourceNode(keyMark, Position(node), true, null));
+                _map.Add(path, new SourceNode(keyMark, Position(node), true, null));
                 var result = new JsonObject();
                 var merges = new List<YamlNode>();
                 foreach (var (key, value) in mapping.Children)
@@ -225,7 +225,7 @@ internal sealed class YamlJsonConverter
                     if (key is not YamlScalarNode keyScalar)
                     {
                         var (line, column) = Position(key);
-                        problems.Add(new LocatedProblem(path, line, column, "a mapping key must be a plain string, not a list or mapping"));
+                        _problems.Add(new LocatedProblem(path, line, column, "a mapping key must be a plain string, not a list or mapping"));
                         continue;
                     }
 
@@ -250,7 +250,7 @@ internal sealed class YamlJsonConverter
             default:
             {
                 var (line, column) = Position(node);
-                problems.Add(new LocatedProblem(path, line, column, "unsupported YAML node"));
+                _problems.Add(new LocatedProblem(path, line, column, "unsupported YAML node"));
                 return null;
             }
         }
@@ -269,7 +269,7 @@ internal sealed class YamlJsonConverter
         if (sources is null)
         {
             var (line, column) = Position(merge);
-            problems.Add(new LocatedProblem(path, line, column, "a merge key (<<) takes a mapping or a list of mappings"));
+            _problems.Add(new LocatedProblem(path, line, column, "a merge key (<<) takes a mapping or a list of mappings"));
             return;
         }
 

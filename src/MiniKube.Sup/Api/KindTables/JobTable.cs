@@ -1,6 +1,6 @@
 using k8s.Models;
-using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Printing;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api.KindTables;
 

@@ -1,5 +1,5 @@
 using k8s.Models;
-using MiniKube.Sup.Services;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Api.KindTables;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Models;
 
-namespace MiniKube.Sup.Services;
+namespace MiniKube.Sup.Spec;
 
 /// <summary>Where a Service's proxy listens (SPEC §3): its spec.clusterIP when that is a loopback address, else
 /// 127.0.0.1. A headless Service (clusterIP: None) has no proxy.</summary>

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace MiniKube.Sup.Controllers;
+namespace MiniKube.Sup.Spec;
 
 /// <summary>Job condition types, reasons and messages as upstream writes them (job_controller.go), and how they are set.</summary>
 public static class JobConditions

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Testing;
 using MiniKube.Sup.Tests.Pods;
 
 namespace MiniKube.Sup.Tests.Runtime;
@@ -14,12 +15,7 @@ public class ContainerStopTests
 
     private static async Task Until(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(2);
-        }
+        await Poll.Until(condition, what);
         await Task.Delay(20); // let the stop arm its next wait on the fake clock
     }
 

@@ -436,15 +436,8 @@ public sealed partial class ObjectStore : IDisposable
                 $"Precondition failed: UID in precondition: {uid}, UID in object meta: {stored.Uid}");
         if (!string.IsNullOrEmpty(resourceVersion) && resourceVersion != stored.ResourceVersion.ToString(CultureInfo.InvariantCulture))
             throw new StoreConflictException(stored.Key, StoreConflictReason.Conflict,
-                $"Operation cannot be fulfilled on {Plural(stored.Kind)} \"{stored.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+                $"Operation cannot be fulfilled on {Kinds.ByKind(stored.Kind)?.Plural ?? stored.Kind.ToLowerInvariant()} \"{stored.Name}\": the object has been modified; please apply your changes to the latest version and try again");
     }
-
-    private static string Plural(string kind) => kind.ToLowerInvariant() switch
-    {
-        "endpoints" => "endpoints",
-        var k when k.EndsWith('s') => k + "es",
-        var k => k + "s",
-    };
 
     private void Index(Entry entry)
     {

@@ -54,10 +54,10 @@ public sealed class KubectlConformanceTests
         var manifest = Path.Combine(d.Dir, "applied.yaml");
         File.WriteAllText(manifest, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied\nspec:\n  terminationGracePeriodSeconds: 3\n  containers:\n    - name: app\n      command: [\"{Binaries.TestApp}\"]\n");
 
-        var watch = Process.Start(new ProcessStartInfo("kubectl", ["get", "pods", "-w"])
+        var watch = DotnetChildren.Start(new ProcessStartInfo("kubectl", ["get", "pods", "-w"])
         {
             RedirectStandardOutput = true, UseShellExecute = false, Environment = { ["KUBECONFIG"] = d.Kubeconfig },
-        })!;
+        });
         var watched = new System.Collections.Concurrent.ConcurrentQueue<string>();
         watch.OutputDataReceived += (_, e) => { if (e.Data is not null) watched.Enqueue(e.Data); };
         watch.BeginOutputReadLine();

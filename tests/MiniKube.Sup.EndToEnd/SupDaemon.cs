@@ -64,7 +64,7 @@ internal sealed class SupDaemon : IAsyncDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in env ?? []) info.Environment[k] = v;
-        using var p = System.Diagnostics.Process.Start(info)!;
+        using var p = DotnetChildren.Start(info);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));

@@ -45,7 +45,7 @@ internal sealed class SupProcess : IAsyncDisposable
         var sup = new SupProcess(process, keepLines);
         process.OutputDataReceived += (_, e) => sup.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => sup.Keep(e.Data);
-        process.Start();
+        DotnetChildren.Start(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return sup;

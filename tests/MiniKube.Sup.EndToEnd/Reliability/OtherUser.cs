@@ -64,7 +64,7 @@ internal sealed class OtherUser : IDisposable
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
+        using var p = DotnetChildren.Start(info);
         var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
         return (p.ExitCode, output);

@@ -105,27 +105,11 @@ public sealed class ZombieTests(ITestOutputHelper output)
         Assert.All(codes, c => Assert.Equal(c.Expected, c.Actual));
     }
 
-    /// <summary>Starts a child .NET waits for, marked so that the reaper leaves it to .NET; the mark goes with the
-    /// returned process.</summary>
-    private static MarkedProcess Start(string file, params string[] args)
+    private static Process Start(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info)!; IDisposable mark = new MemoryStream();
-        return new MarkedProcess(process, mark);
-    }
-
-    private sealed class MarkedProcess(Process process, IDisposable mark) : IDisposable
-    {
-        public int ExitCode => process.ExitCode;
-
-        public Task WaitForExitAsync() => process.WaitForExitAsync();
-
-        public void Dispose()
-        {
-            process.Dispose();
-            mark.Dispose();
-        }
+        return DotnetChildren.Start(info);
     }
 
     /// <summary>The orphans die 10 ms after they are born; an orphan of another session is reaped at once, so once

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd;
 

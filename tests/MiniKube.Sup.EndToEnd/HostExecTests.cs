@@ -5,7 +5,7 @@ namespace MiniKube.Sup.EndToEnd;
 
 /// <summary>A command run in a host container (the runtime's exec, CRI ExecSync) runs as the container's own
 /// processes do: real processes, the daemon's cgroups where it may create them.</summary>
-public sealed class HostExecTests : IAsyncDisposable, IContainerOutput
+public sealed class HostExecTests : IAsyncLifetime, IContainerOutput
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sup-exec-").FullName;
     private readonly ProcessTracking _tracking;
@@ -26,13 +26,21 @@ public sealed class HostExecTests : IAsyncDisposable, IContainerOutput
             _dir, Path.Combine(_dir, "logs", "0.log"), "exec-test/p/uid/app/1", "uid", 1));
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit 2 disposes a test class through IAsyncLifetime only (an IAsyncDisposable class was never
+    /// disposed: every test left its `sleep 300` and its cgroup behind).</summary>
+    public async Task DisposeAsync()
     {
+        var pid = _container.Pid;
         _container.SignalGroup(Native.SIGKILL);
         await _container.Exited.WaitAsync(TimeSpan.FromSeconds(10));
         await _container.KillRemainingAsync(TimeProvider.System, TimeSpan.FromSeconds(5));
+        var tree = _tracking.Cgroups?.Directory;
         await _tracking.ReleaseAsync(TimeProvider.System);
         Directory.Delete(_dir, recursive: true);
+        await Poll.Until(() => Leftovers.IsGone(pid), "the container's process gone");
+        Assert.True(tree is null || !Directory.Exists(tree), $"cgroup tree {tree} left behind");
     }
 
     void IContainerOutput.WriteLine(string pod, string container, string line) { }

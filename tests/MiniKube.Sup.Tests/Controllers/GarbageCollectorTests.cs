@@ -5,7 +5,7 @@ using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Tests.Controllers;
 
-public sealed class GarbageCollectorTests : IAsyncDisposable
+public sealed class GarbageCollectorTests : IAsyncLifetime
 {
     private readonly ObjectStore _store = StoreTesting.Open();
     private readonly PodControl _pods;
@@ -82,7 +82,9 @@ public sealed class GarbageCollectorTests : IAsyncDisposable
         Assert.True(Terminating("a-1"));
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
         _store.Dispose();

@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Tests.Pods;
 
 /// <summary>The pod agent over a real store and a fake runtime: it runs what the store holds, writes back status only,
 /// and runs one pod per name at a time.</summary>
-public sealed class PodAgentTests : IAsyncDisposable
+public sealed class PodAgentTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly FakeContainerRuntime _runtime = new() { ExitOnSigterm = false };
@@ -116,10 +116,15 @@ public sealed class PodAgentTests : IAsyncDisposable
 
     private static string KubernetesJson(object o) => k8s.KubernetesJson.Serialize(o);
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>The fake instances ignore SIGTERM: the stop waits out each pod's grace period on the fake clock,
+    /// which is advanced until every pod is down.</summary>
+    public async Task DisposeAsync()
     {
-        foreach (var i in _runtime.Started) i.Exit(0);
-        await _agent.StopAllAsync();
+        var stop = _agent.StopAllAsync();
+        await _time.AdvanceUntil(() => stop.IsCompleted, "every pod stopped", TimeSpan.FromSeconds(5));
+        await stop;
         _store.Dispose();
         _stateDir.Dispose();
     }

@@ -10,7 +10,7 @@ using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Services;
 
-public sealed class ServiceControllerTests : IAsyncDisposable
+public sealed class ServiceControllerTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
@@ -70,5 +70,7 @@ public sealed class ServiceControllerTests : IAsyncDisposable
         Assert.Null(_repository.Get("Endpoints", "web"));
     }
 
-    public ValueTask DisposeAsync() => _proxies.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _proxies.DisposeAsync();
 }

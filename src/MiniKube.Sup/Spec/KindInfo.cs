@@ -6,16 +6,23 @@ namespace MiniKube.Sup.Spec;
 
 /// <summary>One kind sup knows: how Kubernetes names it (apiVersion, the plural of its paths, kubectl's singular and
 /// short names), what the API lets clients do with it, where it may come from, and its official model type with a
-/// trim-safe (de)serializer. <see cref="Kinds"/> lists them all.</summary>
-public sealed record KindInfo(
+/// trim-safe (de)serializer. <see cref="Kinds"/> lists them all.
+/// <para>The deserializers are virtual methods of <see cref="Model{T}"/>, not delegates: NativeAOT compiles an
+/// override only where its slot is called, so the `sup` client, which names kinds but never reads a model through
+/// them, does not carry every model's serializer (as delegates it grew from 8 MB to 20 MB).</para></summary>
+public abstract record KindInfo(
     string Kind,
     string Group,
     string Plural,
     IReadOnlyList<string> ShortNames,
-    Type ModelType,
-    Func<JsonNode, IKubernetesObject<V1ObjectMeta>> FromNode,
-    Func<string, IKubernetesObject<V1ObjectMeta>> FromJson)
+    Type ModelType)
 {
+    /// <summary>The object a manifest's JSON describes, as its official model.</summary>
+    public abstract IKubernetesObject<V1ObjectMeta> FromNode(JsonNode node);
+
+    /// <summary>The object stored as <paramref name="json"/>, as its official model.</summary>
+    public abstract IKubernetesObject<V1ObjectMeta> FromJson(string json);
+
     public string Version => "v1";
 
     public string Singular => Kind.ToLowerInvariant();
@@ -53,5 +60,14 @@ public sealed record KindInfo(
     /// <summary>The kind of model <typeparamref name="T"/> (its (de)serializers picked at compile time: trim-safe).</summary>
     internal static KindInfo Of<T>(string kind, string group, string plural, params string[] shortNames)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(kind, group, plural, shortNames, typeof(T), n => KubernetesJson.Deserialize<T>(n), s => KubernetesJson.Deserialize<T>(s));
+        new Model<T>(kind, group, plural, shortNames);
+
+    private sealed record Model<T>(string Kind, string Group, string Plural, IReadOnlyList<string> ShortNames)
+        : KindInfo(Kind, Group, Plural, ShortNames, typeof(T))
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        public override IKubernetesObject<V1ObjectMeta> FromNode(JsonNode node) => KubernetesJson.Deserialize<T>(node);
+
+        public override IKubernetesObject<V1ObjectMeta> FromJson(string json) => KubernetesJson.Deserialize<T>(json);
+    }
 }

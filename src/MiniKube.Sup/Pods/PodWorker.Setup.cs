@@ -41,19 +41,6 @@ public sealed partial class PodWorker
         }
     }
 
-    /// <summary>k8s: a container whose ConfigMap, Secret or key is missing waits in CreateContainerConfigError
-    /// (event Failed, "Error: configmap \"x\" not found") and is tried again on a later sync.</summary>
-    private void OnConfigError(ContainerSlot slot, ContainerConfigException e)
-    {
-        slot.MarkWaiting("CreateContainerConfigError", e.Message);
-        var instance = slot.Instance;
-        RetryAfterInterval(() =>
-        {
-            if (slot.Instance == instance && _terminalPhase is null) StartContainer(slot);
-        });
-        Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
-    }
-
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
@@ -72,7 +59,11 @@ public sealed partial class PodWorker
             _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
             slot.OwnerToken,
             _pod.Metadata.Uid ?? "",
-            slot.Instance);
+            slot.Instance)
+        {
+            Sandbox = _sandbox,
+            Report = (type, reason, message) => Record(type, reason, message, slot),
+        };
     }
 
     /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>

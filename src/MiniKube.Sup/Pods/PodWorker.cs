@@ -119,6 +119,7 @@ public sealed partial class PodWorker
         finally
         {
             _timers.CancelAll();
+            await RemoveSandboxAsync().ConfigureAwait(false);
             _finished.TrySetResult();
         }
     }
@@ -147,6 +148,12 @@ public sealed partial class PodWorker
             case PodEvent.Stopped stopped:
                 OnStopped(stopped);
                 break;
+            case PodEvent.StartDone started:
+                OnStartDone(started.Slot, started.Instance, started.Start);
+                break;
+            case PodEvent.SandboxCreated created:
+                if (OnSandboxCreated(created.Creation)) Advance();
+                break;
             default:
                 HandleHealth(e);
                 break;
@@ -157,7 +164,7 @@ public sealed partial class PodWorker
     /// all regular containers.</summary>
     private void Advance()
     {
-        if (_shuttingDown || _terminalPhase is not null || !VolumesReady()) return;
+        if (_shuttingDown || _terminalPhase is not null || !VolumesReady() || !SandboxReady()) return;
         while (_initIndex < _init.Count)
         {
             var slot = _init[_initIndex];
@@ -176,37 +183,6 @@ public sealed partial class PodWorker
             return;
         }
         foreach (var slot in _regular.Where(s => s.Instance == 0)) StartContainer(slot);
-    }
-
-    private void StartContainer(ContainerSlot slot)
-    {
-        slot.Instance++;
-        var instance = slot.Instance;
-        var now = Time.GetUtcNow();
-        IContainerInstance process;
-        ContainerLaunch launch;
-        try
-        {
-            launch = BuildLaunch(slot); // throws ContainerConfigException for a missing ConfigMap/Secret
-            process = _context.Runtime.Start(launch);
-        }
-        catch (ContainerConfigException e)
-        {
-            OnConfigError(slot, e);
-            return;
-        }
-        catch (ContainerStartException e)
-        {
-            Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
-            slot.Process = null;
-            OnExited(slot, ExitStatus.Exited(128), now, "StartError", e.Message, startedAt: now);
-            return;
-        }
-        slot.MarkRunning(process, now);
-        Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
-        _ = WatchExitAsync(slot, instance, process);
-        StartHealth(slot, process);
-        StartStepTimer(slot);
     }
 
     private async Task WatchExitAsync(ContainerSlot slot, int instance, IContainerInstance process)
@@ -246,7 +222,7 @@ public sealed partial class PodWorker
             Message = message,
             StartedAt = (startedAt ?? slot.RunningSince ?? finishedAt).UtcDateTime,
             FinishedAt = finishedAt.UtcDateTime,
-            ContainerID = slot.Process is { } p ? $"sup://{p.Pid}" : null,
+            ContainerID = slot.Process?.ContainerId,
         };
         slot.MarkTerminated(terminated);
         if (_shuttingDown) return;
@@ -314,7 +290,7 @@ public sealed partial class PodWorker
         foreach (var w in _stopWaiters) w.TrySetResult();
     }
 
-    private bool AnyRunning() => AllSlots().Any(s => s.IsRunning);
+    private bool AnyRunning() => AllSlots().Any(s => s.IsActive);
 
     private IEnumerable<ContainerSlot> AllSlots() => _init.Concat(_regular);
 
@@ -360,5 +336,7 @@ public sealed partial class PodWorker
         public sealed record StepTimedOut(ContainerSlot Slot, int Instance, TimeSpan Timeout) : PodEvent;
         public sealed record SetupRetry(Action Retry) : PodEvent;
         public sealed record Stopped(ContainerSlot Slot, int Instance, Task<ContainerStopOutcome> Outcome) : PodEvent;
+        public sealed record StartDone(ContainerSlot Slot, int Instance, Task<IContainerInstance> Start) : PodEvent;
+        public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;
     }
 }

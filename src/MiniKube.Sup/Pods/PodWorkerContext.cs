@@ -28,4 +28,7 @@ public sealed record PodWorkerContext(
     /// <summary>How soon a pod whose volumes or container config could not be set up tries again.
     /// k8s: the pod worker requeues a failed sync after its 10 s backOffPeriod.</summary>
     public TimeSpan SetupRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The names every pod sandbox's /etc/hosts resolves (the Services), read when a sandbox is made.</summary>
+    public Func<IReadOnlyList<HostEntry>> HostEntries { get; init; } = () => [];
 }

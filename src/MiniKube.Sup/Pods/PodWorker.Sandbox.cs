@@ -69,9 +69,9 @@ public sealed partial class PodWorker
         foreach (var alias in spec.HostAliases ?? [])
             foreach (var name in alias.Hostnames ?? [])
                 hosts.Add(new HostEntry(name, alias.Ip));
-        hosts.AddRange(_context.HostEntries());
+        hosts.AddRange(_context.HostEntries(_pod.Metadata.NamespaceProperty ?? "default"));
         return new SandboxRequest(Name, _pod.Metadata.NamespaceProperty ?? "default", _pod.Metadata.Uid ?? "", PodIp ?? "",
-            spec.HostNetwork == true, PodHostname(), ports, hosts);
+            spec.HostNetwork == true, PodHostname(), ports, hosts, _runsImages, spec.ShareProcessNamespace == true);
     }
 
     /// <summary>k8s: spec.hostname, else the pod's name, cut to 63 characters.</summary>

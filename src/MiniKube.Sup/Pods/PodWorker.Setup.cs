@@ -43,10 +43,26 @@ public sealed partial class PodWorker
 
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
+        if (_runsImages) return BuildImageLaunch(slot);
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
         var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
+        return NewLaunch(slot, command, environment, workingDirectory);
+    }
+
+    /// <summary>An image container's environment is its own (k8s: the image's, under the container's env and the
+    /// Services' variables), never the daemon's; its volumes are bind-mounted where it says.</summary>
+    private ContainerLaunch BuildImageLaunch(ContainerSlot slot)
+    {
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.ImageEnvironment, PodIp, _context.Config);
+        var image = ImageLaunchBuilder.Build(_pod, slot.Spec, declared, _volumes ?? [], PodGrace);
+        var command = (image.Entrypoint ?? []).Concat(image.Args ?? []).ToList();
+        return NewLaunch(slot, command, environment, _context.Paths.PodDirectory(Name)) with { Image = image };
+    }
+
+    private ContainerLaunch NewLaunch(ContainerSlot slot, List<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
         PruneOldLogs(slot);
         // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
         slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
@@ -61,6 +77,7 @@ public sealed partial class PodWorker
             _pod.Metadata.Uid ?? "",
             slot.Instance)
         {
+            Namespace = _pod.Metadata.NamespaceProperty ?? "default",
             Sandbox = _sandbox,
             Report = (type, reason, message) => Record(type, reason, message, slot),
         };

@@ -26,6 +26,7 @@ public sealed partial class PodWorker
     private readonly List<ContainerSlot> _init = [];
     private readonly List<ContainerSlot> _regular = [];
     private readonly string _restartPolicy;
+    private readonly bool _runsImages;
     private readonly List<TaskCompletionSource> _stopWaiters = [];
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _startTime;
@@ -48,6 +49,7 @@ public sealed partial class PodWorker
         _publish = publish ?? (_ => { });
         _timers = new LoopTimers<PodEvent>(context.Time, _events.Writer);
         _restartPolicy = pod.Spec.RestartPolicy ?? RestartRules.Always;
+        _runsImages = Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec);
         foreach (var c in pod.Spec.InitContainers ?? [])
             _init.Add(new ContainerSlot(c, c.RestartPolicy == RestartRules.Always ? ContainerKind.Sidecar : ContainerKind.Init, context.Backoff));
         foreach (var c in pod.Spec.Containers) _regular.Add(new ContainerSlot(c, ContainerKind.Regular, context.Backoff));

@@ -15,6 +15,9 @@ public sealed record ContainerLaunch(
     string PodUid = "",
     int Instance = 0)
 {
+    /// <summary>The pod's namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
     /// <summary>The pod's sandbox (its network namespace, for an engine).</summary>
     public PodSandbox? Sandbox { get; init; }
 

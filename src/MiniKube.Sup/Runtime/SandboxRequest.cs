@@ -2,7 +2,8 @@ namespace MiniKube.Sup.Runtime;
 
 /// <summary>What a pod's sandbox is made of (k8s PodSandboxConfig): the pod's identity (names and labels the
 /// sandbox), its IP, whether it uses the host's network, its hostname, the ports published on its IP, and the
-/// names its /etc/hosts resolves.</summary>
+/// names its /etc/hosts resolves. <paramref name="RunsImages"/>: its containers run images, in an engine (a host
+/// pod's sandbox is nothing). <paramref name="ShareProcessNamespace"/>: k8s shareProcessNamespace.</summary>
 public sealed record SandboxRequest(
     string PodName,
     string Namespace,
@@ -11,7 +12,9 @@ public sealed record SandboxRequest(
     bool HostNetwork = false,
     string? Hostname = null,
     IReadOnlyList<PublishedPort>? Ports = null,
-    IReadOnlyList<HostEntry>? Hosts = null)
+    IReadOnlyList<HostEntry>? Hosts = null,
+    bool RunsImages = false,
+    bool ShareProcessNamespace = false)
 {
     public IReadOnlyList<PublishedPort> PublishedPorts => Ports ?? [];
 

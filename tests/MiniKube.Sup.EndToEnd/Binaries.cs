@@ -7,6 +7,9 @@ internal static class Binaries
     private static readonly string Configuration = new DirectoryInfo(Base).Parent!.Name; // bin/<Configuration>/net10.0/
     private static readonly string Tests = Path.GetFullPath(Path.Combine(Base, "..", "..", "..", ".."));
 
+    /// <summary>The repository's root directory.</summary>
+    public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(Tests, ".."));
+
     public static string TestApp { get; } = Existing(Path.Combine(Tests, "TestApp", "bin", Configuration, "net10.0", "testapp"));
 
     public static string Sup { get; } = Existing(Path.Combine(Tests, "..", "src", "MiniKube.Sup.Cli", "bin", Configuration, "net10.0", "sup"));

@@ -89,7 +89,7 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     }
 
     public ContainerSnapshot Snapshot() => new(Spec, Kind, Process?.Pid, RestartCount, Waiting, RunningSince, Terminated, LastTerminated,
-        InitDone, PostStartDone, StartupSucceeded, ReadinessSucceeded);
+        InitDone, PostStartDone, StartupSucceeded, ReadinessSucceeded, Process?.ContainerId);
 }
 
 internal enum ContainerKind

@@ -109,7 +109,7 @@ public sealed partial class PodWorker
         slot.PullBackoff.Next(now, now);
         var delay = slot.PullBackoff.CurrentDelay ?? TimeSpan.Zero;
         var backOffMessage = $"Back-off pulling image \"{image}\"";
-        _timers.After(delay < ImagePullBackOffShownAfter ? delay : ImagePullBackOffShownAfter, new PodEvent.SetupRetry(() =>
+        _timers.After(delay / 2 < ImagePullBackOffShownAfter ? delay / 2 : ImagePullBackOffShownAfter, new PodEvent.SetupRetry(() =>
         {
             if (slot.Instance != instance || slot.Waiting?.Reason != ContainerCreateException.ErrImagePull) return;
             slot.MarkWaiting(ContainerCreateException.ImagePullBackOff, backOffMessage);
@@ -122,6 +122,7 @@ public sealed partial class PodWorker
         }));
     }
 
-    /// <summary>How long ErrImagePull shows before ImagePullBackOff (the kubelet's next sync of the pod).</summary>
+    /// <summary>How long ErrImagePull shows before ImagePullBackOff (the kubelet's next sync of the pod); at most half
+    /// the backoff, so that ImagePullBackOff shows too however short the backoff is.</summary>
     private static readonly TimeSpan ImagePullBackOffShownAfter = TimeSpan.FromSeconds(1);
 }

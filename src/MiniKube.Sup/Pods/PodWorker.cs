@@ -131,7 +131,8 @@ public sealed partial class PodWorker
         switch (e)
         {
             case PodEvent.Exited exited when exited.Slot.Instance == exited.Instance:
-                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: null, message: null);
+                // k8s: the runtime may know better than the exit code why it ended (OOMKilled).
+                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: exited.Slot.Process?.ExitReason, message: null);
                 break;
             case PodEvent.RestartDue due when due.Slot.Instance == due.Instance && !_shuttingDown:
                 due.Slot.PendingRestart = null;

@@ -12,15 +12,18 @@ internal sealed class PodmanContainer : IContainerInstance
     private readonly EngineCommand _engine;
     private readonly EngineCgroup? _cgroup;
     private readonly string? _stopSignal;
+    private readonly Task<bool>? _oom;
     private volatile bool _exited;
 
-    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec)
+    /// <param name="memoryLimited">it has a memory limit: its OOM kills are watched for (a thread while it runs)</param>
+    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec, bool memoryLimited)
     {
         _engine = engine;
         Name = state.Name;
         Id = state.Id;
         Pid = state.Pid;
         _cgroup = EngineCgroup.OfProcess(state.Pid);
+        _oom = memoryLimited ? OomWatch.Start(state.Pid, _cgroup?.MemoryDirectory) : null;
         _stopSignal = state.StopSignal;
         ExecContext = exec;
         OutputDrained = outputDrained;
@@ -57,7 +60,8 @@ internal sealed class PodmanContainer : IContainerInstance
         }
         _exited = true;
         // k8s: a container the kernel's OOM killer ended is terminated with reason OOMKilled (and exit code 137).
-        if (state?.OomKilled == true) ExitReason = "OOMKilled";
+        var oomKilled = state?.OomKilled == true || (_oom is { } oom && await oom.ConfigureAwait(false));
+        if (oomKilled) ExitReason = "OOMKilled";
         return ExitStatus.Exited(state?.ExitCode ?? 137);
     }
 

@@ -109,7 +109,7 @@ public sealed partial class PodmanRuntime : IContainerRuntime
         var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
         var exec = new EngineExecContext(state.Pid, state.Environment, EngineCgroup.OfProcess(state.Pid)?.MemoryDirectory,
             image.Security.RunAsUser, image.Security.RunAsGroup);
-        return new PodmanContainer(_engine, state, attached, drained, exec);
+        return new PodmanContainer(_engine, state, attached, drained, exec, image.Limits.MemoryBytes is not null);
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)

@@ -238,4 +238,60 @@ public sealed class ImagePodTests
         await d.WaitForPodAsync("left");
         Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end
     }
+
+    [Fact]
+    public async Task A_Jobs_steps_run_in_containers_share_an_emptyDir_and_a_hung_step_is_retried()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: etl}
+            spec:
+              backoffLimit: 3
+              template:
+                metadata:
+                  annotations: {sup.minikube.io/step-timeout-seconds.load: "2"}
+                spec:
+                  restartPolicy: OnFailure
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: work, emptyDir: {}}]
+                  initContainers:
+                    - {name: extract, image: busybox, command: ["sh", "-c", "echo rows > /work/data"], volumeMounts: [{name: work, mountPath: /work}]}
+                    - name: load
+                      image: busybox
+                      # Hangs on its first run (it leaves a mark), finishes on the retry.
+                      command: ["sh", "-c", "if [ -f /work/tried ]; then cat /work/data; else touch /work/tried; exec sleep 600; fi"]
+                      volumeMounts: [{name: work, mountPath: /work}]
+                  containers:
+                    - {name: report, image: busybox, command: ["sh", "-c", "echo done"]}
+            """);
+        await UntilAsync(async () => (await d.Sup("get", "job", "etl", "-o", "json")).Out.Contains("\"succeeded\": 1"), "the Job completes", 60);
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("ran longer than its step timeout of 2s and is considered hung", events);
+        var (_, logs, _) = await d.Sup("logs", "job/etl", "-c", "load");
+        Assert.Contains("rows", logs);
+    }
+
+    [Fact]
+    public async Task Two_daemons_never_touch_each_others_containers()
+    {
+        const string Manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: same-name}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers: [{name: app, image: busybox, command: ["sleep", "600"]}]
+            """;
+        await using var first = await StartAsync(Manifest);
+        await first.WaitForPodAsync("same-name");
+        await using (var second = await StartAsync(Manifest))
+        {
+            await second.WaitForPodAsync("same-name");
+            Assert.Equal(0, await second.StopAsync()); // its sweeps at start and stop left the first daemon's pod alone
+        }
+        Assert.NotEmpty(await EngineObjects.OfDaemonAsync(new StatePaths(first.StateDir).DaemonId));
+        Assert.Equal("Running", Path(await PodAsync(first, "same-name"), "status", "phase"));
+        Assert.Equal(0, await first.StopAsync());
+    }
 }

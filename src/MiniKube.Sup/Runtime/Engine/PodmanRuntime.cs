@@ -79,8 +79,8 @@ public sealed partial class PodmanRuntime : IContainerRuntime
         await _images.EnsureAsync(image.Image, image.PullPolicy, launch.Report, cancellationToken).ConfigureAwait(false);
         if (image.Security.RunAsNonRoot) await CheckNonRootAsync(launch, image, cancellationToken).ConfigureAwait(false);
 
+        // Unique per instance: a name still taken (its removal failed) fails the create, and the retry's instance has another.
         var name = EngineLabels.ContainerName(pod, launch.ContainerName, launch.Instance);
-        await _engine.RunAsync(["rm", "--force", "--time", "0", "--ignore", name], cancellationToken).ConfigureAwait(false);
         var created = await _engine.RunAsync(PodmanArguments.CreateContainer(launch, _daemonId, name, pod, ContainerUlimits.OfThisProcess()), cancellationToken)
             .ConfigureAwait(false);
         if (!created.Succeeded) throw new ContainerCreateException(ContainerCreateException.CreateError, $"podman create: {created.Problem}");

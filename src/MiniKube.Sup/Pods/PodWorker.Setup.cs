@@ -63,7 +63,6 @@ public sealed partial class PodWorker
 
     private ContainerLaunch NewLaunch(ContainerSlot slot, List<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        PruneOldLogs(slot);
         // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
         slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
         return new ContainerLaunch(
@@ -83,7 +82,9 @@ public sealed partial class PodWorker
         };
     }
 
-    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
+    /// <summary>Keeps the current and the previous instance's log, as the kubelet does. Called once the new instance's
+    /// start has come back (its log exists then): until then the last one's is the current log, and the one before
+    /// it is what --previous serves.</summary>
     private void PruneOldLogs(ContainerSlot slot)
     {
         var dir = _context.Paths.LogDirectory(Name, slot.Name);

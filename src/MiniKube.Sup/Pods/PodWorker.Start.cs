@@ -42,6 +42,7 @@ public sealed partial class PodWorker
     private void OnStartDone(ContainerSlot slot, int instance, Task<IContainerInstance> start)
     {
         slot.Starting = false;
+        PruneOldLogs(slot);
         var now = Time.GetUtcNow();
         if (!start.IsCompletedSuccessfully)
         {

@@ -18,6 +18,9 @@ public sealed record EngineSelection(ContainerEngineChoice Kind, EngineCommand? 
             case ContainerEngineChoice.Docker:
                 return new EngineSelection(choice, null, "--container-engine docker: docker is not supported yet; use podman");
         }
+        // Rootless podman comes with the next issue; asking it anything starts a pause process that outlives the daemon.
+        if (Processes.Native.geteuid() != 0)
+            return new EngineSelection(choice, null, "rootless podman is not supported yet: run sup as root for image pods");
         var podman = new EngineCommand("podman");
         var problem = await ProbeAsync(podman, cancellationToken).ConfigureAwait(false);
         if (problem is null) return new EngineSelection(ContainerEngineChoice.Podman, podman, null);

@@ -1,16 +1,16 @@
 using System.Text.Json;
 using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime.Engine;
 
 namespace MiniKube.Sup.EndToEnd.Containers;
 
 /// <summary>Pods whose containers have an image, run by a real `sup run` under real podman, with the busybox image
 /// built on this machine. Every daemon's dispose asserts nothing of it is left: no process, no podman container or
 /// pod with its label.</summary>
-public sealed class ImagePodTests
+public sealed class ImagePodTests : IClassFixture<TestImages>
 {
     private static async Task<SupDaemon> StartAsync(string manifest, params string[] extra)
     {
-        await TestImages.EnsureAsync();
         var daemon = new SupDaemon(manifest);
         await daemon.StartAsync(extra: extra);
         return daemon;
@@ -218,7 +218,6 @@ public sealed class ImagePodTests
     [Fact]
     public async Task After_a_crash_the_next_start_removes_what_the_daemon_had_left_in_the_engine()
     {
-        await TestImages.EnsureAsync();
         await using var d = new SupDaemon("""
             apiVersion: v1
             kind: Pod
@@ -231,7 +230,7 @@ public sealed class ImagePodTests
         d.Process.Signal(Native.SIGKILL);
         await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var daemonId = new StatePaths(d.StateDir).DaemonId;
-        Assert.NotEmpty(await EngineObjects.OfDaemonAsync(daemonId)); // the crash left its pod running
+        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={daemonId}")); // the crash left its pod running
 
         await d.StartAsync();
         await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
@@ -290,7 +289,7 @@ public sealed class ImagePodTests
             await second.WaitForPodAsync("same-name");
             Assert.Equal(0, await second.StopAsync()); // its sweeps at start and stop left the first daemon's pod alone
         }
-        Assert.NotEmpty(await EngineObjects.OfDaemonAsync(new StatePaths(first.StateDir).DaemonId));
+        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={new StatePaths(first.StateDir).DaemonId}"));
         Assert.Equal("Running", Path(await PodAsync(first, "same-name"), "status", "phase"));
         Assert.Equal(0, await first.StopAsync());
     }

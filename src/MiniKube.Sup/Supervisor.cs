@@ -7,6 +7,7 @@ using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
+using MiniKube.Sup.Runtime.Engine;
 using MiniKube.Sup.Services;
 using MiniKube.Sup.Spec;
 using MiniKube.Sup.Store;
@@ -42,9 +43,18 @@ public sealed partial class Supervisor : IAsyncDisposable
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment());
-        var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time), Tracking), time, _events, Paths, options.Backoff, environment, _logger)
+        var losses = new ContainerLogLosses(_logger, time);
+        // Found once, before anything runs (podman version: ~0.1 s).
+        Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
+        IContainerRuntime engine = Engine.Command is { } podman
+            ? new PodmanRuntime(podman, Paths.DaemonId, output, _logger, options.LogRotation, losses, time)
+            : new NoEngine(Engine.Problem ?? "none");
+        var runtimes = new PodRuntimes(new HostProcessRuntime(output, options.LogRotation, losses, Tracking), engine);
+        var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
+            ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>()),
+            HostEntries = ServiceHostEntries,
         };
         ServiceProxies = new ServiceProxies(_logger);
         Pods = new PodAgent(Store, context, ServiceProxies);
@@ -83,6 +93,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public ProcessViewService ProcessView { get; }
 
+    /// <summary>The container engine that runs image pods, or why there is none.</summary>
+    public EngineSelection Engine { get; }
+
     /// <summary>How the containers' processes are held: cgroups, or process groups and owner marks.</summary>
     public ProcessTracking Tracking { get; }
 
@@ -94,6 +107,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
         var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
+        LogEngine(_logger, Engine.Description);
+        await SweepEngineAsync().ConfigureAwait(false);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         // The files first, so that the first look of every subscriber sees what they ask for.
         Desired.ApplyFiles(_manifests);
@@ -128,6 +143,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await Pods.StopAllAsync().ConfigureAwait(false);
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
+        await SweepEngineAsync().ConfigureAwait(false);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }
@@ -141,6 +157,41 @@ public sealed partial class Supervisor : IAsyncDisposable
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
+    }
+
+    /// <summary>Removes every pod and container this daemon made in the engine (by its label): at start what a crash
+    /// left, at the end what a stop missed. Never another daemon's.</summary>
+    private async Task SweepEngineAsync()
+    {
+        if (Engine.Command is not { } engine) return;
+        try
+        {
+            var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync().ConfigureAwait(false);
+            if (removed.Count > 0) LogEngineLeftovers(_logger, removed.Count, string.Join(", ", removed));
+        }
+        catch (EngineException e)
+        {
+            LogEngineSweepFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>The names an image pod's /etc/hosts gives the Services when the pod is made (k8s cluster DNS: name in
+    /// the pod's namespace, name.namespace, name.namespace.svc.cluster.local), each at the address its proxy listens on.</summary>
+    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace)
+    {
+        var entries = new List<HostEntry>();
+        foreach (var service in Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>())
+        {
+            if (ServiceAddress.Of(service) is not { } address) continue;
+            var name = service.Metadata.Name;
+            var ns = service.Metadata.NamespaceProperty ?? "default";
+            var ip = address.ToString();
+            entries.Add(new HostEntry($"{name}.{ns}.svc.cluster.local", ip));
+            entries.Add(new HostEntry($"{name}.{ns}.svc", ip));
+            entries.Add(new HostEntry($"{name}.{ns}", ip));
+            if (ns == podNamespace) entries.Add(new HostEntry(name, ip));
+        }
+        return entries;
     }
 
     /// <summary>A host process inherits the daemon's environment (SPEC §2), less our own owner mark.</summary>
@@ -176,6 +227,15 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Engine}")]
+    private static partial void LogEngine(ILogger logger, string engine);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "removed {Count} engine pod(s) and container(s) this daemon had left: {Names}")]
+    private static partial void LogEngineLeftovers(ILogger logger, int count, string names);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not list what this daemon left in the container engine: {Problem}")]
+    private static partial void LogEngineSweepFailed(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "prctl(PR_SET_CHILD_SUBREAPER) failed: daemonizing processes will be tracked by their owner mark only")]
     private static partial void LogNotSubreaper(ILogger logger);

@@ -10,4 +10,6 @@ public sealed record SupervisorOptions
     public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Kubernetes;
     public Controllers.JobBackoffPolicy JobBackoff { get; init; } = Controllers.JobBackoffPolicy.Kubernetes;
     public Logs.LogRotationOptions LogRotation { get; init; } = Logs.LogRotationOptions.Default;
+    /// <summary>Which container engine runs image pods (--container-engine).</summary>
+    public Runtime.Engine.ContainerEngineChoice ContainerEngine { get; init; } = Runtime.Engine.ContainerEngineChoice.Auto;
 }

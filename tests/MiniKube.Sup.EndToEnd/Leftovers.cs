@@ -13,10 +13,12 @@ internal static class Leftovers
         for (var i = 0; i < 200; i++)
         {
             left = Find(paths, treeRemoved);
-            if (left.Count == 0) return;
+            if (left.Count == 0) break;
             await Task.Delay(10);
         }
-        Assert.Fail("left behind: " + string.Join(", ", left));
+        if (left.Count > 0) Assert.Fail("left behind: " + string.Join(", ", left));
+        // Nor anything in the container engine that carries the daemon's label.
+        if (PodmanInstalled) await Containers.PodmanLeftovers.AssertNoneAsync($"{Runtime.Engine.EngineLabels.Daemon}={paths.DaemonId}");
     }
 
     private static List<string> Find(StatePaths paths, bool treeRemoved)
@@ -40,6 +42,8 @@ internal static class Leftovers
     /// in-process harness.</summary>
     public static string? TreeDirectory(StatePaths paths) =>
         CgroupLocation.Current(out _) is { } location ? ContainerCgroups.Locate(location, paths.DaemonId).Directory : null;
+
+    private static readonly bool PodmanInstalled = new[] { "/usr/bin/podman", "/usr/local/bin/podman", "/bin/podman" }.Any(File.Exists);
 
     public static bool IsGone(int pid) => !ProcFs.TryRead(pid, out _);
 }

@@ -47,8 +47,21 @@ internal static class RunCommand
             DefaultValueFactory = _ => Logs.LogRotationOptions.DefaultMaxFiles,
             Validators = { r => { if (r.GetValueOrDefault<int>() <= 0) r.AddError("--log-max-files must be at least 1"); } },
         };
+        var engine = new Option<Runtime.Engine.ContainerEngineChoice>("--container-engine")
+        {
+            Description = "Which container engine runs pods whose containers have an image: auto (podman when it works), podman, docker, none",
+            DefaultValueFactory = _ => Runtime.Engine.ContainerEngineChoice.Auto,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (Enum.TryParse<Runtime.Engine.ContainerEngineChoice>(text, ignoreCase: true, out var choice) && text.All(char.IsAsciiLetterLower))
+                    return choice;
+                result.AddError($"--container-engine: expected auto, podman, docker or none, got \"{text}\"");
+                return default;
+            },
+        };
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles }) command.Options.Add(option);
+        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles, engine }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -65,6 +78,7 @@ internal static class RunCommand
                     parse.GetValue(jobBackoffBase) ?? Controllers.JobBackoffPolicy.Kubernetes.Initial,
                     parse.GetValue(jobBackoffMax) ?? Controllers.JobBackoffPolicy.Kubernetes.Max),
                 LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
+                ContainerEngine = parse.GetValue(engine),
             };
             var manifests = ManifestLoader.LoadFiles(options.Files);
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;

@@ -11,6 +11,8 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     public string Name => Spec.Name;
     public ContainerKind Kind { get; } = kind;
     public CrashLoopBackoff Backoff { get; } = new(backoff);
+    /// <summary>k8s image pull backoff: as the container's, kept apart (a pull failure is not a crash).</summary>
+    public CrashLoopBackoff PullBackoff { get; } = new(backoff);
 
     /// <summary>Counts instances started, so that an event from an old instance is recognised.</summary>
     public int Instance { get; set; }
@@ -43,6 +45,13 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     public bool ReadinessSucceeded { get; set; }
 
     public bool IsRunning => RunningSince is not null;
+
+    /// <summary>An instance is being created and started by the runtime (an engine takes most of a second); it
+    /// comes to the loop as running, or as failed, later.</summary>
+    public bool Starting { get; set; }
+
+    /// <summary>Running, or about to: the pod is not done while any container is.</summary>
+    public bool IsActive => IsRunning || Starting;
 
     /// <summary>k8s ContainerStatus.started: running, postStart done, and the startup probe (if any) passed.</summary>
     public bool Started => ContainerSnapshot.IsStarted(Spec, IsRunning, PostStartDone, StartupSucceeded);
@@ -80,7 +89,7 @@ internal sealed class ContainerSlot(V1Container spec, ContainerKind kind, Backof
     }
 
     public ContainerSnapshot Snapshot() => new(Spec, Kind, Process?.Pid, RestartCount, Waiting, RunningSince, Terminated, LastTerminated,
-        InitDone, PostStartDone, StartupSucceeded, ReadinessSucceeded);
+        InitDone, PostStartDone, StartupSucceeded, ReadinessSucceeded, Process?.ContainerId);
 }
 
 internal enum ContainerKind

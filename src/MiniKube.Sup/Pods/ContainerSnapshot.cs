@@ -16,7 +16,8 @@ internal sealed record ContainerSnapshot(
     bool InitDone = false,
     bool PostStartDone = true,
     bool StartupSucceeded = false,
-    bool ReadinessSucceeded = false)
+    bool ReadinessSucceeded = false,
+    string? ContainerId = null)
 {
     public string Name => Spec.Name;
 

@@ -26,6 +26,9 @@ public sealed partial class PodAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, Slot> _slots = new();
     private StoreSubscription? _subscription;
+
+    /// <summary>The pod IP of an image pod on the host's network (SPEC §3).</summary>
+    public const string HostNetworkIp = "127.0.0.1";
     private volatile bool _detached;
 
     public PodAgent(ObjectStore store, PodWorkerContext context, IPodTerminationListener? termination = null)
@@ -107,7 +110,8 @@ public sealed partial class PodAgent : IAsyncDisposable
         // The worker gets a private copy: it records what it set up on it (the volumes annotation), and the stored
         // model is shared by every reader.
         var pod = stored.Copy<V1Pod>();
-        var ip = _ips.Allocate();
+        // k8s: a pod on the host's network has the host's IP; an image pod's own network namespace has its own.
+        var ip = pod.Spec.HostNetwork == true && Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec) ? HostNetworkIp : _ips.Allocate();
         var uid = stored.Uid;
         var worker = new PodWorker(pod, _context, snapshot => Report(slot.Key, uid, snapshot), ip);
         slot.Worker = worker;

@@ -51,7 +51,7 @@ internal static class PodStatusBuilder
         Name = c.Name,
         Image = c.Spec.Image ?? "",
         ImageID = "",
-        ContainerID = c.Pid is { } pid ? $"sup://{pid}" : null,
+        ContainerID = c.ContainerId ?? (c.Pid is { } pid ? $"sup://{pid}" : null),
         Ready = c.Kind == ContainerKind.Init ? c.InitDone : c.Ready,
         Started = c.Started,
         RestartCount = c.RestartCount,

@@ -41,26 +41,28 @@ public sealed partial class PodWorker
         }
     }
 
-    /// <summary>k8s: a container whose ConfigMap, Secret or key is missing waits in CreateContainerConfigError
-    /// (event Failed, "Error: configmap \"x\" not found") and is tried again on a later sync.</summary>
-    private void OnConfigError(ContainerSlot slot, ContainerConfigException e)
-    {
-        slot.MarkWaiting("CreateContainerConfigError", e.Message);
-        var instance = slot.Instance;
-        RetryAfterInterval(() =>
-        {
-            if (slot.Instance == instance && _terminalPhase is null) StartContainer(slot);
-        });
-        Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
-    }
-
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
+        if (_runsImages) return BuildImageLaunch(slot);
         var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
         var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
-        PruneOldLogs(slot);
+        return NewLaunch(slot, command, environment, workingDirectory);
+    }
+
+    /// <summary>An image container's environment is its own (k8s: the image's, under the container's env and the
+    /// Services' variables), never the daemon's; its volumes are bind-mounted where it says.</summary>
+    private ContainerLaunch BuildImageLaunch(ContainerSlot slot)
+    {
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.ImageEnvironment, PodIp, _context.Config);
+        var image = ImageLaunchBuilder.Build(_pod, slot.Spec, declared, _volumes ?? [], PodGrace);
+        var command = (image.Entrypoint ?? []).Concat(image.Args ?? []).ToList();
+        return NewLaunch(slot, command, environment, _context.Paths.PodDirectory(Name)) with { Image = image };
+    }
+
+    private ContainerLaunch NewLaunch(ContainerSlot slot, List<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
         // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
         slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
         return new ContainerLaunch(
@@ -72,10 +74,17 @@ public sealed partial class PodWorker
             _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
             slot.OwnerToken,
             _pod.Metadata.Uid ?? "",
-            slot.Instance);
+            slot.Instance)
+        {
+            Namespace = _pod.Metadata.NamespaceProperty ?? "default",
+            Sandbox = _sandbox,
+            Report = (type, reason, message) => Record(type, reason, message, slot),
+        };
     }
 
-    /// <summary>Keeps the current and the previous instance's log, as the kubelet does.</summary>
+    /// <summary>Keeps the current and the previous instance's log, as the kubelet does. Called once the new instance's
+    /// start has come back (its log exists then): until then the last one's is the current log, and the one before
+    /// it is what --previous serves.</summary>
     private void PruneOldLogs(ContainerSlot slot)
     {
         var dir = _context.Paths.LogDirectory(Name, slot.Name);

@@ -33,7 +33,7 @@ public sealed partial class PodWorker
     private void CheckShutdownProgress()
     {
         if (!_shuttingDown) return;
-        if (_regular.Any(s => s.IsRunning) || _init.Any(s => s.Kind == ContainerKind.Init && s.IsRunning)) return;
+        if (_regular.Any(s => s.IsActive) || _init.Any(s => s.Kind == ContainerKind.Init && s.IsActive)) return;
         var sidecar = _init.LastOrDefault(s => s.Kind == ContainerKind.Sidecar && s.IsRunning);
         if (sidecar is { Stopping: false }) Terminate(sidecar, $"Stopping container {sidecar.Name}", _shutdownDeadline);
     }

@@ -26,6 +26,7 @@ public sealed partial class PodWorker
     private readonly List<ContainerSlot> _init = [];
     private readonly List<ContainerSlot> _regular = [];
     private readonly string _restartPolicy;
+    private readonly bool _runsImages;
     private readonly List<TaskCompletionSource> _stopWaiters = [];
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _startTime;
@@ -48,6 +49,7 @@ public sealed partial class PodWorker
         _publish = publish ?? (_ => { });
         _timers = new LoopTimers<PodEvent>(context.Time, _events.Writer);
         _restartPolicy = pod.Spec.RestartPolicy ?? RestartRules.Always;
+        _runsImages = Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec);
         foreach (var c in pod.Spec.InitContainers ?? [])
             _init.Add(new ContainerSlot(c, c.RestartPolicy == RestartRules.Always ? ContainerKind.Sidecar : ContainerKind.Init, context.Backoff));
         foreach (var c in pod.Spec.Containers) _regular.Add(new ContainerSlot(c, ContainerKind.Regular, context.Backoff));
@@ -119,6 +121,7 @@ public sealed partial class PodWorker
         finally
         {
             _timers.CancelAll();
+            await RemoveSandboxAsync().ConfigureAwait(false);
             _finished.TrySetResult();
         }
     }
@@ -128,7 +131,8 @@ public sealed partial class PodWorker
         switch (e)
         {
             case PodEvent.Exited exited when exited.Slot.Instance == exited.Instance:
-                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: null, message: null);
+                // k8s: the runtime may know better than the exit code why it ended (OOMKilled).
+                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: exited.Slot.Process?.ExitReason, message: null);
                 break;
             case PodEvent.RestartDue due when due.Slot.Instance == due.Instance && !_shuttingDown:
                 due.Slot.PendingRestart = null;
@@ -147,6 +151,12 @@ public sealed partial class PodWorker
             case PodEvent.Stopped stopped:
                 OnStopped(stopped);
                 break;
+            case PodEvent.StartDone started:
+                OnStartDone(started.Slot, started.Instance, started.Start);
+                break;
+            case PodEvent.SandboxCreated created:
+                if (OnSandboxCreated(created.Creation)) Advance();
+                break;
             default:
                 HandleHealth(e);
                 break;
@@ -157,7 +167,7 @@ public sealed partial class PodWorker
     /// all regular containers.</summary>
     private void Advance()
     {
-        if (_shuttingDown || _terminalPhase is not null || !VolumesReady()) return;
+        if (_shuttingDown || _terminalPhase is not null || !VolumesReady() || !SandboxReady()) return;
         while (_initIndex < _init.Count)
         {
             var slot = _init[_initIndex];
@@ -176,37 +186,6 @@ public sealed partial class PodWorker
             return;
         }
         foreach (var slot in _regular.Where(s => s.Instance == 0)) StartContainer(slot);
-    }
-
-    private void StartContainer(ContainerSlot slot)
-    {
-        slot.Instance++;
-        var instance = slot.Instance;
-        var now = Time.GetUtcNow();
-        IContainerInstance process;
-        ContainerLaunch launch;
-        try
-        {
-            launch = BuildLaunch(slot); // throws ContainerConfigException for a missing ConfigMap/Secret
-            process = _context.Runtime.Start(launch);
-        }
-        catch (ContainerConfigException e)
-        {
-            OnConfigError(slot, e);
-            return;
-        }
-        catch (ContainerStartException e)
-        {
-            Record(SupEvent.Warning, "Failed", $"Error: {e.Message}", slot);
-            slot.Process = null;
-            OnExited(slot, ExitStatus.Exited(128), now, "StartError", e.Message, startedAt: now);
-            return;
-        }
-        slot.MarkRunning(process, now);
-        Record(SupEvent.Normal, "Started", $"Started container {slot.Name}", slot);
-        _ = WatchExitAsync(slot, instance, process);
-        StartHealth(slot, process);
-        StartStepTimer(slot);
     }
 
     private async Task WatchExitAsync(ContainerSlot slot, int instance, IContainerInstance process)
@@ -246,7 +225,7 @@ public sealed partial class PodWorker
             Message = message,
             StartedAt = (startedAt ?? slot.RunningSince ?? finishedAt).UtcDateTime,
             FinishedAt = finishedAt.UtcDateTime,
-            ContainerID = slot.Process is { } p ? $"sup://{p.Pid}" : null,
+            ContainerID = slot.Process?.ContainerId,
         };
         slot.MarkTerminated(terminated);
         if (_shuttingDown) return;
@@ -314,7 +293,7 @@ public sealed partial class PodWorker
         foreach (var w in _stopWaiters) w.TrySetResult();
     }
 
-    private bool AnyRunning() => AllSlots().Any(s => s.IsRunning);
+    private bool AnyRunning() => AllSlots().Any(s => s.IsActive);
 
     private IEnumerable<ContainerSlot> AllSlots() => _init.Concat(_regular);
 
@@ -360,5 +339,7 @@ public sealed partial class PodWorker
         public sealed record StepTimedOut(ContainerSlot Slot, int Instance, TimeSpan Timeout) : PodEvent;
         public sealed record SetupRetry(Action Retry) : PodEvent;
         public sealed record Stopped(ContainerSlot Slot, int Instance, Task<ContainerStopOutcome> Outcome) : PodEvent;
+        public sealed record StartDone(ContainerSlot Slot, int Instance, Task<IContainerInstance> Start) : PodEvent;
+        public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;
     }
 }

@@ -28,4 +28,12 @@ public sealed record PodWorkerContext(
     /// <summary>How soon a pod whose volumes or container config could not be set up tries again.
     /// k8s: the pod worker requeues a failed sync after its 10 s backOffPeriod.</summary>
     public TimeSpan SetupRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What an image container's environment starts from (k8s: the Services' variables; the image's own come
+    /// from the engine), where a host container's starts from <see cref="InheritedEnvironment"/>.</summary>
+    public IReadOnlyDictionary<string, string> ImageEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The names a pod sandbox's /etc/hosts resolves (the Services, as seen from the pod's namespace), read
+    /// when the sandbox is made.</summary>
+    public Func<string, IReadOnlyList<HostEntry>> HostEntries { get; init; } = _ => [];
 }

@@ -1,7 +1,9 @@
 namespace MiniKube.Sup.Runtime;
 
-/// <summary>Everything the runtime needs to start one container instance as a host process. The pod's uid and the
-/// instance number name the instance's cgroup.</summary>
+/// <summary>Everything the runtime needs to start one container instance. The pod's uid and the instance number
+/// name the instance (its cgroup, its engine container). <see cref="Image"/> is null for a host process, which runs
+/// <see cref="Command"/> in <see cref="WorkingDirectory"/> with <see cref="Environment"/>; an image container runs as
+/// its <see cref="ImageLaunch"/> says, in <see cref="Sandbox"/>.</summary>
 public sealed record ContainerLaunch(
     string PodName,
     string ContainerName,
@@ -11,4 +13,18 @@ public sealed record ContainerLaunch(
     string LogPath,
     string OwnerToken,
     string PodUid = "",
-    int Instance = 0);
+    int Instance = 0)
+{
+    /// <summary>The pod's namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>The pod's sandbox (its network namespace, for an engine).</summary>
+    public PodSandbox? Sandbox { get; init; }
+
+    /// <summary>The image container's own fields; null for a host process.</summary>
+    public ImageLaunch? Image { get; init; }
+
+    /// <summary>Where the runtime reports what the pod's events show (type Normal or Warning, reason, message):
+    /// k8s Pulling, Pulled, Failed.</summary>
+    public Action<string, string, string>? Report { get; init; }
+}

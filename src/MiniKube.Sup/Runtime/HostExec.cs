@@ -21,6 +21,14 @@ internal static class HostExec
         if (command.Count == 0 || string.IsNullOrEmpty(command[0])) throw new ContainerExecException("no command specified");
         var executable = ExecutableResolver.Resolve(command[0], context.SearchPath, context.WorkingDirectory)
             ?? throw new ContainerExecException($"exec: \"{command[0]}\": executable file not found in $PATH");
+        return await RunAsync(executable, command, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="executable"/> (a path) with <paramref name="argv"/> as
+    /// <paramref name="context"/> says (its search path is not used).</summary>
+    public static async Task<ExecResult> RunAsync(string executable, IReadOnlyList<string> argv, HostExecContext context, TimeSpan timeout,
+        TimeProvider time, HostProcessRuntime.PipeFactory createPipe, CancellationToken cancellationToken)
+    {
         if (createPipe(out var readFd, out var writeFd) is var errno and not 0)
             throw new ContainerExecException("cannot create output pipe: " + Errno.Describe(errno));
         var capture = new ExecOutputCapture();
@@ -28,7 +36,7 @@ internal static class HostExec
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, command, context.Environment, context.WorkingDirectory, writeFd, context.Cgroup);
+            var request = new SpawnRequest(executable, argv, context.Environment, context.WorkingDirectory, writeFd, context.Cgroup);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
         catch (Win32Exception e)

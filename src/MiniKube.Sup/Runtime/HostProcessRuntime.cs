@@ -17,6 +17,20 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
 
     internal PipeFactory CreatePipe { get; init; } = Native.CreatePipe;
 
+    /// <summary>A host pod shares the host's network: nothing to create.</summary>
+    public Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(PodSandbox.Host(request.PodIp));
+
+    public Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts at once: the task is complete (or faulted) when this returns.</summary>
+    public Task<IContainerInstance> StartAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        try { return Task.FromResult(Start(launch)); }
+        catch (ContainerStartException e) { return Task.FromException<IContainerInstance>(e); }
+    }
+
+    /// <exception cref="ContainerStartException">the process could not be started</exception>
     public IContainerInstance Start(ContainerLaunch launch)
     {
         if (launch.Command.Count == 0 || string.IsNullOrEmpty(launch.Command[0]))

@@ -2,12 +2,26 @@ using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Runtime;
 
-/// <summary>Starts container instances. The pod worker acts through this; host processes implement it today,
-/// podman/docker later, and tests use a fake.</summary>
+/// <summary>Runs pods' containers (k8s CRI RuntimeService): a sandbox per pod, then its container instances, and
+/// commands inside them. The pod worker acts through this; host processes and container engines implement it, and
+/// tests use a fake.</summary>
 public interface IContainerRuntime
 {
-    /// <exception cref="ContainerStartException">the container could not be started</exception>
-    IContainerInstance Start(ContainerLaunch launch);
+    /// <summary>k8s RunPodSandbox: what the pod's containers share (for an engine, its network namespace), before its
+    /// first container starts. A host pod has nothing to create.</summary>
+    /// <exception cref="SandboxException">the sandbox could not be made</exception>
+    Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken);
+
+    /// <summary>k8s StopPodSandbox + RemovePodSandbox: once the pod's containers are all gone.</summary>
+    Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts one container instance in <see cref="ContainerLaunch.Sandbox"/>. A host process
+    /// starts at once (the task is complete when this returns); an engine takes most of a second, so callers must
+    /// not wait for it on a loop that has other work.</summary>
+    /// <exception cref="ContainerStartException">the container was created but could not be started (StartError)</exception>
+    /// <exception cref="ContainerCreateException">the container could not be created yet (its image, its config):
+    /// it waits with the exception's reason and is tried again</exception>
+    Task<IContainerInstance> StartAsync(ContainerLaunch launch, CancellationToken cancellationToken);
 
     /// <summary>k8s CRI ExecSync: runs <paramref name="command"/> (argv, no shell) inside
     /// <paramref name="container"/>, as its own processes run: its environment, working directory and owner mark,
@@ -22,13 +36,21 @@ public interface IContainerRuntime
 /// <summary>A started container instance.</summary>
 public interface IContainerInstance
 {
+    /// <summary>The host pid of the container's main process.</summary>
     int Pid { get; }
+
+    /// <summary>k8s containerID: <c>&lt;runtime&gt;://&lt;id&gt;</c>.</summary>
+    string ContainerId => $"sup://{Pid}";
 
     /// <summary>Completes when all output of the instance has been written to its log.</summary>
     Task OutputDrained { get; }
 
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
+
+    /// <summary>Once <see cref="Exited"/> has completed: why it ended when the runtime knows better than the exit
+    /// code (k8s: <c>OOMKilled</c>), else null.</summary>
+    string? ExitReason => null;
 
     /// <summary>Sends a signal to the container's process group, or SIGKILL to its cgroup (cheap: no search).</summary>
     void SignalGroup(int signal);

@@ -1,9 +1,5 @@
 namespace MiniKube.Sup.Spec;
 
-/// <summary>What the host offers, which decides whether some manifests are runnable.</summary>
-public sealed record ManifestLoadOptions
-{
-    /// <summary>True when podman or docker is usable; without one, a container with <c>image</c> needs the
-    /// <c>sup.minikube.io/runtime: host</c> annotation.</summary>
-    public bool ContainerEngineAvailable { get; init; }
-}
+/// <summary>How manifests are loaded. Nothing in them depends on the host any more: a container with <c>image</c>
+/// loads whatever engine the machine has (<c>sup run</c> says per pod when none is usable).</summary>
+public sealed record ManifestLoadOptions;

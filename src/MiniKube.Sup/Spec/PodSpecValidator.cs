@@ -13,6 +13,8 @@ internal sealed class PodSpecValidator
     private readonly bool _hostRuntime;
     private readonly bool _podsRunUntilReplaced;
     private readonly bool _podsRunToCompletion;
+    private bool _podRunsImages;
+    private string? _firstImagePath;
     private readonly Dictionary<string, string> _containerNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _volumeNames = new(StringComparer.Ordinal);
 
@@ -86,12 +88,19 @@ internal sealed class PodSpecValidator
         }
 
         var initPath = path.Dot("initContainers");
+        var containersPath = path.Dot("containers");
+        if (!_hostRuntime)
+        {
+            var all = (spec.InitContainers ?? []).Select((c, i) => (c, initPath.At(i))).Concat((spec.Containers ?? []).Select((c, i) => (c, containersPath.At(i))));
+            _firstImagePath = all.Where(e => ImagePods.HasImage(e.c)).Select(e => e.Item2).FirstOrDefault();
+            _podRunsImages = _firstImagePath is not null;
+        }
+
         for (var i = 0; i < (spec.InitContainers?.Count ?? 0); i++)
         {
             ValidateContainer(spec.InitContainers![i], initPath.At(i), isInit: true);
         }
 
-        var containersPath = path.Dot("containers");
         for (var i = 0; i < (spec.Containers?.Count ?? 0); i++)
         {
             ValidateContainer(spec.Containers![i], containersPath.At(i), isInit: false);
@@ -245,7 +254,12 @@ internal sealed class PodSpecValidator
         var hasCommand = container.Command is { Count: > 0 } && container.Command.All(c => !string.IsNullOrEmpty(c));
         if (string.IsNullOrEmpty(container.Image))
         {
-            if (!hasCommand)
+            if (_podRunsImages)
+            {
+                // SPEC §2: a pod runs in one place: its containers share a network namespace, in the engine or not.
+                _scope.Add(path, $"this container has no image while {_firstImagePath} has one: a pod runs either images (in a container engine) or host processes, not both; give every container an image, or none (annotation {SupAnnotations.Runtime}: host runs image containers' commands on the host)");
+            }
+            else if (!hasCommand)
             {
                 _scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command");
             }
@@ -253,20 +267,12 @@ internal sealed class PodSpecValidator
             return;
         }
 
-        if (_hostRuntime)
+        if (_hostRuntime && !hasCommand)
         {
-            if (!hasCommand)
-            {
-                _scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
-            }
-
-            return;
+            _scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
         }
 
-        if (!_scope.Options.ContainerEngineAvailable)
-        {
-            _scope.Add(path.Dot("image"), $"image \"{container.Image}\" needs a container engine (podman or docker) and none is usable; set annotation {SupAnnotations.Runtime}: host to run its command on the host");
-        }
+        // An image container is accepted whatever this machine has: `sup run` says per pod when no engine is usable.
     }
 
     private void ValidatePorts(V1Container container, string path)

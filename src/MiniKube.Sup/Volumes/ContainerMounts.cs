@@ -35,7 +35,7 @@ public static class ContainerMounts
 
     /// <summary>k8s (since CVE-2017-1002101): a subPath is resolved inside its volume, and refused when a symlink in
     /// the volume takes it out; one that does not exist yet is created as a directory.</summary>
-    private static string SubPathTarget(PreparedVolume volume, string? subPath)
+    public static string SubPathTarget(PreparedVolume volume, string? subPath)
     {
         if (string.IsNullOrEmpty(subPath)) return volume.HostPath;
         var target = SecureJoin.Resolve(volume.HostPath, subPath, out var leaves);

@@ -10,6 +10,8 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private int _nextPid = 1000;
 
     public ConcurrentQueue<FakeInstance> Started { get; } = new();
+    /// <summary>Every launch asked for, started or not.</summary>
+    public ConcurrentQueue<ContainerLaunch> Launches { get; } = new();
     public HashSet<string> FailToStart { get; } = [];
     public bool ExitOnSigterm { get; set; } = true;
     /// <summary>False: not even SIGKILL ends an instance (a process stuck in the kernel).</summary>
@@ -17,8 +19,49 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     /// <summary>When set, SIGTERM makes an instance exit with this code (as a program that handles it) instead of dying of it.</summary>
     public int? ExitCodeOnSigterm { get; set; }
 
+    /// <summary>When set, starts complete only once this task has (as an engine's take most of a second).</summary>
+    public Task? StartDelay { get; set; }
+
+    /// <summary>Every sandbox made, and every one removed.</summary>
+    public ConcurrentQueue<SandboxRequest> Sandboxes { get; } = new();
+    public ConcurrentQueue<PodSandbox> RemovedSandboxes { get; } = new();
+
+    /// <summary>When set, a sandbox cannot be made: this is thrown.</summary>
+    public Exception? SandboxFailure { get; set; }
+
+    /// <summary>Containers that cannot be created (by name): the exception their start throws.</summary>
+    public ConcurrentDictionary<string, ContainerCreateException> FailToCreate { get; } = new();
+
+    public Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken)
+    {
+        if (SandboxFailure is { } failure) return Task.FromException<PodSandbox>(failure);
+        Sandboxes.Enqueue(request);
+        return Task.FromResult(new PodSandbox(request.PodIp, null, "fake-" + request.PodName));
+    }
+
+    public Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken)
+    {
+        RemovedSandboxes.Enqueue(sandbox);
+        return Task.CompletedTask;
+    }
+
+    public Task<IContainerInstance> StartAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        Launches.Enqueue(launch);
+        if (StartDelay is { } delay) return StartLaterAsync(delay, launch);
+        try { return Task.FromResult(Start(launch)); }
+        catch (Exception e) when (e is ContainerStartException or ContainerCreateException) { return Task.FromException<IContainerInstance>(e); }
+    }
+
+    private async Task<IContainerInstance> StartLaterAsync(Task delay, ContainerLaunch launch)
+    {
+        await delay.ConfigureAwait(false);
+        return Start(launch);
+    }
+
     public IContainerInstance Start(ContainerLaunch launch)
     {
+        if (FailToCreate.TryGetValue(launch.ContainerName, out var create)) throw create;
         if (FailToStart.Contains(launch.ContainerName))
             throw new ContainerStartException($"exec: \"{launch.Command[0]}\": executable file not found in $PATH");
         var instance = new FakeInstance(Interlocked.Increment(ref _nextPid), launch, this);

@@ -7,8 +7,8 @@ internal static class ManifestTestHelpers
     public const string FileName = "supervisor.yaml";
 
     /// <summary>Loads YAML written with a leading newline for readability; line 1 is the first line after it.</summary>
-    public static ManifestLoadResult Load(string yaml, bool containerEngine = false)
-        => ManifestLoader.LoadText(yaml.TrimStart('\r', '\n'), FileName, new ManifestLoadOptions { ContainerEngineAvailable = containerEngine });
+    public static ManifestLoadResult Load(string yaml)
+        => ManifestLoader.LoadText(yaml.TrimStart('\r', '\n'), FileName);
 
     public static ManifestError SingleError(ManifestLoadResult result)
     {

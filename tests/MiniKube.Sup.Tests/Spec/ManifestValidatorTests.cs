@@ -22,24 +22,7 @@ public class ManifestValidatorTests
     }
 
     [Fact]
-    public void Image_without_a_container_engine_is_an_error_that_names_the_way_out()
-    {
-        var error = SingleError(Load("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: web}
-            spec:
-              containers:
-                - name: web
-                  image: nginx:1.27
-            """));
-
-        AssertError(error, 7, 14, "Pod/web", "spec.containers[0].image");
-        Assert.Equal("image \"nginx:1.27\" needs a container engine (podman or docker) and none is usable; set annotation sup.minikube.io/runtime: host to run its command on the host", error.Message);
-    }
-
-    [Fact]
-    public void Image_is_fine_when_a_container_engine_is_available()
+    public void An_image_container_loads_whatever_container_engine_the_machine_has()
     {
         var result = Load("""
             apiVersion: v1
@@ -47,7 +30,45 @@ public class ManifestValidatorTests
             metadata: {name: web}
             spec:
               containers: [{name: web, image: "nginx:1.27"}]
-            """, containerEngine: true);
+            """);
+
+        Assert.True(result.Succeeded, Describe(result));
+    }
+
+    [Fact]
+    public void A_pod_that_mixes_image_and_host_containers_is_an_error_at_the_host_container()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              initContainers:
+                - name: setup
+                  image: busybox
+              containers:
+                - name: web
+                  command: ["/bin/sleep", "1"]
+            """));
+
+        AssertError(error, 9, 7, "Pod/web", "spec.containers[0]");
+        Assert.StartsWith("this container has no image while spec.initContainers[0] has one: a pod runs either images (in a container engine) or host processes, not both", error.Message);
+    }
+
+    [Fact]
+    public void With_the_host_runtime_annotation_a_pod_may_mix_image_and_host_containers()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations: {sup.minikube.io/runtime: host}
+            spec:
+              containers:
+                - {name: a, image: busybox, command: ["/bin/sleep", "1"]}
+                - {name: b, command: ["/bin/sleep", "1"]}
+            """);
 
         Assert.True(result.Succeeded, Describe(result));
     }

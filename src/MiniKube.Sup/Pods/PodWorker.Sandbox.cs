@@ -1,0 +1,100 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Events;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.Pods;
+
+/// <summary>The pod worker's sandbox (k8s RunPodSandbox): made once, before the pod's first container (after its
+/// volumes), on the runtime that runs its containers; removed once the worker has nothing left running. While it
+/// cannot be made the containers wait in ContainerCreating with the reason, a FailedCreatePodSandBox event says why,
+/// and it is tried again, unless trying again cannot help (no engine).</summary>
+public sealed partial class PodWorker
+{
+    private volatile PodSandbox? _sandbox;
+    private Task<PodSandbox>? _sandboxCreation;
+    private bool _sandboxBlocked;
+
+    /// <summary>The pod's sandbox once made (its network namespace, for the daemon's sockets in the pod).</summary>
+    public PodSandbox? Sandbox => _sandbox;
+
+    /// <returns>true when the sandbox is there; else its creation is under way, or waits for a retry</returns>
+    private bool SandboxReady()
+    {
+        if (_sandbox is not null) return true;
+        if (_sandboxCreation is not null || _sandboxBlocked) return false;
+        Task<PodSandbox> creation;
+        try { creation = Runtime.CreateSandboxAsync(BuildSandboxRequest(), CancellationToken.None); }
+        catch (Exception e) { creation = Task.FromException<PodSandbox>(e); }
+        _sandboxCreation = creation;
+        if (creation.IsCompleted) return OnSandboxCreated(creation);
+        _ = creation.ContinueWith(t => _events.Writer.TryWrite(new PodEvent.SandboxCreated(t)), TaskScheduler.Default);
+        return false;
+    }
+
+    private bool OnSandboxCreated(Task<PodSandbox> creation)
+    {
+        if (creation.IsCompletedSuccessfully)
+        {
+            _sandbox = creation.Result;
+            return true;
+        }
+        _sandboxCreation = null;
+        var e = creation.Exception?.GetBaseException();
+        var message = e?.Message ?? "cancelled";
+        foreach (var slot in AllSlots().Where(s => s.Waiting is not null))
+            slot.Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating", Message = message };
+        _sandboxBlocked = true;
+        if (e is not SandboxException { Permanent: true })
+        {
+            RetryAfterInterval(() =>
+            {
+                _sandboxBlocked = false;
+                Advance();
+            });
+        }
+        Record(SupEvent.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {message}");
+        return false;
+    }
+
+    private SandboxRequest BuildSandboxRequest()
+    {
+        var spec = _pod.Spec;
+        var ports = AllSlots()
+            .SelectMany(s => s.Spec.Ports ?? [])
+            .Select(p => new PublishedPort(p.ContainerPort, p.Protocol ?? "TCP"))
+            .Distinct()
+            .ToList();
+        var hosts = new List<HostEntry>();
+        foreach (var alias in spec.HostAliases ?? [])
+            foreach (var name in alias.Hostnames ?? [])
+                hosts.Add(new HostEntry(name, alias.Ip));
+        hosts.AddRange(_context.HostEntries(_pod.Metadata.NamespaceProperty ?? "default"));
+        return new SandboxRequest(Name, _pod.Metadata.NamespaceProperty ?? "default", _pod.Metadata.Uid ?? "", PodIp ?? "",
+            spec.HostNetwork == true, PodHostname(), ports, hosts, _runsImages, spec.ShareProcessNamespace == true);
+    }
+
+    /// <summary>k8s: spec.hostname, else the pod's name, cut to 63 characters.</summary>
+    private string PodHostname()
+    {
+        var name = string.IsNullOrEmpty(_pod.Spec.Hostname) ? Name : _pod.Spec.Hostname;
+        return name.Length > 63 ? name[..63].TrimEnd('-', '.') : name;
+    }
+
+    /// <summary>When the worker is done: the sandbox goes (a creation still under way is waited for first).</summary>
+    private async Task RemoveSandboxAsync()
+    {
+        var sandbox = _sandbox;
+        if (sandbox is null && _sandboxCreation is { } creation)
+        {
+            try { sandbox = await creation.ConfigureAwait(false); }
+            catch (Exception) { return; } // never made: nothing to remove
+        }
+        if (sandbox?.Id is null) return;
+        try { await Runtime.RemoveSandboxAsync(sandbox, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) { LogSandboxRemovalFailed(_context.Logger, e, Name); }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pod {Pod}: its sandbox could not be removed")]
+    private static partial void LogSandboxRemovalFailed(ILogger logger, Exception e, string pod);
+}

@@ -1,0 +1,11 @@
+namespace MiniKube.Sup.Runtime.Engine;
+
+/// <summary>The daemon option <c>--container-engine auto|podman|docker|none</c>.</summary>
+public enum ContainerEngineChoice
+{
+    /// <summary>podman when <c>podman version</c> works (docker, once supported, after it).</summary>
+    Auto,
+    Podman,
+    Docker,
+    None,
+}

@@ -1,0 +1,22 @@
+namespace MiniKube.Sup.Runtime.Engine;
+
+/// <summary>How one engine command ended: its exit code and what it printed.</summary>
+public sealed record EngineResult(int ExitCode, string Output, string Error)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>What went wrong, as one line for an event or a status message: the engine's last error line,
+    /// without its "Error: " prefix.</summary>
+    public string Problem
+    {
+        get
+        {
+            var line = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .LastOrDefault(l => !l.StartsWith("time=", StringComparison.Ordinal)) ?? $"exit code {ExitCode}";
+            return line.StartsWith("Error: ", StringComparison.Ordinal) ? line["Error: ".Length..] : line;
+        }
+    }
+
+    /// <summary>The first line of the output (the id podman prints, a --format value).</summary>
+    public string FirstLine => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+}

@@ -1,0 +1,99 @@
+using MiniKube.Sup.Processes;
+
+namespace MiniKube.Sup.Runtime.Engine;
+
+/// <summary>
+/// One container instance in podman: its main process by host pid, its exit as the engine records it (exit code,
+/// OOMKilled), its processes from its cgroup, and signals. The engine's attach (<c>podman start --attach</c>) carries
+/// its output into the log and ends when the container does; the engine then says how it ended.
+/// </summary>
+internal sealed class PodmanContainer : IContainerInstance
+{
+    private readonly EngineCommand _engine;
+    private readonly EngineCgroup? _cgroup;
+    private readonly string? _stopSignal;
+    private readonly Task<bool>? _oom;
+    private volatile bool _exited;
+
+    /// <param name="memoryLimited">it has a memory limit: its OOM kills are watched for (a thread while it runs)</param>
+    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec, bool memoryLimited)
+    {
+        _engine = engine;
+        Name = state.Name;
+        Id = state.Id;
+        Pid = state.Pid;
+        _cgroup = EngineCgroup.OfProcess(state.Pid);
+        _oom = memoryLimited ? OomWatch.Start(state.Pid, _cgroup?.MemoryDirectory) : null;
+        _stopSignal = state.StopSignal;
+        ExecContext = exec;
+        OutputDrained = outputDrained;
+        Exited = WatchAsync(attached);
+    }
+
+    public string Name { get; }
+
+    public string Id { get; }
+
+    public int Pid { get; }
+
+    public string ContainerId => $"podman://{Id}";
+
+    public Task OutputDrained { get; }
+
+    public Task<ExitStatus> Exited { get; }
+
+    public string? ExitReason { get; private set; }
+
+    internal EngineExecContext ExecContext { get; }
+
+    /// <summary>Once the attach has ended: how the engine says the container ended. An attach that ended while the
+    /// container still runs (its connection broke) is followed by a wait.</summary>
+    private async Task<ExitStatus> WatchAsync(Task attached)
+    {
+        try { await attached.ConfigureAwait(false); }
+        catch (Exception) { /* the attach's own failure: the engine's state below says what happened */ }
+        var state = await PodmanContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
+        if (state is { Running: true })
+        {
+            await _engine.RunAsync(["wait", Name]).ConfigureAwait(false);
+            state = await PodmanContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
+        }
+        _exited = true;
+        // k8s: a container the kernel's OOM killer ended is terminated with reason OOMKilled (and exit code 137).
+        var oomKilled = state?.OomKilled == true || (_oom is { } oom && await oom.ConfigureAwait(false));
+        if (oomKilled) ExitReason = "OOMKilled";
+        return ExitStatus.Exited(state?.ExitCode ?? 137);
+    }
+
+    /// <summary>Straight to the main process by its host pid (cheap: no engine call); nothing once it has exited
+    /// (a container's other processes die with it: they are in its pid namespace).</summary>
+    public void SignalGroup(int signal)
+    {
+        if (!_exited && Pid > 0) Native.kill(Pid, signal);
+    }
+
+    /// <summary>Through the engine, as <c>podman kill</c> does (to the container's main process; SIGKILL ends the
+    /// whole container). SIGTERM is the container's stop signal, as the image says (nginx: SIGQUIT).</summary>
+    public async Task SignalAllAsync(int signal)
+    {
+        if (_exited) return;
+        var name = signal == Native.SIGTERM && !string.IsNullOrEmpty(_stopSignal) ? _stopSignal : signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await _engine.RunAsync(["kill", "--signal", name, Name]).ConfigureAwait(false);
+    }
+
+    public IReadOnlyList<ProcessInfo> Processes(Func<ProcessTable> table)
+    {
+        var result = new List<ProcessInfo>();
+        if (_cgroup is null) return result;
+        foreach (var pid in _cgroup.ProcessIds())
+            if (ProcFs.TryRead(pid, out var p) && !p.IsZombie) result.Add(p);
+        return result;
+    }
+
+    /// <summary>The container is done: the engine removes it (and whatever is left of it).</summary>
+    public async Task KillRemainingAsync(TimeProvider time, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout, time);
+        await _engine.RunAsync(["rm", "--force", "--time", "0", Name], cancel.Token).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,296 @@
+using System.Text.Json;
+using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime.Engine;
+
+namespace MiniKube.Sup.EndToEnd.Containers;
+
+/// <summary>Pods whose containers have an image, run by a real `sup run` under real podman, with the busybox image
+/// built on this machine. Every daemon's dispose asserts nothing of it is left: no process, no podman container or
+/// pod with its label.</summary>
+public sealed class ImagePodTests : IClassFixture<TestImages>
+{
+    private static async Task<SupDaemon> StartAsync(string manifest, params string[] extra)
+    {
+        var daemon = new SupDaemon(manifest);
+        await daemon.StartAsync(extra: extra);
+        return daemon;
+    }
+
+    private static async Task<JsonElement?> PodAsync(SupDaemon d, string name)
+    {
+        var (code, output, _) = await d.Sup("get", "pod", name, "-o", "json");
+        return code == 0 ? JsonDocument.Parse(output).RootElement.Clone() : null;
+    }
+
+    private static async Task<JsonElement?> ContainerStatusAsync(SupDaemon d, string pod, string container, string list = "containerStatuses")
+    {
+        if (await PodAsync(d, pod) is not { } p || !p.GetProperty("status").TryGetProperty(list, out var statuses)) return null;
+        foreach (var s in statuses.EnumerateArray())
+            if (s.GetProperty("name").GetString() == container) return s;
+        return null;
+    }
+
+    private static string? Path(JsonElement? e, params string[] path)
+    {
+        foreach (var p in path)
+        {
+            if (e is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(p, out var next)) return null;
+            e = next;
+        }
+        return e?.ValueKind == JsonValueKind.String ? e.Value.GetString() : e?.ToString();
+    }
+
+    private static Task UntilAsync(Func<Task<bool>> condition, string what, double seconds = Poll.DefaultSeconds) =>
+        Poll.For(async () => await condition() ? "" : null, what, seconds);
+
+    private static async Task<string> LogsAsync(SupDaemon d, params string[] args) => (await d.Sup(["logs", .. args])).Out;
+
+    [Fact]
+    public async Task An_image_pod_runs_logs_publishes_its_port_and_its_containers_reach_each_other_over_localhost()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: server
+                  image: busybox
+                  command: ["sh", "-c", "mkdir -p /www && echo served-by-$(POD_NAME) > /www/index.html && echo started && exec httpd -f -p 8080 -h /www"]
+                  env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+                  ports: [{containerPort: 8080}]
+                - name: client
+                  image: busybox
+                  command: ["sh", "-c", "until wget -q -O- http://127.0.0.1:8080/; do sleep 0.2; done; echo error-line >&2; exec sleep 3600"]
+            """);
+        await d.WaitForPodAsync("web");
+        await UntilAsync(async () => (await LogsAsync(d, "web", "-c", "client")).Contains("served-by-web"), "the client reached the server over localhost");
+        Assert.Contains("error-line", await LogsAsync(d, "web", "-c", "client")); // stderr goes to the log too
+        Assert.Equal("started\n", await LogsAsync(d, "web", "-c", "server"));
+
+        // The containerPort is published on the pod's own loopback address, as a host pod's port would be.
+        var ip = Path(await PodAsync(d, "web"), "status", "podIP")!;
+        Assert.StartsWith("127.0.", ip);
+        using var http = new HttpClient();
+        Assert.Equal("served-by-web\n", await http.GetStringAsync($"http://{ip}:8080/"));
+
+        // sup ps shows each container's processes by host pid.
+        var (_, ps, _) = await d.Sup("ps", "web");
+        Assert.Contains("httpd -f -p 8080", ps);
+        Assert.Contains("sleep 3600", ps);
+        Assert.StartsWith("podman://", Path(await ContainerStatusAsync(d, "web", "server"), "containerID"));
+        Assert.Equal(0, await d.StopAsync());
+    }
+
+    [Fact]
+    public async Task A_container_that_exits_is_restarted_with_backoff_and_its_previous_log_kept()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: crash}
+            spec:
+              containers:
+                - name: app
+                  image: busybox
+                  command: ["sh", "-c", "echo run at $(date +%s%N); exit 3"]
+            """);
+        await UntilAsync(async () => int.TryParse(Path(await ContainerStatusAsync(d, "crash", "app"), "restartCount"), out var n) && n >= 2,
+            "restarted twice", 60);
+        var status = await ContainerStatusAsync(d, "crash", "app");
+        Assert.Equal("3", Path(status, "lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", Path(status, "lastState", "terminated", "reason"));
+        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "crash", "app"), "state", "waiting", "reason") == "CrashLoopBackOff", "CrashLoopBackOff", 30);
+        Assert.StartsWith("run at ", await LogsAsync(d, "crash", "--previous"));
+    }
+
+    [Fact]
+    public async Task A_failing_liveness_exec_probe_runs_inside_the_container_and_restarts_it()
+    {
+        // k8s documentation: pods/probe/exec-liveness.yaml, with shorter times.
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: liveness-exec, labels: {test: liveness}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+                - name: liveness
+                  image: registry.k8s.io/busybox:1.27.2
+                  args: ["/bin/sh", "-c", "touch /tmp/healthy; sleep 2; rm -f /tmp/healthy; sleep 600"]
+                  livenessProbe:
+                    exec: {command: ["cat", "/tmp/healthy"]}
+                    initialDelaySeconds: 0
+                    periodSeconds: 1
+                    failureThreshold: 2
+            """);
+        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "liveness-exec", "liveness"), "restartCount") is "1" or "2" or "3", "restarted by liveness", 60);
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory", events);
+        Assert.Contains("Container liveness failed liveness probe, will be restarted", events);
+    }
+
+    [Fact]
+    public async Task A_container_over_its_memory_limit_is_OOMKilled()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hog}
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: hog
+                  image: busybox
+                  command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=256M", "count=1"]
+                  resources: {limits: {memory: 32Mi}}
+            """);
+        await d.WaitForPodAsync("hog", "Failed", 60);
+        var status = await ContainerStatusAsync(d, "hog", "hog");
+        Assert.Equal("OOMKilled", Path(status, "state", "terminated", "reason"));
+        Assert.Equal("137", Path(status, "state", "terminated", "exitCode"));
+    }
+
+    [Fact]
+    public async Task Init_containers_run_in_order_before_the_container_and_share_its_emptyDir()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: steps}
+            spec:
+              restartPolicy: Never
+              volumes: [{name: work, emptyDir: {}}]
+              initContainers:
+                - {name: first, image: busybox, command: ["sh", "-c", "echo one > /work/out"], volumeMounts: [{name: work, mountPath: /work}]}
+                - {name: second, image: busybox, command: ["sh", "-c", "echo two >> /work/out"], volumeMounts: [{name: work, mountPath: /work}]}
+              containers:
+                - {name: last, image: busybox, command: ["cat", "/work/out"], workingDir: /work, volumeMounts: [{name: work, mountPath: /work, readOnly: true}]}
+            """);
+        await d.WaitForPodAsync("steps", "Succeeded", 60);
+        Assert.Equal("one\ntwo\n", await LogsAsync(d, "steps", "-c", "last"));
+        Assert.Equal("Completed", Path(await ContainerStatusAsync(d, "steps", "first", "initContainerStatuses"), "state", "terminated", "reason"));
+    }
+
+    [Fact]
+    public async Task A_missing_image_waits_in_ErrImagePull_then_ImagePullBackOff_and_the_daemon_goes_on()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: missing}
+            spec:
+              containers: [{name: app, image: "localhost/sup-test-no-such-image:1"}]
+            """);
+        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "missing", "app"), "state", "waiting", "reason") == "ImagePullBackOff", "ImagePullBackOff", 30);
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("Failed to pull image \"localhost/sup-test-no-such-image:1\"", events);
+        Assert.Contains("Error: ErrImagePull", events);
+        Assert.Equal("Pending", Path(await PodAsync(d, "missing"), "status", "phase"));
+    }
+
+    [Fact]
+    public async Task Without_a_usable_engine_an_image_pod_waits_with_the_reason_and_a_Warning_while_host_pods_run()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: image}
+            spec:
+              containers: [{name: app, image: busybox}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: host}
+            spec:
+              containers: [{name: app, command: ["sleep", "600"]}]
+            """, "--container-engine", "none");
+        await d.WaitForPodAsync("host");
+        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "message")?.Contains("no container engine is usable") == true,
+            "waiting with the reason");
+        Assert.Equal("ContainerCreating", Path(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "reason"));
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("FailedCreatePodSandBox", events);
+        Assert.Contains("--container-engine none", events);
+    }
+
+    [Fact]
+    public async Task After_a_crash_the_next_start_removes_what_the_daemon_had_left_in_the_engine()
+    {
+        await using var d = new SupDaemon("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: left}
+            spec:
+              containers: [{name: app, image: busybox, command: ["sleep", "600"]}]
+            """);
+        await d.StartAsync();
+        await d.WaitForPodAsync("left");
+        d.Process.Signal(Native.SIGKILL);
+        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var daemonId = new StatePaths(d.StateDir).DaemonId;
+        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={daemonId}")); // the crash left its pod running
+
+        await d.StartAsync();
+        await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
+        await d.WaitForPodAsync("left");
+        Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end
+    }
+
+    [Fact]
+    public async Task A_Jobs_steps_run_in_containers_share_an_emptyDir_and_a_hung_step_is_retried()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: etl}
+            spec:
+              backoffLimit: 3
+              template:
+                metadata:
+                  annotations: {sup.minikube.io/step-timeout-seconds.load: "2"}
+                spec:
+                  restartPolicy: OnFailure
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: work, emptyDir: {}}]
+                  initContainers:
+                    - {name: extract, image: busybox, command: ["sh", "-c", "echo rows > /work/data"], volumeMounts: [{name: work, mountPath: /work}]}
+                    - name: load
+                      image: busybox
+                      # Hangs on its first run (it leaves a mark), finishes on the retry.
+                      command: ["sh", "-c", "if [ -f /work/tried ]; then cat /work/data; else touch /work/tried; exec sleep 600; fi"]
+                      volumeMounts: [{name: work, mountPath: /work}]
+                  containers:
+                    - {name: report, image: busybox, command: ["sh", "-c", "echo done"]}
+            """);
+        await UntilAsync(async () => (await d.Sup("get", "job", "etl", "-o", "json")).Out.Contains("\"succeeded\": 1"), "the Job completes", 60);
+        var (_, events, _) = await d.Sup("events");
+        Assert.Contains("ran longer than its step timeout of 2s and is considered hung", events);
+        var (_, logs, _) = await d.Sup("logs", "job/etl", "-c", "load");
+        Assert.Contains("rows", logs);
+    }
+
+    [Fact]
+    public async Task Two_daemons_never_touch_each_others_containers()
+    {
+        const string Manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: same-name}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers: [{name: app, image: busybox, command: ["sleep", "600"]}]
+            """;
+        await using var first = await StartAsync(Manifest);
+        await first.WaitForPodAsync("same-name");
+        await using (var second = await StartAsync(Manifest))
+        {
+            await second.WaitForPodAsync("same-name");
+            Assert.Equal(0, await second.StopAsync()); // its sweeps at start and stop left the first daemon's pod alone
+        }
+        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={new StatePaths(first.StateDir).DaemonId}"));
+        Assert.Equal("Running", Path(await PodAsync(first, "same-name"), "status", "phase"));
+        Assert.Equal(0, await first.StopAsync());
+    }
+}

@@ -1,0 +1,65 @@
+using MiniKube.Sup.Runtime.Engine;
+
+namespace MiniKube.Sup.Tests.Runtime.Engine;
+
+public sealed class EngineParsingTests
+{
+    [Fact]
+    public void Inspect_output_gives_pid_exit_code_oom_stop_signal_and_environment()
+    {
+        var line = "\"web_app_1\"\t\"abc123\"\t4242\tfalse\t137\ttrue\t\"\"\t3\t\"1000\"\t\"/srv\"\t[\"PATH=/bin\",\"A=b c\"]";
+        var state = PodmanContainerState.Parse(line)!;
+        Assert.Equal(("web_app_1", "abc123", 4242, false, 137, true), (state.Name, state.Id, state.Pid, state.Running, state.ExitCode, state.OomKilled));
+        Assert.Equal("3", state.StopSignal);
+        Assert.Equal(("1000", "/srv"), (state.User, state.WorkingDir));
+        Assert.Equal(["PATH=/bin", "A=b c"], state.Environment);
+    }
+
+    [Theory]
+    [InlineData("15")]
+    [InlineData("SIGTERM")]
+    public void SIGTERM_as_stop_signal_needs_no_translation(string signal)
+    {
+        var state = PodmanContainerState.Parse($"\"n\"\t\"i\"\t1\ttrue\t0\tfalse\t\"\"\t{signal}\t\"\"\t\"/\"\t[]")!;
+        Assert.Null(state.StopSignal);
+    }
+
+    [Fact]
+    public void The_cgroup_of_a_container_under_cgroup_v1_is_read_per_hierarchy()
+    {
+        string[] lines =
+        [
+            "9:name=systemd:/libpod_parent/p/libpod-c",
+            "8:pids:/libpod_parent/p/libpod-c",
+            "4:memory:/libpod_parent/p/libpod-c",
+            "1:cpu,cpuacct:/libpod_parent/p/libpod-c",
+            "0::/libpod_parent/p/libpod-c",
+        ];
+        var cgroup = EngineCgroup.Parse(lines, _ => true)!;
+        Assert.Equal("/sys/fs/cgroup/pids/libpod_parent/p/libpod-c", cgroup.ProcessesDirectory);
+        Assert.Equal("/sys/fs/cgroup/memory/libpod_parent/p/libpod-c", cgroup.MemoryDirectory);
+    }
+
+    [Fact]
+    public void The_cgroup_of_a_container_under_cgroup_v2_is_one_directory()
+    {
+        var cgroup = EngineCgroup.Parse(["0::/machine.slice/libpod-c.scope"], path => !path.Contains("/unified", StringComparison.Ordinal))!;
+        Assert.Equal("/sys/fs/cgroup/machine.slice/libpod-c.scope", cgroup.ProcessesDirectory);
+        Assert.Equal(cgroup.ProcessesDirectory, cgroup.MemoryDirectory);
+    }
+
+    [Fact]
+    public void Exec_enters_every_namespace_of_the_main_process_with_its_root_working_directory_and_user()
+    {
+        var argv = NsenterExec.Argv(new EngineExecContext(4242, [], null, 1000, 2000), ["cat", "/tmp/healthy"]);
+        Assert.Equal(["nsenter", "--target", "4242", "--mount", "--uts", "--ipc", "--net", "--pid", "--root", "--wd",
+            "--setuid", "1000", "--setgid", "2000", "--", "cat", "/tmp/healthy"], argv);
+    }
+
+    [Fact]
+    public void The_engine_problem_is_its_last_error_line_without_prefix_or_log_lines()
+    {
+        var result = new EngineResult(125, "", "time=\"x\" level=warning msg=\"y\"\nError: no such image: nope\n");
+        Assert.Equal("no such image: nope", result.Problem);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MiniKube.Sup.Networking;
+
+/// <summary>
+/// A pod in a network namespace of its own (an image pod: a podman pod). Inside it only 127.0.0.1 reaches the
+/// containers and the host's loopback is out of reach, so every socket for the pod is made in its namespace:
+/// connections go to 127.0.0.1:port there, listeners are bound there. Disposing it detaches it from
+/// <see cref="PodNetworks"/> and lets the namespace go; sockets already made keep working until closed.
+/// </summary>
+public sealed class NamespacePodNetwork : IPodNetwork, IDisposable
+{
+    private readonly Action<NamespacePodNetwork> _detach;
+    private int _disposed;
+
+    internal NamespacePodNetwork(IPAddress podIp, NetworkNamespace ns, Action<NamespacePodNetwork> detach)
+    {
+        PodIp = podIp;
+        Namespace = ns;
+        _detach = detach;
+    }
+
+    public IPAddress PodIp { get; }
+
+    public NetworkNamespace Namespace { get; }
+
+    public async Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        var socket = await Namespace.CreateSocketAsync(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).ConfigureAwait(false);
+        return await PodSockets.ConnectAsync(socket, new IPEndPoint(IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Socket Listen(IPEndPoint endPoint, int backlog) =>
+        PodSockets.Listen(Namespace.CreateSocket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp), endPoint, backlog);
+
+    public override string ToString() => $"pod network {PodIp} ({Namespace.Description})";
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _detach(this);
+        Namespace.Dispose();
+    }
+}

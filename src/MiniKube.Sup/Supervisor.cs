@@ -4,6 +4,7 @@ using MiniKube.Sup.Api;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Desired;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
@@ -42,11 +43,13 @@ public sealed partial class Supervisor : IAsyncDisposable
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment());
+        Networks = new PodNetworks();
         var context = new PodWorkerContext(new HostProcessRuntime(output, options.LogRotation, new ContainerLogLosses(_logger, time), Tracking), time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
+            Networks = Networks,
         };
-        ServiceProxies = new ServiceProxies(_logger);
+        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint);
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
         _collector = new GarbageCollector(Store, _logger);
@@ -78,6 +81,9 @@ public sealed partial class Supervisor : IAsyncDisposable
     public ControllerManager Controllers { get; }
 
     public ServiceProxies ServiceProxies { get; }
+
+    /// <summary>Every pod's network: which pods have a namespace of their own, and how to reach into it.</summary>
+    public PodNetworks Networks { get; }
 
     public KubeApi Api { get; }
 

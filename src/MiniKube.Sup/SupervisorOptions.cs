@@ -10,4 +10,7 @@ public sealed record SupervisorOptions
     public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Kubernetes;
     public Controllers.JobBackoffPolicy JobBackoff { get; init; } = Controllers.JobBackoffPolicy.Kubernetes;
     public Logs.LogRotationOptions LogRotation { get; init; } = Logs.LogRotationOptions.Default;
+
+    /// <summary>Where the API is served on TCP (sup run --listen), if it is: image pods reach it there too.</summary>
+    public System.Net.IPEndPoint? ApiEndPoint { get; init; }
 }

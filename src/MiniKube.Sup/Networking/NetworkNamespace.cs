@@ -46,7 +46,7 @@ public sealed class NetworkNamespace : IDisposable
     {
         var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net";
         var description = $"the network namespace of process {pid.ToString(CultureInfo.InvariantCulture)}";
-        var fd = Native.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+        var fd = NetworkingNative.open(path, NetworkingNative.O_RDONLY | NetworkingNative.O_CLOEXEC);
         if (fd < 0) throw new NetworkNamespaceGoneException($"cannot open {description} ({path}): {Marshal.GetLastPInvokeErrorMessage()}");
         var ns = new NetworkNamespace(new SafeFileHandle(fd, ownsHandle: true), description);
         try
@@ -90,7 +90,7 @@ public sealed class NetworkNamespace : IDisposable
     {
         var entered = (TaskCompletionSource)state!;
         var handle = _handle.DangerousGetHandle().ToInt32();
-        if (Native.setns(handle, Native.CLONE_NEWNET) != 0)
+        if (NetworkingNative.setns(handle, NetworkingNative.CLONE_NEWNET) != 0)
         {
             entered.SetException(new NetworkNamespaceGoneException($"cannot enter {Description}: {Marshal.GetLastPInvokeErrorMessage()}"));
             return;

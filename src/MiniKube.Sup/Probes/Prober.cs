@@ -1,15 +1,16 @@
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Probes;
 
 /// <summary>The host prober: hands each request to the prober of its handler (exec, httpGet, tcpSocket) and runs
 /// sleep hooks on the clock. gRPC probes are not supported: they are a probe error, so their result is discarded.
-/// Exec handlers run through the container's runtime.</summary>
-public sealed class Prober(TimeProvider time, IContainerRuntime runtime) : IProber
+/// Exec handlers run through the container's runtime; network handlers through the pods' networks.</summary>
+public sealed class Prober(TimeProvider time, IContainerRuntime runtime, PodNetworks networks) : IProber
 {
     private readonly ExecProber _exec = new(runtime);
-    private readonly HttpGetProber _http = new(time);
-    private readonly TcpSocketProber _tcp = new(time);
+    private readonly HttpGetProber _http = new(time, networks);
+    private readonly TcpSocketProber _tcp = new(time, networks);
 
     public async Task<ProbeOutcome> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Services;
 using MiniKube.Sup.Tests.Controllers;
 using MiniKube.Sup.Tests.Events;
@@ -15,11 +16,12 @@ public sealed class ServiceControllerTests : IAsyncDisposable
     private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
-    private readonly ServiceProxies _proxies = new(NullLogger.Instance);
+    private readonly ServiceProxies _proxies;
     private readonly ServiceController _controller;
 
     public ServiceControllerTests()
     {
+        _proxies = new ServiceProxies(NullLogger.Instance, new PodNetworks(), _time);
         _pods = new FakePodControl(_time);
         _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
         _repository.Put(new V1Service

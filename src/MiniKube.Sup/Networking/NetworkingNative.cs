@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MiniKube.Sup.Networking;
 
 /// <summary>The libc calls that enter another network namespace, which .NET does not expose.</summary>
-internal static partial class Native
+internal static partial class NetworkingNative
 {
     private const string Libc = "libc";
 

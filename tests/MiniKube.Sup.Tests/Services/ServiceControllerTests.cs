@@ -11,7 +11,7 @@ using MiniKube.Sup.Tests.Events;
 
 namespace MiniKube.Sup.Tests.Services;
 
-public sealed class ServiceControllerTests : IAsyncDisposable
+public sealed class ServiceControllerTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
@@ -72,5 +72,8 @@ public sealed class ServiceControllerTests : IAsyncDisposable
         Assert.Null(_repository.Get("Endpoints", "web"));
     }
 
-    public ValueTask DisposeAsync() => _proxies.DisposeAsync();
+    // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _proxies.DisposeAsync().AsTask();
 }

@@ -8,7 +8,7 @@ using MiniKube.Sup.Services;
 namespace MiniKube.Sup.Tests.Services;
 
 /// <summary>The proxy over real loopback sockets: backends are tiny servers that answer their own name.</summary>
-public sealed class ServicePortProxyTests : IAsyncDisposable
+public sealed class ServicePortProxyTests : IAsyncLifetime
 {
     private readonly List<TcpListener> _servers = [];
     private readonly List<ServicePortProxy> _proxies = [];
@@ -130,7 +130,10 @@ public sealed class ServicePortProxyTests : IAsyncDisposable
         Assert.Equal(payload, back.ToArray());
     }
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var p in _proxies) await p.DisposeAsync();
         foreach (var s in _servers) s.Stop();

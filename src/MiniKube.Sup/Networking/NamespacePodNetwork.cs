@@ -34,11 +34,11 @@ public sealed class NamespacePodNetwork : IPodNetwork, IDisposable
     public Socket Listen(IPEndPoint endPoint, int backlog) =>
         PodSockets.Listen(Namespace.CreateSocket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp), endPoint, backlog);
 
-    /// <summary>From now on, connections made inside the pod to any of <paramref name="destinations"/> reach
+    /// <summary>From now on, connections made inside the pod to what <paramref name="redirects"/> names reach
     /// 127.0.0.1:<paramref name="port"/> inside it instead (replacing the redirects set before).</summary>
     /// <exception cref="IOException">the rules could not be set</exception>
-    public Task RedirectAsync(IReadOnlyCollection<IPEndPoint> destinations, int port, CancellationToken cancellationToken) =>
-        LoopbackRedirects.ApplyAsync(Namespace, destinations, port, cancellationToken);
+    public Task RedirectAsync(LoopbackRedirects redirects, int port, CancellationToken cancellationToken) =>
+        LoopbackRedirects.ApplyAsync(Namespace, redirects.Rules(port), cancellationToken);
 
     public override string ToString() => $"pod network {PodIp} ({Namespace.Description})";
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using MiniKube.Sup.Networking;
 
@@ -48,15 +49,22 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes over an accepted connection: forwards it, then closes it.</summary>
-    public void Forward(Socket client)
+    /// <summary>Takes over an accepted connection: forwards it to an endpoint, then closes it.</summary>
+    public void Forward(Socket client) => Take(client, only: null);
+
+    /// <summary>Takes over an accepted connection: forwards it to <paramref name="destination"/> (through the
+    /// network of the pod there) whatever the endpoints, then closes it.</summary>
+    public void ForwardTo(Socket client, IPEndPoint destination) =>
+        Take(client, new Backend("", destination.Address.ToString(), destination.Port));
+
+    private void Take(Socket client, Backend? only)
     {
         if (_stop.IsCancellationRequested)
         {
             client.Dispose();
             return;
         }
-        _ = HandleAsync(client);
+        _ = HandleAsync(client, only);
     }
 
     private Backend? Pick(List<Backend>? excluded)
@@ -72,7 +80,7 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
         return null;
     }
 
-    private async Task HandleAsync(Socket client)
+    private async Task HandleAsync(Socket client, Backend? only)
     {
         _open.TryAdd(client, 0);
         Socket? upstream = null;
@@ -85,7 +93,7 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
             List<Backend>? excluded = null;
             for (var attempt = 0; ; attempt++)
             {
-                var backend = Pick(excluded);
+                var backend = only is null ? Pick(excluded) : attempt == 0 ? only : null;
                 if (backend is null || attempt >= MaxAttempts)
                 {
                     Reset(client);
@@ -98,7 +106,8 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
                     continue;
                 }
                 var upstreamReady = upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask();
-                if (await Task.WhenAny(clientReady, upstreamReady).ConfigureAwait(false) == upstreamReady)
+                // A connection to one destination is passed through as it goes; one to a Service may move on.
+                if (only is null && await Task.WhenAny(clientReady, upstreamReady).ConfigureAwait(false) == upstreamReady)
                 {
                     var first = ArrayPool<byte>.Shared.Rent(BufferSize);
                     try

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Networking;
@@ -16,7 +15,7 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
     private readonly PodNetworks _networks;
-    private readonly Func<IReadOnlyDictionary<IPEndPoint, ServiceForwarder>> _routes;
+    private readonly Func<PodRoutes> _routes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -26,8 +25,8 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
     private readonly IDisposable _subscription;
     private readonly Task _loop;
 
-    /// <param name="routes">where each destination a pod may dial is forwarded, now</param>
-    public ServiceGateways(PodNetworks networks, Func<IReadOnlyDictionary<IPEndPoint, ServiceForwarder>> routes, TimeProvider time, ILogger logger)
+    /// <param name="routes">where the connections of pods go, now</param>
+    public ServiceGateways(PodNetworks networks, Func<PodRoutes> routes, TimeProvider time, ILogger logger)
     {
         _networks = networks;
         _routes = routes;
@@ -64,15 +63,15 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
             _gateways.Remove(network);
             _reported.Remove(network);
         }
-        var destinations = _routes().Keys.ToList();
+        var routes = _routes();
         var done = true;
         foreach (var network in attached)
         {
             try
             {
                 if (!_gateways.TryGetValue(network, out var gateway))
-                    _gateways[network] = gateway = new PodServiceGateway(network, Route, _logger);
-                await gateway.RedirectAsync(destinations, _stop.Token).ConfigureAwait(false);
+                    _gateways[network] = gateway = new PodServiceGateway(network, _routes, _logger);
+                await gateway.RedirectAsync(routes, _stop.Token).ConfigureAwait(false);
                 if (_reported.Remove(network)) LogRecovered(_logger, network.PodIp.ToString());
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
@@ -85,8 +84,6 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
         }
         return done;
     }
-
-    private ServiceForwarder? Route(IPEndPoint destination) => _routes().GetValueOrDefault(destination);
 
     private async Task RetryLaterAsync()
     {

@@ -8,8 +8,8 @@ namespace MiniKube.Sup.Services;
 
 /// <summary>The proxies of every Service (kube-proxy's job on one host): the Service controller says which
 /// ports listen where and route to which endpoints; this opens, re-targets and closes the listeners on the host,
-/// and gives image pods the same Services (and the daemon's API, when it is served on TCP) through a gateway in
-/// each pod's network (<see cref="PodServiceGateway"/>).</summary>
+/// and gives image pods the same Services (and the daemon's API, when it is served on TCP, and every pod's IP)
+/// through a gateway in each pod's network (<see cref="PodServiceGateway"/>).</summary>
 /// <remarks>Inside a pod, 127.0.0.1 is the pod's own: a Service on 127.0.0.1 (one whose clusterIP is not a
 /// loopback address) would take its port from the pod's containers there, so pods are given only the Services on
 /// other addresses.</remarks>
@@ -18,10 +18,11 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     private readonly ILogger _logger;
     private readonly PodNetworks _networks;
     private readonly (IPEndPoint EndPoint, ServiceForwarder Forwarder)? _api;
+    private readonly ServiceForwarder _direct;
     private readonly ServiceGateways _gateways;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ServicePortProxy>> _byService = new(StringComparer.Ordinal);
-    private volatile FrozenDictionary<IPEndPoint, ServiceForwarder> _inPods = FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty;
+    private volatile PodRoutes _inPods;
     private bool _disposed;
 
     /// <param name="api">where the daemon serves its API on TCP (null: only on its Unix socket); image pods reach it
@@ -36,6 +37,8 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             forwarder.SetBackends([new Backend("api", api.Address.ToString(), api.Port)]);
             _api = (api, forwarder);
         }
+        _direct = new ServiceForwarder(networks);
+        _inPods = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct);
         _gateways = new ServiceGateways(networks, () => _inPods, time, logger);
         lock (_gate) PublishRoutes();
     }
@@ -116,7 +119,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         foreach (var proxy in _byService.Values.SelectMany(p => p))
             if (!proxy.EndPoint.Address.Equals(IPAddress.Loopback)) routes[proxy.EndPoint] = proxy.Forwarder;
         if (_api is { } api) routes[api.EndPoint] = api.Forwarder;
-        _inPods = routes.ToFrozenDictionary();
+        _inPods = new PodRoutes(routes.ToFrozenDictionary(), _direct);
         _gateways.Refresh();
     }
 
@@ -133,5 +136,6 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         await _gateways.DisposeAsync().ConfigureAwait(false);
         foreach (var p in all) await p.DisposeAsync().ConfigureAwait(false);
         if (_api is { } api) await api.Forwarder.DisposeAsync().ConfigureAwait(false);
+        await _direct.DisposeAsync().ConfigureAwait(false);
     }
 }

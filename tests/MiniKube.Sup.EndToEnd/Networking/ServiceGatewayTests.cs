@@ -145,6 +145,30 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_container_reaches_other_pods_by_their_ips_whether_on_the_host_or_in_a_namespace()
+    {
+        var client = await PodAsync(ClientPodIp);
+        var server = await PodAsync(ServerPodIp);
+        var imagePod = Server(server, new IPEndPoint(IPAddress.Loopback, 0), "image-pod");
+        var hostPodIp = IPAddress.Parse("127.0.1.243");
+        var hostPod = Server(new HostPodNetwork(hostPodIp), new IPEndPoint(hostPodIp, 0), "host-pod");
+        Proxies();
+
+        Assert.Equal("image-pod", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServerPodIp, imagePod.Port)), "the other image pod"));
+        Assert.Equal("host-pod", await NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(hostPodIp, hostPod.Port)));
+    }
+
+    [Fact]
+    public async Task A_container_reaches_its_own_pod_on_the_pod_ip()
+    {
+        var pod = await PodAsync(ClientPodIp);
+        var own = Server(pod, new IPEndPoint(IPAddress.Loopback, 0), "self");
+        Proxies();
+
+        Assert.Equal("self", await Poll.For(() => NamespaceServer.AskAsync(pod.Namespace, new IPEndPoint(ClientPodIp, own.Port)), "the pod's own IP"));
+    }
+
+    [Fact]
     public async Task A_connection_to_the_gateway_itself_is_reset()
     {
         var client = await PodAsync(ClientPodIp);

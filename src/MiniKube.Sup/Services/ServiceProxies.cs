@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Networking;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Services;
 
@@ -12,7 +13,7 @@ namespace MiniKube.Sup.Services;
 /// through a gateway in each pod's network (<see cref="PodServiceGateway"/>).</summary>
 /// <remarks>Inside a pod, 127.0.0.1 is the pod's own: a Service on 127.0.0.1 (one whose clusterIP is not a
 /// loopback address) would take its port from the pod's containers there, so pods are given only the Services on
-/// other addresses.</remarks>
+/// other addresses (<see cref="ServiceAddress.IsGivenToIsolatedPods"/>).</remarks>
 public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListener
 {
     private readonly ILogger _logger;
@@ -117,7 +118,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     {
         var routes = new Dictionary<IPEndPoint, ServiceForwarder>();
         foreach (var proxy in _byService.Values.SelectMany(p => p))
-            if (!proxy.EndPoint.Address.Equals(IPAddress.Loopback)) routes[proxy.EndPoint] = proxy.Forwarder;
+            if (ServiceAddress.IsGivenToIsolatedPods(proxy.EndPoint.Address)) routes[proxy.EndPoint] = proxy.Forwarder;
         if (_api is { } api) routes[api.EndPoint] = api.Forwarder;
         _inPods = new PodRoutes(routes.ToFrozenDictionary(), _direct);
         _gateways.Refresh();

@@ -5,7 +5,8 @@ internal static class Binaries
 {
     private static readonly string Base = AppContext.BaseDirectory;
     private static readonly string Configuration = new DirectoryInfo(Base).Parent!.Name; // bin/<Configuration>/net10.0/
-    private static readonly string Tests = Path.GetFullPath(Path.Combine(Base, "..", "..", "..", ".."));
+    /// <summary>The repository's tests/ folder.</summary>
+    public static string Tests { get; } = Path.GetFullPath(Path.Combine(Base, "..", "..", "..", ".."));
 
     public static string TestApp { get; } = Existing(Path.Combine(Tests, "TestApp", "bin", Configuration, "net10.0", "testapp"));
 

@@ -111,7 +111,7 @@ public sealed class ZombieTests(ITestOutputHelper output)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info)!; IDisposable mark = new MemoryStream();
+        var mark = ChildReaper.Shared.StartDotnetChild(() => Process.Start(info)!, p => p.Id, out var process);
         return new MarkedProcess(process, mark);
     }
 

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Builds the container images the tests and the Kubernetes documentation's examples use, from this host's Debian
+# packages, without any registry: each image is a root filesystem imported as one layer (`ENGINE import` takes the
+# same tar for podman and docker) and tagged with the names manifests use, fully qualified as the engines resolve
+# them (`busybox` is docker.io/library/busybox:latest).
+#
+#   tests/images/build.sh ENGINE     ENGINE: podman (docker later)
+#
+#   busybox   Debian's busybox-static with its applets, root and nobody, /tmp 1777; CMD ["sh"]
+#   nginx     Debian's nginx and the libraries it links, laid out as the official image (welcome page on port 80,
+#             conf.d, logs to stdout/stderr), busybox for exec probes; `nginx -g 'daemon off;'`, STOPSIGNAL SIGQUIT
+#   agnhost   a stand-in for registry.k8s.io/e2e-test-images/agnhost: busybox and a shell `liveness` server (agnhost/)
+#
+# Idempotent and fast when up to date: an image is built and imported again only when what it is made of changed
+# (this script, the files beside it, the host's busybox, nginx, its libraries and files, the image's configuration:
+# their hash is the image's label sup.test-image.hash) or one of its tags is missing or points elsewhere.
+# Every image is labelled sup.test-image=NAME; earlier builds of ours that no tag names any more are removed.
+set -euo pipefail
+umask 022
+
+engine=${1:-}
+case "$engine" in
+  podman|docker) ;;
+  *) echo "usage: $0 podman|docker" >&2; exit 2 ;;
+esac
+command -v "$engine" >/dev/null || { echo "images: $engine is not installed" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Two test runs may build at once (the test projects run in parallel): one at a time.
+exec 9>"${TMPDIR:-/tmp}/sup-test-images-$engine-$(id -u).lock"
+flock 9
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+hash_label=sup.test-image.hash
+path_env='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+busybox=/bin/busybox
+if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+  echo "images: $busybox must be the static busybox (apt-get install busybox-static)" >&2; exit 1
+fi
+nginx=/usr/sbin/nginx
+[ -x "$nginx" ] || { echo "images: $nginx is missing (apt-get install nginx)" >&2; exit 1; }
+
+nginx_libs=$(ldd "$nginx" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+nginx_files=(/etc/nginx/{mime.types,fastcgi_params,scgi_params,uwsgi_params} /usr/share/nginx/html/index.html)
+
+# What every image is made of, as one hash (a change rebuilds all three: they are built in seconds).
+inputs_hash=$(
+  cd "$here"
+  { find . -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum "$busybox" "$nginx" $nginx_libs "${nginx_files[@]}" < /dev/null
+    echo "$nginx_libs"; } | sha256sum | cut -c1-32)
+
+# A minimal root: busybox with every applet in /bin as the official image has them (and at busybox's own paths
+# too, so /usr/bin/env works), the usual directories, and PASSWD_DIR's passwd and group.
+base_root() { # ROOT PASSWD_DIR
+  local root=$1 applet
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,home,var,proc,sys,dev,run}
+  chmod 0700 "$root/root"
+  install -d -m 1777 "$root/tmp"
+  ln -s ../run "$root/var/run"
+  install -m 0755 "$busybox" "$root/bin/busybox"
+  for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf /bin/busybox "$root/bin/$applet"
+  done
+  for applet in $("$busybox" --list-full); do
+    case "$applet" in
+      bin/*|*/busybox) ;;
+      */*) ln -sf /bin/busybox "$root/$applet" ;;
+    esac
+  done
+  install -m 0644 "$2/passwd" "$2/group" "$root/etc/"
+}
+
+busybox_root() {
+  base_root "$1" "$here/busybox"
+}
+
+nginx_root() {
+  local root=$1 lib
+  base_root "$root" "$here/nginx"
+  install -m 0644 "$here/nginx/nsswitch.conf" "$root/etc/"
+  install -D -m 0755 "$nginx" "$root/usr/sbin/nginx"
+  # The libraries it links, at the paths the loader looks for them (the loader itself is the one path on its own).
+  for lib in $nginx_libs; do
+    install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+  done
+  install -D -m 0644 "$here/nginx/nginx.conf" "$root/etc/nginx/nginx.conf"
+  install -D -m 0644 "$here/nginx/default.conf" "$root/etc/nginx/conf.d/default.conf"
+  install -m 0644 "${nginx_files[@]:0:4}" "$root/etc/nginx/"
+  install -D -m 0644 "${nginx_files[4]}" "$root/usr/share/nginx/html/index.html"
+  install -m 0755 "$here/nginx/docker-entrypoint.sh" "$root/docker-entrypoint.sh"
+  # Debian's nginx keeps its temporary files under /var/lib/nginx; the official image's /var/cache/nginx is there
+  # for manifests that mount it.
+  mkdir -p "$root"/var/{log/nginx,lib/nginx,cache/nginx}
+  ln -s /dev/stdout "$root/var/log/nginx/access.log"
+  ln -s /dev/stderr "$root/var/log/nginx/error.log"
+}
+
+agnhost_root() {
+  base_root "$1" "$here/busybox"
+  install -m 0755 "$here/agnhost/agnhost" "$1/agnhost"
+  install -m 0755 "$here/agnhost/liveness-handler" "$1/liveness-handler"
+}
+
+# build NAME CHANGES TAG...: CHANGES holds one Dockerfile instruction a line, as `import --change` takes them.
+build() {
+  local name=$1 changes=$2 root="$work/$1" tar="$work/$1.tar" hash id old line
+  shift 2
+  hash=$(printf '%s\n' "$inputs_hash" "$name" "$changes" | sha256sum | cut -c1-32)
+
+  # Up to date: every tag names one image, and it has this hash.
+  if old=$("$engine" image inspect --format "{{.Id}} {{index .Config.Labels \"$hash_label\"}}" "$@" 2>/dev/null) \
+      && [ "$(printf '%s\n' "$old" | sort -u | wc -l)" -eq 1 ] && [ "${old##* }" = "$hash" ]; then
+    echo "images: $name up to date ($*)"
+    return
+  fi
+  "${name}_root" "$root"
+  # The same files give the same tar: names sorted, owners root, times zero.
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -C "$root" -cf "$tar" .
+
+  local args=(--change "LABEL sup.test-image=$name" --change "LABEL $hash_label=$hash")
+  while IFS= read -r line; do
+    [ -n "$line" ] && args+=(--change "$line")
+  done <<< "$changes"
+  id=$("$engine" import "${args[@]}" "$tar" "$1" 2>"$work/import.err" | tail -n 1) \
+    || { cat "$work/import.err" >&2; exit 1; }
+  for line in "${@:2}"; do "$engine" tag "$id" "$line"; done
+  echo "images: $name built $(du -h "$tar" | cut -f1) ($*)"
+}
+
+build busybox "
+ENV $path_env
+CMD [\"sh\"]" \
+  docker.io/library/busybox:latest docker.io/library/busybox:1.28 \
+  registry.k8s.io/busybox:latest registry.k8s.io/busybox:1.27.2
+
+build nginx "
+ENV $path_env
+ENTRYPOINT [\"/docker-entrypoint.sh\"]
+CMD [\"nginx\", \"-g\", \"daemon off;\"]
+EXPOSE 80/tcp
+STOPSIGNAL SIGQUIT" \
+  docker.io/library/nginx:latest docker.io/library/nginx:1.14.2 docker.io/library/nginx:1.16.1 \
+  docker.io/library/nginx:1.7.9 registry.k8s.io/nginx-slim:0.8 registry.k8s.io/nginx-slim:0.24
+
+build agnhost "
+ENV $path_env
+ENTRYPOINT [\"/agnhost\"]
+CMD [\"pause\"]" \
+  registry.k8s.io/e2e-test-images/agnhost:2.40
+
+# Earlier builds of ours that no tag names any more, unless a container still uses one.
+for id in $("$engine" images --quiet --filter dangling=true --filter label=sup.test-image); do
+  "$engine" image rm "$id" >/dev/null 2>&1 || true
+done

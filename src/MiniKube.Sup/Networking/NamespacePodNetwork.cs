@@ -12,6 +12,7 @@ namespace MiniKube.Sup.Networking;
 public sealed class NamespacePodNetwork : IPodNetwork, IDisposable
 {
     private readonly Action<NamespacePodNetwork> _detach;
+    private readonly TaskCompletionSource _prepared = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     internal NamespacePodNetwork(IPAddress podIp, NetworkNamespace ns, Action<NamespacePodNetwork> detach)
@@ -24,6 +25,14 @@ public sealed class NamespacePodNetwork : IPodNetwork, IDisposable
     public IPAddress PodIp { get; }
 
     public NetworkNamespace Namespace { get; }
+
+    /// <summary>Completes once what the daemon sets up inside the pod is in place (its containers reach Services,
+    /// the API and other pods). It never fails (a failure is logged and retried) and never completes where nothing
+    /// sets the pod up (no Service proxies): a pod may wait a short while for it before its containers start,
+    /// never longer.</summary>
+    public Task Prepared => _prepared.Task;
+
+    internal void MarkPrepared() => _prepared.TrySetResult();
 
     public async Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken)
     {

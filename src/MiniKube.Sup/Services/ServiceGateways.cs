@@ -72,6 +72,7 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
                 if (!_gateways.TryGetValue(network, out var gateway))
                     _gateways[network] = gateway = new PodServiceGateway(network, _routes, _logger);
                 await gateway.RedirectAsync(routes, _stop.Token).ConfigureAwait(false);
+                network.MarkPrepared();
                 if (_reported.Remove(network)) LogRecovered(_logger, network.PodIp.ToString());
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
@@ -102,7 +103,6 @@ internal sealed partial class ServiceGateways : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         foreach (var gateway in _gateways.Values) await gateway.DisposeAsync().ConfigureAwait(false);
         _gateways.Clear();
-        _stop.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pod {PodIp}: its containers cannot reach Services: {Problem}")]

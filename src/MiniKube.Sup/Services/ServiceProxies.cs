@@ -55,6 +55,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             if (_disposed) return errors;
             var current = _byService.GetValueOrDefault(service) ?? [];
             var next = new List<ServicePortProxy>();
+            var created = false;
             foreach (var (port, backends) in ports)
             {
                 var endPoint = new IPEndPoint(address, port);
@@ -65,6 +66,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
                     {
                         proxy = new ServicePortProxy(endPoint, _networks, _logger);
                         proxy.Start();
+                        created = true;
                     }
                     catch (SocketException e)
                     {
@@ -79,7 +81,8 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             retired.AddRange(current.Where(p => !next.Contains(p)));
             if (next.Count == 0) _byService.Remove(service);
             else _byService[service] = next;
-            PublishRoutes();
+            // Endpoints change often (every pod's readiness); what pods may dial only when listeners come and go.
+            if (created || retired.Count > 0) PublishRoutes();
         }
         foreach (var p in retired) _ = p.DisposeAsync().AsTask();
         return errors;

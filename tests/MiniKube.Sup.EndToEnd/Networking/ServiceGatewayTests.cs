@@ -105,7 +105,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_pod_attached_after_the_services_exist_reaches_them()
+    public async Task A_pod_attached_after_the_services_exist_reaches_them_once_prepared()
     {
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
@@ -113,7 +113,8 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
 
         var client = await PodAsync(ClientPodIp);
-        Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
+        await client.Prepared.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("host", await NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)));
     }
 
     [Fact]

@@ -12,9 +12,7 @@ public sealed class NetworkNamespaceTests
     {
         await using var scratch = await ScratchNetworkNamespace.StartAsync();
         using var ns = NetworkNamespace.OfProcess(scratch.Pid);
-        using var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
+        using var listener = ListenInside(ns);
         using var client = await ns.CreateSocketAsync(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(listener.LocalEndPoint!);
         using var accepted = await listener.AcceptAsync();
@@ -29,9 +27,7 @@ public sealed class NetworkNamespaceTests
     {
         await using var scratch = await ScratchNetworkNamespace.StartAsync();
         using var ns = NetworkNamespace.OfProcess(scratch.Pid);
-        using var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
+        using var listener = ListenInside(ns);
 
         using var host = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try { await host.ConnectAsync(listener.LocalEndPoint!); }
@@ -46,14 +42,21 @@ public sealed class NetworkNamespaceTests
     {
         var scratch = await ScratchNetworkNamespace.StartAsync();
         using var ns = NetworkNamespace.OfProcess(scratch.Pid);
-        using var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
+        using var listener = ListenInside(ns);
         await scratch.DisposeAsync();
 
         using var client = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(listener.LocalEndPoint!);
         using var accepted = await listener.AcceptAsync();
+    }
+
+    /// <summary>A socket made in <paramref name="ns"/>, listening on 127.0.0.1 there.</summary>
+    private static Socket ListenInside(NetworkNamespace ns)
+    {
+        var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        return listener;
     }
 
     [Fact]

@@ -56,13 +56,6 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
         Spec = new V1ServiceSpec { ClusterIP = address.ToString(), Ports = [new V1ServicePort { Port = port }] },
     };
 
-    private static int FreePort(IPAddress address)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     [Fact]
     public async Task An_http_probe_reaches_the_pods_server_from_inside_its_namespace()
     {
@@ -82,7 +75,7 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
     public async Task A_service_whose_endpoint_is_the_pod_is_dialled_from_inside_it()
     {
         await StartPodAsync();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         _proxies!.Apply("web", ServiceIp, [(port, [new Backend("web", PodIp.ToString(), 8080)])], keepTerminating: false);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -93,7 +86,7 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
     [Fact]
     public async Task A_container_reaches_a_service_by_its_name_and_by_its_address()
     {
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         var backendIp = IPAddress.Parse("127.0.1.231");
         var backend = NamespaceServer.Start(new HostPodNetwork(backendIp), new IPEndPoint(backendIp, 0), "from-the-host-pod", http: true);
         _disposables.Add(backend);

@@ -42,21 +42,13 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         return server;
     }
 
-    /// <summary>A port free on the host at <paramref name="address"/> now (Services take the number they are given).</summary>
-    private static int FreePort(IPAddress address)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     [Fact]
     public async Task A_container_reaches_a_service_by_its_address_and_keeps_that_port_for_itself()
     {
         var client = await PodAsync(ClientPodIp);
         var backend = Server(new HostPodNetwork(IPAddress.Parse("127.0.1.243")), new IPEndPoint(IPAddress.Parse("127.0.1.243"), 0), "host-pod");
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         Assert.Empty(proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.1.243", backend.Port)])], keepTerminating: false));
 
         Assert.Equal("host-pod", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
@@ -70,7 +62,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var server = await PodAsync(ServerPodIp);
         var inside = Server(server, new IPEndPoint(IPAddress.Loopback, 0), "image-pod"); // 127.0.0.1 only, as in a podman pod
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         proxies.Apply("web", ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
 
         Assert.Equal("image-pod", await NamespaceServer.AskFromHostAsync(new IPEndPoint(ServiceIp, port)));
@@ -83,7 +75,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var server = await PodAsync(ServerPodIp);
         var inside = Server(server, new IPEndPoint(IPAddress.Loopback, 0), "image-pod");
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         proxies.Apply("web", ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
 
         Assert.Equal("image-pod", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
@@ -95,7 +87,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var client = await PodAsync(ClientPodIp);
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         var service = new IPEndPoint(ServiceIp, port);
         proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, service), "the Service from inside the pod"));
@@ -109,7 +101,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
     {
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
 
         var client = await PodAsync(ClientPodIp);
@@ -123,8 +115,8 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var client = await PodAsync(ClientPodIp);
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
-        var port = FreePort(IPAddress.Loopback);
-        var marker = FreePort(ServiceIp);
+        var port = FreePort.On(IPAddress.Loopback);
+        var marker = FreePort.On(ServiceIp);
         proxies.Apply("local", IPAddress.Loopback, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         proxies.Apply("marker", ServiceIp, [(marker, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         // Once the later Service is reached, the pod's rules were written after both.
@@ -175,7 +167,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var client = await PodAsync(ClientPodIp);
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
-        var port = FreePort(ServiceIp);
+        var port = FreePort.On(ServiceIp);
         proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
 

@@ -4,6 +4,7 @@ using MiniKube.Sup.Api;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Desired;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
@@ -44,6 +45,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         _events.Recorded += LogEvent;
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment());
         var losses = new ContainerLogLosses(_logger, time);
+        Networks = new PodNetworks();
         // Found once, before anything runs (podman version: ~0.1 s).
         Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
         IContainerRuntime engine = Engine.Command is { } podman
@@ -55,8 +57,9 @@ public sealed partial class Supervisor : IAsyncDisposable
             Config = new StoreConfigSource(Store),
             ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>()),
             HostEntries = ServiceHostEntries,
+            Networks = Networks,
         };
-        ServiceProxies = new ServiceProxies(_logger);
+        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint);
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
         _collector = new GarbageCollector(Store, _logger);
@@ -88,6 +91,9 @@ public sealed partial class Supervisor : IAsyncDisposable
     public ControllerManager Controllers { get; }
 
     public ServiceProxies ServiceProxies { get; }
+
+    /// <summary>Every pod's network: which pods have a namespace of their own, and how to reach into it.</summary>
+    public PodNetworks Networks { get; }
 
     public KubeApi Api { get; }
 

@@ -12,4 +12,7 @@ public sealed record SupervisorOptions
     public Logs.LogRotationOptions LogRotation { get; init; } = Logs.LogRotationOptions.Default;
     /// <summary>Which container engine runs image pods (--container-engine).</summary>
     public Runtime.Engine.ContainerEngineChoice ContainerEngine { get; init; } = Runtime.Engine.ContainerEngineChoice.Auto;
+
+    /// <summary>Where the API is served on TCP (sup run --listen), if it is: image pods reach it there too.</summary>
+    public System.Net.IPEndPoint? ApiEndPoint { get; init; }
 }

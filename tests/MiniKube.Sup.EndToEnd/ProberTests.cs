@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using k8s.Models;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime;
@@ -101,9 +102,9 @@ public sealed class ProberTests : IDisposable, IContainerOutput
 
     private ProbeTarget Target(V1Container? container = null) => new("p", "127.0.0.1", container ?? new V1Container { Name = "app" }, _container);
 
-    private readonly HttpGetProber _http = new(TimeProvider.System);
+    private readonly HttpGetProber _http = new(TimeProvider.System, new PodNetworks());
     private readonly ExecProber _exec;
-    private readonly TcpSocketProber _tcp = new(TimeProvider.System);
+    private readonly TcpSocketProber _tcp = new(TimeProvider.System, new PodNetworks());
 
     [Fact]
     public async Task Http_2xx_is_success_with_default_kubelet_headers_and_no_keep_alive()

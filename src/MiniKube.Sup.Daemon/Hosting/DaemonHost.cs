@@ -30,6 +30,7 @@ internal static class DaemonHost
             .Filter.ByExcluding(IsHostStartFault)
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
+        options = options with { ApiEndPoint = listen };
         var socket = new ApiSocket(options.StateDir);
         var started = false;
         try

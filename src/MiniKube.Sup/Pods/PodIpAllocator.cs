@@ -12,6 +12,12 @@ public sealed class PodIpAllocator
     private const uint First = (127u << 24) | (1u << 8) | 1u;   // 127.0.1.1
     private const uint Last = (127u << 24) | (255u << 8) | 254u; // 127.0.255.254
 
+    /// <summary>Where pods' addresses are: 127.0.0.0/16, less <see cref="NotPods"/>.</summary>
+    public static IPNetwork Range { get; } = new(new IPAddress([127, 0, 0, 0]), 16);
+
+    /// <summary>127.0.0.0/24: the host's own 127.0.0.1 and Services' addresses, never a pod's.</summary>
+    public static IPNetwork NotPods { get; } = new(new IPAddress([127, 0, 0, 0]), 24);
+
     private readonly Lock _gate = new();
     private readonly HashSet<uint> _used = [];
     private uint _next = First;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Probes;
 using MiniKube.Sup.Runtime;
 using MiniKube.Sup.Volumes;
@@ -20,8 +21,19 @@ public sealed record PodWorkerContext(
     /// <summary>How long to keep SIGKILLing what is left of a container after its main process is gone.</summary>
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Runs probe and lifecycle hook handlers (fast tests script it).</summary>
-    public IProber Prober { get; init; } = new Prober(Time, Runtime);
+    private IProber? _prober;
+
+    /// <summary>Every pod's network: probes dial pods through it.</summary>
+    public PodNetworks Networks { get; init; } = new();
+
+    /// <summary>Runs probe and lifecycle hook handlers (fast tests script it). Made on first use, so that it is
+    /// given the <see cref="Networks"/> the context was made with.</summary>
+    public IProber Prober
+    {
+        get => _prober ??= new Prober(Time, Runtime, Networks);
+        init => _prober = value;
+    }
+
     /// <summary>The ConfigMaps and Secrets containers take env and volume files from.</summary>
     public IConfigSource Config { get; init; } = ConfigSources.Empty;
 

@@ -1,11 +1,12 @@
 using System.Net.Sockets;
+using MiniKube.Sup.Networking;
 
 namespace MiniKube.Sup.Probes;
 
 /// <summary>Error texts as the kubelet's Go network stack prints them, so that event messages read as upstream.</summary>
 internal static class GoErrors
 {
-    public static string Socket(SocketException e) => e.SocketErrorCode switch
+    public static string Socket(SocketException e) => e is NetworkNamespaceGoneException ? e.Message : e.SocketErrorCode switch
     {
         SocketError.ConnectionRefused => "connect: connection refused",
         SocketError.TimedOut => "i/o timeout",

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MiniKube.Sup.Networking;
 
 namespace MiniKube.Sup.Probes;
 
@@ -9,15 +10,16 @@ namespace MiniKube.Sup.Probes;
 /// probe's headers say otherwise; 200–399 is success; at most 10 KiB of the body is read; keep-alive is off.
 /// Redirects to the same host are followed (at most 10); a redirect to another host is not, and its 3xx is a
 /// Warning (success, plus a ProbeWarning event). HTTPS does not verify certificates. One client serves every
-/// probe, so a thousand probes a second cost no more than their requests.
+/// probe, so a thousand probes a second cost no more than their requests. Connections to an IP go through the
+/// network of the pod at that IP (<see cref="PodNetworks"/>): an image pod is dialled from inside its namespace.
 /// </summary>
-public sealed class HttpGetProber(TimeProvider time) : IProber
+public sealed class HttpGetProber(TimeProvider time, PodNetworks networks) : IProber
 {
     public const string KubeVersion = "1.32";
     private const int MaxBody = 10 * 1024; // k8s maxRespBodyLength
     private const int MaxRedirects = 10;
 
-    private static readonly HttpClient Client = new(new SocketsHttpHandler
+    private readonly HttpClient _client = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseProxy = false,
@@ -25,6 +27,7 @@ public sealed class HttpGetProber(TimeProvider time) : IProber
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = TimeSpan.Zero,
         SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true }, // k8s: InsecureSkipVerify
+        ConnectCallback = (context, cancellationToken) => ProbeDialer.ConnectAsync(networks, context.DnsEndPoint, cancellationToken),
     })
     {
         Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own deadline on the injected clock
@@ -47,7 +50,7 @@ public sealed class HttpGetProber(TimeProvider time) : IProber
             for (var redirects = 0; ; redirects++)
             {
                 using var message = NewRequest(url, action.HttpHeaders, agent);
-                using var response = await Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 var code = (int)response.StatusCode;
                 if (code is >= 300 and < 400 && response.Headers.Location is { } location)
                 {

@@ -1,15 +1,17 @@
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Probes;
 
-/// <summary>The host prober: hands each request to the prober of its handler (exec, httpGet, tcpSocket) and runs
-/// sleep hooks on the clock. gRPC probes are not supported: they are a probe error, so their result is discarded.
-/// Exec handlers run through the container's runtime.</summary>
-public sealed class Prober(TimeProvider time, IContainerRuntime runtime) : IProber
+/// <summary>The host prober: hands each request to the prober of its handler (exec, httpGet, tcpSocket, grpc) and
+/// runs sleep hooks on the clock. Exec handlers run through the container's runtime; network handlers dial through
+/// the pods' networks.</summary>
+public sealed class Prober(TimeProvider time, IContainerRuntime runtime, PodNetworks networks) : IProber
 {
     private readonly ExecProber _exec = new(runtime);
-    private readonly HttpGetProber _http = new(time);
-    private readonly TcpSocketProber _tcp = new(time);
+    private readonly HttpGetProber _http = new(time, networks);
+    private readonly TcpSocketProber _tcp = new(time, networks);
+    private readonly GrpcProber _grpc = new(time, networks);
 
     public async Task<ProbeOutcome> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
@@ -22,7 +24,7 @@ public sealed class Prober(TimeProvider time, IContainerRuntime runtime) : IProb
             await Task.Delay(TimeSpan.FromSeconds(sleep.Seconds), time, cancellationToken).ConfigureAwait(false);
             return ProbeOutcome.Success();
         }
-        if (action.Grpc is not null) return ProbeOutcome.Error("grpc probes are not supported by sup");
-        return ProbeOutcome.Error("invalid handler: none of exec, httpGet, tcpSocket, sleep");
+        if (action.Grpc is not null) return await _grpc.ProbeAsync(request, cancellationToken).ConfigureAwait(false);
+        return ProbeOutcome.Error("invalid handler: none of exec, httpGet, tcpSocket, grpc, sleep");
     }
 }

@@ -1,10 +1,12 @@
 using System.Net.Sockets;
+using MiniKube.Sup.Networking;
 
 namespace MiniKube.Sup.Probes;
 
 /// <summary>k8s pkg/probe/tcp: success when a TCP connection is established within the timeout (it is closed at
-/// once); refused or timed out is a failure. Host = tcpSocket.host, else the pod IP.</summary>
-public sealed class TcpSocketProber(TimeProvider time) : IProber
+/// once); refused or timed out is a failure. Host = tcpSocket.host, else the pod IP, dialled through the network of
+/// the pod at that IP (<see cref="ProbeDialer"/>).</summary>
+public sealed class TcpSocketProber(TimeProvider time, PodNetworks networks) : IProber
 {
     public async Task<ProbeOutcome> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
@@ -15,10 +17,9 @@ public sealed class TcpSocketProber(TimeProvider time) : IProber
         var host = string.IsNullOrEmpty(action.Host) ? request.Target.PodIp ?? "127.0.0.1" : action.Host;
         var address = HostPort.Join(host, port);
         using var deadline = new ProbeDeadline(request.Timeout, time, cancellationToken);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+            using var socket = await ProbeDialer.ConnectSocketAsync(networks, host, port, deadline.Token).ConfigureAwait(false);
             return ProbeOutcome.Success();
         }
         catch (OperationCanceledException) when (deadline.TimedOut)

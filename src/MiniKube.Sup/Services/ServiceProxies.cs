@@ -1,16 +1,48 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Networking;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Services;
 
 /// <summary>The proxies of every Service (kube-proxy's job on one host): the Service controller says which
-/// ports listen where and route to which endpoints; this opens, re-targets and closes the listeners.</summary>
-public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPodTerminationListener
+/// ports listen where and route to which endpoints; this opens, re-targets and closes the listeners on the host,
+/// and gives image pods the same Services (and the daemon's API, when it is served on TCP, and every pod's IP)
+/// through a gateway in each pod's network (<see cref="PodServiceGateway"/>).</summary>
+/// <remarks>Inside a pod, 127.0.0.1 is the pod's own: a Service on 127.0.0.1 (one whose clusterIP is not a
+/// loopback address) would take its port from the pod's containers there, so pods are given only the Services on
+/// other addresses (<see cref="ServiceAddress.IsGivenToIsolatedPods"/>).</remarks>
+public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListener
 {
+    private readonly ILogger _logger;
+    private readonly PodNetworks _networks;
+    private readonly (IPEndPoint EndPoint, ServiceForwarder Forwarder)? _api;
+    private readonly ServiceForwarder _direct;
+    private readonly ServiceGateways _gateways;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ServicePortProxy>> _byService = new(StringComparer.Ordinal);
+    private volatile PodRoutes _inPods;
     private bool _disposed;
+
+    /// <param name="api">where the daemon serves its API on TCP (null: only on its Unix socket); image pods reach it
+    /// there too</param>
+    public ServiceProxies(ILogger logger, PodNetworks networks, TimeProvider time, IPEndPoint? api = null)
+    {
+        _logger = logger;
+        _networks = networks;
+        if (api is not null)
+        {
+            var forwarder = new ServiceForwarder(networks);
+            forwarder.SetBackends([new Backend("api", api.Address.ToString(), api.Port)]);
+            _api = (api, forwarder);
+        }
+        _direct = new ServiceForwarder(networks);
+        _inPods = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct);
+        _gateways = new ServiceGateways(networks, () => _inPods, time, logger);
+        lock (_gate) PublishRoutes();
+    }
 
     /// <summary>Makes the Service's listeners exactly <paramref name="ports"/> on <paramref name="address"/>.
     /// Returns the ports that could not be bound, with the reason.</summary>
@@ -23,6 +55,7 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
             if (_disposed) return errors;
             var current = _byService.GetValueOrDefault(service) ?? [];
             var next = new List<ServicePortProxy>();
+            var created = false;
             foreach (var (port, backends) in ports)
             {
                 var endPoint = new IPEndPoint(address, port);
@@ -31,8 +64,9 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
                 {
                     try
                     {
-                        proxy = new ServicePortProxy(endPoint, logger);
+                        proxy = new ServicePortProxy(endPoint, _networks, _logger);
                         proxy.Start();
+                        created = true;
                     }
                     catch (SocketException e)
                     {
@@ -47,6 +81,8 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
             retired.AddRange(current.Where(p => !next.Contains(p)));
             if (next.Count == 0) _byService.Remove(service);
             else _byService[service] = next;
+            // Endpoints change often (every pod's readiness); what pods may dial only when listeners come and go.
+            if (created || retired.Count > 0) PublishRoutes();
         }
         foreach (var p in retired) _ = p.DisposeAsync().AsTask();
         return errors;
@@ -56,7 +92,10 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
     {
         List<ServicePortProxy>? gone;
         lock (_gate)
+        {
             if (_byService.Remove(service, out gone) is false) return;
+            PublishRoutes();
+        }
         foreach (var p in gone!) _ = p.DisposeAsync().AsTask();
     }
 
@@ -77,15 +116,30 @@ public sealed class ServiceProxies(ILogger logger) : IAsyncDisposable, Pods.IPod
         lock (_gate) return _byService.GetValueOrDefault(service)?.ToList() ?? [];
     }
 
+    /// <summary>What pods may dial, and where it goes. Called under the lock.</summary>
+    private void PublishRoutes()
+    {
+        var routes = new Dictionary<IPEndPoint, ServiceForwarder>();
+        foreach (var proxy in _byService.Values.SelectMany(p => p))
+            if (ServiceAddress.IsGivenToIsolatedPods(proxy.EndPoint.Address)) routes[proxy.EndPoint] = proxy.Forwarder;
+        if (_api is { } api) routes[api.EndPoint] = api.Forwarder;
+        _inPods = new PodRoutes(routes.ToFrozenDictionary(), _direct);
+        _gateways.Refresh();
+    }
+
     public async ValueTask DisposeAsync()
     {
         List<ServicePortProxy> all;
         lock (_gate)
         {
+            if (_disposed) return;
             _disposed = true;
             all = _byService.Values.SelectMany(p => p).ToList();
             _byService.Clear();
         }
+        await _gateways.DisposeAsync().ConfigureAwait(false);
         foreach (var p in all) await p.DisposeAsync().ConfigureAwait(false);
+        if (_api is { } api) await api.Forwarder.DisposeAsync().ConfigureAwait(false);
+        await _direct.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -15,4 +15,9 @@ public static class ServiceAddress
             ? address
             : IPAddress.Loopback;
     }
+
+    /// <summary>Whether pods with a network namespace of their own (image pods) are given the Service at
+    /// <paramref name="address"/>: not at 127.0.0.1, which inside such a pod is the pod's own (its containers keep
+    /// their ports there).</summary>
+    public static bool IsGivenToIsolatedPods(IPAddress address) => !address.Equals(IPAddress.Loopback);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using MiniKube.Sup.Store;
 using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Services;
 using MiniKube.Sup.Tests.Controllers;
 using MiniKube.Sup.Tests.Events;
@@ -15,11 +16,12 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ObjectStore _repository = StoreTesting.Open();
     private readonly FakePodControl _pods;
-    private readonly ServiceProxies _proxies = new(NullLogger.Instance);
+    private readonly ServiceProxies _proxies;
     private readonly ServiceController _controller;
 
     public ServiceControllerTests()
     {
+        _proxies = new ServiceProxies(NullLogger.Instance, new PodNetworks(), _time);
         _pods = new FakePodControl(_time);
         _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
         _repository.Put(new V1Service
@@ -70,7 +72,8 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         Assert.Null(_repository.Get("Endpoints", "web"));
     }
 
+    // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _proxies.DisposeAsync();
+    public Task DisposeAsync() => _proxies.DisposeAsync().AsTask();
 }

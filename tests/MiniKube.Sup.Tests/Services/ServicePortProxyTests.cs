@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Services;
 
 namespace MiniKube.Sup.Tests.Services;
@@ -34,7 +35,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
 
     private ServicePortProxy Proxy(params Backend[] backends)
     {
-        var proxy = new ServicePortProxy(new IPEndPoint(IPAddress.Loopback, 0), NullLogger.Instance);
+        var proxy = new ServicePortProxy(new IPEndPoint(IPAddress.Loopback, 0), new PodNetworks(), NullLogger.Instance);
         proxy.Start();
         proxy.SetBackends(backends);
         _proxies.Add(proxy);
@@ -129,6 +130,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
         Assert.Equal(payload, back.ToArray());
     }
 
+    // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MiniKube.Sup.Networking;
+
+namespace MiniKube.Sup.Services;
+
+/// <summary>
+/// What one Service port does with a connection, wherever it was accepted (the host's listener, or the gateway
+/// inside an image pod): forwards it to a Ready endpoint, round-robin (kube-proxy's default for sessionAffinity
+/// None). The endpoint set is swapped atomically; connections already established stay on their endpoint. With no
+/// endpoint a connection is reset at once. A connect that fails, or an endpoint that closes before either side sent
+/// a byte (its process died with the connection in its backlog), is retried on the next endpoint, as kube-proxy's
+/// userspace mode retried dial failures. Each endpoint is dialled through its pod's network (from inside an image
+/// pod's namespace). Forwarding is plain async socket I/O on pooled buffers: no copies beyond the kernel's, no
+/// allocation per read.
+/// </summary>
+public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
+{
+    private const int BufferSize = 16 * 1024;
+    private const int MaxAttempts = 3;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly Lock _gate = new();
+    private Backend[] _backends = [];
+    private int _next = -1;
+
+    /// <summary>Keep endpoints of terminating pods (publishNotReadyAddresses).</summary>
+    public bool KeepsTerminating { get; set; }
+
+    public IReadOnlyList<Backend> Backends => Volatile.Read(ref _backends);
+
+    public void SetBackends(IReadOnlyList<Backend> backends)
+    {
+        lock (_gate) Volatile.Write(ref _backends, backends.ToArray());
+    }
+
+    /// <summary>Takes a pod's endpoints out of rotation at once (its termination has begun).</summary>
+    public void Withdraw(string podIp)
+    {
+        if (KeepsTerminating) return;
+        lock (_gate)
+        {
+            var current = _backends;
+            if (current.Any(b => b.Ip == podIp)) Volatile.Write(ref _backends, current.Where(b => b.Ip != podIp).ToArray());
+        }
+    }
+
+    /// <summary>Takes over an accepted connection: forwards it to an endpoint, then closes it.</summary>
+    public void Forward(Socket client) => Take(client, only: null);
+
+    /// <summary>Takes over an accepted connection: forwards it to <paramref name="destination"/> (through the
+    /// network of the pod there) whatever the endpoints, then closes it.</summary>
+    public void ForwardTo(Socket client, IPEndPoint destination) =>
+        Take(client, new Backend("", destination.Address.ToString(), destination.Port));
+
+    private void Take(Socket client, Backend? only)
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            client.Dispose();
+            return;
+        }
+        _ = HandleAsync(client, only);
+    }
+
+    private Backend? Pick(List<Backend>? excluded)
+    {
+        var list = Volatile.Read(ref _backends);
+        if (list.Length == 0) return null;
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)list.Length);
+        for (var i = 0; i < list.Length; i++)
+        {
+            var b = list[(start + i) % list.Length];
+            if (excluded is null || !excluded.Contains(b)) return b;
+        }
+        return null;
+    }
+
+    private async Task HandleAsync(Socket client, Backend? only)
+    {
+        _open.TryAdd(client, 0);
+        Socket? upstream = null;
+        try
+        {
+            client.NoDelay = true;
+            // A zero-byte receive completes when the client has sent something (or closed) without consuming it:
+            // until then, an endpoint that closes silently can be replaced by another.
+            var clientReady = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask();
+            List<Backend>? excluded = null;
+            for (var attempt = 0; ; attempt++)
+            {
+                var backend = only is null ? Pick(excluded) : attempt == 0 ? only : null;
+                if (backend is null || attempt >= MaxAttempts)
+                {
+                    Reset(client);
+                    return;
+                }
+                upstream = await ConnectAsync(backend).ConfigureAwait(false);
+                if (upstream is null)
+                {
+                    (excluded ??= []).Add(backend);
+                    continue;
+                }
+                var upstreamReady = upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask();
+                // A connection to one destination is passed through as it goes; one to a Service may move on.
+                if (only is null && await Task.WhenAny(clientReady, upstreamReady).ConfigureAwait(false) == upstreamReady)
+                {
+                    var first = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    try
+                    {
+                        var n = await ReceiveOrFail(upstream, first).ConfigureAwait(false);
+                        if (n <= 0)
+                        {
+                            // Closed or reset before anyone spoke: nothing was exchanged, try another endpoint.
+                            Close(upstream);
+                            upstream = null;
+                            (excluded ??= []).Add(backend);
+                            continue;
+                        }
+                        await client.SendAsync(first.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
+                    }
+                    finally { ArrayPool<byte>.Shared.Return(first); }
+                }
+                await Task.WhenAll(
+                    PumpAsync(client, upstream, clientReady),
+                    PumpAsync(upstream, client, upstreamReady)).ConfigureAwait(false);
+                return;
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        finally
+        {
+            if (upstream is not null) Close(upstream);
+            Close(client);
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(Backend backend)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            var socket = await networks.Of(backend.EndPoint.Address).ConnectAsync(backend.Port, timeout.Token).ConfigureAwait(false);
+            _open.TryAdd(socket, 0);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            if (_stop.IsCancellationRequested) throw new OperationCanceledException();
+            return null;
+        }
+    }
+
+    private static async Task<int> ReceiveOrFail(Socket socket, byte[] buffer)
+    {
+        try { return await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false); }
+        catch (SocketException) { return -1; }
+    }
+
+    /// <summary>Copies one direction until end of stream, then half-closes the other side (a client that shuts
+    /// down its sending side still gets the whole answer).</summary>
+    private static async Task PumpAsync(Socket from, Socket to, Task firstData)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await firstData.ConfigureAwait(false);
+            while (true)
+            {
+                // No cancellation token on the hot path: stopping disposes the sockets, which ends these calls.
+                var n = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    try { to.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+                    return;
+                }
+                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // One side reset: reset the other too, as a direct connection would have seen.
+            Reset(to);
+            Reset(from);
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    /// <summary>Closes with RST (SO_LINGER 0): "connection reset" at once, not a clean end of stream.</summary>
+    internal static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (ObjectDisposedException) { }
+        catch (SocketException) { }
+    }
+
+    private void Close(Socket socket)
+    {
+        _open.TryRemove(socket, out _);
+        socket.Dispose();
+    }
+
+    /// <summary>Ends every connection it forwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var s in _open.Keys) s.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using k8s.Models;
+
+namespace MiniKube.Sup.Spec;
+
+/// <summary>
+/// k8s cluster DNS for Services, as /etc/hosts entries of a pod (nothing serves DNS here): every Service is
+/// <c>name.ns</c>, <c>name.ns.svc</c> and <c>name.ns.svc.cluster.local</c>, and a Service of the pod's own
+/// namespace is also plain <c>name</c> (the pod's DNS search path), each at the Service's address. A headless
+/// Service has no address and an ExternalName Service is a DNS alias: neither has an entry.
+/// </summary>
+public static class ServiceHostNames
+{
+    public const string ClusterDomain = "cluster.local";
+
+    /// <param name="podNamespace">the pod's namespace: its Services answer to their bare name</param>
+    /// <param name="isolated">the pod has a network namespace of its own: Services it is not given
+    /// (<see cref="ServiceAddress.IsGivenToIsolatedPods"/>) have no entry, so that a name fails rather than reach
+    /// the pod itself</param>
+    public static IReadOnlyList<(string Name, IPAddress Address)> For(string podNamespace, IEnumerable<V1Service> services, bool isolated)
+    {
+        var entries = new List<(string, IPAddress)>();
+        foreach (var service in services.OrderBy(s => s.Metadata.NamespaceProperty ?? "default", StringComparer.Ordinal).ThenBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (service.Spec?.Type == "ExternalName" || ServiceAddress.Of(service) is not { } address) continue;
+            if (isolated && !ServiceAddress.IsGivenToIsolatedPods(address)) continue;
+            var name = service.Metadata.Name;
+            var ns = service.Metadata.NamespaceProperty ?? "default";
+            if (ns == podNamespace) entries.Add((name, address));
+            entries.Add(($"{name}.{ns}", address));
+            entries.Add(($"{name}.{ns}.svc", address));
+            entries.Add(($"{name}.{ns}.svc.{ClusterDomain}", address));
+        }
+        return entries;
+    }
+}

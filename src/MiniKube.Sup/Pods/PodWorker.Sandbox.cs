@@ -1,6 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Events;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Runtime;
 
 namespace MiniKube.Sup.Pods;
@@ -12,6 +13,7 @@ namespace MiniKube.Sup.Pods;
 public sealed partial class PodWorker
 {
     private volatile PodSandbox? _sandbox;
+    private IDisposable? _network;
     private Task<PodSandbox>? _sandboxCreation;
     private bool _sandboxBlocked;
 
@@ -34,13 +36,24 @@ public sealed partial class PodWorker
 
     private bool OnSandboxCreated(Task<PodSandbox> creation)
     {
+        Exception? e = null;
         if (creation.IsCompletedSuccessfully)
         {
-            _sandbox = creation.Result;
-            return true;
+            try
+            {
+                AttachNetwork(creation.Result);
+                _sandbox = creation.Result;
+                return true;
+            }
+            catch (NetworkNamespaceGoneException gone)
+            {
+                // The sandbox's namespace went before we entered it: remove that sandbox, make another.
+                e = gone;
+                _ = RemoveSandboxQuietlyAsync(creation.Result);
+            }
         }
         _sandboxCreation = null;
-        var e = creation.Exception?.GetBaseException();
+        e ??= creation.Exception?.GetBaseException();
         var message = e?.Message ?? "cancelled";
         foreach (var slot in AllSlots().Where(s => s.Waiting is not null))
             slot.Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating", Message = message };
@@ -55,6 +68,20 @@ public sealed partial class PodWorker
         }
         Record(SupEvent.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {message}");
         return false;
+    }
+
+    /// <summary>A pod in a network namespace of its own gets the daemon's sockets in it (probes, Service upstreams
+    /// and listeners) from <see cref="PodNetworks"/>, by its IP, as long as its sandbox lives.</summary>
+    private void AttachNetwork(PodSandbox sandbox)
+    {
+        if (sandbox.NetworkNamespacePid is { } pid && System.Net.IPAddress.TryParse(sandbox.PodIp, out var ip))
+            _network = _context.Networks.Attach(ip, pid);
+    }
+
+    private async Task RemoveSandboxQuietlyAsync(PodSandbox sandbox)
+    {
+        try { await Runtime.RemoveSandboxAsync(sandbox, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception ex) { LogSandboxRemovalFailed(_context.Logger, ex, Name); }
     }
 
     private SandboxRequest BuildSandboxRequest()
@@ -90,6 +117,8 @@ public sealed partial class PodWorker
             try { sandbox = await creation.ConfigureAwait(false); }
             catch (Exception) { return; } // never made: nothing to remove
         }
+        _network?.Dispose();
+        _network = null;
         if (sandbox?.Id is null) return;
         try { await Runtime.RemoveSandboxAsync(sandbox, CancellationToken.None).ConfigureAwait(false); }
         catch (Exception e) { LogSandboxRemovalFailed(_context.Logger, e, Name); }

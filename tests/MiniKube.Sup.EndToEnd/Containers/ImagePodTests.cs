@@ -83,6 +83,62 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
         Assert.Equal(0, await d.StopAsync());
     }
 
+    /// <summary>The pod's network namespace is attached when its sandbox is made: the readiness probe dials the
+    /// server's 127.0.0.1-only port from inside the pod, the Service's endpoints are dialled from inside, and another
+    /// image pod reaches the Service by its name.</summary>
+    [Fact]
+    public async Task Image_replicas_behind_a_Service_are_probed_from_inside_their_pods_and_reached_by_name()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                    - name: server
+                      image: busybox
+                      command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www"]
+                      readinessProbe:
+                        httpGet: {path: /, port: 8080}
+                        periodSeconds: 1
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: 8080}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: client}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+                - name: app
+                  image: busybox
+                  command: ["sh", "-c", "while true; do wget -q -T 2 -O- http://web/ && echo; sleep 0.5; done"]
+            """);
+        var (code, _, err) = await d.Sup("rollout", "status", "deployment/web", "--timeout", "60s");
+        Assert.True(code == 0, err);
+        await UntilAsync(async () => (await LogsAsync(d, "client")).Contains("web-"), "the client reached a replica through the Service's name", 60);
+
+        var (_, svc, _) = await d.Sup("get", "svc", "web", "-o", "json");
+        var clusterIp = JsonDocument.Parse(svc).RootElement.GetProperty("spec").GetProperty("clusterIP").GetString()!;
+        using var http = new HttpClient();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 20 && seen.Count < 2; i++) seen.Add((await http.GetStringAsync($"http://{clusterIp}:80/")).Trim());
+        Assert.Equal(2, seen.Count); // round-robin over both replicas, each dialled inside its own pod
+        Assert.All(seen, h => Assert.StartsWith("web-", h));
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     [Fact]
     public async Task A_container_that_exits_is_restarted_with_backoff_and_its_previous_log_kept()
     {

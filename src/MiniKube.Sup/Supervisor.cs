@@ -183,22 +183,11 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     /// <summary>The names an image pod's /etc/hosts gives the Services when the pod is made (k8s cluster DNS: name in
     /// the pod's namespace, name.namespace, name.namespace.svc.cluster.local), each at the address its proxy listens on.</summary>
-    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace)
-    {
-        var entries = new List<HostEntry>();
-        foreach (var service in Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>())
-        {
-            if (ServiceAddress.Of(service) is not { } address) continue;
-            var name = service.Metadata.Name;
-            var ns = service.Metadata.NamespaceProperty ?? "default";
-            var ip = address.ToString();
-            entries.Add(new HostEntry($"{name}.{ns}.svc.cluster.local", ip));
-            entries.Add(new HostEntry($"{name}.{ns}.svc", ip));
-            entries.Add(new HostEntry($"{name}.{ns}", ip));
-            if (ns == podNamespace) entries.Add(new HostEntry(name, ip));
-        }
-        return entries;
-    }
+    /// <summary>An image pod's /etc/hosts entries for the Services it is given (see <see cref="ServiceHostNames"/>).</summary>
+    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace) =>
+        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated: true)
+            .Select(e => new HostEntry(e.Name, e.Address.ToString()))
+            .ToList();
 
     /// <summary>A host process inherits the daemon's environment (SPEC §2), less our own owner mark.</summary>
     private static Dictionary<string, string> InheritedEnvironment()

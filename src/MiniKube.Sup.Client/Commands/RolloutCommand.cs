@@ -45,7 +45,11 @@ internal static class RolloutCommand
     {
         var what = What();
         var watch = new Option<bool>("--watch", "-w") { Description = "Watch until the rollout is done", DefaultValueFactory = _ => true };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait before giving up (0: forever)" };
+        var timeout = new Option<string>("--timeout")
+        {
+            Description = "How long to wait before giving up (e.g. 30s, 2m; 0, the default: forever)",
+            DefaultValueFactory = _ => "0s",
+        };
         var command = new Command("status", "Show the status of the rollout") { what, watch, timeout };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
@@ -56,7 +60,9 @@ internal static class RolloutCommand
                 return Report(message, error, last: null);
             }
             // Each change of the object, from the API's watch: its message when it is new, until done or an error.
-            var seconds = parse.GetValue(timeout);
+            // kubectl takes a duration (--timeout=60s); a bare number is seconds, as the other commands read it.
+            var seconds = (DurationArgument.Parse(parse.GetValue(timeout)!)
+                ?? throw ClientCommand.Usage(DurationArgument.Unreadable("--timeout", parse.GetValue(timeout)!))).TotalSeconds;
             var time = TimeProvider.System;
             var start = time.GetTimestamp();
             var waiter = new ObjectWaiter(client, time);

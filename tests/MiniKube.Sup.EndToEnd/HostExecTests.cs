@@ -59,6 +59,8 @@ public sealed class HostExecTests : IAsyncLifetime, IContainerOutput
     [Fact]
     public async Task A_container_cannot_replace_its_owner_mark_with_a_variable_of_its_own()
     {
+        // Until the spawn gate opens the child is still a copy of this process, with this process's environment.
+        await Poll.Until(() => ProcFs.TryRead(_container.Pid, out var p) && p.Comm == "sleep", "the container's program running");
         var mark = ProcFs.ReadEnvironmentVariable(_container.Pid, ContainerProcesses.OwnerVariable);
         Assert.Equal("exec-test/p/uid/app/1", mark);
         var result = await Exec("env");

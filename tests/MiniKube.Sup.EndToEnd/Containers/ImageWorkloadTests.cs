@@ -115,4 +115,125 @@ public sealed class ImageWorkloadTests : IClassFixture<TestImages>
         }
         finally { Directory.Delete(cue, recursive: true); }
     }
+
+    private const string Versioned = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: server
+                  image: TAG
+                  env: [{name: IMAGE, value: TAG}]
+                  # Keeps serving a second after SIGTERM: its endpoint is gone by then, as a preStop sleep would do.
+                  command:
+                    - sh
+                    - -c
+                    - |
+                      mkdir -p /www && echo "$IMAGE $(hostname)" > /www/index.html
+                      httpd -f -p 8080 -h /www &
+                      pid=$!
+                      trap 'sleep 1; kill $pid; exit 0' TERM
+                      wait
+                  readinessProbe:
+                    httpGet: {path: /, port: 8080}
+                    periodSeconds: 1
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          clusterIP: 127.0.0.12
+          ports: [{port: 80, targetPort: 8080}]
+        """;
+
+    /// <summary>The default RollingUpdate of 3 replicas (maxSurge 1, maxUnavailable 0) replaces every pod with one of
+    /// the new image while the Service keeps answering.</summary>
+    [Fact]
+    public async Task A_Deployment_of_three_image_replicas_rolls_to_a_new_image()
+    {
+        await using var d = await StartAsync(Versioned.Replace("TAG", "busybox:1.28"));
+        var (code, _, err) = await d.Sup("rollout", "status", "deployment/web", "--timeout", "60s");
+        Assert.True(code == 0, err);
+        var old = (await PodsAsync(d, "app=web")).Select(Name).ToHashSet();
+        Assert.Equal(3, old.Count);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var answers = new List<string?>();
+        using var stop = new CancellationTokenSource();
+        var asking = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                answers.Add(await AskAsync(http, "http://127.0.0.12:80/"));
+                await Task.Delay(50);
+            }
+        });
+
+        var next = Path.Combine(d.Dir, "next.yaml");
+        await File.WriteAllTextAsync(next, Versioned.Replace("TAG", "busybox"));
+        var (applied, _, applyErr) = await d.Sup("apply", "-f", next);
+        Assert.True(applied == 0, applyErr);
+        (code, _, err) = await d.Sup("rollout", "status", "deployment/web", "--timeout", "90s");
+        Assert.True(code == 0, err);
+        await UntilAsync(async () => (await PodsAsync(d, "app=web")).Length == 3, "the old replicas gone", 60);
+        await stop.CancelAsync();
+        await asking;
+
+        var pods = await PodsAsync(d, "app=web");
+        Assert.All(pods, p =>
+        {
+            Assert.DoesNotContain(Name(p), old);
+            Assert.Equal("busybox", p.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString());
+        });
+        Assert.DoesNotContain(null, answers); // the Service answered every request during the rollout
+        Assert.Contains(answers, a => a!.StartsWith("busybox:1.28 "));
+        Assert.All(pods, p => Assert.Contains($"busybox {Name(p)}", answers));
+        Assert.Equal(0, await d.StopAsync());
+    }
+
+    /// <summary>A StatefulSet's claim is a directory under the daemon's state: the pod started again by the next
+    /// daemon on the same state mounts the same data.</summary>
+    [Fact]
+    public async Task A_StatefulSet_claim_survives_a_daemon_restart()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              replicas: 1
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                    - name: db
+                      image: busybox
+                      command: ["sh", "-c", "echo boot >> /data/boots; echo boots: $(wc -l < /data/boots); exec sleep 3600"]
+                      volumeMounts: [{name: data, mountPath: /data}]
+              volumeClaimTemplates:
+                - metadata: {name: data}
+                  spec:
+                    accessModes: [ReadWriteOnce]
+                    resources: {requests: {storage: 1Mi}}
+            """);
+        await UntilAsync(async () => (await LogsAsync(d, "db-0")).Contains("boots: 1\n"), "the first boot written", 60);
+        Assert.Equal(0, await d.StopAsync());
+
+        await d.StartAsync();
+        await UntilAsync(async () => (await LogsAsync(d, "db-0")).Contains("boots: 2\n"), "the second boot appended to the same claim", 60);
+        Assert.DoesNotContain("boots: 3", await LogsAsync(d, "db-0"));
+        Assert.Equal("0", Field(await ContainerStatusAsync(d, "db-0", "db"), "restartCount"));
+        Assert.Equal(0, await d.StopAsync());
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Runtime.Engine;
+using static MiniKube.Sup.EndToEnd.Containers.ImagePods;
 
 namespace MiniKube.Sup.EndToEnd.Containers;
 
@@ -9,42 +10,6 @@ namespace MiniKube.Sup.EndToEnd.Containers;
 /// pod with its label.</summary>
 public sealed class ImagePodTests : IClassFixture<TestImages>
 {
-    private static async Task<SupDaemon> StartAsync(string manifest, params string[] extra)
-    {
-        var daemon = new SupDaemon(manifest);
-        await daemon.StartAsync(extra: extra);
-        return daemon;
-    }
-
-    private static async Task<JsonElement?> PodAsync(SupDaemon d, string name)
-    {
-        var (code, output, _) = await d.Sup("get", "pod", name, "-o", "json");
-        return code == 0 ? JsonDocument.Parse(output).RootElement.Clone() : null;
-    }
-
-    private static async Task<JsonElement?> ContainerStatusAsync(SupDaemon d, string pod, string container, string list = "containerStatuses")
-    {
-        if (await PodAsync(d, pod) is not { } p || !p.GetProperty("status").TryGetProperty(list, out var statuses)) return null;
-        foreach (var s in statuses.EnumerateArray())
-            if (s.GetProperty("name").GetString() == container) return s;
-        return null;
-    }
-
-    private static string? Path(JsonElement? e, params string[] path)
-    {
-        foreach (var p in path)
-        {
-            if (e is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(p, out var next)) return null;
-            e = next;
-        }
-        return e?.ValueKind == JsonValueKind.String ? e.Value.GetString() : e?.ToString();
-    }
-
-    private static Task UntilAsync(Func<Task<bool>> condition, string what, double seconds = Poll.DefaultSeconds) =>
-        Poll.For(async () => await condition() ? "" : null, what, seconds);
-
-    private static async Task<string> LogsAsync(SupDaemon d, params string[] args) => (await d.Sup(["logs", .. args])).Out;
-
     [Fact]
     public async Task An_image_pod_runs_logs_publishes_its_port_and_its_containers_reach_each_other_over_localhost()
     {
@@ -70,7 +35,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
         Assert.Equal("started\n", await LogsAsync(d, "web", "-c", "server"));
 
         // The containerPort is published on the pod's own loopback address, as a host pod's port would be.
-        var ip = Path(await PodAsync(d, "web"), "status", "podIP")!;
+        var ip = Field(await PodAsync(d, "web"), "status", "podIP")!;
         Assert.StartsWith("127.0.", ip);
         using var http = new HttpClient();
         Assert.Equal("served-by-web\n", await http.GetStringAsync($"http://{ip}:8080/"));
@@ -79,7 +44,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
         var (_, ps, _) = await d.Sup("ps", "web");
         Assert.Contains("httpd -f -p 8080", ps);
         Assert.Contains("sleep 3600", ps);
-        Assert.StartsWith("podman://", Path(await ContainerStatusAsync(d, "web", "server"), "containerID"));
+        Assert.StartsWith("podman://", Field(await ContainerStatusAsync(d, "web", "server"), "containerID"));
         Assert.Equal(0, await d.StopAsync());
     }
 
@@ -155,12 +120,12 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
                   image: busybox
                   command: ["sh", "-c", "echo run at $(date +%s%N); exit 3"]
             """);
-        await UntilAsync(async () => int.TryParse(Path(await ContainerStatusAsync(d, "crash", "app"), "restartCount"), out var n) && n >= 2,
+        await UntilAsync(async () => int.TryParse(Field(await ContainerStatusAsync(d, "crash", "app"), "restartCount"), out var n) && n >= 2,
             "restarted twice", 60);
         var status = await ContainerStatusAsync(d, "crash", "app");
-        Assert.Equal("3", Path(status, "lastState", "terminated", "exitCode"));
-        Assert.Equal("Error", Path(status, "lastState", "terminated", "reason"));
-        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "crash", "app"), "state", "waiting", "reason") == "CrashLoopBackOff", "CrashLoopBackOff", 30);
+        Assert.Equal("3", Field(status, "lastState", "terminated", "exitCode"));
+        Assert.Equal("Error", Field(status, "lastState", "terminated", "reason"));
+        await UntilAsync(async () => Field(await ContainerStatusAsync(d, "crash", "app"), "state", "waiting", "reason") == "CrashLoopBackOff", "CrashLoopBackOff", 30);
         Assert.StartsWith("run at ", await LogsAsync(d, "crash", "--previous"));
     }
 
@@ -184,7 +149,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
                     periodSeconds: 1
                     failureThreshold: 2
             """);
-        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "liveness-exec", "liveness"), "restartCount") is "1" or "2" or "3", "restarted by liveness", 60);
+        await UntilAsync(async () => Field(await ContainerStatusAsync(d, "liveness-exec", "liveness"), "restartCount") is "1" or "2" or "3", "restarted by liveness", 60);
         var (_, events, _) = await d.Sup("events");
         Assert.Contains("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory", events);
         Assert.Contains("Container liveness failed liveness probe, will be restarted", events);
@@ -207,8 +172,8 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             """);
         await d.WaitForPodAsync("hog", "Failed", 60);
         var status = await ContainerStatusAsync(d, "hog", "hog");
-        Assert.Equal("OOMKilled", Path(status, "state", "terminated", "reason"));
-        Assert.Equal("137", Path(status, "state", "terminated", "exitCode"));
+        Assert.Equal("OOMKilled", Field(status, "state", "terminated", "reason"));
+        Assert.Equal("137", Field(status, "state", "terminated", "exitCode"));
     }
 
     [Fact]
@@ -229,7 +194,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             """);
         await d.WaitForPodAsync("steps", "Succeeded", 60);
         Assert.Equal("one\ntwo\n", await LogsAsync(d, "steps", "-c", "last"));
-        Assert.Equal("Completed", Path(await ContainerStatusAsync(d, "steps", "first", "initContainerStatuses"), "state", "terminated", "reason"));
+        Assert.Equal("Completed", Field(await ContainerStatusAsync(d, "steps", "first", "initContainerStatuses"), "state", "terminated", "reason"));
     }
 
     [Fact]
@@ -242,11 +207,11 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             spec:
               containers: [{name: app, image: "localhost/sup-test-no-such-image:1"}]
             """);
-        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "missing", "app"), "state", "waiting", "reason") == "ImagePullBackOff", "ImagePullBackOff", 30);
+        await UntilAsync(async () => Field(await ContainerStatusAsync(d, "missing", "app"), "state", "waiting", "reason") == "ImagePullBackOff", "ImagePullBackOff", 30);
         var (_, events, _) = await d.Sup("events");
         Assert.Contains("Failed to pull image \"localhost/sup-test-no-such-image:1\"", events);
         Assert.Contains("Error: ErrImagePull", events);
-        Assert.Equal("Pending", Path(await PodAsync(d, "missing"), "status", "phase"));
+        Assert.Equal("Pending", Field(await PodAsync(d, "missing"), "status", "phase"));
     }
 
     [Fact]
@@ -266,9 +231,9 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
               containers: [{name: app, command: ["sleep", "600"]}]
             """, "--container-engine", "none");
         await d.WaitForPodAsync("host");
-        await UntilAsync(async () => Path(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "message")?.Contains("no container engine is usable") == true,
+        await UntilAsync(async () => Field(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "message")?.Contains("no container engine is usable") == true,
             "waiting with the reason");
-        Assert.Equal("ContainerCreating", Path(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "reason"));
+        Assert.Equal("ContainerCreating", Field(await ContainerStatusAsync(d, "image", "app"), "state", "waiting", "reason"));
         var (_, events, _) = await d.Sup("events");
         Assert.Contains("FailedCreatePodSandBox", events);
         Assert.Contains("--container-engine none", events);
@@ -349,7 +314,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             Assert.Equal(0, await second.StopAsync()); // its sweeps at start and stop left the first daemon's pod alone
         }
         Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={new StatePaths(first.StateDir).DaemonId}"));
-        Assert.Equal("Running", Path(await PodAsync(first, "same-name"), "status", "phase"));
+        Assert.Equal("Running", Field(await PodAsync(first, "same-name"), "status", "phase"));
         Assert.Equal(0, await first.StopAsync());
     }
 }

@@ -127,11 +127,11 @@ public sealed class PodWorkerHealthTests : IDisposable
         StartPod("Always", grace: 60, containers: app);
         var first = await FirstInstance();
         await Until(() => first.Signals.Contains(Native.SIGTERM), "SIGTERM");
+        await Task.Delay(30); // let the stop arm its grace timer on the fake clock
         _time.Advance(TimeSpan.FromSeconds(4.9));
         await Task.Delay(30);
         Assert.DoesNotContain(Native.SIGKILL, first.Signals);
-        _time.Advance(TimeSpan.FromSeconds(0.1));
-        await Until(() => first.Signals.Contains(Native.SIGKILL), "SIGKILL after the probe's 5 s");
+        await _time.AdvanceUntil(() => first.Signals.Contains(Native.SIGKILL), "SIGKILL after the probe's 5 s", TimeSpan.FromSeconds(0.1));
         await Until(() => _runtime.Of("app").Count == 2, "restart");
     }
 
@@ -284,11 +284,12 @@ public sealed class PodWorkerHealthTests : IDisposable
         Assert.Empty(first.Signals); // no SIGTERM while preStop runs
         hook.SetResult(ProbeOutcome.Success());
         await Until(() => first.Signals.Contains(Native.SIGTERM), "SIGTERM after preStop");
+        await Task.Delay(30); // let the stop arm its grace timer on the fake clock
         _time.Advance(TimeSpan.FromSeconds(5.9));
         await Task.Delay(30);
         Assert.DoesNotContain(Native.SIGKILL, first.Signals);
-        _time.Advance(TimeSpan.FromSeconds(0.1)); // 4 s of preStop + 6 s after SIGTERM = the 10 s grace period
-        await stopped.WaitAsync(TimeSpan.FromSeconds(5));
+        // 4 s of preStop + 6 s after SIGTERM = the 10 s grace period
+        await _time.AdvanceUntil(() => stopped.IsCompleted, "the stop to end", TimeSpan.FromSeconds(0.1));
         Assert.Equal([Native.SIGTERM, Native.SIGKILL], first.Signals.ToArray());
     }
 

@@ -161,11 +161,13 @@ public sealed class PodWorkerTests : IDisposable
         var stopped = worker.StopAsync();
         var instance = _runtime.Of("app")[0];
         await Until(() => instance.Signals.Contains(Native.SIGTERM), "SIGTERM");
+        var sigterm = _time.GetUtcNow();
+        await Task.Delay(50); // let the stop arm its grace timer on the fake clock (advancing first flaked in CI)
         _time.Advance(TimeSpan.FromSeconds(4.9));
         await Task.Delay(50);
         Assert.DoesNotContain(Native.SIGKILL, instance.Signals);
-        _time.Advance(TimeSpan.FromSeconds(0.1));
-        await stopped.WaitAsync(TimeSpan.FromSeconds(5));
+        await _time.AdvanceUntil(() => stopped.IsCompleted, "the stop to end", TimeSpan.FromSeconds(0.1));
+        Assert.True(_time.GetUtcNow() - sigterm >= TimeSpan.FromSeconds(5), "SIGKILL before the grace period ended");
         Assert.Equal([Native.SIGTERM, Native.SIGKILL], instance.Signals.ToArray());
         Assert.Equal(137, Status(worker, "app").State.Terminated.ExitCode);
         Assert.Single(_runtime.Of("app"));
@@ -181,11 +183,11 @@ public sealed class PodWorkerTests : IDisposable
         var stopped = worker.StopAsync();
         var instance = _runtime.Of("app")[0];
         await Until(() => instance.Signals.Contains(Native.SIGTERM), "SIGTERM");
+        await Task.Delay(50); // let the stop arm its grace timer on the fake clock
         _time.Advance(TimeSpan.FromSeconds(1.9));
         await Task.Delay(50);
         Assert.DoesNotContain(Native.SIGKILL, instance.Signals);
-        _time.Advance(TimeSpan.FromSeconds(0.1));
-        await stopped.WaitAsync(TimeSpan.FromSeconds(5));
+        await _time.AdvanceUntil(() => stopped.IsCompleted, "the stop to end", TimeSpan.FromSeconds(0.1));
     }
 
     [Fact]

@@ -144,32 +144,6 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
     }
 
     [Fact]
-    public async Task A_failing_liveness_exec_probe_runs_inside_the_container_and_restarts_it()
-    {
-        // k8s documentation: pods/probe/exec-liveness.yaml, with shorter times.
-        await using var d = await StartAsync("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: liveness-exec, labels: {test: liveness}}
-            spec:
-              terminationGracePeriodSeconds: 1
-              containers:
-                - name: liveness
-                  image: registry.k8s.io/busybox:1.27.2
-                  args: ["/bin/sh", "-c", "touch /tmp/healthy; sleep 2; rm -f /tmp/healthy; sleep 600"]
-                  livenessProbe:
-                    exec: {command: ["cat", "/tmp/healthy"]}
-                    initialDelaySeconds: 0
-                    periodSeconds: 1
-                    failureThreshold: 2
-            """);
-        await UntilAsync(async () => Field(await ContainerStatusAsync(d, "liveness-exec", "liveness"), "restartCount") is "1" or "2" or "3", "restarted by liveness", 60);
-        var (_, events, _) = await d.Sup("events");
-        Assert.Contains("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory", events);
-        Assert.Contains("Container liveness failed liveness probe, will be restarted", events);
-    }
-
-    [Fact]
     public async Task A_container_over_its_memory_limit_is_OOMKilled()
     {
         await using var d = await StartAsync("""

@@ -107,7 +107,20 @@ public static class ManifestLoader
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new Parser(scanner));
+            while (true)
+            {
+                try
+                {
+                    stream.Load(new Parser(scanner));
+                    break;
+                }
+                catch (YamlException e) when (ApostropheEscapes.Unescape(text, e) is { } fixedText)
+                {
+                    text = fixedText;
+                    stream = new YamlStream();
+                    scanner = new Scanner(new StringReader(text));
+                }
+            }
         }
         catch (YamlException e)
         {

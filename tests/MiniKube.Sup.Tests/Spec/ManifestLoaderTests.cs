@@ -179,6 +179,43 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void An_apostrophe_escaped_in_a_double_quoted_scalar_reads_as_kubectl_reads_it_and_other_scalars_keep_their_backslashes()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: quotes}
+            data:
+              double: "it\'s \"here\" \\ \t"
+              single: 'it\'' s'
+              block: |
+                echo it\'s
+              later: "don\'t"
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var data = ((k8s.Models.V1ConfigMap)Assert.Single(result.Objects).Model).Data;
+        Assert.Equal("it's \"here\" \\ \t", data["double"]);
+        Assert.Equal("it\\' s", data["single"]);
+        Assert.Equal("echo it\\'s\n", data["block"]);
+        Assert.Equal("don't", data["later"]);
+    }
+
+    [Fact]
+    public void Another_unknown_escape_stays_an_error()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: quotes}
+            data:
+              a: "it\q"
+            """));
+
+        Assert.StartsWith("invalid YAML: ", error.Message);
+    }
+
+    [Fact]
     public void Misspelt_kind_gets_a_suggestion()
     {
         var error = SingleError(Load("""

@@ -14,11 +14,30 @@ public class ManifestValidatorTests
             spec:
               containers:
                 - name: web
-                  args: ["--port", "80"]
+                  workingDir: /tmp
             """));
 
         AssertError(error, 6, 7, "Pod/web", "spec.containers[0].command");
-        Assert.Equal("a container without image runs as a host process and needs command", error.Message);
+        Assert.Equal("a container without image runs as a host process and needs command (or args, whose first is the program)", error.Message);
+    }
+
+    [Fact]
+    public void A_host_container_with_only_args_runs_its_first_arg_as_the_program()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations: {sup.minikube.io/runtime: host}
+            spec:
+              containers:
+                - name: web
+                  image: busybox
+                  args: [sleep, "5"]
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
     }
 
     [Fact]

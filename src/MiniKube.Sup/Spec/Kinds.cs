@@ -42,9 +42,11 @@ public static class Kinds
     public static readonly KindInfo CronJob = KindInfo.Of<V1CronJob>("CronJob", "batch", "cronjobs", "cj") with
     { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
 
-    // Written by controllers only (a Deployment's revisions, a Service's endpoints): read and delete, as kubectl needs.
+    // A Deployment's revisions, and a manifest's own (SPEC §2 runs them: the same controller keeps both).
     public static readonly KindInfo ReplicaSet = KindInfo.Of<V1ReplicaSet>("ReplicaSet", "apps", "replicasets", "rs") with
-    { Verbs = ["delete", "get", "list", "watch"], InCategoryAll = true };
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    // Written by controllers only (a Service's endpoints): read, as kubectl needs.
 
     public static readonly KindInfo Endpoints = KindInfo.Of<V1Endpoints>("Endpoints", "", "endpoints", "ep") with
     { Verbs = ReadOnly, HasSpec = false };

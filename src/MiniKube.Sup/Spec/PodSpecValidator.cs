@@ -23,14 +23,14 @@ internal sealed class PodSpecValidator
         _scope = scope;
         _ownerKind = ownerKind;
         _hostRuntime = hostRuntime;
-        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.ReplicaSet.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
         _podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 
     /// <param name="scope">Where errors go.</param>
     /// <param name="spec">The pod spec (null is reported as missing).</param>
     /// <param name="specPath">Its field path, e.g. <c>spec.template.spec</c>.</param>
-    /// <param name="ownerKind">Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob: decides the allowed restartPolicy.</param>
+    /// <param name="ownerKind">Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob: decides the allowed restartPolicy.</param>
     /// <param name="podMetadata">The pod's (or pod template's) metadata, for <c>sup.minikube.io/</c> annotations.</param>
     /// <param name="metadataPath">Its field path.</param>
     public static void Validate(ValidationScope scope, V1PodSpec? spec, string specPath, string ownerKind, V1ObjectMeta? podMetadata, string metadataPath)

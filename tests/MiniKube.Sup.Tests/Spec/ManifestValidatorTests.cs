@@ -141,6 +141,26 @@ public class ManifestValidatorTests
     }
 
     [Fact]
+    public void A_replica_sets_pods_must_restart_always_and_its_selector_match_its_template()
+    {
+        var result = Load("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: other}}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: web, command: [sleep, "60"]}]
+            """);
+
+        Assert.Contains(result.Errors, e => e.FieldPath == "spec.template.spec.restartPolicy" && e.Message == "unsupported value \"Never\": a ReplicaSet's pods run until replaced; only \"Always\" is allowed");
+        Assert.Contains(result.Errors, e => e.FieldPath.StartsWith("spec.template.metadata.labels", StringComparison.Ordinal) || e.FieldPath.StartsWith("spec.selector", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Job_pods_may_not_restart_always()
     {
         var error = SingleError(Load("""

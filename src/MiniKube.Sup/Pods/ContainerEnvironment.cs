@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using k8s.Models;
 using MiniKube.Sup.Spec;
 using MiniKube.Sup.Volumes;
@@ -12,7 +11,7 @@ namespace MiniKube.Sup.Pods;
 /// are, lowest precedence first: the VOLUME_* variables of the volumes it mounts (SPEC §3), its envFrom entries,
 /// then its env (k8s makeEnvironmentVariables: envFrom first, env on top).
 /// </summary>
-public static partial class ContainerEnvironment
+public static class ContainerEnvironment
 {
     /// <returns>the full environment, and the variables the container declares (what $(VAR) may refer to)</returns>
     public static (Dictionary<string, string> Full, Dictionary<string, string> Declared) Build(
@@ -25,7 +24,7 @@ public static partial class ContainerEnvironment
         foreach (var env in container.Env ?? [])
         {
             string? value = env.ValueFrom is { } from
-                ? Resolve(pod, from, podIp, config)
+                ? Resolve(pod, container, from, podIp, config)
                 : VariableExpansion.Expand(env.Value ?? "", name => declared.GetValueOrDefault(name));
             if (value is not null) declared[env.Name] = value;
         }
@@ -44,31 +43,18 @@ public static partial class ContainerEnvironment
             .Select(a => VariableExpansion.Expand(a, name => declared.GetValueOrDefault(name)))
             .ToList();
 
-    private static string? Resolve(V1Pod pod, V1EnvVarSource from, string? podIp, IConfigSource config)
+    private static string? Resolve(V1Pod pod, V1Container self, V1EnvVarSource from, string? podIp, IConfigSource config)
     {
         if (from.FieldRef is { } field) return FieldValue(pod, field.FieldPath, podIp);
+        if (from.ResourceFieldRef is { } resource)
+        {
+            var container = string.IsNullOrEmpty(resource.ContainerName) ? self
+                : pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == resource.ContainerName) ?? self;
+            return DownwardApi.ResourceValue(container, resource.Resource, resource.Divisor);
+        }
         return EnvSources.KeyRef(from, config);
     }
 
-    /// <summary>The downward API fields a host process can be given.</summary>
-    public static string? FieldValue(V1Pod pod, string path, string? podIp)
-    {
-        switch (path)
-        {
-            case "metadata.name": return pod.Metadata.Name;
-            case "metadata.namespace": return pod.Metadata.NamespaceProperty ?? "default";
-            case "metadata.uid": return pod.Metadata.Uid;
-            case "status.podIP": return podIp ?? "";
-            case "status.hostIP": return "127.0.0.1";
-            case "spec.nodeName": return Environment.MachineName;
-            case "spec.serviceAccountName": return pod.Spec.ServiceAccountName ?? "default";
-        }
-        var match = MapFieldPattern().Match(path);
-        if (!match.Success) return null;
-        var map = match.Groups[1].Value == "labels" ? pod.Metadata.Labels : pod.Metadata.Annotations;
-        return map is not null && map.TryGetValue(match.Groups[2].Value, out var value) ? value : "";
-    }
-
-    [GeneratedRegex(@"^metadata\.(labels|annotations)\['([^']+)'\]$")]
-    private static partial Regex MapFieldPattern();
+    /// <summary>The downward API fields a host process can be given (<see cref="DownwardApi.FieldValue"/>).</summary>
+    public static string? FieldValue(V1Pod pod, string path, string? podIp) => DownwardApi.FieldValue(pod, path, podIp);
 }

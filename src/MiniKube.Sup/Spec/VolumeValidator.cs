@@ -8,7 +8,7 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 internal static class VolumeValidator
 {
-    public static readonly string[] SupportedSources = ["emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret"];
+    public static readonly string[] SupportedSources = ["emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret", "downwardAPI", "projected"];
 
     private const int MaxMode = 511; // 0777
 
@@ -43,6 +43,19 @@ internal static class VolumeValidator
 
             Mode(scope, sourcePath.Dot("defaultMode"), configMap.DefaultMode);
             Items(scope, configMap.Items, sourcePath.Dot("items"));
+        }
+
+        if (volume.DownwardAPI is { } downward)
+        {
+            Mode(scope, path.Dot("downwardAPI").Dot("defaultMode"), downward.DefaultMode);
+            DownwardItems(scope, downward.Items, path.Dot("downwardAPI").Dot("items"));
+        }
+
+        if (volume.Projected is { } projected)
+        {
+            Mode(scope, path.Dot("projected").Dot("defaultMode"), projected.DefaultMode);
+            for (var i = 0; i < (projected.Sources?.Count ?? 0); i++)
+                ProjectedSource(scope, projected.Sources![i], path.Dot("projected").Dot("sources").At(i));
         }
 
         if (volume.Secret is { } secret)
@@ -136,6 +149,86 @@ internal static class VolumeValidator
             }
 
             Mode(scope, itemPath.Dot("mode"), item.Mode);
+        }
+    }
+
+    /// <summary>One source of a projected volume: a configMap, a secret or downwardAPI items (k8s
+    /// validateProjectionSources); a service account token has no issuer on one host.</summary>
+    private static void ProjectedSource(ValidationScope scope, V1VolumeProjection source, string path)
+    {
+        var count = new object?[] { source.ConfigMap, source.Secret, source.DownwardAPI, source.ServiceAccountToken, source.ClusterTrustBundle, source.PodCertificate }.Count(s => s is not null);
+        if (count != 1)
+        {
+            scope.Add(path, $"needs exactly one of configMap, secret or downwardAPI; found {count}");
+        }
+
+        if (source.ServiceAccountToken is not null)
+        {
+            scope.Add(path.Dot("serviceAccountToken"), "cannot be honoured on one host: nothing issues service account tokens; supported sources: configMap, secret, downwardAPI");
+        }
+
+        if (source.ClusterTrustBundle is not null)
+        {
+            scope.Add(path.Dot("clusterTrustBundle"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI");
+        }
+
+        if (source.PodCertificate is not null)
+        {
+            scope.Add(path.Dot("podCertificate"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI");
+        }
+
+        if (source.ConfigMap is { } configMap)
+        {
+            Required(scope, path.Dot("configMap").Dot("name"), configMap.Name, "the name of a ConfigMap");
+            Items(scope, configMap.Items, path.Dot("configMap").Dot("items"));
+        }
+
+        if (source.Secret is { } secret)
+        {
+            Required(scope, path.Dot("secret").Dot("name"), secret.Name, "the name of a Secret");
+            Items(scope, secret.Items, path.Dot("secret").Dot("items"));
+        }
+
+        if (source.DownwardAPI is { } downward)
+        {
+            DownwardItems(scope, downward.Items, path.Dot("downwardAPI").Dot("items"));
+        }
+    }
+
+    /// <summary>k8s validateDownwardAPIVolumeFile: a relative path, and exactly one of a pod field (metadata.*) or
+    /// a named container's resource.</summary>
+    private static void DownwardItems(ValidationScope scope, IList<V1DownwardAPIVolumeFile>? items, string path)
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            var item = items![i];
+            var itemPath = path.At(i);
+            if (string.IsNullOrEmpty(item.Path))
+            {
+                scope.Add(itemPath.Dot("path"), "required: the file's path, relative to the volume");
+            }
+            else if (DescendingPathProblem(item.Path) is { } problem)
+            {
+                scope.Add(itemPath.Dot("path"), problem);
+            }
+
+            Mode(scope, itemPath.Dot("mode"), item.Mode);
+            if ((item.FieldRef is null) == (item.ResourceFieldRef is null))
+            {
+                scope.Add(itemPath, "needs exactly one of fieldRef or resourceFieldRef");
+            }
+
+            if (item.FieldRef is { } field && !DownwardApiFields.IsVolumeField(field.FieldPath ?? ""))
+            {
+                scope.Add(itemPath.Dot("fieldRef").Dot("fieldPath"), $"unsupported value \"{field.FieldPath}\": a volume may hold metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations, metadata.labels['KEY'] or metadata.annotations['KEY']");
+            }
+
+            if (item.ResourceFieldRef is { } resource)
+            {
+                Required(scope, itemPath.Dot("resourceFieldRef").Dot("containerName"), resource.ContainerName, "the container whose resource the file holds");
+                scope.OneOf(itemPath.Dot("resourceFieldRef").Dot("resource"), resource.Resource,
+                    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage");
+            }
         }
     }
 

@@ -9,7 +9,7 @@ namespace MiniKube.Sup.Volumes;
 /// and tears down what needs it when the pod goes:
 /// emptyDir is a directory in the pod directory (tmpfs when medium is Memory and the daemon may mount);
 /// hostPath is the host path after its type check; persistentVolumeClaim is <c>&lt;state-dir&gt;/volumes/&lt;claim&gt;</c>;
-/// configMap and secret volumes are files projected into the pod directory.
+/// configMap, secret, downwardAPI and projected volumes are files projected into the pod directory.
 /// </summary>
 public sealed class PodVolumes(StatePaths paths, IConfigSource config)
 {
@@ -22,7 +22,7 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
         var result = new List<PreparedVolume>();
         foreach (var volume in pod.Spec.Volumes ?? [])
         {
-            try { result.Add(SetUp(pod.Metadata.Name, volume)); }
+            try { result.Add(SetUp(pod, volume)); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new VolumeSetupException(volume.Name, e.Message);
@@ -31,9 +31,10 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
         return result;
     }
 
-    private PreparedVolume SetUp(string pod, V1Volume volume)
+    private PreparedVolume SetUp(V1Pod owner, V1Volume volume)
     {
         var name = volume.Name;
+        var pod = owner.Metadata.Name;
         if (volume.EmptyDir is { } emptyDir)
         {
             var dir = paths.PodVolumeDirectory(pod, name);
@@ -74,7 +75,31 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
             VolumeProjection.Write(name, dir, found is null ? [] : ConfigData.Of(found), secret.Items, secret.DefaultMode, optional, "secret");
             return new PreparedVolume(name, dir, "files written at pod start");
         }
-        throw new VolumeSetupException(name, "volume type not supported on this host (emptyDir, hostPath, persistentVolumeClaim, configMap and secret are)");
+        if (volume.DownwardAPI is { } downward)
+        {
+            var files = new ProjectedFiles(name);
+            files.AddDownwardApi(owner, downward.Items);
+            var dir = paths.PodVolumeDirectory(pod, name);
+            files.Write(dir, downward.DefaultMode);
+            return new PreparedVolume(name, dir, "files written at pod start");
+        }
+        if (volume.Projected is { } projected)
+        {
+            var files = new ProjectedFiles(name);
+            foreach (var source in projected.Sources ?? [])
+            {
+                if (source.ConfigMap is { } c)
+                    files.AddConfig(config.GetConfigMap(c.Name) is { } m ? ConfigData.Of(m) : null, c.Items, c.Optional == true, $"configmap \"{c.Name}\"");
+                else if (source.Secret is { } s)
+                    files.AddConfig(config.GetSecret(s.Name) is { } found ? ConfigData.Of(found) : null, s.Items, s.Optional == true, $"secret \"{s.Name}\"");
+                else if (source.DownwardAPI is { } d)
+                    files.AddDownwardApi(owner, d.Items);
+            }
+            var dir = paths.PodVolumeDirectory(pod, name);
+            files.Write(dir, projected.DefaultMode);
+            return new PreparedVolume(name, dir, "files written at pod start");
+        }
+        throw new VolumeSetupException(name, "volume type not supported on this host (emptyDir, hostPath, persistentVolumeClaim, configMap, secret, downwardAPI and projected are)");
     }
 
     /// <summary>k8s: medium Memory is a tmpfs sized by sizeLimit. Mounting needs root (CAP_SYS_ADMIN); without it

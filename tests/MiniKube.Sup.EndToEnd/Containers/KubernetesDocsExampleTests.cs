@@ -58,6 +58,19 @@ public sealed class KubernetesDocsExampleTests : IClassFixture<TestImages>
         Assert.Contains("ESCAPED_REFERENCE=$(PROTOCOL)://172.17.0.1:80", lines);
     }
 
+    /// <summary>Its page (Expose Pod Information through Files): the container prints the files of its downwardAPI
+    /// volume, the pod's labels and annotations as <c>key="value"</c> lines.</summary>
+    [Fact]
+    public async Task The_downward_api_volume_shows_the_pods_labels_and_annotations_as_files()
+    {
+        await using var d = await StartAsync(Example("pods/inject/dapi-volume.yaml"));
+
+        await UntilAsync(async () => (await LogsAsync(d, "kubernetes-downwardapi-volume-example")).Contains("builder=\"john-doe\""), "the annotations printed", 60);
+        var logs = await LogsAsync(d, "kubernetes-downwardapi-volume-example");
+        Assert.Contains("cluster=\"test-cluster1\"\nrack=\"rack-22\"\nzone=\"us-est-coast\"", logs);
+        Assert.Contains("build=\"two\"\nbuilder=\"john-doe\"", logs);
+    }
+
     /// <summary>Its page: every minute a Job <c>hello-&lt;scheduled time in minutes&gt;</c> whose pod prints the date
     /// and the greeting, then completes.</summary>
     [Fact]

@@ -24,6 +24,58 @@ public class VolumeValidationTests
     }
 
     [Fact]
+    public void Downward_api_and_projected_volumes_of_the_documentations_examples_load()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: kubernetes-downwardapi-volume-example, labels: {zone: us-est-coast}}
+            spec:
+              containers:
+                - name: client-container
+                  command: [sh, -c, "cat /etc/podinfo/labels"]
+                  resources: {limits: {memory: 64Mi}}
+                  volumeMounts: [{name: podinfo, mountPath: /etc/podinfo}, {name: all-in-one, mountPath: /projected-volume}]
+              volumes:
+                - name: podinfo
+                  downwardAPI:
+                    items:
+                      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+                      - {path: mem_limit, resourceFieldRef: {containerName: client-container, resource: limits.memory, divisor: 1Mi}}
+                - name: all-in-one
+                  projected:
+                    sources:
+                      - secret: {name: user}
+                      - configMap: {name: app, items: [{key: mode, path: my-group/mode}]}
+                      - downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void A_downward_api_volume_refuses_status_fields_and_a_projected_token_has_no_issuer()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers: [{name: web, command: [sleep, "1"]}]
+              volumes:
+                - name: podinfo
+                  downwardAPI:
+                    items: [{path: ip, fieldRef: {fieldPath: status.podIP}}]
+                - name: token
+                  projected:
+                    sources: [{serviceAccountToken: {path: token}}]
+            """);
+
+        Assert.Contains(result.Errors, e => e.FieldPath == "spec.volumes[0].downwardAPI.items[0].fieldRef.fieldPath" && e.Message.StartsWith("unsupported value \"status.podIP\"", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.FieldPath == "spec.volumes[1].projected.sources[0].serviceAccountToken" && e.Message.Contains("nothing issues service account tokens"));
+    }
+
+    [Fact]
     public void Duplicate_volume_names_are_an_error()
     {
         var error = SingleError(Load("""
@@ -96,7 +148,7 @@ public class VolumeValidationTests
             """));
 
         Assert.Equal("spec.volumes[0].nfs", error.FieldPath);
-        Assert.Equal("nfs volumes cannot be honoured on one host; supported: emptyDir, hostPath, persistentVolumeClaim, configMap, secret", error.Message);
+        Assert.Equal("nfs volumes cannot be honoured on one host; supported: emptyDir, hostPath, persistentVolumeClaim, configMap, secret, downwardAPI, projected", error.Message);
     }
 
     [Fact]

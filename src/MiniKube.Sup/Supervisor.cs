@@ -151,6 +151,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         await SweepEngineAsync().ConfigureAwait(false);
         await ReleaseRootlessPauseAsync().ConfigureAwait(false);
+        if (Engine.Rootless) ChildReaper.Shared.ReapZombiesNamed(RootlessPause.Helpers);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }

@@ -52,6 +52,9 @@ public sealed class RootlessUser : IAsyncLifetime
         RuntimeDir = NewOwnedDirectory();
         var build = await RunAsync(Path.Combine(Binaries.Tests, "images", "build.sh"), "podman");
         if (build.Code != 0) throw new InvalidOperationException($"images/build.sh podman as {User.Name} exited {build.Code}:\n{build.Out}{build.Err}");
+        // The build's podman commands started the user's pause process: ended, so that the daemon starts as a user's
+        // first podman would (and ends the one it starts).
+        await RunAsync("podman", "system", "migrate");
     }
 
     /// <summary>The user's processes that have not exited (a zombie is one its parent has not waited for yet).</summary>
@@ -65,6 +68,11 @@ public sealed class RootlessUser : IAsyncLifetime
         }
         return left;
     }
+
+    /// <summary>The user's zombies named <paramref name="commands"/> (processes that exited and nobody waited for).</summary>
+    internal IReadOnlyList<string> Zombies(IReadOnlySet<string> commands) =>
+        Processes.ProcFs.Snapshot().Where(p => p.IsZombie && commands.Contains(p.Comm) && OwnerOf(p.Pid) == User.Uid)
+            .Select(p => $"{p.Pid} {p.Comm} (parent {p.Ppid})").ToList();
 
     public async Task DisposeAsync()
     {

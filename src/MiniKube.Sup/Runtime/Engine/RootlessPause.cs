@@ -12,6 +12,11 @@ namespace MiniKube.Sup.Runtime.Engine;
 /// </summary>
 public sealed class RootlessPause
 {
+    /// <summary>The helpers rootless podman leaves to whoever reaps its orphans (the daemon, a subreaper): each pod's
+    /// slirp4netns and rootlessport (whose child re-executes itself: "exe"). Started by podman in our session, they
+    /// are not told from .NET's children by the reaper until its grace ends (<see cref="ChildReaper.ReapZombiesNamed"/>).</summary>
+    public static readonly IReadOnlySet<string> Helpers = new HashSet<string>(StringComparer.Ordinal) { "slirp4netns", "rootlessport", "exe" };
+
     private readonly HashSet<int> _before;
 
     private RootlessPause(HashSet<int> before) => _before = before;

@@ -19,10 +19,18 @@ public sealed class RootlessPodmanTests(RootlessUser rootless) : IClassFixture<R
     [Fact]
     public async Task A_non_root_daemon_runs_image_pods_under_rootless_podman_probes_them_restarts_them_and_leaves_nothing()
     {
+        var servicePort = SupDaemon.FreePort();
         var d = new SupDaemon("""
             apiVersion: v1
-            kind: Pod
+            kind: Service
             metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: SERVICE_PORT, targetPort: 8080}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, labels: {app: web}}
             spec:
               terminationGracePeriodSeconds: 1
               containers:
@@ -49,7 +57,10 @@ public sealed class RootlessPodmanTests(RootlessUser rootless) : IClassFixture<R
                   image: busybox
                   command: ["httpd", "-f", "-p", "80"]
                   ports: [{containerPort: 80}]
-            """) { Launcher = ["setpriv", .. rootless.As()] };
+            """.Replace("SERVICE_PORT", servicePort.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Launcher = ["setpriv", .. rootless.As()],
+        };
         await using var _ = d;
         await SupDaemon.Run("chown", ["-R", $"{rootless.User.Name}:{rootless.User.Name}", d.Dir]);
         var zombiesBefore = rootless.Zombies(RootlessPause.Helpers);
@@ -58,8 +69,9 @@ public sealed class RootlessPodmanTests(RootlessUser rootless) : IClassFixture<R
         // The readiness probe dials the published port from the host: the pod turns Ready.
         await ImagePods.UntilAsync(async () => (await PodJson(d, "web")).Contains("\"ready\": true"), "web Ready", 60);
         var ip = ImagePods.Field(System.Text.Json.JsonDocument.Parse(await PodJson(d, "web")).RootElement, "status", "podIP")!;
-        using (var http = new HttpClient())
-            Assert.Equal("web", await http.GetStringAsync($"http://{ip}:8080/hostname"));
+        await ServedAsync($"http://{ip}:8080/hostname");
+        // The Service's proxy (on 127.0.0.1, the daemon's) reaches the pod on its published port from the host.
+        await ServedAsync($"http://127.0.0.1:{servicePort}/hostname");
         var events = await SupAs(d, "events");
         Assert.Contains("NetworkLimited", events);
         Assert.Contains("not given Services", events);
@@ -87,6 +99,19 @@ public sealed class RootlessPodmanTests(RootlessUser rootless) : IClassFixture<R
         // (those two podman commands started a pause process again; it is not the daemon's: end it before looking)
         await rootless.RunAsync("podman", "system", "migrate");
         await Poll.Until(() => rootless.LiveProcesses().Count == 0, "no process of the user left", 10);
+    }
+
+    /// <summary>Until <paramref name="url"/> answers the pod's hostname (the Service's endpoints follow readiness, and
+    /// the container restarts on cue).</summary>
+    private static async Task ServedAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await ImagePods.UntilAsync(async () =>
+        {
+            try { return await http.GetStringAsync(url) == "web"; }
+            catch (HttpRequestException) { return false; }
+            catch (TaskCanceledException) { return false; }
+        }, url + " serves the pod's hostname", 60);
     }
 
     private Task<string> PodJson(SupDaemon d, string pod) => SupAs(d, "get", "pod", pod, "-o", "json");

@@ -87,6 +87,10 @@ public sealed class RootlessPodmanTests(RootlessUser rootless) : IClassFixture<R
             await ImagePods.UntilAsync(async () => (await SupAs(d, "events")).Contains("rootlessport cannot expose privileged port 80"),
                 "low-port refused its sandbox", 60);
 
+        // sup ps finds the container's processes (no cgroup of its own: its main process's descendants).
+        // (It restarts every few seconds: its liveness fails again each time.)
+        await ImagePods.UntilAsync(async () => (await SupAs(d, "ps", "web")).Contains("httpd -f -p 8080"), "sup ps shows httpd", 30);
+
         d.Process.Signal(Native.SIGTERM);
         Assert.Equal(0, await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("rootless podman: its pause process", d.Process.Output);

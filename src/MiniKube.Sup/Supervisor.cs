@@ -49,7 +49,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         // Found once, before anything runs (podman version: ~0.1 s).
         Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
         IContainerRuntime engine = Engine.Command is { } podman
-            ? new PodmanRuntime(podman, Paths.DaemonId, output, _logger, options.LogRotation, losses, time)
+            ? new PodmanRuntime(podman, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
             : new NoEngine(Engine.Problem ?? "none");
         var runtimes = new PodRuntimes(new HostProcessRuntime(output, options.LogRotation, losses, Tracking), engine);
         var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
@@ -150,6 +150,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Pods.StopAllAsync().ConfigureAwait(false);
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         await SweepEngineAsync().ConfigureAwait(false);
+        await ReleaseRootlessPauseAsync().ConfigureAwait(false);
+        if (Engine.Rootless) ChildReaper.Shared.ReapZombiesNamed(RootlessPause.Helpers);
         ChildReaper.Shared.ReapAllZombies();
         LogStopped(_logger);
     }
@@ -174,6 +176,23 @@ public sealed partial class Supervisor : IAsyncDisposable
         {
             var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync().ConfigureAwait(false);
             if (removed.Count > 0) LogEngineLeftovers(_logger, removed.Count, string.Join(", ", removed));
+        }
+        catch (EngineException e)
+        {
+            LogEngineSweepFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>Rootless: the pause process podman started for this daemon's commands goes with the daemon (it
+    /// would outlive it, holding podman's user namespace), unless it was there before or the user still has
+    /// containers.</summary>
+    private async Task ReleaseRootlessPauseAsync()
+    {
+        if (Engine is not { Pause: { } pause, Command: { } engine }) return;
+        try
+        {
+            var ended = await pause.ReleaseAsync(engine).ConfigureAwait(false);
+            if (ended.Count > 0) LogPauseEnded(_logger, string.Join(", ", ended));
         }
         catch (EngineException e)
         {
@@ -220,6 +239,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "rootless podman: its pause process {Pids} ended")]
+    private static partial void LogPauseEnded(ILogger logger, string pids);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Engine}")]
     private static partial void LogEngine(ILogger logger, string engine);

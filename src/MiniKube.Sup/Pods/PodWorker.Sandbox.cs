@@ -43,6 +43,7 @@ public sealed partial class PodWorker
             {
                 AttachNetwork(creation.Result);
                 _sandbox = creation.Result;
+                if (creation.Result.NetworkLimitation is { } limitation) Record(SupEvent.Warning, "NetworkLimited", limitation);
                 return true;
             }
             catch (NetworkNamespaceGoneException gone)

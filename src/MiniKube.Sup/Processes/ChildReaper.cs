@@ -121,6 +121,24 @@ public sealed unsafe class ChildReaper
         return completions.Count + orphans.Count;
     }
 
+    /// <summary>At shutdown: reaps the zombie children named <paramref name="commands"/> that are neither watched nor
+    /// .NET's. Programs of our own session that .NET never starts (an engine's helpers that its commands leave to us:
+    /// rootless podman's slirp4netns and rootlessport) are otherwise given <see cref="OrphanGrace"/>, which a stopping
+    /// daemon does not wait out, and would be handed to init.</summary>
+    public int ReapZombiesNamed(IReadOnlySet<string> commands)
+    {
+        var reaped = 0;
+        lock (_gate)
+        {
+            foreach (var child in ProcFs.OwnChildren())
+            {
+                if (_watched.ContainsKey(child) || _dotnetChildren.Contains(child)) continue;
+                if (ProcFs.TryRead(child, out var p) && p.IsZombie && commands.Contains(p.Comm) && Native.waitpid(child, out _, Native.WNOHANG) == child) reaped++;
+            }
+        }
+        return reaped;
+    }
+
     private void Loop()
     {
         var info = stackalloc byte[Native.SigInfoSize];

@@ -26,6 +26,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public ConcurrentQueue<SandboxRequest> Sandboxes { get; } = new();
     public ConcurrentQueue<PodSandbox> RemovedSandboxes { get; } = new();
 
+    /// <summary>What each sandbox made says the daemon cannot do for its network (rootless podman's).</summary>
+    public string? SandboxNetworkLimitation { get; set; }
+
     /// <summary>When set, a sandbox cannot be made: this is thrown.</summary>
     public Exception? SandboxFailure { get; set; }
 
@@ -36,7 +39,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     {
         if (SandboxFailure is { } failure) return Task.FromException<PodSandbox>(failure);
         Sandboxes.Enqueue(request);
-        return Task.FromResult(new PodSandbox(request.PodIp, null, "fake-" + request.PodName));
+        return Task.FromResult(new PodSandbox(request.PodIp, null, "fake-" + request.PodName) { NetworkLimitation = SandboxNetworkLimitation });
     }
 
     public Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken)

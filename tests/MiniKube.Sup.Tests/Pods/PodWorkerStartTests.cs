@@ -107,6 +107,21 @@ public sealed class PodWorkerStartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sandbox_whose_network_the_daemon_cannot_enter_says_so_once_in_a_Warning_event_and_its_containers_run()
+    {
+        _runtime.SandboxNetworkLimitation = "rootless podman: not given Services";
+        var worker = StartPod();
+        await Until(() => _runtime.Started.Count == 1, "started");
+        var e = Assert.Single(_events.Snapshot(), ev => ev.Reason == "NetworkLimited");
+        Assert.Equal((SupEvent.Warning, "rootless podman: not given Services"), (e.Type, e.Message));
+
+        _runtime.Started.Single().Exit(1);
+        await Until(() => _runtime.Started.Count == 2, "restarted in the same sandbox");
+        Assert.Single(_events.Snapshot(), ev => ev.Reason == "NetworkLimited");
+        await worker.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_sandbox_that_cannot_be_made_leaves_the_containers_waiting_with_the_reason_and_a_Warning_event()
     {
         _runtime.SandboxFailure = new SandboxException("no container engine is usable: podman: not found", permanent: true);

@@ -35,6 +35,9 @@ internal static class NsenterExec
             "nsenter", "--target", context.Pid.ToString(CultureInfo.InvariantCulture),
             "--mount", "--uts", "--ipc", "--net", "--pid", "--root", "--wd",
         };
+        // Rootless: the other namespaces belong to podman's user namespace, where we have the rights to enter them
+        // (outside it we have none). nsenter enters it first, as root there (the container's root is our own uid).
+        if (context.UserNamespace) argv.Insert(3, "--user");
         if (context.User is { } user) argv.AddRange(["--setuid", user.ToString(CultureInfo.InvariantCulture)]);
         if (context.Group is { } group)
             argv.AddRange(["--setgid", group.ToString(CultureInfo.InvariantCulture)]);

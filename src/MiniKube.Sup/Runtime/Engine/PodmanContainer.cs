@@ -16,13 +16,16 @@ internal sealed class PodmanContainer : IContainerInstance
     private volatile bool _exited;
 
     /// <param name="memoryLimited">it has a memory limit: its OOM kills are watched for (a thread while it runs)</param>
-    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec, bool memoryLimited)
+    /// <param name="cgroup">its own cgroup; null where it has none (rootless): its processes are then its main process's
+    /// descendants</param>
+    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec,
+        EngineCgroup? cgroup, bool memoryLimited)
     {
         _engine = engine;
         Name = state.Name;
         Id = state.Id;
         Pid = state.Pid;
-        _cgroup = EngineCgroup.OfProcess(state.Pid);
+        _cgroup = cgroup;
         _oom = memoryLimited ? OomWatch.Start(state.Pid, _cgroup?.MemoryDirectory) : null;
         _stopSignal = state.StopSignal;
         ExecContext = exec;
@@ -84,9 +87,18 @@ internal sealed class PodmanContainer : IContainerInstance
     public IReadOnlyList<ProcessInfo> Processes(Func<ProcessTable> table)
     {
         var result = new List<ProcessInfo>();
-        if (_cgroup is null) return result;
+        if (_cgroup is null) return _exited ? result : Descendants(table());
         foreach (var pid in _cgroup.ProcessIds())
             if (ProcFs.TryRead(pid, out var p) && !p.IsZombie) result.Add(p);
+        return result;
+    }
+
+    /// <summary>The main process and every process under it, from one snapshot.</summary>
+    private List<ProcessInfo> Descendants(ProcessTable table)
+    {
+        var result = table.All.Where(p => p.Pid == Pid && !p.IsZombie).ToList();
+        for (var i = 0; i < result.Count; i++)
+            result.AddRange(table.All.Where(p => p.Ppid == result[i].Pid && !p.IsZombie));
         return result;
     }
 

@@ -24,10 +24,17 @@ public sealed partial class PodmanRuntime : IContainerRuntime
     private readonly TimeProvider _time;
     private readonly ImagePuller _images;
     private readonly ILogger _logger;
+    private readonly bool _rootless;
 
+    /// <param name="rootless">the daemon is not root (<see cref="EngineSelection.Rootless"/>): podman runs in a user
+    /// namespace of its own, whose network namespaces the daemon cannot enter (setns(2) into a user namespace is refused
+    /// to a multithreaded process, and a netns it owns cannot be entered without it), whose containers share the daemon's
+    /// cgroup (no delegation: no limits, no cgroup of their own), and whose published ports are bound by the user
+    /// (below net.ipv4.ip_unprivileged_port_start they are refused)</param>
     public PodmanRuntime(EngineCommand engine, string daemonId, IContainerOutput output, ILogger logger, LogRotationOptions? rotation = null,
-        ContainerLogLosses? losses = null, TimeProvider? time = null)
+        ContainerLogLosses? losses = null, TimeProvider? time = null, bool rootless = false)
     {
+        _rootless = rootless;
         _engine = engine;
         _daemonId = daemonId;
         _output = output;
@@ -53,6 +60,7 @@ public sealed partial class PodmanRuntime : IContainerRuntime
             throw new SandboxException($"podman pod start: {started.Problem}");
         }
         if (request.HostNetwork) return new PodSandbox(request.PodIp, null, name);
+        if (_rootless) return new PodSandbox(request.PodIp, null, name) { NetworkLimitation = RootlessNetwork };
         var infra = await PodmanContainerState.InspectAsync(_engine, EngineLabels.InfraName(name), cancellationToken).ConfigureAwait(false);
         if (infra is not { Pid: > 0 })
         {
@@ -78,6 +86,8 @@ public sealed partial class PodmanRuntime : IContainerRuntime
         var pod = launch.Sandbox?.Id ?? throw new ArgumentException("an image container needs its pod's sandbox", nameof(launch));
         await _images.EnsureAsync(image.Image, image.PullPolicy, launch.Report, cancellationToken).ConfigureAwait(false);
         if (image.Security.RunAsNonRoot) await CheckNonRootAsync(launch, image, cancellationToken).ConfigureAwait(false);
+        if (_rootless && (image.Limits.MemoryBytes is not null || image.Limits.Cpus is not null))
+            launch.Report?.Invoke("Warning", "LimitsIgnored", RootlessLimits);
 
         // Unique per instance: a name still taken (its removal failed) fails the create, and the retry's instance has another.
         var name = EngineLabels.ContainerName(pod, launch.ContainerName, launch.Instance);
@@ -107,9 +117,11 @@ public sealed partial class PodmanRuntime : IContainerRuntime
         var output = new AttachedOutput(pump);
         var attached = _engine.RunAsync(["start", "--attach", "--sig-proxy=false", state.Name], output.Stream(), output.Stream());
         var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
-        var exec = new EngineExecContext(state.Pid, state.Environment, EngineCgroup.OfProcess(state.Pid)?.MemoryDirectory,
-            image.Security.RunAsUser, image.Security.RunAsGroup);
-        return new PodmanContainer(_engine, state, attached, drained, exec, image.Limits.MemoryBytes is not null);
+        // Rootless, the container has no cgroup of its own: it is in the daemon's (whose memory counters are not its).
+        var cgroup = _rootless ? null : EngineCgroup.OfProcess(state.Pid);
+        var exec = new EngineExecContext(state.Pid, state.Environment, cgroup?.MemoryDirectory, image.Security.RunAsUser, image.Security.RunAsGroup,
+            UserNamespace: _rootless);
+        return new PodmanContainer(_engine, state, attached, drained, exec, cgroup, image.Limits.MemoryBytes is not null);
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -136,6 +148,15 @@ public sealed partial class PodmanRuntime : IContainerRuntime
             throw new ContainerCreateException(ContainerCreateException.ConfigError,
                 $"container has runAsNonRoot and image has non-numeric user ({user}), cannot verify user is non-root {where}");
     }
+
+    /// <summary>What a rootless image pod lacks, for its Warning event (and the README's Rootless paragraph).</summary>
+    internal const string RootlessNetwork =
+        "rootless podman: the daemon cannot enter this pod's network namespace (it belongs to podman's user namespace, and setns(2) " +
+        "into a user namespace is refused to a multithreaded process): probes and Service upstreams reach its declared containerPorts " +
+        "on the pod IP, and its containers are not given Services or the API";
+
+    internal const string RootlessLimits =
+        "rootless podman: resources.limits are ignored (its containers get no cgroup of their own without cgroup v2 delegation to the user)";
 
     /// <summary>runc's words for a command the image lacks, as the kubelet shows them (StartError).</summary>
     private static string StartErrorMessage(string problem) => problem.Replace("runc: runc create failed: ", "", StringComparison.Ordinal);

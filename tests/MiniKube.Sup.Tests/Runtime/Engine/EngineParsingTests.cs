@@ -57,6 +57,13 @@ public sealed class EngineParsingTests
     }
 
     [Fact]
+    public void A_rootless_exec_enters_the_engines_user_namespace_before_the_others()
+    {
+        var argv = NsenterExec.Argv(new EngineExecContext(4242, [], null, null, null, UserNamespace: true), ["true"]);
+        Assert.Equal(["nsenter", "--target", "4242", "--user", "--mount", "--uts", "--ipc", "--net", "--pid", "--root", "--wd", "--", "true"], argv);
+    }
+
+    [Fact]
     public void The_engine_problem_is_its_last_error_line_without_prefix_or_log_lines()
     {
         var result = new EngineResult(125, "", "time=\"x\" level=warning msg=\"y\"\nError: no such image: nope\n");

@@ -150,6 +150,9 @@ public sealed class SupRunTests : IAsyncLifetime
         var (ok, okOutput) = await SupProcess.RunToEndAsync("validate", "-f", Manifest(Stack));
         Assert.Equal(0, ok);
         Assert.Contains("3 object(s) valid", okOutput);
+        var (forCluster, notes) = await SupProcess.RunToEndAsync("validate", "--for-cluster", "-f", Manifest(Stack));
+        Assert.Equal(1, forCluster); // host processes: a cluster runs images only
+        Assert.Contains(".image: required on a cluster", notes);
 
         var bad = Manifest("""
             apiVersion: v1

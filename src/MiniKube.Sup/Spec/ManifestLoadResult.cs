@@ -7,12 +7,18 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 public sealed class ManifestLoadResult
 {
-    public ManifestLoadResult(IReadOnlyList<ManifestObject> objects, IReadOnlyList<ManifestError> errors, IReadOnlyList<ManifestError>? warnings = null)
+    public ManifestLoadResult(IReadOnlyList<ManifestObject> objects, IReadOnlyList<ManifestError> errors, IReadOnlyList<ManifestError>? warnings = null,
+        IReadOnlyList<ManifestError>? clusterNotes = null)
     {
         Objects = objects;
         Errors = errors;
         Warnings = warnings ?? [];
+        ClusterNotes = clusterNotes ?? [];
     }
+
+    /// <summary>What a real Kubernetes cluster would refuse or run differently (`sup validate --for-cluster`), with
+    /// the portable equivalent, located as errors are.</summary>
+    public IReadOnlyList<ManifestError> ClusterNotes { get; }
 
     /// <summary>What loads but means nothing on one host (inert kinds, scheduler-only fields), each said once, located
     /// as errors are.</summary>

@@ -92,8 +92,9 @@ public static class ManifestLoader
             .Where(d => d.Name.Length > 0)
             .Select(d => new ManifestObject(d.Kind, d.Name, d.Model, d.Location))
             .ToList();
-        var warnings = OneHostNotices.Find(documents).OrderBy(e => fileOrder.GetValueOrDefault(e.File, int.MaxValue)).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
-        return new ManifestLoadResult(objects, sorted, warnings);
+        List<ManifestError> InOrder(IEnumerable<ManifestError> notes) =>
+            notes.OrderBy(e => fileOrder.GetValueOrDefault(e.File, int.MaxValue)).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        return new ManifestLoadResult(objects, sorted, InOrder(OneHostNotices.Find(documents)), InOrder(ClusterPortability.Find(documents)));
     }
 
     private static void ParseText(string text, string file, List<ParsedDocument> documents, List<ManifestError> errors)

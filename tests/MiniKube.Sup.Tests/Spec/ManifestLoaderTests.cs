@@ -216,6 +216,48 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void For_a_cluster_host_processes_sup_annotations_loopback_cluster_ips_and_host_paths_are_listed_where_they_are()
+    {
+        var result = Load("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: etl}
+            spec:
+              template:
+                metadata:
+                  annotations: {sup.minikube.io/step-timeout-seconds: "30"}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: data, hostPath: {path: /tmp}}]
+                  containers:
+                    - name: step
+                      command: [sh, -c, "true"]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db}
+            spec:
+              clusterIP: 127.0.0.10
+              ports: [{port: 5432}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: portable}
+            spec:
+              containers: [{name: app, image: nginx}]
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(
+            ["Job/etl: spec.template.metadata.annotations[sup.minikube.io/step-timeout-seconds]",
+             "Job/etl: spec.template.spec.volumes[0].hostPath",
+             "Job/etl: spec.template.spec.containers[0].image",
+             "Service/db: spec.clusterIP"],
+            result.ClusterNotes.Select(n => $"{n.ObjectRef}: {n.FieldPath}"));
+        Assert.All(result.ClusterNotes, n => Assert.True(n.Line > 0, n.ToString()));
+    }
+
+    [Fact]
     public void Misspelt_kind_gets_a_suggestion()
     {
         var error = SingleError(Load("""

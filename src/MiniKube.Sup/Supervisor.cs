@@ -43,7 +43,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
-        var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment());
+        var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment(), api: options.ApiEndPoint);
         var losses = new ContainerLogLosses(_logger, time);
         Networks = new PodNetworks();
         // Found once, before anything runs (podman version: ~0.1 s).
@@ -55,7 +55,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
-            ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>(), isolated: true),
+            ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>(), isolated: true, api: options.ApiEndPoint),
             HostEntries = ServiceHostEntries,
             Networks = Networks,
         };

@@ -76,6 +76,8 @@ base_root() { # ROOT PASSWD_DIR
 
 busybox_root() {
   base_root "$1" "$here/busybox"
+  # Debian's busybox-static has no printenv applet; the official image's busybox has (the documentation uses it).
+  [ -e "$1/bin/printenv" ] || install -m 0755 "$here/busybox/printenv" "$1/bin/printenv"
 }
 
 nginx_root() {

@@ -30,7 +30,12 @@ internal static class DaemonHost
             .Filter.ByExcluding(IsHostStartFault)
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
-        options = options with { ApiEndPoint = listen };
+        // The API is always served on loopback TCP too (token and TLS), on an ephemeral port unless --listen names
+        // one: pods find it in KUBERNETES_SERVICE_HOST/PORT as in a cluster. The ephemeral socket is bound here, so
+        // that its port is known before anything that tells pods about it is built.
+        using var ephemeral = listen is null ? BindEphemeral() : null;
+        var endpoint = listen ?? (IPEndPoint)ephemeral!.LocalEndPoint!;
+        options = options with { ApiEndPoint = endpoint };
         var socket = new ApiSocket(options.StateDir);
         var started = false;
         try
@@ -40,7 +45,7 @@ internal static class DaemonHost
                 Console.Error.WriteLine($"sup: {problem}");
                 return ExitCodes.CannotStart;
             }
-            var credentials = listen is null ? null : TcpListenerCredentials.Create(options.StateDir, listen);
+            var credentials = TcpListenerCredentials.Create(options.StateDir, endpoint);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
@@ -60,12 +65,13 @@ internal static class DaemonHost
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = ApiErrors.MaxRequestBodyBytes;
                 k.ListenUnixSocket(socket.BindPath);
-                if (listen is not null) k.Listen(listen, l => l.UseHttps(credentials!.Certificate));
+                if (ephemeral is not null) k.ListenHandle((ulong)ephemeral.Handle.ToInt64(), l => l.UseHttps(credentials.Certificate));
+                else k.Listen(endpoint, l => l.UseHttps(credentials.Certificate));
             });
             await using var app = builder.Build();
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
-            if (credentials is not null) app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
+            app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
             supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
             supervisor.Api.Map(app);
             app.MapGet("/sup/v1/processes", ctx =>
@@ -102,10 +108,9 @@ internal static class DaemonHost
             }
             started = true;
             socket.Publish();
-            if (credentials is not null)
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
-                    "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
-                    listen, options.StateDir, credentials.KubeconfigPath);
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
+                "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
+                endpoint, options.StateDir, credentials.KubeconfigPath);
             await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -119,6 +124,23 @@ internal static class DaemonHost
         {
             socket.Remove();
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A listening socket on 127.0.0.1 with a port the kernel picks (Kestrel serves it by its handle).</summary>
+    private static System.Net.Sockets.Socket BindEphemeral()
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace MiniKube.Sup.Daemon.Hosting;
 
 /// <summary>
-/// What the optional loopback TCP listener needs: a bearer token and a TLS certificate. kubectl (client-go) never
+/// What the loopback TCP listener needs: a bearer token and a TLS certificate. kubectl (client-go) never
 /// sends a bearer token over plain http — observed here with kubectl v1.32 -v=9: no Authorization header — so a
 /// token-protected listener must be https. Each start makes a fresh token and self-signed certificate and writes
 /// &lt;state-dir&gt;/token, &lt;state-dir&gt;/ca.crt and a ready &lt;state-dir&gt;/kubeconfig (all 0600).
@@ -19,7 +19,13 @@ internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Cer
         var request = new CertificateRequest("CN=sup", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(endpoint.Address);
+        // Where image pods reach the API (KUBERNETES_SERVICE_HOST there), and the names in-cluster clients use.
+        names.AddIpAddress(Spec.ServiceAddress.ApiInPods.Address);
         names.AddDnsName("localhost");
+        names.AddDnsName("kubernetes");
+        names.AddDnsName("kubernetes.default");
+        names.AddDnsName("kubernetes.default.svc");
+        names.AddDnsName("kubernetes.default.svc.cluster.local");
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, critical: true));

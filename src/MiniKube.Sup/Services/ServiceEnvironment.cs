@@ -14,9 +14,12 @@ namespace MiniKube.Sup.Services;
 /// </summary>
 public static class ServiceEnvironment
 {
-    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services, bool isolated = false)
+    /// <param name="api">where the daemon serves its API on TCP: the <c>kubernetes</c> Service's variables
+    /// (KUBERNETES_SERVICE_HOST...) point there, or, in an isolated pod, at <see cref="ServiceAddress.ApiInPods"/></param>
+    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services, bool isolated = false, System.Net.IPEndPoint? api = null)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (api is not null) Add(result, "kubernetes", isolated ? ServiceAddress.ApiInPods : api, "https");
         var all = services.ToList();
         var inPods = isolated ? ServiceAddress.InPods(all) : null;
         foreach (var service in all.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
@@ -42,6 +45,23 @@ public static class ServiceEnvironment
             }
         }
         return result;
+    }
+
+    /// <summary>One Service's variables, for a Service of one port.</summary>
+    private static void Add(Dictionary<string, string> result, string service, System.Net.IPEndPoint at, string portName)
+    {
+        var prefix = Name(service);
+        var host = at.Address.ToString();
+        var port = Text(at.Port);
+        var url = $"tcp://{host}:{port}";
+        result[prefix + "_SERVICE_HOST"] = host;
+        result[prefix + "_SERVICE_PORT"] = port;
+        result[prefix + "_SERVICE_PORT_" + Name(portName)] = port;
+        result[prefix + "_PORT"] = url;
+        result[$"{prefix}_PORT_{port}_TCP"] = url;
+        result[$"{prefix}_PORT_{port}_TCP_PROTO"] = "tcp";
+        result[$"{prefix}_PORT_{port}_TCP_PORT"] = port;
+        result[$"{prefix}_PORT_{port}_TCP_ADDR"] = host;
     }
 
     private static string Name(string s) => s.Replace('-', '_').ToUpperInvariant();

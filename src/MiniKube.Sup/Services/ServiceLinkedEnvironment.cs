@@ -20,9 +20,10 @@ public sealed class ServiceLinkedEnvironment(
 
     /// <summary>The daemon's environment plus the variables of the Services in <paramref name="store"/>.</summary>
     /// <param name="isolated">for pods with a network namespace of their own (<see cref="ServiceEnvironment.Variables"/>)</param>
-    public static ServiceLinkedEnvironment Over(ObjectStore store, IReadOnlyDictionary<string, string> inherited, bool isolated = false) =>
+    /// <param name="api">where the daemon serves its API on TCP, for the <c>kubernetes</c> Service's variables</param>
+    public static ServiceLinkedEnvironment Over(ObjectStore store, IReadOnlyDictionary<string, string> inherited, bool isolated = false, System.Net.IPEndPoint? api = null) =>
         new(inherited, () => store.VersionOf(Kinds.Service.Kind),
-            () => ServiceEnvironment.Variables(store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<V1Service>(), isolated));
+            () => ServiceEnvironment.Variables(store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<V1Service>(), isolated, api));
 
     private Dictionary<string, string> Snapshot()
     {

@@ -28,7 +28,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     private bool _disposed;
 
     /// <param name="api">where the daemon serves its API on TCP (null: only on its Unix socket); image pods reach it
-    /// there too</param>
+    /// at <see cref="ServiceAddress.ApiInPods"/>, as a cluster's pods reach the <c>kubernetes</c> Service</param>
     public ServiceProxies(ILogger logger, PodNetworks networks, TimeProvider time, IPEndPoint? api = null)
     {
         _logger = logger;
@@ -131,7 +131,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         foreach (var (service, proxies) in _byService)
             foreach (var proxy in proxies)
                 routes[new IPEndPoint(_inPods[service], proxy.EndPoint.Port)] = proxy.Forwarder;
-        if (_api is { } api) routes[api.EndPoint] = api.Forwarder;
+        if (_api is { } api) routes[ServiceAddress.ApiInPods] = api.Forwarder;
         _routes = new PodRoutes(routes.ToFrozenDictionary(), _direct);
         _gateways.Refresh();
     }

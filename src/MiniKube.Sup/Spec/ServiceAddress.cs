@@ -18,6 +18,10 @@ public static class ServiceAddress
     /// daemon's gateway there; nothing listens on it on the host).</summary>
     public static IPNetwork PodRange { get; } = new(new IPAddress([127, 253, 0, 0]), 16);
 
+    /// <summary>Where image pods reach the daemon's API: the first address of <see cref="PodRange"/> (no Service is
+    /// given it), on 443, as a cluster's <c>kubernetes</c> Service is reached at the first IP of its range.</summary>
+    public static IPEndPoint ApiInPods { get; } = new(new IPAddress([127, 253, 0, 1]), 443);
+
     public static IPAddress? Of(V1Service service)
     {
         var ip = service.Spec?.ClusterIP;
@@ -54,10 +58,11 @@ public static class ServiceAddress
                      .ThenBy(KeyOf, StringComparer.Ordinal))
         {
             var key = KeyOf(service);
-            // 1 .. size-2: neither the range's first nor its last address.
-            var offset = Fnv1a(key) % (size - 2) + 1;
-            while (!taken.Add(offset)) offset = offset % (size - 2) + 1;
-            result[key] = Address(baseAddress + offset);
+            // Offsets 2 .. size-2: neither the range's first nor its last address, nor the API's (.0.1).
+            var slots = size - 3;
+            var slot = Fnv1a(key) % slots;
+            while (!taken.Add(slot)) slot = (slot + 1) % slots;
+            result[key] = Address(baseAddress + slot + 2);
         }
         return result;
     }

@@ -71,6 +71,44 @@ public sealed class KubernetesDocsExampleTests : IClassFixture<TestImages>
         Assert.Contains("build=\"two\"\nbuilder=\"john-doe\"", logs);
     }
 
+    /// <summary>pods/commands.yaml (Define a Command and Arguments for a Container) runs `printenv HOSTNAME
+    /// KUBERNETES_PORT`, which fails unless both are set; its image is debian, which is not built here, so the same
+    /// pod runs busybox's printenv, and a host pod runs the host's: both print the pod's hostname and the API's
+    /// address as a cluster's kubernetes Service gives it, and succeed.</summary>
+    [Fact]
+    public async Task Printenv_HOSTNAME_KUBERNETES_PORT_succeeds_in_an_image_pod_and_a_host_pod()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: command-demo, labels: {purpose: demonstrate-command}}
+            spec:
+              containers:
+              - name: command-demo-container
+                image: busybox
+                command: ["printenv"]
+                args: ["HOSTNAME", "KUBERNETES_PORT"]
+              restartPolicy: OnFailure
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: host-command-demo}
+            spec:
+              containers:
+              - name: command-demo-container
+                command: ["printenv"]
+                args: ["HOSTNAME", "KUBERNETES_PORT"]
+              restartPolicy: OnFailure
+            """);
+
+        await d.WaitForPodAsync("command-demo", "Succeeded", 60);
+        await d.WaitForPodAsync("host-command-demo", "Succeeded", 60);
+        Assert.Equal("command-demo\ntcp://127.253.0.1:443\n", await LogsAsync(d, "command-demo"));
+        var host = (await LogsAsync(d, "host-command-demo")).Split('\n');
+        Assert.Equal("host-command-demo", host[0]);
+        Assert.Matches(@"^tcp://127\.0\.0\.1:\d+$", host[1]);
+    }
+
     /// <summary>Its page: every minute a Job <c>hello-&lt;scheduled time in minutes&gt;</c> whose pod prints the date
     /// and the greeting, then completes.</summary>
     [Fact]

@@ -132,7 +132,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var apiEndPoint = new IPEndPoint(IPAddress.Loopback, api.Port);
         Proxies(apiEndPoint);
 
-        Assert.Equal("api", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, apiEndPoint), "the API from inside the pod"));
+        Assert.Equal("api", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, Spec.ServiceAddress.ApiInPods), "the API from inside the pod, where its kubernetes Service is"));
     }
 
     [Fact]

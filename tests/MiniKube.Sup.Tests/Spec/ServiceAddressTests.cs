@@ -52,7 +52,7 @@ public sealed class ServiceAddressTests
 
         Assert.Equal(5000, inPods.Values.Distinct().Count());
         Assert.All(inPods.Values, a => Assert.True(ServiceAddress.PodRange.Contains(a)));
-        Assert.DoesNotContain(inPods.Values, a => a.Equals(ServiceAddress.PodRange.BaseAddress) || a.Equals(IPAddress.Parse("127.253.255.255")));
+        Assert.DoesNotContain(inPods.Values, a => a.Equals(ServiceAddress.PodRange.BaseAddress) || a.Equals(ServiceAddress.ApiInPods.Address) || a.Equals(IPAddress.Parse("127.253.255.255")));
     }
 
     [Fact]

@@ -2,37 +2,48 @@ namespace MiniKube.Sup.Runtime.Engine;
 
 /// <summary>
 /// Which container engine the daemon uses, found once at start: the engine's command line that answers
-/// <c>version</c>, or why none is usable. The seam for the engines' differences is the engine's kind: podman has pods
-/// (one network namespace per pod); docker (a later issue) will need a pause container for the same.
+/// <c>version</c> (docker: its daemon too, the one <c>DOCKER_HOST</c> names), or why none is usable. Auto takes podman
+/// when it is usable, else docker. What differs between the engines is their <see cref="IEngineDialect"/>.
 /// </summary>
 public sealed record EngineSelection(ContainerEngineChoice Kind, EngineCommand? Command, string? Problem)
 {
     public bool Usable => Command is not null;
 
+    /// <summary>What the runtime and the sweeper drive; null when no engine is usable.</summary>
+    internal IEngineDialect? Dialect { get; init; }
+
     public static async Task<EngineSelection> DetectAsync(ContainerEngineChoice choice, CancellationToken cancellationToken = default)
     {
-        switch (choice)
-        {
-            case ContainerEngineChoice.None:
-                return new EngineSelection(choice, null, "--container-engine none");
-            case ContainerEngineChoice.Docker:
-                return new EngineSelection(choice, null, "--container-engine docker: docker is not supported yet; use podman");
-        }
-        // Rootless podman comes with the next issue; asking it anything starts a pause process that outlives the daemon.
+        if (choice == ContainerEngineChoice.None) return new EngineSelection(choice, null, "--container-engine none");
+        // Rootless engines come with a later change; asking rootless podman anything starts a pause process that
+        // outlives the daemon, and the daemon enters its containers' namespaces (exec, probes, Services), as root only.
         if (Processes.Native.geteuid() != 0)
-            return new EngineSelection(choice, null, "rootless podman is not supported yet: run sup as root for image pods");
-        var podman = new EngineCommand("podman");
-        var problem = await ProbeAsync(podman, cancellationToken).ConfigureAwait(false);
-        if (problem is null) return new EngineSelection(ContainerEngineChoice.Podman, podman, null);
-        return new EngineSelection(choice, null, choice == ContainerEngineChoice.Auto ? $"no podman: {problem}" : problem);
+            return new EngineSelection(choice, null, "rootless engines are not supported yet: run sup as root for image pods");
+        string? podmanProblem = null;
+        if (choice is ContainerEngineChoice.Auto or ContainerEngineChoice.Podman)
+        {
+            var podman = new EngineCommand("podman");
+            podmanProblem = await ProbeAsync(podman, "{{.Client.Version}}", cancellationToken).ConfigureAwait(false);
+            if (podmanProblem is null) return Selected(ContainerEngineChoice.Podman, new PodmanDialect(podman));
+            if (choice == ContainerEngineChoice.Podman) return new EngineSelection(choice, null, podmanProblem);
+        }
+        var docker = new EngineCommand("docker");
+        // The server's version: the client answers its own without a daemon.
+        var dockerProblem = await ProbeAsync(docker, "{{.Server.Version}}", cancellationToken).ConfigureAwait(false);
+        if (dockerProblem is null) return Selected(ContainerEngineChoice.Docker, new DockerDialect(docker));
+        dockerProblem += DockerHostHint();
+        return new EngineSelection(choice, null, choice == ContainerEngineChoice.Auto ? $"no podman: {podmanProblem}; no docker: {dockerProblem}" : dockerProblem);
     }
 
+    private static EngineSelection Selected(ContainerEngineChoice kind, IEngineDialect dialect) =>
+        new(kind, dialect.Command, null) { Dialect = dialect };
+
     /// <returns>null when the engine answers, else why not</returns>
-    private static async Task<string?> ProbeAsync(EngineCommand engine, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeAsync(EngineCommand engine, string format, CancellationToken cancellationToken)
     {
         try
         {
-            var version = await engine.RunAsync(["version", "--format", "{{.Client.Version}}"], cancellationToken).ConfigureAwait(false);
+            var version = await engine.RunAsync(["version", "--format", format], cancellationToken).ConfigureAwait(false);
             return version.Succeeded ? null : $"{engine.Executable} version: {version.Problem}";
         }
         catch (EngineException e)
@@ -40,6 +51,12 @@ public sealed record EngineSelection(ContainerEngineChoice Kind, EngineCommand? 
             return e.Message;
         }
     }
+
+    /// <summary>Which docker daemon was asked: the docker command line's own environment says.</summary>
+    private static string DockerHostHint() =>
+        Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host
+            ? $" (DOCKER_HOST={host})"
+            : " (DOCKER_HOST is not set: the docker command line asked its default daemon; start dockerd, or set DOCKER_HOST to the one to use)";
 
     /// <summary>One line for the daemon's log.</summary>
     public string Description => Command is { } c ? $"container engine: {c.Executable}" : $"container engine: none ({Problem}); image pods wait";

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using MiniKube.Sup.Logs;
+using MiniKube.Sup.Processes;
+
+namespace MiniKube.Sup.Runtime.Engine;
+
+/// <summary>
+/// Runs image pods under a container engine, podman or docker (what differs between them: <see cref="IEngineDialect"/>).
+/// A pod's sandbox holds one network namespace, its containerPorts published on the pod's loopback address, its
+/// hostname and /etc/hosts (a podman pod; a docker pause container); each container instance is an engine container
+/// in it, pulled as its imagePullPolicy says, created from the Kubernetes fields (<see cref="ContainerArguments"/>),
+/// given its process (a command the image does not have is a start error there), then attached: its output comes
+/// into the daemon's log files as a host container's does (same rotation, same <c>sup logs -f</c> and
+/// <c>--previous</c>), and the attach ends when the container does. Commands run in a container enter its namespaces
+/// (<see cref="NsenterExec"/>). Everything is labelled with the daemon's id (<see cref="EngineLabels"/>), and
+/// <see cref="EngineSweeper"/> removes what the daemon no longer wants.
+/// </summary>
+public sealed partial class EngineRuntime : IContainerRuntime
+{
+    private readonly IEngineDialect _dialect;
+    private readonly EngineCommand _engine;
+    private readonly string _daemonId;
+    private readonly IContainerOutput _output;
+    private readonly LogRotationOptions? _rotation;
+    private readonly ContainerLogLosses? _losses;
+    private readonly TimeProvider _time;
+    private readonly ImagePuller _images;
+    private readonly ILogger _logger;
+
+    internal EngineRuntime(IEngineDialect dialect, string daemonId, IContainerOutput output, ILogger logger, LogRotationOptions? rotation = null,
+        ContainerLogLosses? losses = null, TimeProvider? time = null)
+    {
+        _dialect = dialect;
+        _engine = dialect.Command;
+        _daemonId = daemonId;
+        _output = output;
+        _logger = logger;
+        _rotation = rotation;
+        _losses = losses;
+        _time = time ?? TimeProvider.System;
+        _images = new ImagePuller(dialect, _time);
+    }
+
+    public Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken) =>
+        _dialect.CreateSandboxAsync(request, _daemonId, EngineLabels.PodName(_daemonId, request.Namespace, request.PodName, request.PodUid),
+            cancellationToken);
+
+    public Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken) =>
+        sandbox.Id is { } name ? RemovePodAsync(name) : Task.CompletedTask;
+
+    private async Task RemovePodAsync(string name)
+    {
+        // The containers were stopped within their grace period already: what is left goes at once.
+        var removed = await _engine.RunAsync(_dialect.RemoveSandboxes([name])).ConfigureAwait(false);
+        if (!removed.Succeeded) LogRemoveFailed(_logger, _dialect.Name, name, removed.Problem);
+    }
+
+    public async Task<IContainerInstance> StartAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        var image = launch.Image ?? throw new ArgumentException("not an image container", nameof(launch));
+        var pod = launch.Sandbox?.Id ?? throw new ArgumentException("an image container needs its pod's sandbox", nameof(launch));
+        await _images.EnsureAsync(image.Image, image.PullPolicy, launch.Report, cancellationToken).ConfigureAwait(false);
+        if (image.Security.RunAsNonRoot) await CheckNonRootAsync(launch, image, cancellationToken).ConfigureAwait(false);
+
+        // Unique per instance: a name still taken (its removal failed) fails the create, and the retry's instance has another.
+        var name = EngineLabels.ContainerName(pod, launch.ContainerName, launch.Instance);
+        var created = await _engine.RunAsync(_dialect.CreateContainer(launch, _daemonId, name, pod, ContainerUlimits.OfThisProcess()), cancellationToken)
+            .ConfigureAwait(false);
+        if (!created.Succeeded) throw new ContainerCreateException(ContainerCreateException.CreateError, $"{_dialect.Name} create: {created.Problem}");
+        launch.Report?.Invoke("Normal", "Created", $"Created container {launch.ContainerName}");
+
+        // The container's process is made (runc create): a command the image lacks fails here, as a start error.
+        var prepare = _dialect.Prepare(name);
+        var prepared = await _engine.RunAsync(prepare, cancellationToken).ConfigureAwait(false);
+        var state = await EngineContainerState.InspectAsync(_engine, name, cancellationToken).ConfigureAwait(false);
+        if (!prepared.Succeeded || state is not { Started: true })
+        {
+            await _engine.RunAsync(_dialect.RemoveContainers([name])).ConfigureAwait(false);
+            throw new ContainerStartException(prepared.Succeeded
+                ? $"the container has no process after {_dialect.Name} {prepare[0]}"
+                : _dialect.StartError(prepared, state));
+        }
+        return Attach(launch, image, state);
+    }
+
+    /// <summary>Attaches the container's output to its log (podman: starting the initialised container).</summary>
+    private EngineContainer Attach(ContainerLaunch launch, ImageLaunch image, EngineContainerState state)
+    {
+        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ContainerLogPump pump;
+        try { pump = new ContainerLogPump(launch.LogPath, _output, launch.PodName, launch.ContainerName, _rotation, losses: _losses); }
+        catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
+        var output = new AttachedOutput(pump);
+        var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(), output.Stream());
+        var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
+        var exec = new EngineExecContext(state.Pid, state.Environment, EngineCgroup.OfProcess(state.Pid)?.MemoryDirectory,
+            image.Security.RunAsUser, image.Security.RunAsGroup);
+        return new EngineContainer(_dialect, state, attached, drained, exec, image.Limits.MemoryBytes is not null);
+    }
+
+    public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var engine = container as EngineContainer ?? throw new ArgumentException($"not a container of the {_dialect.Name} runtime", nameof(container));
+        return NsenterExec.RunAsync(engine.ExecContext, command, timeout, _time, cancellationToken);
+    }
+
+    /// <summary>k8s verifyRunAsNonRoot: a container that must not run as root is refused (CreateContainerConfigError)
+    /// when its user is 0, or when it has none and the image's is root or a name that cannot be checked.</summary>
+    private async Task CheckNonRootAsync(ContainerLaunch launch, ImageLaunch image, CancellationToken cancellationToken)
+    {
+        var where = $"(pod: \"{launch.PodName}_{launch.Namespace}({launch.PodUid})\", container: {launch.ContainerName})";
+        if (image.Security.RunAsUser is { } uid)
+        {
+            if (uid == 0) throw new ContainerCreateException(ContainerCreateException.ConfigError, $"container's runAsUser breaks non-root policy {where}");
+            return;
+        }
+        var inspected = await _engine.RunAsync(["image", "inspect", "--format", "{{.Config.User}}", image.Image], cancellationToken).ConfigureAwait(false);
+        var user = inspected.FirstLine.Split(':')[0];
+        if (user is "" or "0" or "root")
+            throw new ContainerCreateException(ContainerCreateException.ConfigError, $"container has runAsNonRoot and image will run as root {where}");
+        if (!long.TryParse(user, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            throw new ContainerCreateException(ContainerCreateException.ConfigError,
+                $"container has runAsNonRoot and image has non-numeric user ({user}), cannot verify user is non-root {where}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Engine}: {Name} could not be removed: {Problem}")]
+    private static partial void LogRemoveFailed(ILogger logger, string engine, string name, string problem);
+}

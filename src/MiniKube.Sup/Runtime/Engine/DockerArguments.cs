@@ -55,6 +55,6 @@ public static class DockerArguments
         List<string> sandbox = ["--network", $"container:{pause}", "--ipc", $"container:{pause}"];
         if (shareProcessNamespace) sandbox.AddRange(["--pid", $"container:{pause}"]);
         return ContainerArguments.Create(launch, daemonId, name, limits, sandbox,
-            log: ["--log-driver", "local", "--log-opt", "max-size=10m", "--log-opt", "max-file=1"], EntrypointForm.FirstWord);
+            log: ["--log-driver", "local", "--log-opt", "max-size=10m", "--log-opt", "max-file=1", "--log-opt", "compress=false"], EntrypointForm.FirstWord);
     }
 }

@@ -3,7 +3,8 @@
 # its exec root with the containerd it starts, its pid file, its socket, its log) under DIR, which it creates.
 #
 #   tests/images/start-dockerd.sh DIR      prints DOCKER_HOST=unix://DIR/docker.sock once `docker info` answers
-#   tests/images/start-dockerd.sh --stop DIR
+#   tests/images/start-dockerd.sh --stop DIR   stops it and unmounts what it left mounted under DIR (its default
+#                                              network namespace); its data stays for the next start
 #
 # Then: export DOCKER_HOST=unix://DIR/docker.sock (the docker command line, and so sup, reach it through it).
 #
@@ -22,6 +23,9 @@ if [ "${1:-}" = --stop ]; then
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -0 "$pid" 2>/dev/null && { echo "dockerd: $pid did not stop in 30 s; killing it" >&2; kill -KILL "$pid"; }
   fi
+  dir=$(cd "$dir" && pwd)
+  # Deepest first; a mount point with a space is written \040 in /proc/mounts, and none of docker's has one.
+  awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount "$mount" || true; done
   exit 0
 fi
 

@@ -101,6 +101,10 @@ nginx_root() {
   ln -s /dev/stderr "$root/var/log/nginx/error.log"
 }
 
+pause_root() {
+  base_root "$1" "$here/busybox"
+}
+
 agnhost_root() {
   base_root "$1" "$here/busybox"
   install -m 0755 "$here/agnhost/agnhost" "$1/agnhost"
@@ -164,7 +168,7 @@ CMD [\"pause\"]" \
 if [ "$engine" = docker ]; then
   # What sup runs (with this command) as each pod's pause container under docker; the daemon makes it from the busybox
   # image where this script has not run.
-  build busybox "
+  build pause "
 ENV $path_env
 CMD [\"sh\", \"-c\", \"trap 'exit 0' TERM INT; while :; do sleep 86400 & wait \$!; done\"]" \
     localhost/sup-pause:latest

@@ -200,6 +200,27 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal("Completed", Field(await ContainerStatusAsync(d, "steps", "first", "initContainerStatuses"), "state", "terminated", "reason"));
     }
 
+    /// <summary>k8s: a command the image does not have is a StartError with exit code 128, in the OCI runtime's words,
+    /// and the container is not left in the engine.</summary>
+    [Fact]
+    public async Task A_command_the_image_lacks_is_a_StartError_with_the_runtimes_words()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: nocmd}
+            spec:
+              restartPolicy: Never
+              containers: [{name: app, image: busybox, command: ["/no/such/program"]}]
+            """);
+        await d.WaitForPodAsync("nocmd", "Failed", 60);
+        var status = await ContainerStatusAsync(d, "nocmd", "app");
+        Assert.Equal("StartError", Field(status, "state", "terminated", "reason"));
+        Assert.Equal("128", Field(status, "state", "terminated", "exitCode"));
+        Assert.Contains("/no/such/program", Field(status, "state", "terminated", "message"));
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     [Fact]
     public async Task A_missing_image_waits_in_ErrImagePull_then_ImagePullBackOff_and_the_daemon_goes_on()
     {

@@ -80,7 +80,16 @@ public sealed partial class EngineRuntime : IContainerRuntime
                 ? $"the container has no process after {_dialect.Name} {prepare[0]}"
                 : _dialect.StartError(prepared, state));
         }
-        return Attach(launch, image, state);
+        try
+        {
+            return Attach(launch, image, state);
+        }
+        catch (ContainerStartException)
+        {
+            // Its process exists (docker: runs) but its output has nowhere to go: it is not left behind.
+            await _engine.RunAsync(_dialect.RemoveContainers([name])).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Attaches the container's output to its log (podman: starting the initialised container).</summary>

@@ -55,7 +55,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
         {
             Config = new StoreConfigSource(Store),
-            ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>()),
+            ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>(), isolated: true),
             HostEntries = ServiceHostEntries,
             Networks = Networks,
         };
@@ -181,8 +181,6 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>The names an image pod's /etc/hosts gives the Services when the pod is made (k8s cluster DNS: name in
-    /// the pod's namespace, name.namespace, name.namespace.svc.cluster.local), each at the address its proxy listens on.</summary>
     /// <summary>An image pod's /etc/hosts entries for the Services it is given (see <see cref="ServiceHostNames"/>).</summary>
     private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace) =>
         ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated: true)

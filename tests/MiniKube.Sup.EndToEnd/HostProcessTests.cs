@@ -34,6 +34,16 @@ public class HostProcessTests
     }
 
     [Fact]
+    public async Task A_container_with_only_args_runs_its_first_arg()
+    {
+        await using var h = new PodHarness();
+        var worker = h.Run("argsonly", "OnFailure", 30, new k8s.Models.V1Container { Name = "app", Args = [Binaries.TestApp, "--print", "from args", "--exit", "0"] });
+        await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("Succeeded", worker.Snapshot.Status.Phase);
+        Assert.Contains("argsonly/app | from args", h.Output);
+    }
+
+    [Fact]
     public async Task Killed_process_comes_back_with_a_new_pid()
     {
         await using var h = new PodHarness();

@@ -166,7 +166,7 @@ public sealed class SupRunTests : IAsyncLifetime
         var (code, output) = await SupProcess.RunToEndAsync("validate", "-f", bad);
         Assert.Equal(2, code);
         Assert.Contains($"{bad}:6:18: Pod/web: spec.restartPolicy:", output);
-        Assert.Contains($"{bad}:8:7: Pod/web: spec.containers[0].command: a container without image runs as a host process and needs command", output);
+        Assert.Contains($"{bad}:8:7: Pod/web: spec.containers[0].command: a container without image runs as a host process and needs command (or args, whose first is the program)", output);
         Assert.Contains($"{bad}:10:24: Pod/web: spec.containers[0].livenessProbe.periodSeconds: must be greater than zero", output);
         Assert.Contains($"{bad}:9:7: Pod/web: spec.containers[0].livenessProbe: probe needs exactly one handler", output);
     }

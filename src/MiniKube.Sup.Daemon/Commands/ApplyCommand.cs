@@ -22,6 +22,7 @@ internal static class ApplyCommand
         {
             var loaded = ManifestLoader.LoadFiles(parse.GetValue(files)!);
             if (ManifestReport.PrintErrors(loaded, "nothing was applied")) return ExitCodes.BadInput;
+            ManifestReport.PrintWarnings(loaded);
             foreach (var o in loaded.Objects)
             {
                 var kind = Kinds.ByKind(o.Kind)!;

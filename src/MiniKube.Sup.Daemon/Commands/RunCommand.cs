@@ -82,6 +82,7 @@ internal static class RunCommand
             };
             var manifests = ManifestLoader.LoadFiles(options.Files);
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;
+            ManifestReport.PrintWarnings(manifests);
             if (StateDirectory.Prepare(options.StateDir) is { } problem)
             {
                 Console.Error.WriteLine(Printing.ControlCharacters.Escape($"sup: cannot use state dir {Path.GetFullPath(options.StateDir)}: {problem}"));

@@ -16,6 +16,7 @@ internal static class ValidateCommand
         {
             var result = ManifestLoader.LoadFiles(parse.GetValue(files)!);
             if (ManifestReport.PrintErrors(result)) return ExitCodes.BadInput;
+            ManifestReport.PrintWarnings(result);
             Console.WriteLine($"{result.Objects.Count} object(s) valid: {string.Join(", ", result.Objects.Select(o => o.Ref))}");
             return ExitCodes.Success;
         });

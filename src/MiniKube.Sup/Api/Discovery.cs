@@ -31,22 +31,18 @@ public static class Discovery
     {
         Kind = "APIGroupList",
         ApiVersion = "v1",
-        Groups = Kinds.Served.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(g => new V1APIGroup
-        {
-            Name = g,
-            Versions = [new V1GroupVersionForDiscovery { GroupVersion = $"{g}/v1", Version = "v1" }],
-            PreferredVersion = new V1GroupVersionForDiscovery { GroupVersion = $"{g}/v1", Version = "v1" },
-        }).ToList(),
+        Groups = Kinds.Served.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(ApiGroup).ToList(),
     });
 
-    public static string Group(string group) => KubernetesJson.Serialize(new V1APIGroup
+    public static string Group(string group) => KubernetesJson.Serialize(ApiGroup(group));
+
+    /// <summary>A group and the one version sup serves of it (autoscaling is v2; the others are v1).</summary>
+    private static V1APIGroup ApiGroup(string group)
     {
-        Kind = "APIGroup",
-        ApiVersion = "v1",
-        Name = group,
-        Versions = [new V1GroupVersionForDiscovery { GroupVersion = $"{group}/v1", Version = "v1" }],
-        PreferredVersion = new V1GroupVersionForDiscovery { GroupVersion = $"{group}/v1", Version = "v1" },
-    });
+        var version = Kinds.Served.First(k => k.Group == group).Version;
+        var served = new V1GroupVersionForDiscovery { GroupVersion = $"{group}/{version}", Version = version };
+        return new V1APIGroup { Kind = "APIGroup", ApiVersion = "v1", Name = group, Versions = [served], PreferredVersion = served };
+    }
 
     public static string? Resources(string group, string version)
     {
@@ -59,7 +55,7 @@ public static class Discovery
             {
                 Name = k.Plural,
                 SingularName = k.Singular,
-                Namespaced = true,
+                Namespaced = k.Namespaced,
                 Kind = k.Kind,
                 Verbs = k.Verbs.ToList(),
                 ShortNames = k.ShortNames.Count == 0 ? null : k.ShortNames.ToList(),

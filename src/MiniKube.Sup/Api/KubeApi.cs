@@ -47,7 +47,9 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         app.MapMethods(prefix + "/namespaces/{ns}/{resource}", ["GET", "POST"], ctx => Dispatch(ctx, core, Collection));
         app.MapMethods(prefix + "/namespaces/{ns}/{resource}/{name}", ["GET", "PUT", "PATCH", "DELETE"], ctx => Dispatch(ctx, core, Item));
         app.MapMethods(prefix + "/namespaces/{ns}/{resource}/{name}/{sub}", ["GET", "PUT", "PATCH"], ctx => Dispatch(ctx, core, Subresource));
-        app.MapGet(prefix + "/{resource}", ctx => Dispatch(ctx, core, Collection));
+        // Every kind lists across namespaces here; a cluster-scoped kind (StorageClass...) also lives here.
+        app.MapMethods(prefix + "/{resource}", ["GET", "POST"], ctx => Dispatch(ctx, core, Collection));
+        app.MapMethods(prefix + "/{resource}/{name}", ["GET", "PUT", "PATCH", "DELETE"], ctx => Dispatch(ctx, core, Item));
     }
 
     private static string? Known(HttpContext _, string group) => Kinds.Served.Any(k => k.Group == group && group.Length > 0) ? group : null;
@@ -58,8 +60,11 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         var group = core ? "" : (string)values["group"]!;
         var kind = Kinds.ByPath(group, (string)values["version"]!, (string)values["resource"]!);
         if (kind is null) return NotFoundPath(ctx);
-        // A path without a namespace lists every namespace.
+        // A path without a namespace lists every namespace; a namespaced kind is written and read only in one, and a
+        // cluster-scoped one only without.
         var ns = values.TryGetValue("ns", out var n) ? (string?)n : null;
+        var item = values.ContainsKey("name") || ctx.Request.Method == "POST";
+        if (kind.Namespaced ? ns is null && item : ns is not null) return NotFoundPath(ctx);
         return Guarded(ctx, () => handler(ctx, kind, ns));
     }
 
@@ -109,7 +114,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     private async Task Item(HttpContext ctx, KindInfo kind, string? ns)
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
-        var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
+        var key = ObjectKey.In(kind, ns, name);
         switch (ctx.Request.Method)
         {
             case "GET":
@@ -143,7 +148,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     {
         var name = (string)ctx.Request.RouteValues["name"]!;
         var sub = (string)ctx.Request.RouteValues["sub"]!;
-        var key = new ObjectKey(kind.Kind, ns ?? ObjectKey.DefaultNamespace, name);
+        var key = ObjectKey.In(kind, ns, name);
         if (kind == Kinds.Pod && sub == "log" && ctx.Request.Method == "GET")
         {
             if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
@@ -181,7 +186,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             if (ctx.Request.Method == "PATCH")
             {
                 if (!JsonPatching.IsSupported(ctx.Request.ContentType)) { await ApiStatus.UnsupportedPatchType(ctx, ctx.Request.ContentType).ConfigureAwait(false); return; }
-                current = name is null ? null : store.Get(new ObjectKey(kind.Kind, Namespace(ctx), name));
+                current = name is null ? null : store.Get(ObjectKey.In(kind, Namespace(ctx), name));
                 if (current is null) { await ApiStatus.NotFound(ctx, kind, name ?? "").ConfigureAwait(false); return; }
                 try { text = JsonPatching.Apply(current.Json, body, ctx.Request.ContentType ?? ""); }
                 catch (PatchNotApplicableException e)
@@ -207,7 +212,9 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
                 return;
             }
             var obj = loaded.Objects[0].Model;
-            obj.Metadata.NamespaceProperty ??= Namespace(ctx);
+            if (kind.Namespaced) obj.Metadata.NamespaceProperty ??= Namespace(ctx);
+            // As the API server warns (RFC 7234 299 warnings): kubectl prints each as "Warning: ...".
+            foreach (var warning in loaded.Warnings) ctx.Response.Headers.Append("Warning", ApiWarning(warning.InObject()));
             if (IsDryRun(ctx))
             {
                 ctx.Response.StatusCode = create ? 201 : 200;
@@ -226,6 +233,13 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             await Text(ctx, applied.Stored.Json).ConfigureAwait(false);
             return;
         }
+    }
+
+    /// <summary>A 299 warning header value: the text quoted, printable ASCII only (a header carries nothing else).</summary>
+    private static string ApiWarning(string text)
+    {
+        var ascii = new string(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+        return $"299 - \"{ascii.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
     }
 
     /// <summary>The status subresource: GET reads the object; PUT and PATCH write its status only (spec and
@@ -267,7 +281,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         }
         obj.Metadata ??= new V1ObjectMeta();
         obj.Metadata.Name = key.Name;
-        obj.Metadata.NamespaceProperty = key.Namespace;
+        obj.Metadata.NamespaceProperty = key.MetadataNamespace;
         obj.Kind = kind.Kind;
         await Text(ctx, store.UpdateStatus(obj).Json).ConfigureAwait(false);
     }

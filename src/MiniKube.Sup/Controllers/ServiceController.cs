@@ -46,7 +46,8 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
         if (service.Spec?.Selector is { Count: > 0 }) Store.CreateOrUpdate(built.Endpoints, PodControl.ControllerSource, Durability.Soon);
         if (ServiceAddress.Of(service) is { } address)
         {
-            var errors = proxies.Apply(name, address, built.Ready, service.Spec?.PublishNotReadyAddresses == true);
+            var inPods = ServiceAddress.InPods(Store.List(Kind).Select(e => e.Object).OfType<V1Service>())[ServiceAddress.KeyOf(service)];
+            var errors = proxies.Apply(name, address, inPods, built.Ready, service.Spec?.PublishNotReadyAddresses == true);
             var problem = string.Join("; ", errors);
             if (problem.Length > 0 && _reported.GetValueOrDefault(name) != problem)
                 Record(service.Metadata, SupEvent.Warning, "FailedToListen", problem);

@@ -30,8 +30,10 @@ public static partial class ContainerEnvironment
             if (value is not null) declared[env.Name] = value;
         }
         var result = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
-        // SPEC §3: the pod IP is given to its processes as POD_IP (a declared POD_IP wins).
+        // SPEC §3: the pod IP is given to its processes as POD_IP, and, as a container runtime sets it, HOSTNAME is
+        // the pod's hostname (declared ones win).
         if (podIp is not null) result["POD_IP"] = podIp;
+        result["HOSTNAME"] = PodHostname.Of(pod);
         foreach (var (key, value) in declared) result[key] = value;
         return (result, declared);
     }

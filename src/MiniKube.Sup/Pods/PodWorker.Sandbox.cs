@@ -98,14 +98,7 @@ public sealed partial class PodWorker
                 hosts.Add(new HostEntry(name, alias.Ip));
         hosts.AddRange(_context.HostEntries(_pod.Metadata.NamespaceProperty ?? "default"));
         return new SandboxRequest(Name, _pod.Metadata.NamespaceProperty ?? "default", _pod.Metadata.Uid ?? "", PodIp ?? "",
-            spec.HostNetwork == true, PodHostname(), ports, hosts, _runsImages, spec.ShareProcessNamespace == true);
-    }
-
-    /// <summary>k8s: spec.hostname, else the pod's name, cut to 63 characters.</summary>
-    private string PodHostname()
-    {
-        var name = string.IsNullOrEmpty(_pod.Spec.Hostname) ? Name : _pod.Spec.Hostname;
-        return name.Length > 63 ? name[..63].TrimEnd('-', '.') : name;
+            spec.HostNetwork == true, PodHostname.Of(_pod), ports, hosts, _runsImages, spec.ShareProcessNamespace == true);
     }
 
     /// <summary>When the worker is done: the sandbox goes (a creation still under way is waited for first).</summary>

@@ -9,17 +9,20 @@ namespace MiniKube.Sup.Services;
 /// <c>&lt;NAME&gt;_SERVICE_HOST</c>, <c>&lt;NAME&gt;_SERVICE_PORT</c> (first port), <c>_SERVICE_PORT_&lt;PORTNAME&gt;</c>
 /// per named port, and the Docker link variables <c>&lt;NAME&gt;_PORT</c>, <c>&lt;NAME&gt;_PORT_&lt;port&gt;_TCP</c>
 /// (<c>_PROTO</c>, <c>_PORT</c>, <c>_ADDR</c>). NAME is the Service name upper-cased with '-' → '_'. The host is
-/// the address the Service's proxy listens on.
+/// the address the Service's proxy listens on, or for a pod with a network namespace of its own the address it
+/// reaches the Service at (<see cref="ServiceAddress.InPods"/>).
 /// </summary>
 public static class ServiceEnvironment
 {
-    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services)
+    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services, bool isolated = false)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var service in services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        var all = services.ToList();
+        var inPods = isolated ? ServiceAddress.InPods(all) : null;
+        foreach (var service in all.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
         {
             if (ServiceAddress.Of(service) is not { } address || service.Spec?.Ports is not { Count: > 0 } ports) continue;
-            var host = address.ToString();
+            var host = (inPods?[ServiceAddress.KeyOf(service)] ?? address).ToString();
             var prefix = Name(service.Metadata.Name);
             result[prefix + "_SERVICE_HOST"] = host;
             result[prefix + "_SERVICE_PORT"] = Text(ports[0].Port);

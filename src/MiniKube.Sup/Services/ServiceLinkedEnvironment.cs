@@ -19,9 +19,10 @@ public sealed class ServiceLinkedEnvironment(
     private volatile Built? _built;
 
     /// <summary>The daemon's environment plus the variables of the Services in <paramref name="store"/>.</summary>
-    public static ServiceLinkedEnvironment Over(ObjectStore store, IReadOnlyDictionary<string, string> inherited) =>
+    /// <param name="isolated">for pods with a network namespace of their own (<see cref="ServiceEnvironment.Variables"/>)</param>
+    public static ServiceLinkedEnvironment Over(ObjectStore store, IReadOnlyDictionary<string, string> inherited, bool isolated = false) =>
         new(inherited, () => store.VersionOf(Kinds.Service.Kind),
-            () => ServiceEnvironment.Variables(store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<V1Service>()));
+            () => ServiceEnvironment.Variables(store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<V1Service>(), isolated));
 
     private Dictionary<string, string> Snapshot()
     {

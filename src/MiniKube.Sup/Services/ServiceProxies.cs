@@ -12,8 +12,8 @@ namespace MiniKube.Sup.Services;
 /// and gives image pods the same Services (and the daemon's API, when it is served on TCP, and every pod's IP)
 /// through a gateway in each pod's network (<see cref="PodServiceGateway"/>).</summary>
 /// <remarks>Inside a pod, 127.0.0.1 is the pod's own: a Service on 127.0.0.1 (one whose clusterIP is not a
-/// loopback address) would take its port from the pod's containers there, so pods are given only the Services on
-/// other addresses (<see cref="ServiceAddress.IsGivenToIsolatedPods"/>).</remarks>
+/// loopback address) would take its port from the pod's containers there, so pods reach every Service at its
+/// address in pods (<see cref="ServiceAddress.InPods"/>).</remarks>
 public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListener
 {
     private readonly ILogger _logger;
@@ -23,7 +23,8 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     private readonly ServiceGateways _gateways;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ServicePortProxy>> _byService = new(StringComparer.Ordinal);
-    private volatile PodRoutes _inPods;
+    private readonly Dictionary<string, IPAddress> _inPods = new(StringComparer.Ordinal);
+    private volatile PodRoutes _routes;
     private bool _disposed;
 
     /// <param name="api">where the daemon serves its API on TCP (null: only on its Unix socket); image pods reach it
@@ -39,14 +40,15 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             _api = (api, forwarder);
         }
         _direct = new ServiceForwarder(networks);
-        _inPods = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct);
-        _gateways = new ServiceGateways(networks, () => _inPods, time, logger);
+        _routes = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct);
+        _gateways = new ServiceGateways(networks, () => _routes, time, logger);
         lock (_gate) PublishRoutes();
     }
 
-    /// <summary>Makes the Service's listeners exactly <paramref name="ports"/> on <paramref name="address"/>.
-    /// Returns the ports that could not be bound, with the reason.</summary>
-    public IReadOnlyList<string> Apply(string service, IPAddress address, IReadOnlyList<(int Port, IReadOnlyList<Backend> Backends)> ports, bool keepTerminating)
+    /// <summary>Makes the Service's listeners exactly <paramref name="ports"/> on <paramref name="address"/>, and
+    /// gives pods the same ports at <paramref name="inPods"/>. Returns the ports that could not be bound, with the
+    /// reason.</summary>
+    public IReadOnlyList<string> Apply(string service, IPAddress address, IPAddress inPods, IReadOnlyList<(int Port, IReadOnlyList<Backend> Backends)> ports, bool keepTerminating)
     {
         var errors = new List<string>();
         var retired = new List<ServicePortProxy>();
@@ -55,7 +57,8 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             if (_disposed) return errors;
             var current = _byService.GetValueOrDefault(service) ?? [];
             var next = new List<ServicePortProxy>();
-            var created = false;
+            var created = !inPods.Equals(_inPods.GetValueOrDefault(service));
+            _inPods[service] = inPods;
             foreach (var (port, backends) in ports)
             {
                 var endPoint = new IPEndPoint(address, port);
@@ -79,7 +82,11 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
                 next.Add(proxy);
             }
             retired.AddRange(current.Where(p => !next.Contains(p)));
-            if (next.Count == 0) _byService.Remove(service);
+            if (next.Count == 0)
+            {
+                _byService.Remove(service);
+                _inPods.Remove(service);
+            }
             else _byService[service] = next;
             // Endpoints change often (every pod's readiness); what pods may dial only when listeners come and go.
             if (created || retired.Count > 0) PublishRoutes();
@@ -93,6 +100,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         List<ServicePortProxy>? gone;
         lock (_gate)
         {
+            _inPods.Remove(service);
             if (_byService.Remove(service, out gone) is false) return;
             PublishRoutes();
         }
@@ -120,10 +128,11 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     private void PublishRoutes()
     {
         var routes = new Dictionary<IPEndPoint, ServiceForwarder>();
-        foreach (var proxy in _byService.Values.SelectMany(p => p))
-            if (ServiceAddress.IsGivenToIsolatedPods(proxy.EndPoint.Address)) routes[proxy.EndPoint] = proxy.Forwarder;
+        foreach (var (service, proxies) in _byService)
+            foreach (var proxy in proxies)
+                routes[new IPEndPoint(_inPods[service], proxy.EndPoint.Port)] = proxy.Forwarder;
         if (_api is { } api) routes[api.EndPoint] = api.Forwarder;
-        _inPods = new PodRoutes(routes.ToFrozenDictionary(), _direct);
+        _routes = new PodRoutes(routes.ToFrozenDictionary(), _direct);
         _gateways.Refresh();
     }
 
@@ -136,6 +145,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             _disposed = true;
             all = _byService.Values.SelectMany(p => p).ToList();
             _byService.Clear();
+            _inPods.Clear();
         }
         await _gateways.DisposeAsync().ConfigureAwait(false);
         foreach (var p in all) await p.DisposeAsync().ConfigureAwait(false);

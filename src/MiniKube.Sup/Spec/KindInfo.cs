@@ -23,7 +23,7 @@ public abstract record KindInfo(
     /// <summary>The object stored as <paramref name="json"/>, as its official model.</summary>
     public abstract IKubernetesObject<V1ObjectMeta> FromJson(string json);
 
-    public string Version => "v1";
+    public string Version { get; init; } = "v1";
 
     public string Singular => Kind.ToLowerInvariant();
 
@@ -41,14 +41,23 @@ public abstract record KindInfo(
     /// <summary>Whether its desired state is a <c>spec</c> (k8s keeps metadata.generation for those).</summary>
     public bool HasSpec { get; init; } = true;
 
+    /// <summary>Whether its objects live in a namespace (false: cluster-scoped, e.g. StorageClass; such an object is
+    /// served at a path without a namespace and has none in its metadata).</summary>
+    public bool Namespaced { get; init; } = true;
+
+    /// <summary>Whether it means nothing on one host (a ServiceAccount, a PodDisruptionBudget...): stored and served
+    /// as Kubernetes serves it, acted on by nothing, and said so once when a manifest declares it.</summary>
+    public bool Inert { get; init; }
+
     /// <summary>Whether `kubectl get all` lists it (discovery's "all" category).</summary>
     public bool InCategoryAll { get; init; }
 
     public bool Served => Verbs.Count > 0;
 
-    /// <summary>The collection path in a namespace, e.g. /apis/apps/v1/namespaces/default/deployments.</summary>
+    /// <summary>The collection path in a namespace, e.g. /apis/apps/v1/namespaces/default/deployments (a
+    /// cluster-scoped kind's has no namespace: /apis/storage.k8s.io/v1/storageclasses).</summary>
     public string CollectionPath(string ns = "default") =>
-        (Group.Length == 0 ? "/api/v1" : $"/apis/{Group}/{Version}") + $"/namespaces/{ns}/{Plural}";
+        (Group.Length == 0 ? "/api/v1" : $"/apis/{Group}/{Version}") + (Namespaced ? $"/namespaces/{ns}/{Plural}" : $"/{Plural}");
 
     /// <summary>Whether a user's name for a kind means this one (`po`, `pod`, `pods`, `Pod`, as kubectl resolves).</summary>
     public bool Matches(string name) =>

@@ -42,9 +42,11 @@ public static class Kinds
     public static readonly KindInfo CronJob = KindInfo.Of<V1CronJob>("CronJob", "batch", "cronjobs", "cj") with
     { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
 
-    // Written by controllers only (a Deployment's revisions, a Service's endpoints): read and delete, as kubectl needs.
+    // A Deployment's revisions, and a manifest's own (SPEC §2 runs them: the same controller keeps both).
     public static readonly KindInfo ReplicaSet = KindInfo.Of<V1ReplicaSet>("ReplicaSet", "apps", "replicasets", "rs") with
-    { Verbs = ["delete", "get", "list", "watch"], InCategoryAll = true };
+    { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
+
+    // Written by controllers only (a Service's endpoints): read, as kubectl needs.
 
     public static readonly KindInfo Endpoints = KindInfo.Of<V1Endpoints>("Endpoints", "", "endpoints", "ep") with
     { Verbs = ReadOnly, HasSpec = false };
@@ -53,9 +55,34 @@ public static class Kinds
     public static readonly KindInfo ControllerRevision = KindInfo.Of<V1ControllerRevision>("ControllerRevision", "apps", "controllerrevisions") with
     { HasSpec = false };
 
+    // Kinds that mean nothing on one host (SPEC §2): stored and served as Kubernetes serves them, acted on by nothing.
+    public static readonly KindInfo ServiceAccount = Inert<V1ServiceAccount>("ServiceAccount", "", "serviceaccounts", "sa");
+    public static readonly KindInfo Role = Inert<V1Role>("Role", "rbac.authorization.k8s.io", "roles");
+    public static readonly KindInfo RoleBinding = Inert<V1RoleBinding>("RoleBinding", "rbac.authorization.k8s.io", "rolebindings");
+    public static readonly KindInfo ClusterRole = Inert<V1ClusterRole>("ClusterRole", "rbac.authorization.k8s.io", "clusterroles") with { Namespaced = false };
+    public static readonly KindInfo ClusterRoleBinding = Inert<V1ClusterRoleBinding>("ClusterRoleBinding", "rbac.authorization.k8s.io", "clusterrolebindings") with { Namespaced = false };
+    public static readonly KindInfo PodDisruptionBudget = Inert<V1PodDisruptionBudget>("PodDisruptionBudget", "policy", "poddisruptionbudgets", "pdb");
+    public static readonly KindInfo NetworkPolicy = Inert<V1NetworkPolicy>("NetworkPolicy", "networking.k8s.io", "networkpolicies", "netpol");
+    public static readonly KindInfo Ingress = Inert<V1Ingress>("Ingress", "networking.k8s.io", "ingresses", "ing");
+    public static readonly KindInfo IngressClass = Inert<V1IngressClass>("IngressClass", "networking.k8s.io", "ingressclasses") with { Namespaced = false };
+    public static readonly KindInfo StorageClass = Inert<V1StorageClass>("StorageClass", "storage.k8s.io", "storageclasses", "sc") with { Namespaced = false };
+    public static readonly KindInfo PriorityClass = Inert<V1PriorityClass>("PriorityClass", "scheduling.k8s.io", "priorityclasses", "pc") with { Namespaced = false, HasSpec = false };
+    public static readonly KindInfo LimitRange = Inert<V1LimitRange>("LimitRange", "", "limitranges", "limits");
+    public static readonly KindInfo ResourceQuota = Inert<V1ResourceQuota>("ResourceQuota", "", "resourcequotas", "quota");
+    public static readonly KindInfo HorizontalPodAutoscaler = Inert<V2HorizontalPodAutoscaler>("HorizontalPodAutoscaler", "autoscaling", "horizontalpodautoscalers", "hpa") with { Version = "v2" };
+    public static readonly KindInfo PersistentVolume = Inert<V1PersistentVolume>("PersistentVolume", "", "persistentvolumes", "pv") with { Namespaced = false };
+
     /// <summary>Every kind the store holds.</summary>
     public static IReadOnlyList<KindInfo> All { get; } =
-        [Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Endpoints, ControllerRevision];
+    [
+        Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Endpoints, ControllerRevision,
+        ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding, PodDisruptionBudget, NetworkPolicy, Ingress, IngressClass, StorageClass,
+        PriorityClass, LimitRange, ResourceQuota, HorizontalPodAutoscaler, PersistentVolume,
+    ];
+
+    private static KindInfo Inert<T>(string kind, string group, string plural, params string[] shortNames)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        KindInfo.Of<T>(kind, group, plural, shortNames) with { Verbs = ReadWrite, FromManifests = true, Inert = true };
 
     /// <summary>The kinds the API serves, in discovery's order.</summary>
     public static IReadOnlyList<KindInfo> Served { get; } = All.Where(k => k.Served).ToList();

@@ -33,6 +33,11 @@ public static class ManifestDefaults
             case V1Pod pod:
                 ApplyPodSpec(pod.Spec, defaultRestartPolicy: true);
                 break;
+            case V1ReplicaSet replicaSet when replicaSet.Spec is { } rs:
+                rs.Replicas ??= 1;
+                rs.MinReadySeconds ??= 0;
+                ApplyPodSpec(rs.Template?.Spec, defaultRestartPolicy: true);
+                break;
             case V1Deployment deployment:
                 ApplyDeployment(deployment);
                 break;

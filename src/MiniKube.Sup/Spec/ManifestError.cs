@@ -7,6 +7,10 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 public sealed record ManifestError(string File, int Line, int Column, string? ObjectRef, string FieldPath, string Message)
 {
+    /// <summary><c>Pod/web: spec.containers[0].name: message</c>: where in the object, not where in a file (for an
+    /// API client, whose request body has no file); control characters escaped.</summary>
+    public string InObject() => Printing.ControlCharacters.Escape(string.Join(": ", new[] { ObjectRef, FieldPath, Message }.Where(s => !string.IsNullOrEmpty(s))));
+
     /// <summary><c>FILE:LINE:COL: Pod/web: spec.containers[0].name: message</c>; the position is left out when Line is 0;
     /// control characters are escaped.</summary>
     public override string ToString()

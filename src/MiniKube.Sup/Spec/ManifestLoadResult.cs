@@ -7,11 +7,16 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 public sealed class ManifestLoadResult
 {
-    public ManifestLoadResult(IReadOnlyList<ManifestObject> objects, IReadOnlyList<ManifestError> errors)
+    public ManifestLoadResult(IReadOnlyList<ManifestObject> objects, IReadOnlyList<ManifestError> errors, IReadOnlyList<ManifestError>? warnings = null)
     {
         Objects = objects;
         Errors = errors;
+        Warnings = warnings ?? [];
     }
+
+    /// <summary>What loads but means nothing on one host (inert kinds, scheduler-only fields), each said once, located
+    /// as errors are.</summary>
+    public IReadOnlyList<ManifestError> Warnings { get; }
 
     public IReadOnlyList<ManifestObject> Objects { get; }
 

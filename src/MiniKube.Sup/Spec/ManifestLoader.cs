@@ -61,6 +61,8 @@ public static class ManifestLoader
     {
         foreach (var document in documents)
         {
+            // k8s: a cluster-scoped object has no namespace, whatever the manifest says.
+            if (!document.KindInfo.Namespaced) document.Model.Metadata.NamespaceProperty = null;
             ManifestDefaults.Apply(document.Model);
             ManifestValidator.Validate(document, options, errors);
             if (ObjectSizeLimit.Check(document) is { } tooLarge) errors.Add(tooLarge);
@@ -90,7 +92,8 @@ public static class ManifestLoader
             .Where(d => d.Name.Length > 0)
             .Select(d => new ManifestObject(d.Kind, d.Name, d.Model, d.Location))
             .ToList();
-        return new ManifestLoadResult(objects, sorted);
+        var warnings = OneHostNotices.Find(documents).OrderBy(e => fileOrder.GetValueOrDefault(e.File, int.MaxValue)).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        return new ManifestLoadResult(objects, sorted, warnings);
     }
 
     private static void ParseText(string text, string file, List<ParsedDocument> documents, List<ManifestError> errors)
@@ -104,7 +107,20 @@ public static class ManifestLoader
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new Parser(scanner));
+            while (true)
+            {
+                try
+                {
+                    stream.Load(new Parser(scanner));
+                    break;
+                }
+                catch (YamlException e) when (ApostropheEscapes.Unescape(text, e) is { } fixedText)
+                {
+                    text = fixedText;
+                    stream = new YamlStream();
+                    scanner = new Scanner(new StringReader(text));
+                }
+            }
         }
         catch (YamlException e)
         {
@@ -213,7 +229,10 @@ public static class ManifestLoader
         {
             var suggestion = StringSimilarity.Closest(kind, Kinds.FromManifests.Select(k => k.Kind));
             var hint = suggestion is null ? string.Empty : $"did you mean \"{suggestion}\"? ";
-            problems.Add(Problem(map, "kind", $"unknown kind \"{kind}\": {hint}sup reads {allowed}"));
+            var version = json["apiVersion"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? $" (apiVersion \"{v.GetValue<string>()}\")" : "";
+            var custom = version.Length > 0 && json["apiVersion"]!.GetValue<string>().Contains('.') && suggestion is null
+                ? "a custom resource's kind, whose definition sup does not have; " : "";
+            problems.Add(Problem(map, "kind", $"unknown kind \"{kind}\"{version}: {custom}{hint}sup reads {allowed}"));
             return null;
         }
 

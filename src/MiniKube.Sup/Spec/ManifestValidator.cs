@@ -24,6 +24,9 @@ internal static class ManifestValidator
             case V1Deployment deployment:
                 ValidateDeployment(scope, deployment.Spec);
                 break;
+            case V1ReplicaSet replicaSet:
+                ValidateReplicaSet(scope, replicaSet.Spec);
+                break;
             case V1StatefulSet statefulSet:
                 ValidateStatefulSet(scope, statefulSet.Spec);
                 break;
@@ -212,6 +215,21 @@ internal static class ManifestValidator
         }
 
         ValidateTemplate(scope, spec.Template, "spec.template", Kinds.Deployment.Kind, spec.Selector, "spec.selector");
+    }
+
+    /// <summary>A ReplicaSet a manifest declares (one a Deployment made is never validated here).</summary>
+    private static void ValidateReplicaSet(ValidationScope scope, V1ReplicaSetSpec? spec)
+    {
+        if (spec is null)
+        {
+            scope.Add("spec", "required");
+            return;
+        }
+
+        scope.NonNegative("spec.replicas", spec.Replicas);
+        scope.NonNegative("spec.minReadySeconds", spec.MinReadySeconds);
+        RequireSelector(scope, spec.Selector, "spec.selector");
+        ValidateTemplate(scope, spec.Template, "spec.template", Kinds.ReplicaSet.Kind, spec.Selector, "spec.selector");
     }
 
     private static void ValidateStatefulSet(ValidationScope scope, V1StatefulSetSpec? spec)

@@ -23,14 +23,14 @@ internal sealed class PodSpecValidator
         _scope = scope;
         _ownerKind = ownerKind;
         _hostRuntime = hostRuntime;
-        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.ReplicaSet.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
         _podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 
     /// <param name="scope">Where errors go.</param>
     /// <param name="spec">The pod spec (null is reported as missing).</param>
     /// <param name="specPath">Its field path, e.g. <c>spec.template.spec</c>.</param>
-    /// <param name="ownerKind">Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob: decides the allowed restartPolicy.</param>
+    /// <param name="ownerKind">Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob: decides the allowed restartPolicy.</param>
     /// <param name="podMetadata">The pod's (or pod template's) metadata, for <c>sup.minikube.io/</c> annotations.</param>
     /// <param name="metadataPath">Its field path.</param>
     public static void Validate(ValidationScope scope, V1PodSpec? spec, string specPath, string ownerKind, V1ObjectMeta? podMetadata, string metadataPath)
@@ -251,7 +251,9 @@ internal sealed class PodSpecValidator
 
     private void ValidateRuntime(V1Container container, string path)
     {
-        var hasCommand = container.Command is { Count: > 0 } && container.Command.All(c => !string.IsNullOrEmpty(c));
+        // SPEC §2: a host container with only args runs args[0] (the command line is command + args).
+        var hasCommand = container.Command is { Count: > 0 } ? container.Command.All(c => !string.IsNullOrEmpty(c))
+            : container.Args is { Count: > 0 } && !string.IsNullOrEmpty(container.Args[0]);
         if (string.IsNullOrEmpty(container.Image))
         {
             if (_podRunsImages)
@@ -261,7 +263,7 @@ internal sealed class PodSpecValidator
             }
             else if (!hasCommand)
             {
-                _scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command");
+                _scope.Add(path.Dot("command"), "a container without image runs as a host process and needs command (or args, whose first is the program)");
             }
 
             return;
@@ -269,7 +271,7 @@ internal sealed class PodSpecValidator
 
         if (_hostRuntime && !hasCommand)
         {
-            _scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command (the image's entrypoint is not used)");
+            _scope.Add(path.Dot("command"), $"with annotation {SupAnnotations.Runtime}: host the container runs as a host process and needs command, or args whose first is the program (the image's entrypoint is not used)");
         }
 
         // An image container is accepted whatever this machine has: `sup run` says per pod when no engine is usable.

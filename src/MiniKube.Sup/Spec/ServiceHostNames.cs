@@ -14,16 +14,17 @@ public static class ServiceHostNames
     public const string ClusterDomain = "cluster.local";
 
     /// <param name="podNamespace">the pod's namespace: its Services answer to their bare name</param>
-    /// <param name="isolated">the pod has a network namespace of its own: Services it is not given
-    /// (<see cref="ServiceAddress.IsGivenToIsolatedPods"/>) have no entry, so that a name fails rather than reach
-    /// the pod itself</param>
+    /// <param name="isolated">the pod has a network namespace of its own: each Service is at the address pods
+    /// reach it at (<see cref="ServiceAddress.InPods"/>), not at the host's 127.0.0.1, which there is the pod's own</param>
     public static IReadOnlyList<(string Name, IPAddress Address)> For(string podNamespace, IEnumerable<V1Service> services, bool isolated)
     {
         var entries = new List<(string, IPAddress)>();
-        foreach (var service in services.OrderBy(s => s.Metadata.NamespaceProperty ?? "default", StringComparer.Ordinal).ThenBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        var all = services.ToList();
+        var inPods = isolated ? ServiceAddress.InPods(all) : null;
+        foreach (var service in all.OrderBy(s => s.Metadata.NamespaceProperty ?? "default", StringComparer.Ordinal).ThenBy(s => s.Metadata.Name, StringComparer.Ordinal))
         {
-            if (service.Spec?.Type == "ExternalName" || ServiceAddress.Of(service) is not { } address) continue;
-            if (isolated && !ServiceAddress.IsGivenToIsolatedPods(address)) continue;
+            if (service.Spec?.Type == "ExternalName" || ServiceAddress.Of(service) is not { } hostAddress) continue;
+            var address = inPods?[ServiceAddress.KeyOf(service)] ?? hostAddress;
             var name = service.Metadata.Name;
             var ns = service.Metadata.NamespaceProperty ?? "default";
             if (ns == podNamespace) entries.Add((name, address));

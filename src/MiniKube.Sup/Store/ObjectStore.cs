@@ -185,7 +185,7 @@ public sealed partial class ObjectStore : IDisposable
                 meta.DeletionTimestamp = previous.DeletionTimestamp;
                 meta.DeletionGracePeriodSeconds = previous.DeletionGracePeriodSeconds;
                 meta.Generation = generation;
-                meta.NamespaceProperty = key.Namespace;
+                meta.NamespaceProperty = key.MetadataNamespace;
             }).Spec;
             var spec = Spec(previous.Generation);
             // k8s: metadata.generation goes up with every change of the desired state, not of labels or annotations.
@@ -412,7 +412,7 @@ public sealed partial class ObjectStore : IDisposable
             meta.CreationTimestamp = now;
             meta.DeletionTimestamp = null;
             meta.DeletionGracePeriodSeconds = null;
-            meta.NamespaceProperty = key.Namespace;
+            meta.NamespaceProperty = key.MetadataNamespace;
             meta.Generation = ObjectParts.HasSpec(key.Kind) ? 1 : null;
         });
         // k8s: a new pod is Pending until the kubelet reports on it.

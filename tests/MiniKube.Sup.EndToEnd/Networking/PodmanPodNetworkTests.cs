@@ -76,7 +76,7 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime, IClassFixture<Podman
     {
         await StartPodAsync();
         var port = FreePort.On(ServiceIp);
-        _proxies!.Apply("web", ServiceIp, [(port, [new Backend("web", PodIp.ToString(), 8080)])], keepTerminating: false);
+        _proxies!.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("web", PodIp.ToString(), 8080)])], keepTerminating: false);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var page = await Poll.For<string>(async () => await http.GetStringAsync($"http://{ServiceIp}:{port}/"), "the Service to reach httpd", 60);
@@ -92,7 +92,7 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime, IClassFixture<Podman
         _disposables.Add(backend);
         var service = Service("api-backend", ServiceIp, port);
         await StartPodAsync(service);
-        _proxies!.Apply("api-backend", ServiceIp, [(port, [new Backend("b", backendIp.ToString(), backend.Port)])], keepTerminating: false);
+        _proxies!.Apply("api-backend", ServiceIp, ServiceIp, [(port, [new Backend("b", backendIp.ToString(), backend.Port)])], keepTerminating: false);
 
         foreach (var host in new[] { "api-backend", "api-backend.default.svc.cluster.local", ServiceIp.ToString() })
         {

@@ -49,7 +49,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var backend = Server(new HostPodNetwork(IPAddress.Parse("127.0.1.243")), new IPEndPoint(IPAddress.Parse("127.0.1.243"), 0), "host-pod");
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
-        Assert.Empty(proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.1.243", backend.Port)])], keepTerminating: false));
+        Assert.Empty(proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("b", "127.0.1.243", backend.Port)])], keepTerminating: false));
 
         Assert.Equal("host-pod", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
         // The pod's own container may listen on every address with that port number.
@@ -63,7 +63,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var inside = Server(server, new IPEndPoint(IPAddress.Loopback, 0), "image-pod"); // 127.0.0.1 only, as in a podman pod
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
-        proxies.Apply("web", ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
+        proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
 
         Assert.Equal("image-pod", await NamespaceServer.AskFromHostAsync(new IPEndPoint(ServiceIp, port)));
     }
@@ -76,7 +76,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var inside = Server(server, new IPEndPoint(IPAddress.Loopback, 0), "image-pod");
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
-        proxies.Apply("web", ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
+        proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("s", ServerPodIp.ToString(), inside.Port)])], keepTerminating: false);
 
         Assert.Equal("image-pod", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
     }
@@ -89,7 +89,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
         var service = new IPEndPoint(ServiceIp, port);
-        proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
+        proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, service), "the Service from inside the pod"));
 
         proxies.Remove("web");
@@ -102,7 +102,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
-        proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
+        proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
 
         var client = await PodAsync(ClientPodIp);
         await client.Prepared.WaitAsync(TimeSpan.FromSeconds(30));
@@ -110,18 +110,16 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_service_on_127_0_0_1_is_not_given_to_pods_whose_127_0_0_1_is_their_own()
+    public async Task A_service_on_127_0_0_1_is_reached_in_pods_at_its_address_in_pods_and_leaves_the_pods_own_127_0_0_1_alone()
     {
         var client = await PodAsync(ClientPodIp);
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
         var port = FreePort.On(IPAddress.Loopback);
-        var marker = FreePort.On(ServiceIp);
-        proxies.Apply("local", IPAddress.Loopback, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
-        proxies.Apply("marker", ServiceIp, [(marker, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
-        // Once the later Service is reached, the pod's rules were written after both.
-        Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, marker)), "the marker Service"));
+        var inPods = IPAddress.Parse("127.253.0.7");
+        proxies.Apply("local", IPAddress.Loopback, inPods, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
 
+        Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(inPods, port)), "the Service at its address in pods"));
         var own = Server(client, new IPEndPoint(IPAddress.Loopback, port), "the pod's own");
         Assert.Equal("the pod's own", await NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(IPAddress.Loopback, port)));
     }
@@ -168,7 +166,7 @@ public sealed class ServiceGatewayTests : IAsyncLifetime
         var backend = Server(new HostPodNetwork(IPAddress.Loopback), new IPEndPoint(IPAddress.Loopback, 0), "host");
         var proxies = Proxies();
         var port = FreePort.On(ServiceIp);
-        proxies.Apply("web", ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
+        proxies.Apply("web", ServiceIp, ServiceIp, [(port, [new Backend("b", "127.0.0.1", backend.Port)])], keepTerminating: false);
         Assert.Equal("host", await Poll.For(() => NamespaceServer.AskAsync(client.Namespace, new IPEndPoint(ServiceIp, port)), "the Service from inside the pod"));
 
         var gateway = Assert.Single(GatewayPorts(client));

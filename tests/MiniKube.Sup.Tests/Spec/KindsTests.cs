@@ -61,9 +61,27 @@ public sealed class KindsTests
     public void Manifests_declare_workloads_and_their_configuration_but_not_what_controllers_write()
     {
         Assert.Equal(
-            ["Pod", "ConfigMap", "Secret", "Service", "PersistentVolumeClaim", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"],
-            Kinds.FromManifests.Select(k => k.Kind));
+            ["Pod", "ConfigMap", "Secret", "Service", "PersistentVolumeClaim", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"],
+            Kinds.FromManifests.Where(k => !k.Inert).Select(k => k.Kind));
     }
+
+    [Fact]
+    public void Every_kind_of_spec_2_that_means_nothing_on_one_host_is_stored_served_and_read_from_manifests()
+    {
+        string[] inert = ["ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "PodDisruptionBudget", "NetworkPolicy",
+            "StorageClass", "PriorityClass", "LimitRange", "ResourceQuota", "Ingress", "IngressClass", "HorizontalPodAutoscaler", "PersistentVolume"];
+        Assert.Equal(inert.Order(), Kinds.All.Where(k => k.Inert).Select(k => k.Kind).Order());
+        Assert.All(inert, k => Assert.True(Kinds.ByKind(k) is { Served: true, FromManifests: true }, k));
+    }
+
+    [Theory]
+    [InlineData("StorageClass", "/apis/storage.k8s.io/v1/storageclasses")]
+    [InlineData("ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles")]
+    [InlineData("PersistentVolume", "/api/v1/persistentvolumes")]
+    [InlineData("HorizontalPodAutoscaler", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers")]
+    [InlineData("PodDisruptionBudget", "/apis/policy/v1/namespaces/default/poddisruptionbudgets")]
+    public void Cluster_scoped_kinds_live_at_paths_without_a_namespace(string kind, string path) =>
+        Assert.Equal(path, Kinds.ByKind(kind)!.CollectionPath());
 
     [Theory]
     [InlineData("Deployment", true)]

@@ -62,18 +62,157 @@ public class ManifestLoaderTests
     }
 
     [Fact]
-    public void Unknown_kind_is_reported_at_the_kind_value_with_the_allowed_kinds()
+    public void Unknown_kind_is_reported_at_the_kind_value_with_its_api_version_and_the_allowed_kinds()
     {
         var result = Load("""
-            apiVersion: apps/v1
-            kind: ReplicaSet
+            apiVersion: stable.example.com/v1
+            kind: CronTab
             metadata:
               name: web
             """);
 
         var error = SingleError(result);
-        AssertError(error, 2, 7, "ReplicaSet/web", "kind");
-        Assert.Equal("unknown kind \"ReplicaSet\": sup reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob", error.Message);
+        AssertError(error, 2, 7, "CronTab/web", "kind");
+        Assert.StartsWith("unknown kind \"CronTab\" (apiVersion \"stable.example.com/v1\"): a custom resource's kind, whose definition sup does not have; sup reads Pod, ConfigMap, ", error.Message);
+        Assert.Contains("PodDisruptionBudget", error.Message);
+    }
+
+    [Fact]
+    public void Kinds_that_mean_nothing_on_one_host_load_with_one_warning_per_kind()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: cart}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: checkout}
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: zk-pdb}
+            spec:
+              selector: {matchLabels: {app: zk}}
+              maxUnavailable: 1
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: web}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+              maxReplicas: 3
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(4, result.Objects.Count);
+        Assert.Equal(
+            ["supervisor.yaml:2:7: ServiceAccount/cart: stored, has no effect on one host (and 1 more ServiceAccount)",
+             "supervisor.yaml:10:7: PodDisruptionBudget/zk-pdb: stored, has no effect on one host",
+             "supervisor.yaml:17:7: HorizontalPodAutoscaler/web: stored, has no effect on one host"],
+            result.Warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void An_inert_kind_keeps_its_strict_schema()
+    {
+        var error = SingleError(Load("""
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: zk-pdb}
+            spec:
+              maxUnavailabel: 1
+            """));
+
+        AssertError(error, 5, 3, "PodDisruptionBudget/zk-pdb", "spec.maxUnavailabel");
+    }
+
+    [Fact]
+    public void A_cluster_scoped_object_has_no_namespace_whatever_the_manifest_says()
+    {
+        var result = Load("""
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: fast, namespace: kube-system}
+            provisioner: kubernetes.io/no-provisioner
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Null(Assert.Single(result.Objects).Model.Metadata.NamespaceProperty);
+    }
+
+    [Fact]
+    public void Scheduler_only_pod_fields_are_said_once_each_where_they_first_appear()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a}
+            spec:
+              nodeSelector: {disk: ssd}
+              containers:
+                - name: app
+                  command: [sleep, "1"]
+                  resources: {requests: {cpu: 100m}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: b}
+            spec:
+              selector: {matchLabels: {app: b}}
+              template:
+                metadata: {labels: {app: b}}
+                spec:
+                  nodeSelector: {disk: ssd}
+                  tolerations: [{key: k, operator: Exists}]
+                  containers:
+                    - name: app
+                      command: [sleep, "1"]
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(
+            ["supervisor.yaml:5:3: Pod/a: spec.nodeSelector: has no effect on one host (ignored; said once)",
+             "supervisor.yaml:9:19: Pod/a: spec.containers[0].resources.requests: has no effect on one host (a scheduler's reservation; limits are what is enforced; said once)",
+             "supervisor.yaml:20:7: Deployment/b: spec.template.spec.tolerations: has no effect on one host (ignored; said once)"],
+            result.Warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void An_apostrophe_escaped_in_a_double_quoted_scalar_reads_as_kubectl_reads_it_and_other_scalars_keep_their_backslashes()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: quotes}
+            data:
+              double: "it\'s \"here\" \\ \t"
+              single: 'it\'' s'
+              block: |
+                echo it\'s
+              later: "don\'t"
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var data = ((k8s.Models.V1ConfigMap)Assert.Single(result.Objects).Model).Data;
+        Assert.Equal("it's \"here\" \\ \t", data["double"]);
+        Assert.Equal("it\\' s", data["single"]);
+        Assert.Equal("echo it\\'s\n", data["block"]);
+        Assert.Equal("don't", data["later"]);
+    }
+
+    [Fact]
+    public void Another_unknown_escape_stays_an_error()
+    {
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: quotes}
+            data:
+              a: "it\q"
+            """));
+
+        Assert.StartsWith("invalid YAML: ", error.Message);
     }
 
     [Fact]

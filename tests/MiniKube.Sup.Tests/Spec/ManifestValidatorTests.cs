@@ -14,11 +14,30 @@ public class ManifestValidatorTests
             spec:
               containers:
                 - name: web
-                  args: ["--port", "80"]
+                  workingDir: /tmp
             """));
 
         AssertError(error, 6, 7, "Pod/web", "spec.containers[0].command");
-        Assert.Equal("a container without image runs as a host process and needs command", error.Message);
+        Assert.Equal("a container without image runs as a host process and needs command (or args, whose first is the program)", error.Message);
+    }
+
+    [Fact]
+    public void A_host_container_with_only_args_runs_its_first_arg_as_the_program()
+    {
+        var result = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations: {sup.minikube.io/runtime: host}
+            spec:
+              containers:
+                - name: web
+                  image: busybox
+                  args: [sleep, "5"]
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
     }
 
     [Fact]
@@ -119,6 +138,26 @@ public class ManifestValidatorTests
 
         AssertError(error, 9, 22, "Deployment/web", "spec.template.spec.restartPolicy");
         Assert.Equal("unsupported value \"OnFailure\": a Deployment's pods run until replaced; only \"Always\" is allowed", error.Message);
+    }
+
+    [Fact]
+    public void A_replica_sets_pods_must_restart_always_and_its_selector_match_its_template()
+    {
+        var result = Load("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: other}}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: web, command: [sleep, "60"]}]
+            """);
+
+        Assert.Contains(result.Errors, e => e.FieldPath == "spec.template.spec.restartPolicy" && e.Message == "unsupported value \"Never\": a ReplicaSet's pods run until replaced; only \"Always\" is allowed");
+        Assert.Contains(result.Errors, e => e.FieldPath.StartsWith("spec.template.metadata.labels", StringComparison.Ordinal) || e.FieldPath.StartsWith("spec.selector", StringComparison.Ordinal));
     }
 
     [Fact]

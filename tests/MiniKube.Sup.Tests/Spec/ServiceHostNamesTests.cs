@@ -44,10 +44,13 @@ public sealed class ServiceHostNamesTests
     }
 
     [Fact]
-    public void A_service_on_127_0_0_1_is_named_for_host_pods_but_not_for_pods_whose_127_0_0_1_is_their_own()
+    public void A_service_on_127_0_0_1_is_named_at_127_0_0_1_for_host_pods_and_at_its_address_in_pods_for_pods_whose_127_0_0_1_is_their_own()
     {
         var service = Service("web", clusterIp: null); // the proxy listens on 127.0.0.1
         Assert.Equal("127.0.0.1", ServiceHostNames.For("default", [service], isolated: false)[0].Address.ToString());
-        Assert.Empty(ServiceHostNames.For("default", [service], isolated: true));
+        var inPods = ServiceHostNames.For("default", [service], isolated: true);
+        Assert.Equal(4, inPods.Count);
+        Assert.All(inPods, e => Assert.Equal(ServiceAddress.InPods([service])["default/web"], e.Address));
+        Assert.True(ServiceAddress.PodRange.Contains(inPods[0].Address));
     }
 }

@@ -48,8 +48,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         Networks = new PodNetworks();
         // Found once, before anything runs (podman version: ~0.1 s).
         Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
-        IContainerRuntime engine = Engine.Command is { } podman
-            ? new PodmanRuntime(podman, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
+        IContainerRuntime engine = Engine.Dialect is { } dialect
+            ? new EngineRuntime(dialect, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
             : new NoEngine(Engine.Problem ?? "none");
         var runtimes = new PodRuntimes(new HostProcessRuntime(output, options.LogRotation, losses, Tracking), engine);
         var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
@@ -171,7 +171,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     /// left, at the end what a stop missed. Never another daemon's.</summary>
     private async Task SweepEngineAsync()
     {
-        if (Engine.Command is not { } engine) return;
+        if (Engine.Dialect is not { } engine) return;
         try
         {
             var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync().ConfigureAwait(false);

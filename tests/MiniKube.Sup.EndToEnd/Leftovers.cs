@@ -17,8 +17,10 @@ internal static class Leftovers
             await Task.Delay(10);
         }
         if (left.Count > 0) Assert.Fail("left behind: " + string.Join(", ", left));
-        // Nor anything in the container engine that carries the daemon's label.
-        if (PodmanInstalled) await Containers.PodmanLeftovers.AssertNoneAsync($"{Runtime.Engine.EngineLabels.Daemon}={paths.DaemonId}");
+        // Nor anything in a container engine that carries the daemon's label (docker where its daemon answers).
+        var label = $"{Runtime.Engine.EngineLabels.Daemon}={paths.DaemonId}";
+        if (PodmanInstalled) await Containers.TestEngine.Podman.AssertNoLeftoversAsync(label);
+        if (await Containers.TestEngine.Docker.ProblemAsync() is null) await Containers.TestEngine.Docker.AssertNoLeftoversAsync(label);
     }
 
     private static List<string> Find(StatePaths paths, bool treeRemoved)

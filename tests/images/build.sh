@@ -4,12 +4,14 @@
 # same tar for podman and docker) and tagged with the names manifests use, fully qualified as the engines resolve
 # them (`busybox` is docker.io/library/busybox:latest).
 #
-#   tests/images/build.sh ENGINE     ENGINE: podman (docker later)
+#   tests/images/build.sh ENGINE     ENGINE: podman or docker (docker: the one DOCKER_HOST names)
 #
 #   busybox   Debian's busybox-static with its applets, root and nobody, /tmp 1777; CMD ["sh"]
 #   nginx     Debian's nginx and the libraries it links, laid out as the official image (welcome page on port 80,
 #             conf.d, logs to stdout/stderr), busybox for exec probes; `nginx -g 'daemon off;'`, STOPSIGNAL SIGQUIT
 #   agnhost   a stand-in for registry.k8s.io/e2e-test-images/agnhost: busybox and a shell `liveness` server (agnhost/)
+#   pause     docker only: localhost/sup-pause, the container that holds each pod's network namespace under docker
+#             (busybox sleeping until SIGTERM; podman has pods and builds its own infra image)
 #
 # Idempotent and fast when up to date: an image is built and imported again only when what it is made of changed
 # (this script, the files beside it, the host's busybox, nginx, its libraries and files, the image's configuration:
@@ -101,6 +103,10 @@ nginx_root() {
   ln -s /dev/stderr "$root/var/log/nginx/error.log"
 }
 
+pause_root() {
+  base_root "$1" "$here/busybox"
+}
+
 agnhost_root() {
   base_root "$1" "$here/busybox"
   install -m 0755 "$here/agnhost/agnhost" "$1/agnhost"
@@ -123,12 +129,19 @@ build() {
   # The same files give the same tar: names sorted, owners root, times zero.
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -C "$root" -cf "$tar" .
 
-  local args=(--change "LABEL sup.test-image=$name" --change "LABEL $hash_label=$hash")
+  local args=(--change "LABEL sup.test-image=$name" --change "LABEL $hash_label=$hash") stopsignal=""
   while IFS= read -r line; do
+    # docker import takes no STOPSIGNAL: docker gets it from a one-line build on top of the import, below.
+    if [ "$engine" = docker ] && [[ "$line" == STOPSIGNAL* ]]; then stopsignal=$line; continue; fi
     [ -n "$line" ] && args+=(--change "$line")
   done <<< "$changes"
   id=$("$engine" import "${args[@]}" "$tar" "$1" 2>"$work/import.err" | tail -n 1) \
     || { cat "$work/import.err" >&2; exit 1; }
+  if [ -n "$stopsignal" ]; then
+    # The classic builder: from a local image it needs no registry, and the docker CLI may have no buildx.
+    id=$(printf 'FROM %s\n%s\n' "$id" "$stopsignal" | DOCKER_BUILDKIT=0 "$engine" build --quiet --tag "$1" - 2>"$work/import.err" | tail -n 1) \
+      || { cat "$work/import.err" >&2; exit 1; }
+  fi
   for line in "${@:2}"; do "$engine" tag "$id" "$line"; done
   echo "images: $name built $(du -h "$tar" | cut -f1) ($*)"
 }
@@ -153,6 +166,15 @@ ENV $path_env
 ENTRYPOINT [\"/agnhost\"]
 CMD [\"pause\"]" \
   registry.k8s.io/e2e-test-images/agnhost:2.40
+
+if [ "$engine" = docker ]; then
+  # What sup runs (with this command) as each pod's pause container under docker; the daemon makes it from the busybox
+  # image where this script has not run.
+  build pause "
+ENV $path_env
+CMD [\"sh\", \"-c\", \"trap 'exit 0' TERM INT; while :; do sleep 86400 & wait \$!; done\"]" \
+    localhost/sup-pause:latest
+fi
 
 # Earlier builds of ours that no tag names any more, unless a container still uses one.
 for id in $("$engine" images --quiet --filter dangling=true --filter label=sup.test-image); do

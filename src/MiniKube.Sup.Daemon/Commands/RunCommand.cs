@@ -49,7 +49,7 @@ internal static class RunCommand
         };
         var engine = new Option<Runtime.Engine.ContainerEngineChoice>("--container-engine")
         {
-            Description = "Which container engine runs pods whose containers have an image: auto (podman when it works), podman, docker, none",
+            Description = "Which container engine runs pods whose containers have an image: auto (podman when it works, else docker), podman, docker (the daemon DOCKER_HOST names), none",
             DefaultValueFactory = _ => Runtime.Engine.ContainerEngineChoice.Auto,
             CustomParser = result =>
             {

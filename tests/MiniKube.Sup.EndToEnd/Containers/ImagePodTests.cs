@@ -7,11 +7,14 @@ using static MiniKube.Sup.EndToEnd.Containers.ImagePods;
 
 namespace MiniKube.Sup.EndToEnd.Containers;
 
-/// <summary>Pods whose containers have an image, run by a real `sup run` under real podman, with the busybox image
-/// built on this machine. Every daemon's dispose asserts nothing of it is left: no process, no podman container or
-/// pod with its label.</summary>
-public sealed class ImagePodTests : IClassFixture<TestImages>
+/// <summary>Pods whose containers have an image, run by a real `sup run` under a real engine (podman:
+/// <see cref="PodmanImagePodTests"/>; docker: <see cref="DockerImagePodTests"/>), with the busybox image built on this
+/// machine. Every daemon's dispose asserts nothing of it is left: no process, no engine container or pod with its
+/// label.</summary>
+public abstract class ImagePodTests(TestEngine engine)
 {
+    private Task<SupDaemon> StartAsync(string manifest) => ImagePods.StartAsync(manifest, engine.DaemonArguments);
+
     [Fact]
     public async Task An_image_pod_runs_logs_publishes_its_port_and_its_containers_reach_each_other_over_localhost()
     {
@@ -46,7 +49,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
         var (_, ps, _) = await d.Sup("ps", "web");
         Assert.Contains("httpd -f -p 8080", ps);
         Assert.Contains("sleep 3600", ps);
-        Assert.StartsWith("podman://", Field(await ContainerStatusAsync(d, "web", "server"), "containerID"));
+        Assert.StartsWith($"{engine.Name}://", Field(await ContainerStatusAsync(d, "web", "server"), "containerID"));
         Assert.Equal(0, await d.StopAsync());
     }
 
@@ -185,6 +188,27 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
         Assert.Equal("Completed", Field(await ContainerStatusAsync(d, "steps", "first", "initContainerStatuses"), "state", "terminated", "reason"));
     }
 
+    /// <summary>k8s: a command the image does not have is a StartError with exit code 128, in the OCI runtime's words,
+    /// and the container is not left in the engine.</summary>
+    [Fact]
+    public async Task A_command_the_image_lacks_is_a_StartError_with_the_runtimes_words()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: nocmd}
+            spec:
+              restartPolicy: Never
+              containers: [{name: app, image: busybox, command: ["/no/such/program"]}]
+            """);
+        await d.WaitForPodAsync("nocmd", "Failed", 60);
+        var status = await ContainerStatusAsync(d, "nocmd", "app");
+        Assert.Equal("StartError", Field(status, "state", "terminated", "reason"));
+        Assert.Equal("128", Field(status, "state", "terminated", "exitCode"));
+        Assert.Contains("/no/such/program", Field(status, "state", "terminated", "message"));
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     [Fact]
     public async Task A_missing_image_waits_in_ErrImagePull_then_ImagePullBackOff_and_the_daemon_goes_on()
     {
@@ -205,7 +229,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
     [Fact]
     public async Task Without_a_usable_engine_an_image_pod_waits_with_the_reason_and_a_Warning_while_host_pods_run()
     {
-        await using var d = await StartAsync("""
+        await using var d = await ImagePods.StartAsync("""
             apiVersion: v1
             kind: Pod
             metadata: {name: image}
@@ -237,14 +261,14 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             spec:
               containers: [{name: app, image: busybox, command: ["sleep", "600"]}]
             """);
-        await d.StartAsync();
+        await d.StartAsync(extra: engine.DaemonArguments);
         await d.WaitForPodAsync("left");
         d.Process.Signal(Native.SIGKILL);
         await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var daemonId = new StatePaths(d.StateDir).DaemonId;
-        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={daemonId}")); // the crash left its pod running
+        Assert.NotEmpty(await engine.FindLeftoversAsync($"{EngineLabels.Daemon}={daemonId}")); // the crash left its pod running
 
-        await d.StartAsync();
+        await d.StartAsync(extra: engine.DaemonArguments);
         await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
         await d.WaitForPodAsync("left");
         Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end
@@ -301,7 +325,7 @@ public sealed class ImagePodTests : IClassFixture<TestImages>
             await second.WaitForPodAsync("same-name");
             Assert.Equal(0, await second.StopAsync()); // its sweeps at start and stop left the first daemon's pod alone
         }
-        Assert.NotEmpty(await PodmanLeftovers.FindAsync($"{EngineLabels.Daemon}={new StatePaths(first.StateDir).DaemonId}"));
+        Assert.NotEmpty(await engine.FindLeftoversAsync($"{EngineLabels.Daemon}={new StatePaths(first.StateDir).DaemonId}"));
         Assert.Equal("Running", Field(await PodAsync(first, "same-name"), "status", "phase"));
         Assert.Equal(0, await first.StopAsync());
     }

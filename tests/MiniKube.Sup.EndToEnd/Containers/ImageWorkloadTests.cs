@@ -3,10 +3,13 @@ using static MiniKube.Sup.EndToEnd.Containers.ImagePods;
 
 namespace MiniKube.Sup.EndToEnd.Containers;
 
-/// <summary>Workloads (Deployments, StatefulSets) whose pods run images under real podman, behind Services reached
+/// <summary>Workloads (Deployments, StatefulSets) whose pods run images under a real engine (podman:
+/// <see cref="PodmanImageWorkloadTests"/>; docker: <see cref="DockerImageWorkloadTests"/>), behind Services reached
 /// from the host at their loopback clusterIP. Every daemon's dispose asserts nothing of it is left.</summary>
-public sealed class ImageWorkloadTests : IClassFixture<TestImages>
+public abstract class ImageWorkloadTests(TestEngine engine)
 {
+    private Task<SupDaemon> StartAsync(string manifest) => ImagePods.StartAsync(manifest, engine.DaemonArguments);
+
     private static async Task<JsonElement[]> PodsAsync(SupDaemon d, string selector)
     {
         var (code, output, err) = await d.Sup("get", "pods", "-l", selector, "-o", "json");
@@ -230,7 +233,7 @@ public sealed class ImageWorkloadTests : IClassFixture<TestImages>
         await UntilAsync(async () => (await LogsAsync(d, "db-0")).Contains("boots: 1\n"), "the first boot written", 60);
         Assert.Equal(0, await d.StopAsync());
 
-        await d.StartAsync();
+        await d.StartAsync(extra: engine.DaemonArguments);
         await UntilAsync(async () => (await LogsAsync(d, "db-0")).Contains("boots: 2\n"), "the second boot appended to the same claim", 60);
         Assert.DoesNotContain("boots: 3", await LogsAsync(d, "db-0"));
         Assert.Equal("0", Field(await ContainerStatusAsync(d, "db-0", "db"), "restartCount"));

@@ -5,11 +5,14 @@ namespace MiniKube.Sup.EndToEnd.Containers;
 
 /// <summary>
 /// The busybox- and nginx-based examples of the Kubernetes documentation (examples/kubernetes-docs/, as published in
-/// kubernetes/website's content/en/examples/), run unchanged by a real `sup run` under podman with the images built
-/// here, each checked against what its documentation page says should happen, on the page's own clock.
+/// kubernetes/website's content/en/examples/), run unchanged by a real `sup run` under a real engine (podman:
+/// <see cref="PodmanKubernetesDocsExampleTests"/>; docker: <see cref="DockerKubernetesDocsExampleTests"/>) with the
+/// images built here, each checked against what its documentation page says should happen, on the page's own clock.
 /// </summary>
-public sealed class KubernetesDocsExampleTests : IClassFixture<TestImages>
+public abstract class KubernetesDocsExampleTests(TestEngine engine)
 {
+    private Task<SupDaemon> StartAsync(string manifest) => ImagePods.StartAsync(manifest, engine.DaemonArguments);
+
     private static string Example(string path) =>
         File.ReadAllText(Path.Combine(Binaries.Tests, "..", "examples", "kubernetes-docs", path));
 
@@ -138,7 +141,7 @@ public sealed class KubernetesDocsExampleTests : IClassFixture<TestImages>
     {
         var d = new SupDaemon(Example("controllers/nginx-deployment.yaml"));
         await using var _ = d;
-        await d.StartAsync(listen: true);
+        await d.StartAsync(listen: true, extra: engine.DaemonArguments);
         Assert.Equal(0, (await d.Sup("rollout", "status", "deployment/nginx-deployment", "--timeout", "90s")).Code);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var pods = await PodsAsync(d);

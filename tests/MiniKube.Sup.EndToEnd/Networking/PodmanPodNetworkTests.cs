@@ -16,7 +16,7 @@ namespace MiniKube.Sup.EndToEnd.Networking;
 /// pod's network. Traffic goes to loopback addresses only; the pod and its containers carry the test's label and
 /// are removed.</summary>
 [Collection(ContainersCollection.Name)]
-public sealed class PodmanPodNetworkTests : IAsyncLifetime
+public sealed class PodmanPodNetworkTests : IAsyncLifetime, IClassFixture<PodmanImages>
 {
     private static readonly IPAddress PodIp = IPAddress.Parse("127.0.1.230");
     private static readonly IPAddress ServiceIp = IPAddress.Parse("127.0.0.230");
@@ -40,11 +40,11 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
     private async Task<NamespacePodNetwork> StartPodAsync(params V1Service[] services)
     {
         var hosts = ServiceHostNames.For("default", services, isolated: true).SelectMany(e => new[] { "--add-host", $"{e.Name}:{e.Address}" });
-        await Podman.OutputAsync(["pod", "create", "--label", _label, "--name", _pod, .. hosts]);
-        _web = (await Podman.OutputAsync("run", "--detach", "--pull", "never", "--label", _label, "--pod", _pod, TestImages.Busybox,
+        await TestEngine.Podman.OutputAsync(["pod", "create", "--label", _label, "--name", _pod, .. hosts]);
+        _web = (await TestEngine.Podman.OutputAsync("run", "--detach", "--pull", "never", "--label", _label, "--pod", _pod, TestImages.Busybox,
             "sh", "-c", "mkdir -p /www && echo served-in-pod > /www/index.html && exec httpd -f -p 8080 -h /www")).Trim();
-        var infra = (await Podman.OutputAsync("pod", "inspect", "--format", "{{.InfraContainerID}}", _pod)).Trim();
-        var pid = int.Parse((await Podman.OutputAsync("inspect", "--format", "{{.State.Pid}}", infra)).Trim(), CultureInfo.InvariantCulture);
+        var infra = (await TestEngine.Podman.OutputAsync("pod", "inspect", "--format", "{{.InfraContainerID}}", _pod)).Trim();
+        var pid = int.Parse((await TestEngine.Podman.OutputAsync("inspect", "--format", "{{.State.Pid}}", infra)).Trim(), CultureInfo.InvariantCulture);
         var network = _networks.Attach(PodIp, pid);
         _disposables.Add(network);
         return network;
@@ -99,7 +99,7 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
             var output = await Poll.For(async () =>
             {
                 // No -T: Debian's busybox 1.35 wget crashes with it (SIGSEGV).
-                var result = await Podman.RunAsync("exec", _web, "wget", "-q", "-O", "-", $"http://{host}:{port}/");
+                var result = await TestEngine.Podman.RunAsync("exec", _web, "wget", "-q", "-O", "-", $"http://{host}:{port}/");
                 return result.ExitCode == 0 ? result.StandardOutput : null;
             }, $"wget http://{host}:{port}/ in the pod", 60);
             Assert.Equal("from-the-host-pod\n", output);
@@ -111,8 +111,8 @@ public sealed class PodmanPodNetworkTests : IAsyncLifetime
         if (_proxies is not null) await _proxies.DisposeAsync();
         foreach (var d in _disposables) d.Dispose();
         // httpd as pid 1 ignores SIGTERM: no grace period to wait out.
-        await Podman.RunAsync("pod", "rm", "--force", "--time", "0", _pod);
-        await PodmanLeftovers.RemoveAsync(_label);
-        await PodmanLeftovers.AssertNoneAsync(_label);
+        await TestEngine.Podman.RunAsync("pod", "rm", "--force", "--time", "0", _pod);
+        await TestEngine.Podman.RemoveLeftoversAsync(_label);
+        await TestEngine.Podman.AssertNoLeftoversAsync(_label);
     }
 }

@@ -5,10 +5,10 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.Runtime.Engine;
 
 /// <summary>
-/// Runs the engine's command line (podman; docker later) through CliWrap, the one way every engine command is run.
+/// Runs the engine's command line (podman or docker) through CliWrap, the one way every engine command is run.
 /// Each child is started under the reaper's mark (<see cref="ChildReaper.StartDotnetChild{T}"/>): .NET waits for it
 /// itself, and the daemon's reaper must never take it; the mark goes once .NET has. The engine's own configuration
-/// comes from the environment the daemon was given (CONTAINERS_CONF and the like), which the child inherits.
+/// comes from the environment the daemon was given (CONTAINERS_CONF, DOCKER_HOST and the like), which the child inherits.
 /// </summary>
 public sealed class EngineCommand(string executable)
 {

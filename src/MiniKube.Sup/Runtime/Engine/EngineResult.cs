@@ -6,14 +6,16 @@ public sealed record EngineResult(int ExitCode, string Output, string Error)
     public bool Succeeded => ExitCode == 0;
 
     /// <summary>What went wrong, as one line for an event or a status message: the engine's last error line,
-    /// without its "Error: " prefix.</summary>
+    /// without its "Error: " prefix (docker's: "Error response from daemon: ").</summary>
     public string Problem
     {
         get
         {
             var line = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .LastOrDefault(l => !l.StartsWith("time=", StringComparison.Ordinal)) ?? $"exit code {ExitCode}";
-            return line.StartsWith("Error: ", StringComparison.Ordinal) ? line["Error: ".Length..] : line;
+            foreach (var prefix in new[] { "Error: ", "Error response from daemon: " })
+                if (line.StartsWith(prefix, StringComparison.Ordinal)) return line[prefix.Length..];
+            return line;
         }
     }
 

@@ -3,25 +3,34 @@ namespace MiniKube.Sup.Runtime.Engine;
 /// <summary>
 /// Removes every pod and container daemon <c>daemonId</c> made in the engine (by its label, so never another
 /// daemon's): at start (what a crash left), and at the end (what a stop missed). A pod's own sandbox goes with the
-/// pod (<see cref="PodmanRuntime.RemoveSandboxAsync"/>).
+/// pod (<see cref="EngineRuntime.RemoveSandboxAsync"/>); docker's pause containers are containers like the others.
 /// </summary>
-public sealed class EngineSweeper(EngineCommand engine, string daemonId)
+public sealed class EngineSweeper
 {
+    private readonly IEngineDialect _dialect;
+    private readonly string _daemonId;
+
+    internal EngineSweeper(IEngineDialect dialect, string daemonId)
+    {
+        _dialect = dialect;
+        _daemonId = daemonId;
+    }
+
     /// <returns>the names removed</returns>
     public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
     {
-        var filter = EngineLabels.Filter(daemonId);
+        var filter = EngineLabels.Filter(_daemonId);
         var containers = await ListAsync(["ps", "--all", "--filter", filter, "--format", "{{.Names}}"], cancellationToken).ConfigureAwait(false);
-        var pods = await ListAsync(["pod", "ps", "--filter", filter, "--format", "{{.Name}}"], cancellationToken).ConfigureAwait(false);
-        if (containers.Count > 0) await engine.RunAsync(["rm", "--force", "--time", "0", "--ignore", .. containers], cancellationToken).ConfigureAwait(false);
-        if (pods.Count > 0) await engine.RunAsync(["pod", "rm", "--force", "--time", "0", "--ignore", .. pods], cancellationToken).ConfigureAwait(false);
+        var pods = _dialect.ListSandboxes(filter) is { } listPods ? await ListAsync(listPods, cancellationToken).ConfigureAwait(false) : [];
+        if (containers.Count > 0) await _dialect.Command.RunAsync(_dialect.RemoveContainers(containers), cancellationToken).ConfigureAwait(false);
+        if (pods.Count > 0) await _dialect.Command.RunAsync(_dialect.RemoveSandboxes(pods), cancellationToken).ConfigureAwait(false);
         return [.. pods, .. containers.Where(c => !pods.Any(p => c.StartsWith(p, StringComparison.Ordinal)))];
     }
 
-    private async Task<List<string>> ListAsync(string[] arguments, CancellationToken cancellationToken)
+    private async Task<List<string>> ListAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var result = await engine.RunAsync(arguments, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded) throw new EngineException($"{engine.Executable} {string.Join(' ', arguments.Take(2))}: {result.Problem}");
+        var result = await _dialect.Command.RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded) throw new EngineException($"{_dialect.Command.Executable} {string.Join(' ', arguments.Take(2))}: {result.Problem}");
         return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 }

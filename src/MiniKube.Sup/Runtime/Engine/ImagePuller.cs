@@ -7,7 +7,7 @@ namespace MiniKube.Sup.Runtime.Engine;
 /// on this machine the container runs that copy and a Warning says so; without one the container waits in
 /// ErrImagePull (the pod worker then backs off as the kubelet does).
 /// </summary>
-internal sealed class ImagePuller(EngineCommand engine, TimeProvider time)
+internal sealed class ImagePuller(IEngineDialect dialect, TimeProvider time)
 {
     /// <exception cref="ContainerCreateException">the image is not there and cannot be pulled (ErrImagePull), or
     /// may not be (ErrImageNeverPull)</exception>
@@ -28,7 +28,7 @@ internal sealed class ImagePuller(EngineCommand engine, TimeProvider time)
         }
         report("Normal", "Pulling", $"Pulling image \"{image}\"");
         var started = time.GetTimestamp();
-        var pull = await engine.RunAsync(["pull", "--quiet", image], cancellationToken).ConfigureAwait(false);
+        var pull = await dialect.Command.RunAsync(["pull", "--quiet", image], cancellationToken).ConfigureAwait(false);
         if (pull.Succeeded)
         {
             var took = time.GetElapsedTime(started).TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
@@ -49,7 +49,7 @@ internal sealed class ImagePuller(EngineCommand engine, TimeProvider time)
     private async Task<bool> ExistsAsync(string image, CancellationToken cancellationToken)
     {
         // 0: present; 1: not; anything else (a broken store) is "not present" too: the pull then says what is wrong.
-        var result = await engine.RunAsync(["image", "exists", image], cancellationToken).ConfigureAwait(false);
+        var result = await dialect.Command.RunAsync(dialect.ImageExists(image), cancellationToken).ConfigureAwait(false);
         return result.Succeeded;
     }
 }

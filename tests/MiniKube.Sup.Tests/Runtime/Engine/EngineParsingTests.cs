@@ -8,11 +8,21 @@ public sealed class EngineParsingTests
     public void Inspect_output_gives_pid_exit_code_oom_stop_signal_and_environment()
     {
         var line = "\"web_app_1\"\t\"abc123\"\t4242\tfalse\t137\ttrue\t\"\"\t3\t\"1000\"\t\"/srv\"\t[\"PATH=/bin\",\"A=b c\"]";
-        var state = PodmanContainerState.Parse(line)!;
+        var state = EngineContainerState.Parse(line)!;
         Assert.Equal(("web_app_1", "abc123", 4242, false, 137, true), (state.Name, state.Id, state.Pid, state.Running, state.ExitCode, state.OomKilled));
         Assert.Equal("3", state.StopSignal);
         Assert.Equal(("1000", "/srv"), (state.User, state.WorkingDir));
         Assert.Equal(["PATH=/bin", "A=b c"], state.Environment);
+    }
+
+    [Fact]
+    public void Dockers_inspect_names_begin_with_a_slash_and_a_container_it_could_not_start_has_its_error()
+    {
+        var state = EngineContainerState.Parse("\"/web_app_1\"\t\"abc\"\t0\tfalse\t127\tfalse\t\"OCI runtime create failed: exec: \\\"nope\\\": executable file not found\"\t\t\"\"\t\"\"\t[]")!;
+        Assert.Equal("web_app_1", state.Name);
+        Assert.Equal("OCI runtime create failed: exec: \"nope\": executable file not found", state.Error);
+        Assert.False(state.Started);
+        Assert.True(EngineContainerState.Parse("\"/q\"\t\"a\"\t0\tfalse\t0\tfalse\t\"\"\t\t\"\"\t\"\"\t[]")!.Started); // ran and ended already
     }
 
     [Theory]
@@ -20,7 +30,7 @@ public sealed class EngineParsingTests
     [InlineData("SIGTERM")]
     public void SIGTERM_as_stop_signal_needs_no_translation(string signal)
     {
-        var state = PodmanContainerState.Parse($"\"n\"\t\"i\"\t1\ttrue\t0\tfalse\t\"\"\t{signal}\t\"\"\t\"/\"\t[]")!;
+        var state = EngineContainerState.Parse($"\"n\"\t\"i\"\t1\ttrue\t0\tfalse\t\"\"\t{signal}\t\"\"\t\"/\"\t[]")!;
         Assert.Null(state.StopSignal);
     }
 

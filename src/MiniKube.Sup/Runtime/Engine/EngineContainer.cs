@@ -3,12 +3,13 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.Runtime.Engine;
 
 /// <summary>
-/// One container instance in podman: its main process by host pid, its exit as the engine records it (exit code,
-/// OOMKilled), its processes from its cgroup, and signals. The engine's attach (<c>podman start --attach</c>) carries
-/// its output into the log and ends when the container does; the engine then says how it ended.
+/// One container instance in the engine: its main process by host pid, its exit as the engine records it (exit code,
+/// OOMKilled), its processes from its cgroup, and signals. The engine's attach (<see cref="IEngineDialect.Attach"/>)
+/// carries its output into the log and ends when the container does; the engine then says how it ended.
 /// </summary>
-internal sealed class PodmanContainer : IContainerInstance
+internal sealed class EngineContainer : IContainerInstance
 {
+    private readonly IEngineDialect _dialect;
     private readonly EngineCommand _engine;
     private readonly EngineCgroup? _cgroup;
     private readonly string? _stopSignal;
@@ -18,10 +19,11 @@ internal sealed class PodmanContainer : IContainerInstance
     /// <param name="memoryLimited">it has a memory limit: its OOM kills are watched for (a thread while it runs)</param>
     /// <param name="cgroup">its own cgroup; null where it has none (rootless): its processes are then its main process's
     /// descendants</param>
-    public PodmanContainer(EngineCommand engine, PodmanContainerState state, Task attached, Task outputDrained, EngineExecContext exec,
+    public EngineContainer(IEngineDialect dialect, EngineContainerState state, Task attached, Task outputDrained, EngineExecContext exec,
         EngineCgroup? cgroup, bool memoryLimited)
     {
-        _engine = engine;
+        _dialect = dialect;
+        _engine = dialect.Command;
         Name = state.Name;
         Id = state.Id;
         Pid = state.Pid;
@@ -39,7 +41,7 @@ internal sealed class PodmanContainer : IContainerInstance
 
     public int Pid { get; }
 
-    public string ContainerId => $"podman://{Id}";
+    public string ContainerId => $"{_dialect.Name}://{Id}";
 
     public Task OutputDrained { get; }
 
@@ -55,11 +57,11 @@ internal sealed class PodmanContainer : IContainerInstance
     {
         try { await attached.ConfigureAwait(false); }
         catch (Exception) { /* the attach's own failure: the engine's state below says what happened */ }
-        var state = await PodmanContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
+        var state = await EngineContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
         if (state is { Running: true })
         {
             await _engine.RunAsync(["wait", Name]).ConfigureAwait(false);
-            state = await PodmanContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
+            state = await EngineContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
         }
         _exited = true;
         // k8s: a container the kernel's OOM killer ended is terminated with reason OOMKilled (and exit code 137).
@@ -75,7 +77,7 @@ internal sealed class PodmanContainer : IContainerInstance
         if (!_exited && Pid > 0) Native.kill(Pid, signal);
     }
 
-    /// <summary>Through the engine, as <c>podman kill</c> does (to the container's main process; SIGKILL ends the
+    /// <summary>Through the engine, as <c>podman kill</c> (<c>docker kill</c>) does (to the container's main process; SIGKILL ends the
     /// whole container). SIGTERM is the container's stop signal, as the image says (nginx: SIGQUIT).</summary>
     public async Task SignalAllAsync(int signal)
     {
@@ -106,6 +108,6 @@ internal sealed class PodmanContainer : IContainerInstance
     public async Task KillRemainingAsync(TimeProvider time, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout, time);
-        await _engine.RunAsync(["rm", "--force", "--time", "0", Name], cancel.Token).ConfigureAwait(false);
+        await _engine.RunAsync(_dialect.RemoveContainers([Name]), cancel.Token).ConfigureAwait(false);
     }
 }

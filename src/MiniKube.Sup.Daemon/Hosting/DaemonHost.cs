@@ -33,8 +33,8 @@ internal static class DaemonHost
         // The API is always served on loopback TCP too (token and TLS), on an ephemeral port unless --listen names
         // one: pods find it in KUBERNETES_SERVICE_HOST/PORT as in a cluster. The ephemeral socket is bound here, so
         // that its port is known before anything that tells pods about it is built.
-        using var ephemeral = listen is null ? BindEphemeral() : null;
-        var endpoint = listen ?? (IPEndPoint)ephemeral!.LocalEndPoint!;
+        var ephemeral = listen is null ? BindEphemeral() : null;
+        var endpoint = listen ?? ephemeral!.Value.EndPoint;
         options = options with { ApiEndPoint = endpoint };
         var socket = new ApiSocket(options.StateDir);
         var started = false;
@@ -65,7 +65,7 @@ internal static class DaemonHost
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = ApiErrors.MaxRequestBodyBytes;
                 k.ListenUnixSocket(socket.BindPath);
-                if (ephemeral is not null) k.ListenHandle((ulong)ephemeral.Handle.ToInt64(), l => l.UseHttps(credentials.Certificate));
+                if (ephemeral is not null) k.ListenHandle(ephemeral.Value.Descriptor, l => l.UseHttps(credentials.Certificate));
                 else k.Listen(endpoint, l => l.UseHttps(credentials.Certificate));
             });
             await using var app = builder.Build();
@@ -127,15 +127,20 @@ internal static class DaemonHost
         }
     }
 
-    /// <summary>A listening socket on 127.0.0.1 with a port the kernel picks (Kestrel serves it by its handle).</summary>
-    private static System.Net.Sockets.Socket BindEphemeral()
+    /// <summary>A listening socket on 127.0.0.1 with a port the kernel picks, handed over to Kestrel by its descriptor:
+    /// Kestrel owns and closes it from then on, so the Socket that made it lets go of it (a second close could close
+    /// whatever descriptor took the number meanwhile).</summary>
+    private static (IPEndPoint EndPoint, ulong Descriptor)? BindEphemeral()
     {
         var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         try
         {
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             socket.Listen(512);
-            return socket;
+            var endPoint = (IPEndPoint)socket.LocalEndPoint!;
+            var descriptor = (ulong)socket.SafeHandle.DangerousGetHandle().ToInt64();
+            socket.SafeHandle.SetHandleAsInvalid();
+            return (endPoint, descriptor);
         }
         catch
         {

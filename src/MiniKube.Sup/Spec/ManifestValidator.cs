@@ -85,7 +85,9 @@ internal static class ManifestValidator
         var name = metadata.Name;
         if (!string.IsNullOrEmpty(name))
         {
-            var problem = kind == Kinds.Service.Kind ? NameRules.Dns1035Label(name) : NameRules.Dns1123Subdomain(name);
+            var problem = kind == Kinds.Service.Kind ? NameRules.Dns1035Label(name)
+                : IsRbac(kind) ? NameRules.PathSegmentName(name)
+                : NameRules.Dns1123Subdomain(name);
             if (problem is null && kind == Kinds.CronJob.Kind && name.Length > 52)
             {
                 // k8s: 11 characters are appended to make the Job names.
@@ -112,6 +114,10 @@ internal static class ManifestValidator
             }
         }
     }
+
+    /// <summary>k8s ValidateRBACName: RBAC objects are named by path segment (<c>system:kube-scheduler</c>), not as DNS.</summary>
+    private static bool IsRbac(string kind) =>
+        kind == Kinds.Role.Kind || kind == Kinds.ClusterRole.Kind || kind == Kinds.RoleBinding.Kind || kind == Kinds.ClusterRoleBinding.Kind;
 
     private static void ValidateLabels(ValidationScope scope, IDictionary<string, string>? labels, string path)
     {

@@ -131,4 +131,10 @@ internal static partial class NameRules
 
     [GeneratedRegex(@"^[-._a-zA-Z0-9]+\z")]
     private static partial Regex ConfigKeyRegex();
+
+    /// <summary>k8s path.IsValidPathSegmentName: any name but "." and "..", without '/' or '%' (it is a path segment).</summary>
+    public static string? PathSegmentName(string name) =>
+        name is "." or ".." ? "may not be '.' or '..'"
+        : name.IndexOfAny(['/', '%']) >= 0 ? "may not contain '/' or '%'"
+        : null;
 }

@@ -114,6 +114,26 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void Rbac_objects_are_named_as_path_segments_as_kubernetes_names_them()
+    {
+        var result = Load("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: "system:kube-scheduler"}
+            rules: []
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: "a/b"}
+            rules: []
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 8, 18, "Role/a/b", "metadata.name");
+        Assert.Contains("may not contain '/' or '%'", error.Message);
+    }
+
+    [Fact]
     public void An_inert_kind_keeps_its_strict_schema()
     {
         var error = SingleError(Load("""

@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 
 namespace MiniKube.Sup.Spec;
@@ -15,7 +14,7 @@ internal static class ClusterPortability
         foreach (var document in documents)
         {
             foreach (var note in Annotations(document, document.Model.Metadata?.Annotations, "metadata.annotations")) yield return note;
-            if (Template(document.Model) is var (metadata, spec, path))
+            if (PodTemplate.Of(document.Model) is var (metadata, spec, path))
             {
                 foreach (var note in Annotations(document, metadata?.Annotations, path.Dot("metadata").Dot("annotations"))) yield return note;
                 foreach (var note in PodSpec(document, spec, path.Dot("spec"))) yield return note;
@@ -53,17 +52,4 @@ internal static class ClusterPortability
             if (spec.Volumes![i].HostPath is not null)
                 yield return document.Error(path.Dot("volumes").At(i).Dot("hostPath"), "a path on whichever node runs the pod, and often refused by a cluster's policy: use a persistentVolumeClaim (or a configMap for files)");
     }
-
-    /// <summary>The pod (or pod template) an object runs: its metadata, spec and path.</summary>
-    private static (V1ObjectMeta? Metadata, V1PodSpec? Spec, string Path)? Template(IKubernetesObject<V1ObjectMeta> model) => model switch
-    {
-        V1Pod p => (null, p.Spec, ""),
-        V1Deployment d => (d.Spec?.Template?.Metadata, d.Spec?.Template?.Spec, "spec.template"),
-        V1StatefulSet s => (s.Spec?.Template?.Metadata, s.Spec?.Template?.Spec, "spec.template"),
-        V1DaemonSet d => (d.Spec?.Template?.Metadata, d.Spec?.Template?.Spec, "spec.template"),
-        V1ReplicaSet r => (r.Spec?.Template?.Metadata, r.Spec?.Template?.Spec, "spec.template"),
-        V1Job j => (j.Spec?.Template?.Metadata, j.Spec?.Template?.Spec, "spec.template"),
-        V1CronJob c => (c.Spec?.JobTemplate?.Spec?.Template?.Metadata, c.Spec?.JobTemplate?.Spec?.Template?.Spec, "spec.jobTemplate.spec.template"),
-        _ => null,
-    };
 }

@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 
 namespace MiniKube.Sup.Spec;
@@ -42,7 +41,8 @@ internal static class OneHostNotices
         var said = new HashSet<string>(StringComparer.Ordinal);
         foreach (var document in documents)
         {
-            if (PodSpecOf(document.Model) is not var (spec, path) || spec is null) continue;
+            if (PodTemplate.Of(document.Model) is not var (_, spec, template) || spec is null) continue;
+            var path = template.Dot("spec");
             foreach (var (field, set) in PodFields)
                 if (set(spec) && said.Add(field))
                     yield return document.Error(path.Dot(field), "has no effect on one host (ignored; said once)");
@@ -60,17 +60,4 @@ internal static class OneHostNotices
             if (containers![i].Resources?.Requests is { Count: > 0 }) return path.At(i);
         return null;
     }
-
-    /// <summary>The pod spec an object runs, and its field path.</summary>
-    private static (V1PodSpec? Spec, string Path)? PodSpecOf(IKubernetesObject<V1ObjectMeta> model) => model switch
-    {
-        V1Pod p => (p.Spec, "spec"),
-        V1Deployment d => (d.Spec?.Template?.Spec, "spec.template.spec"),
-        V1StatefulSet s => (s.Spec?.Template?.Spec, "spec.template.spec"),
-        V1DaemonSet d => (d.Spec?.Template?.Spec, "spec.template.spec"),
-        V1ReplicaSet r => (r.Spec?.Template?.Spec, "spec.template.spec"),
-        V1Job j => (j.Spec?.Template?.Spec, "spec.template.spec"),
-        V1CronJob c => (c.Spec?.JobTemplate?.Spec?.Template?.Spec, "spec.jobTemplate.spec.template.spec"),
-        _ => null,
-    };
 }

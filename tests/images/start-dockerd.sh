@@ -30,6 +30,8 @@ if [ "${1:-}" = --stop ]; then
   dir=$(cd "$dir" && pwd)
   # Deepest first; a mount point with a space is written \040 in /proc/mounts, and none of docker's has one.
   awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do umount "$mount" || true; done
+  # dockerd leaves its bridge behind: it goes if this dockerd made it and no other dockerd runs (one would own it).
+  if [ -f "$dir/made-docker0" ] && ! pgrep -x dockerd >/dev/null; then ip link delete docker0 2>/dev/null || true; fi
   exit 0
 fi
 
@@ -38,6 +40,8 @@ command -v dockerd >/dev/null || { echo "dockerd: not installed (apt-get install
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 host="unix://$dir/docker.sock"
+
+ip link show docker0 >/dev/null 2>&1 || touch "$dir/made-docker0"
 
 # Its own process group, so that a Ctrl+C in the caller's terminal does not reach it: it is stopped by --stop.
 HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY= setsid dockerd \

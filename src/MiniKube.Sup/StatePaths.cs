@@ -5,6 +5,11 @@ public sealed class StatePaths(string stateDir)
 {
     public string Root { get; } = Path.GetFullPath(stateDir);
 
+    /// <summary>A pod's (or a claim's) name on disk: its name in namespace <c>default</c> (the layout before
+    /// namespaces), <c>&lt;namespace&gt;_&lt;name&gt;</c> in any other: '_' is in no namespace or object name, so two
+    /// never meet.</summary>
+    public static string OnDisk(string? ns, string name) => ns is null or "default" ? name : $"{ns}_{name}";
+
     /// <summary>A host container with no workingDir runs here; kept across container restarts, removed with the pod.</summary>
     public string PodDirectory(string pod) => Path.Combine(Root, "pods", pod);
 

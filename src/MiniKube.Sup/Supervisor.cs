@@ -73,6 +73,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             new ServiceController(controllers, ServiceProxies),
             new JobController(controllers, options.JobBackoff),
             new CronJobController(controllers),
+            new NamespaceController(controllers),
         ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version);
@@ -117,6 +118,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await SweepEngineAsync().ConfigureAwait(false);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         // The files first, so that the first look of every subscriber sees what they ask for.
+        Desired.EnsureNamespace(ObjectKey.DefaultNamespace);
         Desired.ApplyFiles(_manifests);
         _collector.Start();
         Pods.Start();

@@ -77,6 +77,11 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         {
             await ApiStatus.NotFound(ctx, Kinds.ByKind(e.Key.Kind), e.Key.Name).ConfigureAwait(false);
         }
+        catch (Desired.ForbiddenException e) when (!ctx.Response.HasStarted)
+        {
+            var kind = Kinds.ByKind(e.Key.Kind);
+            await ApiStatus.Write(ctx, 403, "Forbidden", $"{kind?.Plural ?? e.Key.Kind} \"{e.Key.Name}\" is forbidden: {e.Message}", kind, e.Key.Name).ConfigureAwait(false);
+        }
         catch (StoreConflictException e) when (!ctx.Response.HasStarted)
         {
             await ApiStatus.Conflict(ctx, Kinds.ByKind(e.Key.Kind), e.Key.Name, e.Reason == StoreConflictReason.AlreadyExists ? "AlreadyExists" : "Conflict", e.Message).ConfigureAwait(false);
@@ -155,7 +160,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             int? tail = int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
             ctx.Response.ContentType = "text/plain";
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
-            var problem = await logs.WriteAsync(name, ctx.Request.Query["container"].FirstOrDefault(), IsTrue(ctx.Request.Query["follow"]),
+            var problem = await logs.WriteAsync(key.Namespace, name, ctx.Request.Query["container"].FirstOrDefault(), IsTrue(ctx.Request.Query["follow"]),
                 IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, stop.Token).ConfigureAwait(false);
             if (problem is not null) await ApiStatus.BadRequest(ctx, problem).ConfigureAwait(false);
             return;
@@ -212,7 +217,17 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
                 return;
             }
             var obj = loaded.Objects[0].Model;
-            if (kind.Namespaced) obj.Metadata.NamespaceProperty ??= Namespace(ctx);
+            if (kind.Namespaced)
+            {
+                // k8s: the body's namespace, if any, must be the path's.
+                if (obj.Metadata.NamespaceProperty is { Length: > 0 } bodyNs && bodyNs != Namespace(ctx))
+                {
+                    await ApiStatus.BadRequest(ctx, "the namespace of the provided object does not match the namespace sent on the request").ConfigureAwait(false);
+                    return;
+                }
+                obj.Metadata.NamespaceProperty = Namespace(ctx);
+            }
+            else obj.Metadata.NamespaceProperty = null;
             // As the API server warns (RFC 7234 299 warnings): kubectl prints each as "Warning: ...".
             foreach (var warning in loaded.Warnings) ctx.Response.Headers.Append("Warning", ApiWarning(warning.InObject()));
             if (IsDryRun(ctx))
@@ -228,6 +243,8 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             {
                 continue; // the patch named no version: apply it again to what is stored now
             }
+            if (applied.NamespaceCreated is { } made)
+                ctx.Response.Headers.Append("Warning", ApiWarning($"namespace \"{made}\" created on demand: no Namespace object declares it"));
             ctx.Response.StatusCode = applied.Outcome == ApplyOutcome.Created ? 201 : 200;
             ctx.Response.Headers["X-Sup-Apply"] = applied.Outcome.ToString().ToLowerInvariant();
             await Text(ctx, applied.Stored.Json).ConfigureAwait(false);

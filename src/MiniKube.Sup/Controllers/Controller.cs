@@ -28,7 +28,7 @@ public abstract partial class Controller : IAsyncDisposable
     /// after it, so that the timer they expect to fire exists.</summary>
     public event Action<string>? Reconciled;
 
-    /// <summary>The kind this controller owns (its objects' names are the queue's keys).</summary>
+    /// <summary>The kind this controller owns (its objects' <see cref="QueueKey"/>s are the queue's keys).</summary>
     public abstract string Kind { get; }
 
     protected ControllerContext Context { get; }
@@ -39,17 +39,34 @@ public abstract partial class Controller : IAsyncDisposable
 
     protected IPodControl Pods => Context.Pods;
 
-    /// <summary>Compares desired with actual for one object and acts. Returns when to look again, if a timed
-    /// condition is pending (null: only a change wakes it).</summary>
-    public abstract Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel);
+    /// <summary>Compares desired with actual for one object (its <see cref="QueueKey"/>) and acts. Returns when to
+    /// look again, if a timed condition is pending (null: only a change wakes it).</summary>
+    public abstract Task<TimeSpan?> ReconcileAsync(string key, CancellationToken cancel);
 
     /// <summary>Which of this controller's objects a change concerns. By default: the object itself when it is
     /// of <see cref="Kind"/>, and the controlling owner of a pod.</summary>
     public virtual IEnumerable<string> KeysFor(ObjectEvent change)
     {
-        if (change.Kind == Kind) yield return change.Object.Metadata.Name;
-        else if (change.Kind == Kinds.Pod.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        if (change.Kind == Kind) yield return QueueKey(change.Object.Metadata);
+        else if (change.Kind == Kinds.Pod.Kind && OwnerKey(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
+
+    /// <summary>An object's key in the queue: <c>namespace/name</c>, as client-go's MetaNamespaceKeyFunc makes it.</summary>
+    public static string QueueKey(V1ObjectMeta meta) => $"{meta.NamespaceProperty ?? ObjectKey.DefaultNamespace}/{meta.Name}";
+
+    /// <summary>The store key of this controller's object named by a queue key (one without a namespace is in
+    /// <c>default</c>; a cluster-scoped kind's key is its name).</summary>
+    protected ObjectKey KeyOf(string queueKey)
+    {
+        var slash = queueKey.IndexOf('/', StringComparison.Ordinal);
+        if (Kinds.ByKind(Kind)?.Namespaced == false) return new ObjectKey(Kind, ObjectKey.ClusterScope, queueKey[(slash + 1)..]);
+        return slash < 0 ? ObjectKey.Default(Kind, queueKey) : new ObjectKey(Kind, queueKey[..slash], queueKey[(slash + 1)..]);
+    }
+
+    /// <summary>The queue key of the object of <paramref name="kind"/> that controls this one (owners live in the
+    /// namespace of what they own), if any.</summary>
+    public static string? OwnerKey(V1ObjectMeta meta, string kind) =>
+        OwnerName(meta, kind) is { } owner ? $"{meta.NamespaceProperty ?? ObjectKey.DefaultNamespace}/{owner}" : null;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -86,7 +103,8 @@ public abstract partial class Controller : IAsyncDisposable
 
     /// <summary>Records an event about one of this controller's objects.</summary>
     protected void Record(V1ObjectMeta obj, string type, string reason, string message) =>
-        Context.Events.Record(new Events.SupEvent(Time.GetUtcNow(), Kind, obj.Name, type, reason, message, null, obj.Uid));
+        Context.Events.Record(new Events.SupEvent(Time.GetUtcNow(), Kind, obj.Name, type, reason, message, null, obj.Uid)
+            { Namespace = obj.NamespaceProperty ?? ObjectKey.DefaultNamespace });
 
     /// <summary>The name of the object of <paramref name="kind"/> that controls this one, if any.</summary>
     public static string? OwnerName(V1ObjectMeta meta, string kind) =>

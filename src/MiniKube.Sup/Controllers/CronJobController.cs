@@ -23,7 +23,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     /// <summary>k8s nextScheduleDelta: a little after the tick, so that the tick is in the past when the sync runs.</summary>
     private static readonly TimeSpan Pad = TimeSpan.FromMilliseconds(1);
 
-    private readonly Dictionary<string, DateTimeOffset> _nextWake = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, DateTimeOffset> _nextWake = new();
     private readonly Lock _wakeGate = new();
 
     public override string Kind => Kinds.CronJob.Kind;
@@ -31,15 +31,17 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     /// <summary>A CronJob's own changes, and those of the Jobs it controls (a finished Job frees a Forbid slot).</summary>
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
-        if (change.Kind == Kind) yield return change.Object.Metadata.Name;
-        else if (change.Kind == Kinds.Job.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        if (change.Kind == Kind) yield return QueueKey(change.Object.Metadata);
+        else if (change.Kind == Kinds.Job.Kind && OwnerKey(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name) is not { } stored)
+        var key = KeyOf(queueKey);
+        var name = key.Name;
+        if (Store.Get(key) is not { } stored)
         {
-            lock (_wakeGate) _nextWake.Remove(name);
+            lock (_wakeGate) _nextWake.Remove(key);
             return Task.FromResult<TimeSpan?>(null);
         }
         var cj = stored.Copy<V1CronJob>();
@@ -76,7 +78,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         };
         // Durable: lastScheduleTime decides the catch-up run after downtime (the tick's Job, durable too, guarantees
         // that no tick runs twice).
-        Store.MutateStatus<V1CronJob>(ObjectKey.Default(Kind, name), latest =>
+        Store.MutateStatus<V1CronJob>(key, latest =>
         {
             if (latest.Metadata.Uid != cj.Metadata.Uid) return false;
             latest.Status = next;
@@ -84,8 +86,8 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         });
         lock (_wakeGate)
         {
-            if (wake is { } due) _nextWake[name] = due;
-            else _nextWake.Remove(name);
+            if (wake is { } due) _nextWake[key] = due;
+            else _nextWake.Remove(key);
         }
         return Task.FromResult(wake is { } at ? at - now : (TimeSpan?)null);
     }
@@ -130,7 +132,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
             return wake;
         }
         var jobName = JobName(cj.Metadata.Name, tick);
-        if (Store.Get(Kinds.Job.Kind, jobName) is not null || lastScheduled == tick)
+        if (Store.Get(Kinds.Job.Kind, jobName, Namespace(cj)) is not null || lastScheduled == tick)
         {
             // The tick's Job exists (created before a crash that lost the schedule time): never twice.
             if (lastScheduled is null || lastScheduled < tick) updated = tick;
@@ -181,7 +183,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
             Metadata = new V1ObjectMeta
             {
                 Name = name,
-                NamespaceProperty = "default",
+                NamespaceProperty = Namespace(cj),
                 Labels = template.Metadata?.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : null,
                 Annotations = annotations,
                 OwnerReferences = [PodTemplates.OwnerReference(cj)],
@@ -207,7 +209,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
 
     private void DeleteJob(V1CronJob cj, V1Job job)
     {
-        try { Store.Delete(ObjectKey.Default(Kinds.Job.Kind, job.Metadata.Name), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
+        try { Store.Delete(ObjectKey.Of(job), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
         catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { return; }
         Record(cj.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted job {job.Metadata.Name}");
     }
@@ -217,7 +219,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         ApiVersion = Kinds.Job.ApiVersion,
         Kind = Kinds.Job.Kind,
         Name = job.Metadata.Name,
-        NamespaceProperty = "default",
+        NamespaceProperty = Namespace(job),
         Uid = job.Metadata.Uid,
         ResourceVersion = job.Metadata.ResourceVersion,
     };
@@ -236,10 +238,12 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
     }
 
     /// <summary>When the next tick of this CronJob is due (for tests and the bench).</summary>
-    public DateTimeOffset? NextWake(string name)
+    public DateTimeOffset? NextWake(string name, string ns = ObjectKey.DefaultNamespace)
     {
-        lock (_wakeGate) return _nextWake.TryGetValue(name, out var due) ? due : null;
+        lock (_wakeGate) return _nextWake.TryGetValue(new ObjectKey(Kind, ns, name), out var due) ? due : null;
     }
+
+    private static string Namespace(IKubernetesObject<V1ObjectMeta> obj) => obj.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace;
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 

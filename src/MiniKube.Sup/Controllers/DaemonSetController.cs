@@ -17,9 +17,10 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
 
     public override string Kind => Kinds.DaemonSet.Kind;
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name)?.Object is not V1DaemonSet ds) return Task.FromResult<TimeSpan?>(null);
+        var key = KeyOf(queueKey);
+        if (Store.Get(key)?.Object is not V1DaemonSet ds) return Task.FromResult<TimeSpan?>(null);
         var hash = PodTemplates.Hash(ds.Spec.Template);
         var onDelete = ds.Spec.UpdateStrategy?.Type == "OnDelete";
         var pods = OwnedPods(ds.Metadata.Uid);
@@ -71,7 +72,7 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
         };
         // Status only, on the version that is stored now (a whole-object write-back could undo a concurrent apply, or
         // bring back a DaemonSet deleted meanwhile).
-        Store.MutateStatus<V1DaemonSet>(ObjectKey.Default(Kind, name), latest =>
+        Store.MutateStatus<V1DaemonSet>(key, latest =>
         {
             if (latest.Metadata.Uid != ds.Metadata.Uid) return false;
             latest.Status = status;
@@ -85,7 +86,7 @@ public sealed class DaemonSetController(ControllerContext context) : Controller(
 
     private void Delete(V1DaemonSet ds, V1Pod pod)
     {
-        Pods.Delete(pod.Metadata.Name);
+        Pods.Delete(pod);
         Record(ds.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
     }
 }

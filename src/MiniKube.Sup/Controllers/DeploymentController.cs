@@ -27,12 +27,13 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         foreach (var key in base.KeysFor(change)) yield return key;
-        if (change.Kind == Kinds.ReplicaSet.Kind && OwnerName(change.Object.Metadata, Kind) is { } owner) yield return owner;
+        if (change.Kind == Kinds.ReplicaSet.Kind && OwnerKey(change.Object.Metadata, Kind) is { } owner) yield return owner;
     }
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null);
+        var key = KeyOf(queueKey);
+        if (Store.Get(key) is not { } stored) return Task.FromResult<TimeSpan?>(null);
         // An apply never drops status (the store keeps spec and status apart): progress is judged against it.
         var d = stored.Copy<V1Deployment>();
         var uid = d.Metadata.Uid ?? "";
@@ -104,7 +105,6 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         var deadline = SyncProgress(d, previous, status, newRs, nowUtc);
         if (deadline is { } due && (again is null || due < again)) again = due;
 
-        var key = ObjectKey.Default(Kind, name);
         var revision = newRs?.Metadata.Annotations is { } notes && notes.TryGetValue(RevisionAnnotation, out var r) ? r : null;
         if (revision is not null && (d.Metadata.Annotations is not { } current || !current.TryGetValue(RevisionAnnotation, out var known) || known != revision))
         {
@@ -248,7 +248,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         {
             if ((rs.Status?.Replicas ?? 0) != 0 || Replicas(rs) != 0 || (rs.Metadata.Generation ?? 0) > (rs.Status?.ObservedGeneration ?? 0)) continue;
             if (OwnedPods(rs.Metadata.Uid).Count > 0) continue;
-            try { Store.Delete(ObjectKey.Default(Kinds.ReplicaSet.Kind, rs.Metadata.Name), new DeleteOptions(Uid: rs.Metadata.Uid)); }
+            try { Store.Delete(ObjectKey.Of(rs), new DeleteOptions(Uid: rs.Metadata.Uid)); }
             catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { /* gone meanwhile */ }
         }
     }
@@ -261,7 +261,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (Revision(newRs) < next)
         {
             var text = next.ToString(CultureInfo.InvariantCulture);
-            Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, newRs.Metadata.Name), rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Of(newRs), rs =>
             {
                 rs.Metadata.Annotations ??= new Dictionary<string, string>();
                 rs.Metadata.Annotations[RevisionAnnotation] = text;
@@ -272,7 +272,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         }
         if (newRs.Spec.MinReadySeconds != d.Spec.MinReadySeconds)
         {
-            Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, newRs.Metadata.Name), rs =>
+            Store.Mutate<V1ReplicaSet>(ObjectKey.Of(newRs), rs =>
             {
                 rs.Spec.MinReadySeconds = d.Spec.MinReadySeconds;
                 return true;
@@ -287,7 +287,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
     {
         again = null;
         var name = $"{d.Metadata.Name}-{hash}";
-        if (Store.Get(Kinds.ReplicaSet.Kind, name) is not null)
+        if (Store.Get(Kinds.ReplicaSet.Kind, name, d.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace) is not null)
         {
             // k8s: a ReplicaSet of that name that is not ours is a hash collision; the next hash differs.
             collisions = (collisions ?? 0) + 1;
@@ -307,7 +307,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
             Metadata = new V1ObjectMeta
             {
                 Name = name,
-                NamespaceProperty = "default",
+                NamespaceProperty = d.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace,
                 Labels = new Dictionary<string, string>(template.Metadata.Labels),
                 Annotations = new Dictionary<string, string>
                 {
@@ -332,7 +332,7 @@ public sealed class DeploymentController(ControllerContext context) : Controller
         if (from == replicas) return;
         var desired = (d.Spec.Replicas ?? 1).ToString(CultureInfo.InvariantCulture);
         var max = ((d.Spec.Replicas ?? 1) + RolloutMath.MaxSurge(d)).ToString(CultureInfo.InvariantCulture);
-        Store.Mutate<V1ReplicaSet>(ObjectKey.Default(Kinds.ReplicaSet.Kind, rs.Metadata.Name), latest =>
+        Store.Mutate<V1ReplicaSet>(ObjectKey.Of(rs), latest =>
         {
             latest.Spec.Replicas = replicas;
             latest.Metadata.Annotations ??= new Dictionary<string, string>();

@@ -12,7 +12,7 @@ public interface IPodControl
     /// <summary>The pods that name <paramref name="ownerUid"/> among their owners (an index, not a scan).</summary>
     IReadOnlyList<V1Pod> Owned(string? ownerUid);
 
-    V1Pod? Get(string name);
+    V1Pod? Get(string ns, string name);
 
     /// <summary>Creates the pod object. Idempotent: a pod of that name that already exists is left alone and false is
     /// returned (names are deterministic, so a repeated reconcile creates nothing twice).</summary>
@@ -20,5 +20,5 @@ public interface IPodControl
 
     /// <summary>Starts the pod's graceful deletion (grace: the pod's own unless given); it is listed, terminating, until
     /// its processes are gone.</summary>
-    void Delete(string name, TimeSpan? grace = null);
+    void Delete(V1Pod pod, TimeSpan? grace = null);
 }

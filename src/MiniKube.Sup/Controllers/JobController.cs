@@ -30,9 +30,10 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
 
     public override string Kind => Kinds.Job.Kind;
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null); // its pods go with it (GC)
+        var key = KeyOf(queueKey);
+        if (Store.Get(key) is not { } stored) return Task.FromResult<TimeSpan?>(null); // its pods go with it (GC)
         var job = stored.Copy<V1Job>();
         var now = Time.GetUtcNow();
         var pods = OwnedPods(job.Metadata.Uid);
@@ -63,7 +64,7 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
 
         if (JobConditions.IsFinished(status)) again = Min(again, Expire(job, status, now));
         // Durable at once: a Job reported finished must not run again after a crash.
-        Store.MutateStatus<V1Job>(ObjectKey.Default(Kind, name), latest =>
+        Store.MutateStatus<V1Job>(key, latest =>
         {
             if (latest.Metadata.Uid != job.Metadata.Uid) return false;
             latest.Status = status;
@@ -201,7 +202,7 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
         if (finished is not { } at) return null;
         var due = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) + TimeSpan.FromSeconds(ttl);
         if (due > now) return due - now;
-        try { Store.Delete(ObjectKey.Default(Kind, job.Metadata.Name), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
+        try { Store.Delete(ObjectKey.Of(job), new DeleteOptions(Uid: job.Metadata.Uid)); } // the garbage collector takes its pods
         catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { }
         return null;
     }
@@ -237,7 +238,7 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
     private void DeletePod(V1Job job, V1Pod pod)
     {
         if (PodState.IsTerminating(pod)) return;
-        Pods.Delete(pod.Metadata.Name);
+        Pods.Delete(pod);
         Record(job.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
     }
 

@@ -14,7 +14,7 @@ public sealed class PodControl(ObjectStore store) : IPodControl
 
     public IReadOnlyList<V1Pod> Owned(string? ownerUid) => store.ListOwned(Kinds.Pod.Kind, ownerUid).Select(o => o.As<V1Pod>()).ToList();
 
-    public V1Pod? Get(string name) => store.Get(Kinds.Pod.Kind, name)?.As<V1Pod>();
+    public V1Pod? Get(string ns, string name) => store.Get(Kinds.Pod.Kind, name, ns)?.As<V1Pod>();
 
     public bool Create(V1Pod pod)
     {
@@ -26,9 +26,9 @@ public sealed class PodControl(ObjectStore store) : IPodControl
         catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { return false; }
     }
 
-    public void Delete(string name, TimeSpan? grace = null)
+    public void Delete(V1Pod pod, TimeSpan? grace = null)
     {
-        try { store.Delete(ObjectKey.Default(Kinds.Pod.Kind, name), new DeleteOptions(GracePeriodSeconds: grace is { } g ? (long)g.TotalSeconds : null), Durability.Soon); }
+        try { store.Delete(ObjectKey.Of(pod), new DeleteOptions(GracePeriodSeconds: grace is { } g ? (long)g.TotalSeconds : null), Durability.Soon); }
         catch (StoreNotFoundException) { /* gone already */ }
     }
 }

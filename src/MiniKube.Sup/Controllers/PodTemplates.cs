@@ -3,6 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Models;
 using MiniKube.Sup.Spec;
+using MiniKube.Sup.Store;
 
 namespace MiniKube.Sup.Controllers;
 
@@ -74,7 +75,7 @@ public static class PodTemplates
             Metadata = new V1ObjectMeta
             {
                 Name = name,
-                NamespaceProperty = "default",
+                NamespaceProperty = owner.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace,
                 Labels = labels,
                 Annotations = copy.Metadata?.Annotations,
                 OwnerReferences = [OwnerReference(owner)],

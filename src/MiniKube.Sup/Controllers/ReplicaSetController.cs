@@ -15,16 +15,17 @@ public sealed class ReplicaSetController(ControllerContext context) : Controller
 {
     public override string Kind => Kinds.ReplicaSet.Kind;
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name)?.Object is not V1ReplicaSet rs) return Task.FromResult<TimeSpan?>(null);
+        var key = KeyOf(queueKey);
+        if (Store.Get(key)?.Object is not V1ReplicaSet rs) return Task.FromResult<TimeSpan?>(null);
         var replicas = rs.Spec.Replicas ?? 1;
         var pods = OwnedPods(rs.Metadata.Uid);
 
         // k8s leaves failed pods to the pod GC; on one host they would only hold a pod IP: delete and replace them.
         foreach (var failed in pods.Where(p => !PodState.IsTerminating(p) && PodState.IsTerminal(p)))
         {
-            Pods.Delete(failed.Metadata.Name);
+            Pods.Delete(failed);
             Record(rs.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted pod: {failed.Metadata.Name}");
         }
         var active = pods.Where(PodState.IsActive).ToList();
@@ -41,7 +42,7 @@ public sealed class ReplicaSetController(ControllerContext context) : Controller
         {
             foreach (var victim in PodDeletionOrder.ToDelete(active, active.Count - replicas, now))
             {
-                Pods.Delete(victim.Metadata.Name);
+                Pods.Delete(victim);
                 Record(rs.Metadata, SupEvent.Normal, "SuccessfulDelete", $"Deleted pod: {victim.Metadata.Name}");
             }
         }
@@ -57,7 +58,7 @@ public sealed class ReplicaSetController(ControllerContext context) : Controller
             ObservedGeneration = rs.Metadata.Generation,
         };
         // Derived from the pods at every look: written Soon (a restart computes it again).
-        Store.MutateStatus<V1ReplicaSet>(ObjectKey.Default(Kind, name), latest =>
+        Store.MutateStatus<V1ReplicaSet>(key, latest =>
         {
             if (latest.Metadata.Uid != rs.Metadata.Uid) return false;
             latest.Status = status;

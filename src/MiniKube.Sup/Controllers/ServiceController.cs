@@ -22,26 +22,29 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
     {
         if (change.Kind == Kind)
         {
-            yield return change.Object.Metadata.Name;
+            yield return QueueKey(change.Object.Metadata);
             yield break;
         }
         if (change.Kind != Kinds.Pod.Kind || change.Object is not V1Pod pod) yield break;
-        foreach (var e in Store.List(Kind))
+        foreach (var e in Store.List(Kind, pod.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace))
             if (e.Object is V1Service service && EndpointsBuilder.Selects(service, pod))
-                yield return service.Metadata.Name;
+                yield return QueueKey(service.Metadata);
     }
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name)?.Object is not V1Service service)
+        var key = KeyOf(queueKey);
+        // The proxies and the reports are per Service: namespace/name.
+        var name = $"{key.Namespace}/{key.Name}";
+        if (Store.Get(key)?.Object is not V1Service service)
         {
             proxies.Remove(name);
-            try { Store.Delete(ObjectKey.Default(Kinds.Endpoints.Kind, name), durability: Durability.Soon); }
+            try { Store.Delete(key with { Kind = Kinds.Endpoints.Kind }, durability: Durability.Soon); }
             catch (StoreNotFoundException) { }
             _reported.Remove(name);
             return Task.FromResult<TimeSpan?>(null);
         }
-        var built = EndpointsBuilder.Build(service, Pods.List());
+        var built = EndpointsBuilder.Build(service, Pods.List().Where(p => (p.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace) == key.Namespace));
         // Derived from the pods at every look: written Soon.
         if (service.Spec?.Selector is { Count: > 0 }) Store.CreateOrUpdate(built.Endpoints, PodControl.ControllerSource, Durability.Soon);
         if (ServiceAddress.Of(service) is { } address)

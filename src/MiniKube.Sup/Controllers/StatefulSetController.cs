@@ -25,9 +25,11 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
 
     public override string Kind => Kinds.StatefulSet.Kind;
 
-    public override Task<TimeSpan?> ReconcileAsync(string name, CancellationToken cancel)
+    public override Task<TimeSpan?> ReconcileAsync(string queueKey, CancellationToken cancel)
     {
-        if (Store.Get(Kind, name) is not { } stored) return Task.FromResult<TimeSpan?>(null);
+        var key = KeyOf(queueKey);
+        var name = key.Name;
+        if (Store.Get(key) is not { } stored) return Task.FromResult<TimeSpan?>(null);
         var set = stored.Copy<V1StatefulSet>();
         var uid = set.Metadata.Uid ?? "";
         var previous = set.Status ?? new V1StatefulSetStatus();
@@ -130,7 +132,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
 
         var status = ComputeStatus(set, OwnedPods(uid), currentRevision, updateRevision, minReady, now);
         TrimHistory(set, revisions, status);
-        Store.MutateStatus<V1StatefulSet>(ObjectKey.Default(Kind, name), latest =>
+        Store.MutateStatus<V1StatefulSet>(key, latest =>
         {
             if (latest.Metadata.Uid != set.Metadata.Uid) return false;
             latest.Status = status;
@@ -163,7 +165,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
             Metadata = new V1ObjectMeta
             {
                 Name = name,
-                NamespaceProperty = set.Metadata.NamespaceProperty ?? "default",
+                NamespaceProperty = set.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace,
                 Labels = set.Spec.Template.Metadata?.Labels is { } labels ? new Dictionary<string, string>(labels) { [RevisionLabel] = name } : new Dictionary<string, string> { [RevisionLabel] = name },
                 OwnerReferences = [PodTemplates.OwnerReference(set)],
             },
@@ -183,7 +185,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
         var old = revisions.Where(r => r.Key != status.CurrentRevision && r.Key != status.UpdateRevision).OrderBy(r => r.Value.Revision).ToList();
         foreach (var (name, _) in old.Take(Math.Max(0, old.Count - limit)))
         {
-            try { Store.Delete(ObjectKey.Default(Kinds.ControllerRevision.Kind, name)); }
+            try { Store.Delete(new ObjectKey(Kinds.ControllerRevision.Kind, set.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace, name)); }
             catch (StoreNotFoundException) { }
         }
     }
@@ -250,7 +252,7 @@ public sealed class StatefulSetController(ControllerContext context) : Controlle
 
     private void Delete(V1StatefulSet set, V1Pod pod)
     {
-        Pods.Delete(pod.Metadata.Name);
+        Pods.Delete(pod);
         Record(set.Metadata, SupEvent.Normal, "SuccessfulDelete", $"delete Pod {pod.Metadata.Name} in StatefulSet {set.Metadata.Name} successful");
     }
 

@@ -12,18 +12,25 @@ namespace MiniKube.Sup.Desired;
 /// API server's: a pod whose spec changed is replaced by a new one (k8s refuses the change; sup runs the new spec),
 /// and so is a Job whose pod template changed (k8s refuses it too; here it means "run the new version"). Every write
 /// is durable before it returns. Re-reading the files touches only what changed and deletes what they no longer
-/// hold.
+/// hold. Namespaces: an object of a namespace no Namespace object declares creates it (k8s would refuse the object;
+/// here the namespace is made on demand, with a warning), and none is written into a terminating namespace.
 /// </summary>
 public sealed partial class DesiredState(ObjectStore store, ILogger logger)
 {
     public const string FilesSource = "files";
     public const string ApiSource = "api";
 
+    /// <summary>The source of a Namespace made on demand: no file holds it, so a reload never prunes it.</summary>
+    public const string OnDemandSource = "on-demand";
+
     /// <summary>Makes the store hold what the files hold (at start-up, and on SIGHUP): objects that came from the
     /// files and are no longer in them are deleted.</summary>
     public IReadOnlyList<Applied> ApplyFiles(ManifestLoadResult loaded)
     {
-        var applied = loaded.Objects.Select(o => Apply(o.Model, FilesSource)).ToList();
+        // Namespaces first: an object in a namespace the same files declare does not make it on demand.
+        var applied = loaded.Objects.OrderBy(o => o.Kind == Kinds.Namespace.Kind ? 0 : 1).Select(o => Apply(o.Model, FilesSource)).ToList();
+        foreach (var ns in applied.Select(a => a.NamespaceCreated).OfType<string>())
+            LogNamespaceCreated(logger, ns);
         var kept = loaded.Objects.Select(o => ObjectKey.Of(o.Model)).ToHashSet();
         var removed = 0;
         foreach (var kind in Kinds.FromManifests.Select(k => k.Kind))
@@ -57,6 +64,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             try
             {
                 if (current is null) return Create(obj, source);
+                CheckNamespace(key);
                 if (IsReplacement(current, obj)) return Replace(current, obj, source);
                 var updated = store.Update(obj, source);
                 return new Applied(updated, updated.ResourceVersion == current.ResourceVersion ? ApplyOutcome.Unchanged : ApplyOutcome.Configured);
@@ -70,14 +78,48 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
     /// <exception cref="StoreConflictException">one of that name exists (AlreadyExists)</exception>
     public Applied Create(IKubernetesObject<V1ObjectMeta> obj, string source)
     {
+        var key = ObjectKey.Of(obj);
+        CheckNamespace(key);
+        var made = key.Namespace != ObjectKey.DefaultNamespace && EnsureNamespace(key.Namespace);
         obj.Metadata.Uid = null; // k8s: the server gives every new object its uid
-        return new Applied(store.Create(obj, source), ApplyOutcome.Created);
+        return new Applied(store.Create(obj, source), ApplyOutcome.Created) { NamespaceCreated = made ? key.Namespace : null };
+    }
+
+    /// <summary>Makes namespace <paramref name="ns"/> if no Namespace object declares it; true when it made one.</summary>
+    public bool EnsureNamespace(string ns)
+    {
+        if (ns.Length == 0 || store.Get(new ObjectKey(Kinds.Namespace.Kind, ObjectKey.ClusterScope, ns)) is not null) return false;
+        var made = new V1Namespace
+        {
+            ApiVersion = Kinds.Namespace.ApiVersion,
+            Kind = Kinds.Namespace.Kind,
+            // k8s labels every namespace with its name (NamespaceDefaultLabelName).
+            Metadata = new V1ObjectMeta { Name = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns } },
+        };
+        try
+        {
+            store.Create(made, OnDemandSource);
+            return true;
+        }
+        catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { return false; }
+    }
+
+    /// <summary>k8s NamespaceLifecycle: nothing new goes into a namespace that is being deleted.</summary>
+    private void CheckNamespace(ObjectKey key)
+    {
+        if (key.Kind == Kinds.Event.Kind || key.Namespace.Length == 0) return;
+        if (store.Get(new ObjectKey(Kinds.Namespace.Kind, ObjectKey.ClusterScope, key.Namespace))?.Object.Metadata.DeletionTimestamp is not null)
+            throw ForbiddenException.Terminating(key);
     }
 
     /// <summary>Deletes an object (a pod gracefully: it goes once its processes are down).</summary>
     /// <exception cref="StoreNotFoundException">no such object</exception>
     /// <exception cref="StoreConflictException">the preconditions do not hold</exception>
-    public StoredObject Delete(ObjectKey key, DeleteOptions? options = null) => store.Delete(key, options);
+    public StoredObject Delete(ObjectKey key, DeleteOptions? options = null)
+    {
+        if (key is { Kind: "Namespace", Name: ObjectKey.DefaultNamespace }) throw ForbiddenException.Undeletable(key);
+        return store.Delete(key, options);
+    }
 
     /// <summary>A pod's spec is immutable, and a Job's pod template too: a change of either means a new object.</summary>
     private static bool IsReplacement(StoredObject current, IKubernetesObject<V1ObjectMeta> desired) => (current.Object, desired) switch
@@ -112,9 +154,16 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
     [LoggerMessage(Level = LogLevel.Information, Message = "applied: {Created} created, {Configured} changed, {Removed} removed, {Unchanged} unchanged")]
     private static partial void LogApplied(ILogger logger, int created, int configured, int removed, int unchanged);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "namespace \"{Namespace}\" created on demand: no Namespace object declares it")]
+    private static partial void LogNamespaceCreated(ILogger logger, string @namespace);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind}/{Name}: its spec changed; replacing it with a new one")]
     private static partial void LogReplacing(ILogger logger, string kind, string name);
 }
 
 /// <summary>What an apply did to one object, and the object as stored after it.</summary>
-public sealed record Applied(StoredObject Stored, ApplyOutcome Outcome);
+public sealed record Applied(StoredObject Stored, ApplyOutcome Outcome)
+{
+    /// <summary>The namespace this apply made on demand (no Namespace object declared it), if any.</summary>
+    public string? NamespaceCreated { get; init; }
+}

@@ -22,8 +22,8 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly LinkedList<string> _order = new();
-    private readonly Dictionary<string, LinkedListNode<string>> _nodes = new(StringComparer.Ordinal);
+    private readonly LinkedList<ObjectKey> _order = new();
+    private readonly Dictionary<ObjectKey, LinkedListNode<ObjectKey>> _nodes = new();
     private readonly Channel<SupEvent> _pending = Channel.CreateUnbounded<SupEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _logger;
     private readonly Task _writer;
@@ -35,7 +35,7 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         // What an earlier life kept, oldest first, so that the cap drops the oldest.
         foreach (var e in store.List(Kinds.Event.Kind).OrderBy(o => o.As<Corev1Event>().LastTimestamp ?? DateTime.MinValue).ThenBy(o => o.ResourceVersion))
-            _nodes[e.Name] = _order.AddLast(e.Name);
+            _nodes[e.Key] = _order.AddLast(e.Key);
         Trim();
         _writer = Task.Run(WriteAsync);
     }
@@ -68,19 +68,20 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     private void Publish(SupEvent e)
     {
         var name = $"{e.ObjectName}.{Hash(e)}";
+        var key = new ObjectKey(Kinds.Event.Kind, e.Namespace, name);
         lock (_gate)
         {
-            var previous = _store.Get(Kinds.Event.Kind, name)?.As<Corev1Event>();
+            var previous = _store.Get(key)?.As<Corev1Event>();
             var ev = new Corev1Event
             {
                 ApiVersion = Kinds.Event.ApiVersion,
                 Kind = Kinds.Event.Kind,
-                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ObjectKey.DefaultNamespace },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = e.Namespace },
                 InvolvedObject = new V1ObjectReference
                 {
                     Kind = e.ObjectKind,
                     Name = e.ObjectName,
-                    NamespaceProperty = ObjectKey.DefaultNamespace,
+                    NamespaceProperty = Kinds.ByKind(e.ObjectKind)?.Namespaced == false ? null : e.Namespace,
                     ApiVersion = ApiVersionOf(e.ObjectKind),
                     FieldPath = e.FieldPath,
                     Uid = e.ObjectUid,
@@ -97,8 +98,8 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
             };
             if (previous is null) _store.Create(ev, Source, Durability.Soon);
             else _store.Update(ev, Source, Durability.Soon);
-            if (_nodes.Remove(name, out var node)) _order.Remove(node);
-            _nodes[name] = _order.AddLast(name);
+            if (_nodes.Remove(key, out var node)) _order.Remove(node);
+            _nodes[key] = _order.AddLast(key);
             Trim();
         }
     }
@@ -110,7 +111,7 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
             var oldest = _order.First!.Value;
             _order.RemoveFirst();
             _nodes.Remove(oldest);
-            _store.Remove(ObjectKey.Default(Kinds.Event.Kind, oldest), uid: null, Durability.Soon);
+            _store.Remove(oldest, uid: null, Durability.Soon);
         }
     }
 

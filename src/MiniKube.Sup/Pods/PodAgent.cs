@@ -156,7 +156,7 @@ public sealed partial class PodAgent : IAsyncDisposable
     {
         try
         {
-            var dir = _context.Paths.PodDirectory(slot.Key.Name);
+            var dir = _context.Paths.PodDirectory(StatePaths.OnDisk(slot.Key.Namespace, slot.Key.Name));
             PodVolumes.Teardown(dir);
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
@@ -202,7 +202,7 @@ public sealed partial class PodAgent : IAsyncDisposable
             await w.StopAsync().ConfigureAwait(false);
             await w.Finished.ConfigureAwait(false);
             // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
-            PodVolumes.Teardown(_context.Paths.PodDirectory(w.Name));
+            PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
         }).Concat(stopping)).ConfigureAwait(false);
     }
 

@@ -20,7 +20,7 @@ public sealed partial class PodWorker
         if (_volumeRetryPending) return false;
         try
         {
-            _volumes = new PodVolumes(_context.Paths, _context.Config).SetUp(_pod);
+            _volumes = new PodVolumes(_context.Paths, _context.Config.In(Namespace)).SetUp(_pod);
             if (_volumes.Count > 0)
             {
                 _pod.Metadata.Annotations ??= new Dictionary<string, string>();
@@ -44,9 +44,9 @@ public sealed partial class PodWorker
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
         if (_runsImages) return BuildImageLaunch(slot);
-        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(Name) : slot.Spec.WorkingDir;
+        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(DiskName) : slot.Spec.WorkingDir;
         var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.InheritedEnvironment, PodIp, _context.Config, volumeVariables);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         return NewLaunch(slot, command, environment, workingDirectory);
     }
@@ -55,10 +55,10 @@ public sealed partial class PodWorker
     /// Services' variables), never the daemon's; its volumes are bind-mounted where it says.</summary>
     private ContainerLaunch BuildImageLaunch(ContainerSlot slot)
     {
-        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, _context.ImageEnvironment, PodIp, _context.Config);
+        var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.ImageEnvironment, Namespace), PodIp, _context.Config.In(Namespace));
         var image = ImageLaunchBuilder.Build(_pod, slot.Spec, declared, _volumes ?? [], PodGrace);
         var command = (image.Entrypoint ?? []).Concat(image.Args ?? []).ToList();
-        return NewLaunch(slot, command, environment, _context.Paths.PodDirectory(Name)) with { Image = image };
+        return NewLaunch(slot, command, environment, _context.Paths.PodDirectory(DiskName)) with { Image = image };
     }
 
     private ContainerLaunch NewLaunch(ContainerSlot slot, List<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
@@ -71,7 +71,7 @@ public sealed partial class PodWorker
             command,
             environment,
             workingDirectory,
-            _context.Paths.LogFile(Name, slot.Name, slot.RestartCount),
+            _context.Paths.LogFile(DiskName, slot.Name, slot.RestartCount),
             slot.OwnerToken,
             _pod.Metadata.Uid ?? "",
             slot.Instance)
@@ -87,7 +87,7 @@ public sealed partial class PodWorker
     /// it is what --previous serves.</summary>
     private void PruneOldLogs(ContainerSlot slot)
     {
-        var dir = _context.Paths.LogDirectory(Name, slot.Name);
+        var dir = _context.Paths.LogDirectory(DiskName, slot.Name);
         foreach (var n in LogLocator.Instances(dir))
             if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }

@@ -59,6 +59,11 @@ public sealed partial class PodWorker
 
     public string Name => _pod.Metadata.Name;
 
+    public string Namespace => _pod.Metadata.NamespaceProperty ?? Store.ObjectKey.DefaultNamespace;
+
+    /// <summary>The pod's name on disk (its directory, its logs): <see cref="StatePaths.OnDisk"/>.</summary>
+    public string DiskName => StatePaths.OnDisk(Namespace, Name);
+
     /// <summary>The pod's own loopback address (status.podIP), shared by its containers.</summary>
     public string? PodIp { get; }
 
@@ -97,7 +102,7 @@ public sealed partial class PodWorker
     {
         try
         {
-            Directory.CreateDirectory(_context.Paths.PodDirectory(Name));
+            Directory.CreateDirectory(_context.Paths.PodDirectory(DiskName));
             Advance();
             Publish();
             FinishIfDone();
@@ -319,7 +324,7 @@ public sealed partial class PodWorker
     {
         var fieldPath = slot is null ? null
             : slot.Kind == ContainerKind.Regular ? $"spec.containers{{{slot.Name}}}" : $"spec.initContainers{{{slot.Name}}}";
-        _context.Events.Record(new SupEvent(Time.GetUtcNow(), "Pod", Name, type, reason, message, fieldPath, _pod.Metadata.Uid));
+        _context.Events.Record(new SupEvent(Time.GetUtcNow(), "Pod", Name, type, reason, message, fieldPath, _pod.Metadata.Uid) { Namespace = Namespace });
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: worker failed; its containers were killed")]

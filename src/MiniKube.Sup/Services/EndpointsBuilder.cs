@@ -19,8 +19,10 @@ public static class EndpointsBuilder
     public static bool Selects(V1Service service, V1Pod pod)
     {
         // k8s: a Service without a selector selects no pod (its endpoints are someone else's to write).
+        // k8s: only pods of the Service's own namespace.
         var selector = service.Spec?.Selector;
-        return selector is { Count: > 0 } && LabelSelector.FromMap(selector).Matches(pod.Metadata.Labels);
+        return selector is { Count: > 0 } && (service.Metadata.NamespaceProperty ?? "default") == (pod.Metadata.NamespaceProperty ?? "default")
+            && LabelSelector.FromMap(selector).Matches(pod.Metadata.Labels);
     }
 
     public static Result Build(V1Service service, IEnumerable<V1Pod> pods)
@@ -63,7 +65,7 @@ public static class EndpointsBuilder
             Metadata = new V1ObjectMeta
             {
                 Name = service.Metadata.Name,
-                NamespaceProperty = "default",
+                NamespaceProperty = service.Metadata.NamespaceProperty ?? "default",
                 Labels = service.Metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : null,
                 CreationTimestamp = service.Metadata.CreationTimestamp,
             },

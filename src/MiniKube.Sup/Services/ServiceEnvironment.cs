@@ -5,7 +5,8 @@ using MiniKube.Sup.Spec;
 namespace MiniKube.Sup.Services;
 
 /// <summary>
-/// Kubernetes' service environment variables (kubelet envvars.FromServices): for every Service with a cluster IP,
+/// Kubernetes' service environment variables (kubelet envvars.FromServices): for every Service of the pod's namespace
+/// with a cluster IP (kubelet getServiceEnvVarMap; the API's <c>kubernetes</c> Service in every namespace),
 /// <c>&lt;NAME&gt;_SERVICE_HOST</c>, <c>&lt;NAME&gt;_SERVICE_PORT</c> (first port), <c>_SERVICE_PORT_&lt;PORTNAME&gt;</c>
 /// per named port, and the Docker link variables <c>&lt;NAME&gt;_PORT</c>, <c>&lt;NAME&gt;_PORT_&lt;port&gt;_TCP</c>
 /// (<c>_PROTO</c>, <c>_PORT</c>, <c>_ADDR</c>). NAME is the Service name upper-cased with '-' → '_'. The host is
@@ -16,13 +17,15 @@ public static class ServiceEnvironment
 {
     /// <param name="api">where the daemon serves its API on TCP: the <c>kubernetes</c> Service's variables
     /// (KUBERNETES_SERVICE_HOST...) point there, or, in an isolated pod, at <see cref="ServiceAddress.ApiInPods"/></param>
-    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services, bool isolated = false, System.Net.IPEndPoint? api = null)
+    /// <param name="podNamespace">the pod's namespace: only its Services give variables</param>
+    public static Dictionary<string, string> Variables(IEnumerable<V1Service> services, bool isolated = false, System.Net.IPEndPoint? api = null,
+        string podNamespace = "default")
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (api is not null) Add(result, "kubernetes", isolated ? ServiceAddress.ApiInPods : api, "https");
         var all = services.ToList();
         var inPods = isolated ? ServiceAddress.InPods(all) : null;
-        foreach (var service in all.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        foreach (var service in all.Where(s => (s.Metadata.NamespaceProperty ?? "default") == podNamespace).OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
         {
             if (ServiceAddress.Of(service) is not { } address || service.Spec?.Ports is not { Count: > 0 } ports) continue;
             var host = (inPods?[ServiceAddress.KeyOf(service)] ?? address).ToString();

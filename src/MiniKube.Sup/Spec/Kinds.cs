@@ -42,6 +42,11 @@ public static class Kinds
     public static readonly KindInfo CronJob = KindInfo.Of<V1CronJob>("CronJob", "batch", "cronjobs", "cj") with
     { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
 
+    // Deleting one deletes what it holds (the namespace controller); one is made on demand for an object in a
+    // namespace nothing declares.
+    public static readonly KindInfo Namespace = KindInfo.Of<V1Namespace>("Namespace", "", "namespaces", "ns") with
+    { Verbs = ReadWrite, FromManifests = true, Namespaced = false };
+
     // A Deployment's revisions, and a manifest's own (SPEC §2 runs them: the same controller keeps both).
     public static readonly KindInfo ReplicaSet = KindInfo.Of<V1ReplicaSet>("ReplicaSet", "apps", "replicasets", "rs") with
     { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
@@ -75,7 +80,7 @@ public static class Kinds
     /// <summary>Every kind the store holds.</summary>
     public static IReadOnlyList<KindInfo> All { get; } =
     [
-        Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Endpoints, ControllerRevision,
+        Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Namespace, Endpoints, ControllerRevision,
         ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding, PodDisruptionBudget, NetworkPolicy, Ingress, IngressClass, StorageClass,
         PriorityClass, LimitRange, ResourceQuota, HorizontalPodAutoscaler, PersistentVolume,
     ];

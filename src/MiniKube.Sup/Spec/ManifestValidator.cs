@@ -9,7 +9,7 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 internal static class ManifestValidator
 {
-    /// <summary>The one namespace <c>sup</c> has.</summary>
+    /// <summary>Where an object without metadata.namespace goes.</summary>
     public const string DefaultNamespace = "default";
 
     public static void Validate(ParsedDocument document, ManifestLoadOptions options, List<ManifestError> errors)
@@ -51,10 +51,10 @@ internal static class ManifestValidator
         }
     }
 
-    /// <summary>Names are unique per kind across every file loaded together; the second one is the error.</summary>
+    /// <summary>Names are unique per kind and namespace across every file loaded together; the second one is the error.</summary>
     public static void ValidateUniqueNames(IReadOnlyList<ParsedDocument> documents, List<ManifestError> errors)
     {
-        var first = new Dictionary<(string Kind, string Name), ParsedDocument>();
+        var first = new Dictionary<(string Kind, string Namespace, string Name), ParsedDocument>();
         foreach (var document in documents)
         {
             if (document.Name.Length == 0)
@@ -62,15 +62,16 @@ internal static class ManifestValidator
                 continue;
             }
 
-            if (first.TryGetValue((document.Kind, document.Name), out var original))
+            var ns = document.KindInfo.Namespaced ? document.Model.Metadata?.NamespaceProperty ?? DefaultNamespace : "";
+            if (first.TryGetValue((document.Kind, ns, document.Name), out var original))
             {
                 var (line, column) = original.Map.Locate("metadata.name");
                 errors.Add(document.Error("metadata.name",
-                    $"duplicate {document.Kind} \"{document.Name}\": already defined at {original.Map.File}:{line}:{column}; names must be unique per kind"));
+                    $"duplicate {document.Kind} \"{document.Name}\"{(ns is "" or DefaultNamespace ? "" : $" in namespace \"{ns}\"")}: already defined at {original.Map.File}:{line}:{column}; names must be unique per kind and namespace"));
             }
             else
             {
-                first[(document.Kind, document.Name)] = document;
+                first[(document.Kind, ns, document.Name)] = document;
             }
         }
     }
@@ -100,9 +101,9 @@ internal static class ManifestValidator
             }
         }
 
-        if (metadata.NamespaceProperty is { } ns && ns != DefaultNamespace)
+        if (metadata.NamespaceProperty is { Length: > 0 } ns && NameRules.Dns1123Label(ns) is { } nsProblem)
         {
-            scope.Add(path.Dot("namespace"), $"unsupported namespace \"{ns}\": sup has one namespace, \"{DefaultNamespace}\"; remove the field or set it to {DefaultNamespace}");
+            scope.Add(path.Dot("namespace"), $"invalid namespace \"{ns}\": {nsProblem}");
         }
 
         ValidateLabels(scope, metadata.Labels, path.Dot("labels"));

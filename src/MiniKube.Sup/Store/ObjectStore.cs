@@ -118,6 +118,12 @@ public sealed partial class ObjectStore : IDisposable
         return list;
     }
 
+    /// <summary>Every object in namespace <paramref name="ns"/>, of any kind.</summary>
+    public IReadOnlyList<StoredObject> ListNamespace(string ns)
+    {
+        lock (_memory) return _objects.Where(e => e.Key.Namespace == ns).Select(e => e.Value.Current).ToList();
+    }
+
     /// <summary>The objects of one kind that name <paramref name="ownerUid"/> among their ownerReferences
     /// (an index: no scan of the kind).</summary>
     public IReadOnlyList<StoredObject> ListOwned(string kind, string? ownerUid)
@@ -225,6 +231,7 @@ public sealed partial class ObjectStore : IDisposable
 
     /// <summary>Deletes an object. A pod is deleted gracefully (k8s): it gets its deletionTimestamp and grace period
     /// and stays until whoever runs it calls <see cref="Remove"/>; a later delete may only shorten the grace period.
+    /// A Namespace gets its deletionTimestamp and stays until the namespace controller has emptied it.
     /// Any other object is removed at once. Returns the pod as marked, or the removed object's last version.</summary>
     /// <exception cref="StoreNotFoundException">no such object</exception>
     /// <exception cref="StoreConflictException">the preconditions (uid, resourceVersion) do not hold</exception>
@@ -235,6 +242,13 @@ public sealed partial class ObjectStore : IDisposable
         {
             if (current is null) throw new StoreNotFoundException(key);
             CheckPreconditions(current, options.Uid, options.ResourceVersion);
+            if (key.Kind == Kinds.Namespace.Kind)
+            {
+                if (current.Current.Object.Metadata.DeletionTimestamp is not null) return null;
+                var at = _time.GetUtcNow().UtcDateTime;
+                var (marked, _) = ObjectParts.Split(current.Current.Object, m => m.DeletionTimestamp = at);
+                return current.Row with { Object = marked };
+            }
             if (key.Kind != Kinds.Pod.Kind) return Gone;
             var pod = current.Current.As<V1Pod>();
             var grace = options.GracePeriodSeconds ?? pod.Spec?.TerminationGracePeriodSeconds ?? 30;

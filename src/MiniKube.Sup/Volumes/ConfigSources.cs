@@ -11,6 +11,8 @@ public static class ConfigSources
 
     private sealed class EmptySource : IConfigSource
     {
+        public IConfigSource In(string ns) => this;
+
         public V1ConfigMap? GetConfigMap(string name) => null;
 
         public V1Secret? GetSecret(string name) => null;

@@ -34,7 +34,7 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
     private PreparedVolume SetUp(V1Pod owner, V1Volume volume)
     {
         var name = volume.Name;
-        var pod = owner.Metadata.Name;
+        var pod = StatePaths.OnDisk(owner.Metadata.NamespaceProperty, owner.Metadata.Name);
         if (volume.EmptyDir is { } emptyDir)
         {
             var dir = paths.PodVolumeDirectory(pod, name);
@@ -53,7 +53,7 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
             // stored by an older sup is checked here all the same, so that no path outside the state dir is made.
             if (Spec.NameRules.Dns1123Subdomain(claim.ClaimName ?? "") is { } problem)
                 throw new VolumeSetupException(name, $"invalid claim name \"{claim.ClaimName}\": {problem}");
-            var dir = paths.VolumeDirectory(claim.ClaimName!);
+            var dir = paths.VolumeDirectory(StatePaths.OnDisk(owner.Metadata.NamespaceProperty, claim.ClaimName!));
             Directory.CreateDirectory(dir);
             return new PreparedVolume(name, dir);
         }

@@ -108,15 +108,28 @@ public sealed class ApiCreateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sup_has_one_namespace_another_answers_422_and_a_path_without_one_lists_default()
+    public async Task An_object_in_an_undeclared_namespace_makes_it_with_a_warning_and_a_path_without_one_lists_all()
     {
-        (await _api.Post("/api/v1/namespaces/team/configmaps", ConfigMap("settings", ns: "team"))).IsStatus(HttpStatusCode.UnprocessableEntity, "Invalid");
+        var made = await _api.Post("/api/v1/namespaces/team/configmaps", ConfigMap("settings", ns: "team"));
+        made.Is(HttpStatusCode.Created);
+        Assert.Contains(made.Headers.GetValues("Warning"), w => w.Contains("namespace \\\"team\\\" created on demand", StringComparison.Ordinal));
         await _api.Created(ConfigMapsPath, ConfigMap("settings"));
 
         var all = (await _api.Get("/api/v1/configmaps")).Body!["items"]!.AsArray();
 
-        Assert.Equal(["default"], all.Select(i => i!["metadata"]!["namespace"]!.GetValue<string>()));
-        (await _api.Get("/api/v1/namespaces/team/configmaps/settings")).IsStatus(HttpStatusCode.NotFound);
+        Assert.Equal(["default", "team"], all.Select(i => i!["metadata"]!["namespace"]!.GetValue<string>()));
+        (await _api.Get("/api/v1/namespaces/team/configmaps/settings")).Is(HttpStatusCode.OK);
+        (await _api.Get("/api/v1/namespaces/team")).Is(HttpStatusCode.OK);
+        (await _api.Get("/api/v1/namespaces/other/configmaps/settings")).IsStatus(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_body_whose_namespace_is_not_the_paths_answers_400()
+    {
+        (await _api.Post("/api/v1/namespaces/team/configmaps", ConfigMap("settings", ns: "other"))).IsStatus(HttpStatusCode.BadRequest, "BadRequest");
+
+        Assert.Null(_api.Store.Get("ConfigMap", "settings", "team"));
+        Assert.Null(_api.Store.Get("ConfigMap", "settings", "other"));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class ControllerTests
         var pod = PodTemplates.NewPod(new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [] } }, "a-xxxxx", DaemonSet("a"));
         _repository.Put(pod);
         Assert.True(await recorder.Signal.WaitAsync(TimeSpan.FromSeconds(5)));
-        lock (recorder.Seen) Assert.Equal(["a", "a"], recorder.Seen);
+        lock (recorder.Seen) Assert.Equal(["default/a", "default/a"], recorder.Seen);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ public sealed class FakePodControl(TimeProvider time) : IPodControl
         lock (_pods) return _pods.Values.Where(p => p.Metadata.OwnerReferences?.Any(r => r.Uid == ownerUid) == true).ToList();
     }
 
+    public V1Pod? Get(string ns, string name) => Get(name);
+
     public V1Pod? Get(string name)
     {
         lock (_pods) return _pods.GetValueOrDefault(name);
@@ -40,6 +42,8 @@ public sealed class FakePodControl(TimeProvider time) : IPodControl
             return true;
         }
     }
+
+    public void Delete(V1Pod pod, TimeSpan? grace = null) => Delete(pod.Metadata.Name, grace);
 
     public void Delete(string name, TimeSpan? grace = null)
     {

@@ -41,7 +41,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         _pods.Get(name)!.Status.PodIP = ip;
     }
 
-    private IReadOnlyList<string> Routed() => _proxies.Of("web").Single().Backends.Select(b => b.ToString()).ToList();
+    private IReadOnlyList<string> Routed() => _proxies.Of("default/web").Single().Backends.Select(b => b.ToString()).ToList();
 
     [Fact]
     public async Task Endpoints_follow_readiness_and_a_terminating_pod_leaves_as_its_termination_begins()
@@ -56,7 +56,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         _pods.SetReady("b");
         _pods.Get("b")!.Status.PodIP = "127.0.1.3";
         var pod = _pods.Get("b")!;
-        Assert.Equal(["web"], _controller.KeysFor(new ObjectEvent(ObjectEvent.Modified, StoreTesting.Open().Create(pod, "test"))).ToList());
+        Assert.Equal(["default/web"], _controller.KeysFor(new ObjectEvent(ObjectEvent.Modified, StoreTesting.Open().Create(pod, "test"))).ToList());
         await _controller.ReconcileAsync("web", CancellationToken.None);
         Assert.Equal(["127.0.1.2:8080", "127.0.1.3:8080"], Routed());
 
@@ -68,7 +68,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
 
         _repository.Drop("Service", "web");
         await _controller.ReconcileAsync("web", CancellationToken.None);
-        Assert.Empty(_proxies.Of("web"));
+        Assert.Empty(_proxies.Of("default/web"));
         Assert.Null(_repository.Get("Endpoints", "web"));
     }
 

@@ -40,7 +40,7 @@ public sealed class ServiceLinkedEnvironmentTests
     {
         using var store = StoreTesting.Open();
         var builds = 0;
-        var env = new ServiceLinkedEnvironment(Inherited, () => store.VersionOf("Service"), () =>
+        var env = new ServiceLinkedEnvironment(Inherited, () => store.VersionOf("Service"), _ =>
         {
             builds++;
             return ServiceEnvironment.Variables(store.List("Service").Select(o => o.As<V1Service>()));

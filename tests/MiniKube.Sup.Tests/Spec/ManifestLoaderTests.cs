@@ -379,23 +379,51 @@ public class ManifestLoaderTests
     }
 
     [Fact]
-    public void Namespace_other_than_default_is_rejected()
+    public void Any_namespace_loads_and_an_invalid_one_is_named()
     {
-        var error = SingleError(Load("""
+        var loaded = Load("""
             apiVersion: v1
             kind: ConfigMap
             metadata:
               name: settings
               namespace: prod
-            """));
+            """);
+        Assert.True(loaded.Succeeded);
+        Assert.Equal("prod", loaded.Objects.Single().Model.Metadata.NamespaceProperty);
 
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: Prod_1
+            """));
         AssertError(error, 5, 14, "ConfigMap/settings", "metadata.namespace");
-        Assert.Contains("sup has one namespace, \"default\"", error.Message);
+        Assert.StartsWith("invalid namespace \"Prod_1\"", error.Message);
+    }
+
+    [Fact]
+    public void The_same_name_in_two_namespaces_is_two_objects_and_twice_in_one_is_an_error()
+    {
         Assert.True(Load("""
             apiVersion: v1
             kind: ConfigMap
-            metadata: {name: settings, namespace: default}
+            metadata: {name: settings, namespace: prod}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
             """).Succeeded);
+        var error = SingleError(Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings, namespace: prod}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings, namespace: prod}
+            """));
+        Assert.Contains("duplicate ConfigMap \"settings\" in namespace \"prod\"", error.Message);
     }
 
     [Fact]
@@ -420,7 +448,7 @@ public class ManifestLoaderTests
 
         var error = SingleError(result);
         AssertError(error, 14, 9, "ConfigMap/settings", "metadata.name");
-        Assert.Equal("duplicate ConfigMap \"settings\": already defined at supervisor.yaml:4:9; names must be unique per kind", error.Message);
+        Assert.Equal("duplicate ConfigMap \"settings\": already defined at supervisor.yaml:4:9; names must be unique per kind and namespace", error.Message);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ internal sealed class InMemoryConfigSource : IConfigSource
         return this;
     }
 
+    public IConfigSource In(string ns) => this;
+
     public V1ConfigMap? GetConfigMap(string name) => ConfigMaps.GetValueOrDefault(name);
 
     public V1Secret? GetSecret(string name) => Secrets.GetValueOrDefault(name);

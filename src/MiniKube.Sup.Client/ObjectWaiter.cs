@@ -49,7 +49,7 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
     /// <summary>The object now (null: there is none), and the resourceVersion to watch it from.</summary>
     private async Task<(string? Json, string? ResourceVersion)> CurrentAsync(KindInfo kind, string name, CancellationToken cancel)
     {
-        var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, NameSelector(name)), cancel: cancel).ConfigureAwait(false);
+        var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, NameSelector(name)), cancel: cancel).ConfigureAwait(false);
         if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         using var list = JsonDocument.Parse(body);
         var root = list.RootElement;
@@ -64,7 +64,7 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
         var query = "watch=true" + (resourceVersion is null ? "" : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion)) + "&" + NameSelector(name);
         try
         {
-            await using var stream = await client.StreamAsync(KindArgument.Path(kind, null, query), null, cancel).ConfigureAwait(false);
+            await using var stream = await client.StreamAsync(client.Path(kind, null, query), null, cancel).ConfigureAwait(false);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
             {

@@ -19,8 +19,8 @@ internal sealed class SupClient : IDisposable
 
     public SupClient(string stateDir)
     {
-        StateDir = Path.GetFullPath(stateDir);
-        SocketPath = Path.Combine(StateDir, "sup.sock");
+        StateDir = System.IO.Path.GetFullPath(stateDir);
+        SocketPath = System.IO.Path.Combine(StateDir, "sup.sock");
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancel) =>
@@ -49,6 +49,21 @@ internal sealed class SupClient : IDisposable
 
     public string StateDir { get; }
 
+    /// <summary>The namespace commands read and write (-n).</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Lists and watches span every namespace (-A).</summary>
+    public bool AllNamespaces { get; init; }
+
+    /// <summary>The API path of <paramref name="kind"/> (or one object of it) in <see cref="Namespace"/>, or for a list
+    /// with -A, across all; <paramref name="ns"/> overrides the namespace (an object's own).</summary>
+    public string Path(KindInfo kind, string? name = null, string? query = null, string? ns = null) =>
+        KindArgument.Path(kind, name, query, name is null && AllNamespaces && ns is null ? null : ns ?? Namespace);
+
+    /// <summary>How kubectl says a list came back empty: "No resources found in default namespace."</summary>
+    public string NoResources(KindInfo kind) =>
+        AllNamespaces || !kind.Namespaced ? "No resources found" : $"No resources found in {Namespace} namespace.";
+
     public string SocketPath { get; }
 
     public async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> SendAsync(
@@ -69,7 +84,7 @@ internal sealed class SupClient : IDisposable
     /// <summary>GET of an object (or, without a name, of the list) as JSON; an error answer is an <see cref="ApiException"/>.</summary>
     public async Task<string> GetJsonAsync(KindInfo kind, string? name, string? query = null, CancellationToken cancel = default)
     {
-        var (status, body, _) = await SendAsync(HttpMethod.Get, KindArgument.Path(kind, name, query), cancel: cancel).ConfigureAwait(false);
+        var (status, body, _) = await SendAsync(HttpMethod.Get, Path(kind, name, query), cancel: cancel).ConfigureAwait(false);
         if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         return body;
     }

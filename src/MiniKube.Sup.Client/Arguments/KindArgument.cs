@@ -30,6 +30,7 @@ internal static class KindArgument
         return (kind, names, null);
     }
 
-    public static string Path(KindInfo kind, string? name = null, string? query = null) =>
-        kind.CollectionPath() + (name is null ? "" : "/" + Uri.EscapeDataString(name)) + (query is null ? "" : "?" + query);
+    /// <param name="ns">the namespace; null: a list across all namespaces</param>
+    public static string Path(KindInfo kind, string? name, string? query, string? ns) =>
+        (ns is null ? kind.ClusterWidePath() : kind.CollectionPath(ns)) + (name is null ? "" : "/" + Uri.EscapeDataString(name)) + (query is null ? "" : "?" + query);
 }

@@ -9,7 +9,11 @@ internal static class ClientCommand
 {
     public static async Task<int> RunAsync(ParseResult parse, Func<SupClient, Task<int>> action)
     {
-        using var client = new SupClient(parse.GetValue(CommonOptions.StateDir)!);
+        using var client = new SupClient(parse.GetValue(CommonOptions.StateDir)!)
+        {
+            Namespace = parse.GetValue(CommonOptions.Namespace)!,
+            AllNamespaces = parse.GetValue(CommonOptions.AllNamespaces),
+        };
         try
         {
             return await action(client).ConfigureAwait(false);

@@ -9,6 +9,8 @@ public static class CommandLine
     {
         var root = new RootCommand("sup: a lightweight single-host process supervisor that runs Kubernetes manifests");
         root.Options.Add(CommonOptions.StateDir);
+        root.Options.Add(CommonOptions.Namespace);
+        root.Options.Add(CommonOptions.AllNamespaces);
         foreach (var command in commands) root.Subcommands.Add(command);
         return root;
     }

@@ -12,6 +12,28 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SUP_STATE_DIR") is { Length: > 0 } dir ? dir : ".sup",
     };
 
+    /// <summary>-n/--namespace, as kubectl's: the namespace a command reads and writes (default $SUP_NAMESPACE, else
+    /// default); a manifest's own metadata.namespace wins.</summary>
+    public static readonly Option<string> Namespace = new("--namespace", "-n")
+    {
+        Description = "The namespace of the objects named (default $SUP_NAMESPACE, else default)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SUP_NAMESPACE") is { Length: > 0 } ns ? ns : "default",
+        CustomParser = r =>
+        {
+            var ns = r.Tokens.Single().Value;
+            if (Spec.NameRules.Dns1123Label(ns) is { } problem) r.AddError($"--namespace: invalid namespace \"{ns}\": {problem}");
+            return ns;
+        },
+    };
+
+    /// <summary>-A/--all-namespaces, as kubectl's: lists and watches span every namespace.</summary>
+    public static readonly Option<bool> AllNamespaces = new("--all-namespaces", "-A")
+    {
+        Description = "List the requested objects across all namespaces",
+        Recursive = true,
+    };
+
     public static Option<string[]> Files(string description, bool required) => new("--filename", "-f")
     {
         Description = description,

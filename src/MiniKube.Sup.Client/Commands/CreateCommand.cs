@@ -24,7 +24,7 @@ internal static class CreateCommand
             if (slash < 0 || Kinds.ByName(source[..slash]) != Kinds.CronJob)
                 throw ClientCommand.Usage($"--from: expected cronjob/NAME, got \"{source}\"");
             var cronJobName = source[(slash + 1)..];
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(Kinds.CronJob, cronJobName)).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(Kinds.CronJob, cronJobName)).ConfigureAwait(false);
             if (status != HttpStatusCode.OK)
             {
                 Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));
@@ -32,7 +32,7 @@ internal static class CreateCommand
             }
             var jobName = parse.GetValue(name)!;
             var request = FromCronJob(JsonNode.Parse(body)!.AsObject(), jobName);
-            var (created, answer, _) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(Kinds.Job), request.ToJsonString()).ConfigureAwait(false);
+            var (created, answer, _) = await client.SendAsync(HttpMethod.Post, client.Path(Kinds.Job), request.ToJsonString()).ConfigureAwait(false);
             if (created is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {
                 Console.Error.WriteLine(ClientCommand.Error($"error: failed to create job: {ApiException.MessageOf(created, answer)}"));
@@ -54,7 +54,7 @@ internal static class CreateCommand
         var jobMetadata = new JsonObject
         {
             ["name"] = jobName,
-            ["namespace"] = "default",
+            ["namespace"] = metadata["namespace"]?.DeepClone() ?? "default",
             ["annotations"] = annotations,
             ["ownerReferences"] = new JsonArray(new JsonObject
             {

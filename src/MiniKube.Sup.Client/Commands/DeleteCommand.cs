@@ -35,7 +35,7 @@ internal static class DeleteCommand
             var deleted = new List<(string Name, string? Uid, TimeSpan Limit)>();
             foreach (var name in names)
             {
-                var (status, body, _) = await client.SendAsync(HttpMethod.Delete, KindArgument.Path(kind, name, query)).ConfigureAwait(false);
+                var (status, body, _) = await client.SendAsync(HttpMethod.Delete, client.Path(kind, name, query)).ConfigureAwait(false);
                 if (status != HttpStatusCode.OK)
                 {
                     Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));

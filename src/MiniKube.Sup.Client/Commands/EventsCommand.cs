@@ -17,15 +17,18 @@ internal static class EventsCommand
         var command = new Command("events", "List events") { watch };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
-            var path = KindArgument.Path(Kinds.Event);
+            var path = client.Path(Kinds.Event);
             var (status, body, _) = await client.SendAsync(HttpMethod.Get, path, accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             using var doc = JsonDocument.Parse(body);
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, wide: false);
-            var rows = TablePrinter.Rows(doc.RootElement, columns);
+            if (client.AllNamespaces) headers = TablePrinter.WithNamespace(headers);
+            var rows = TablePrinter.Rows(doc.RootElement, columns, withNamespace: client.AllNamespaces);
             // Order by how long ago: oldest first, as kubectl events does.
-            var ordered = rows.OrderByDescending(r => Seconds(r[0])).ToList();
-            if (ordered.Count == 0 && !parse.GetValue(watch)) Console.Error.WriteLine("No events found in default namespace.");
+            var age = client.AllNamespaces ? 1 : 0;
+            var ordered = rows.OrderByDescending(r => Seconds(r[age])).ToList();
+            if (ordered.Count == 0 && !parse.GetValue(watch))
+                Console.Error.WriteLine(client.AllNamespaces ? "No events found." : $"No events found in {client.Namespace} namespace.");
             else Console.Out.Write(TablePrinter.Format(headers, ordered));
             if (!parse.GetValue(watch)) return 0;
             var cancel = ClientCommand.CancelOnCtrlC();
@@ -37,7 +40,7 @@ internal static class EventsCommand
                 if (line.Length == 0) continue;
                 using var e = JsonDocument.Parse(line);
                 if (e.RootElement.GetProperty("type").GetString() == "DELETED") continue;
-                Console.Out.Write(TablePrinter.Format(headers, TablePrinter.Rows(e.RootElement.GetProperty("object"), columns), showHeaders: false));
+                Console.Out.Write(TablePrinter.Format(headers, TablePrinter.Rows(e.RootElement.GetProperty("object"), columns, withNamespace: client.AllNamespaces), showHeaders: false));
             }
             return 0;
         }));

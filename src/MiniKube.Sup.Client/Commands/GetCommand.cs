@@ -80,7 +80,7 @@ internal static class GetCommand
         var docs = new List<JsonDocument>();
         if (names.Count == 0)
         {
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             docs.Add(JsonDocument.Parse(body));
         }
@@ -88,23 +88,25 @@ internal static class GetCommand
         {
             foreach (var n in names)
             {
-                var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, n), accept: SupClient.TableAccept).ConfigureAwait(false);
+                var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, n), accept: SupClient.TableAccept).ConfigureAwait(false);
                 if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
                 docs.Add(JsonDocument.Parse(body));
             }
         }
         var (headers, columns) = TablePrinter.Columns(docs[0].RootElement, output == "wide");
-        var rows = docs.SelectMany(d => TablePrinter.Rows(d.RootElement, columns)).ToList();
+        var spanning = client.AllNamespaces && kind.Namespaced && names.Count == 0 && output != "name";
+        if (spanning) headers = TablePrinter.WithNamespace(headers);
+        var rows = docs.SelectMany(d => TablePrinter.Rows(d.RootElement, columns, withNamespace: spanning)).ToList();
         if (output == "name")
             foreach (var r in rows) Console.Out.WriteLine($"{kind.Singular}/{r[0]}");
-        else if (rows.Count == 0 && !watch) Console.Error.WriteLine("No resources found in default namespace.");
+        else if (rows.Count == 0 && !watch) Console.Error.WriteLine(client.NoResources(kind));
         else Console.Out.Write(TablePrinter.Format(headers, rows));
 
         if (!watch) return 0;
         var rv = docs[0].RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
         var fieldQuery = names.Count == 1 ? "&fieldSelector=" + Uri.EscapeDataString("metadata.name=" + names[0]) : "";
         var cancel = ClientCommand.CancelOnCtrlC();
-        await using var stream = await client.StreamAsync(KindArgument.Path(kind, null, $"watch=true&resourceVersion={rv}{(query is null ? "" : "&" + query)}{fieldQuery}"),
+        await using var stream = await client.StreamAsync(client.Path(kind, null, $"watch=true&resourceVersion={rv}{(query is null ? "" : "&" + query)}{fieldQuery}"),
             SupClient.TableAccept, cancel).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
         var printedHeaders = rows.Count > 0;
@@ -113,7 +115,7 @@ internal static class GetCommand
             if (line.Length == 0) continue;
             using var e = JsonDocument.Parse(line);
             var table = e.RootElement.GetProperty("object");
-            var watchRows = TablePrinter.Rows(table, columns);
+            var watchRows = TablePrinter.Rows(table, columns, withNamespace: spanning);
             Console.Out.Write(TablePrinter.Format(headers, watchRows, showHeaders: !printedHeaders));
             printedHeaders = true;
         }
@@ -126,11 +128,13 @@ internal static class GetCommand
         var first = true;
         foreach (var kind in kinds)
         {
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             using var doc = JsonDocument.Parse(body);
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, output == "wide");
-            var rows = TablePrinter.Rows(doc.RootElement, columns, kindPrefix: $"{kind.Singular}/");
+            var spanning = client.AllNamespaces && kind.Namespaced && output != "name";
+            if (spanning) headers = TablePrinter.WithNamespace(headers);
+            var rows = TablePrinter.Rows(doc.RootElement, columns, kindPrefix: $"{kind.Singular}/", withNamespace: spanning);
             if (rows.Count == 0) continue;
             if (output == "name")
             {
@@ -142,7 +146,7 @@ internal static class GetCommand
             Console.Out.Write(TablePrinter.Format(headers, rows));
             first = false;
         }
-        if (first) Console.Error.WriteLine("No resources found in default namespace.");
+        if (first) Console.Error.WriteLine(client.NoResources(Kinds.Pod));
         return 0;
     }
 

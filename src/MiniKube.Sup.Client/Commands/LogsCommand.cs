@@ -52,7 +52,7 @@ internal static class LogsCommand
                     tasks.Add(CopyAsync(client, podName, cName, query, $"[pod/{podName}/{cName}] ", cancel));
                 }
             }
-            if (tasks.Count == 0) Console.Error.WriteLine("No resources found in default namespace.");
+            if (tasks.Count == 0) Console.Error.WriteLine(client.NoResources(Kinds.Pod));
             await Task.WhenAll(tasks).ConfigureAwait(false);
             return 0;
         }));
@@ -95,7 +95,7 @@ internal static class LogsCommand
     {
         while (!cancel.IsCancellationRequested)
         {
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, KindArgument.Path(Kinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(Kinds.Pod, pod), cancel: cancel).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) return;
             using var doc = JsonDocument.Parse(body);
             if (!doc.RootElement.TryGetProperty("status", out var s)) { await Task.Delay(100, cancel).ConfigureAwait(false); continue; }
@@ -116,7 +116,7 @@ internal static class LogsCommand
     private static async Task CopyAsync(SupClient client, string pod, string? container, string query, string? prefix, CancellationToken cancel)
     {
         var q = container is null ? query : $"container={Uri.EscapeDataString(container)}" + (query.Length > 0 ? "&" + query : "");
-        var path = KindArgument.Path(Kinds.Pod, pod) + "/log" + (q.Length > 0 ? "?" + q : "");
+        var path = client.Path(Kinds.Pod, pod) + "/log" + (q.Length > 0 ? "?" + q : "");
         await using var stream = await client.StreamAsync(path, null, cancel).ConfigureAwait(false);
         if (prefix is null)
         {

@@ -167,7 +167,7 @@ internal static class RolloutCommand
             // kubectl: a new template annotation makes a new revision, rolled out by the object's strategy.
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
             var patch = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RestartedAt] = now } } } } };
-            var (status, body, _) = await client.SendAsync(HttpMethod.Patch, KindArgument.Path(kind, name), patch.ToJsonString(),
+            var (status, body, _) = await client.SendAsync(HttpMethod.Patch, client.Path(kind, name), patch.ToJsonString(),
                 contentType: "application/strategic-merge-patch+json").ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} restarted");
@@ -238,7 +238,7 @@ internal static class RolloutCommand
                 return 0;
             }
             deployment["spec"]!["template"] = template;
-            var (status, body, _) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, name), deployment.ToJsonString()).ConfigureAwait(false);
+            var (status, body, _) = await client.SendAsync(HttpMethod.Put, client.Path(kind, name), deployment.ToJsonString()).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             Console.Out.WriteLine($"{Qualified(kind)}/{name} rolled back");
             return 0;

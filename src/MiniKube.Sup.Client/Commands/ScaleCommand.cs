@@ -24,7 +24,7 @@ internal static class ScaleCommand
             if (count < 0) throw ClientCommand.Usage("--replicas must be 0 or more");
             foreach (var name in names)
             {
-                var (status, body, _) = await client.SendAsync(HttpMethod.Patch, KindArgument.Path(kind, name) + "/scale",
+                var (status, body, _) = await client.SendAsync(HttpMethod.Patch, client.Path(kind, name) + "/scale",
                     $"{{\"spec\":{{\"replicas\":{count}}}}}", contentType: "application/merge-patch+json").ConfigureAwait(false);
                 if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
                 Console.Out.WriteLine($"{RolloutCommand.Qualified(kind)}/{name} scaled");

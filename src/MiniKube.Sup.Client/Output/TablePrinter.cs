@@ -24,7 +24,8 @@ internal static class TablePrinter
         return (headers, columns);
     }
 
-    public static List<List<string>> Rows(JsonElement table, List<int> columns, string? kindPrefix = null)
+    /// <param name="withNamespace">each row starts with its object's namespace (kubectl -A's NAMESPACE column)</param>
+    public static List<List<string>> Rows(JsonElement table, List<int> columns, string? kindPrefix = null, bool withNamespace = false)
     {
         var rows = new List<List<string>>();
         foreach (var row in table.GetProperty("rows").EnumerateArray())
@@ -32,10 +33,18 @@ internal static class TablePrinter
             var cells = row.GetProperty("cells").EnumerateArray().ToList();
             var line = columns.Select(i => i < cells.Count ? Cell(cells[i]) : "").ToList();
             if (kindPrefix is not null && line.Count > 0) line[0] = kindPrefix + line[0];
+            if (withNamespace) line.Insert(0, NamespaceOf(row));
             rows.Add(line);
         }
         return rows;
     }
+
+    /// <summary>The headers with kubectl -A's NAMESPACE column first.</summary>
+    public static List<string> WithNamespace(List<string> headers) => ["NAMESPACE", .. headers];
+
+    private static string NamespaceOf(JsonElement row) =>
+        row.TryGetProperty("object", out var o) && o.TryGetProperty("metadata", out var m) && m.TryGetProperty("namespace", out var ns)
+            ? ns.GetString() ?? "" : "";
 
     /// <summary>The table's text; a control character in a cell is shown escaped (it could otherwise recolour,
     /// clear or rewrite the terminal, or break the table's lines).</summary>

@@ -27,9 +27,11 @@ internal static class ApplyCommand
             {
                 var kind = Kinds.ByKind(o.Kind)!;
                 var json = KubernetesJson.Serialize(o.Model);
-                var (status, body, headers) = await client.SendAsync(HttpMethod.Put, KindArgument.Path(kind, o.Name), json).ConfigureAwait(false);
+                // The object's own namespace wins over -n (kubectl refuses a conflict; a manifest here says where it goes).
+                var ns = kind.Namespaced ? o.Model.Metadata.NamespaceProperty ?? client.Namespace : null;
+                var (status, body, headers) = await client.SendAsync(HttpMethod.Put, client.Path(kind, o.Name, ns: ns), json).ConfigureAwait(false);
                 if (status == HttpStatusCode.NotFound)
-                    (status, body, headers) = await client.SendAsync(HttpMethod.Post, KindArgument.Path(kind), json).ConfigureAwait(false);
+                    (status, body, headers) = await client.SendAsync(HttpMethod.Post, client.Path(kind, ns: ns ?? client.Namespace), json).ConfigureAwait(false);
                 if ((int)status >= 300) throw ApiException.From(status, body);
                 var outcome = headers.TryGetValues("X-Sup-Apply", out var v) ? v.First() : status == HttpStatusCode.Created ? "created" : "configured";
                 Console.Out.WriteLine($"{kind.Singular}/{o.Name} {outcome}");

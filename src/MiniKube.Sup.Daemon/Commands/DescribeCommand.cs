@@ -43,7 +43,7 @@ internal static class DescribeCommand
                 if (kind == Kinds.Pod)
                 {
                     var pod = KubernetesJson.Deserialize<V1Pod>(json);
-                    var (_, volumes, _) = await client.SendAsync(HttpMethod.Get, "sup/v1/volumes?pod=" + Uri.EscapeDataString(name)).ConfigureAwait(false);
+                    var (_, volumes, _) = await client.SendAsync(HttpMethod.Get, "sup/v1/volumes?pod=" + Uri.EscapeDataString(name) + "&namespace=" + Uri.EscapeDataString(client.Namespace)).ConfigureAwait(false);
                     if (volumes.Length > 0) (pod.Metadata.Annotations ??= new Dictionary<string, string>())[Volumes.VolumeAnnotation.Key] = volumes;
                     text = DescribePod(pod, events, DateTime.UtcNow);
                 }

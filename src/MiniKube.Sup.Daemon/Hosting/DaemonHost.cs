@@ -83,7 +83,8 @@ internal static class DaemonHost
             // store: the agent writes status only). `describe pod` shows it.
             app.MapGet("/sup/v1/volumes", ctx =>
             {
-                var worker = ctx.Request.Query["pod"].FirstOrDefault() is { } pod ? supervisor.Pods.Worker(pod) : null;
+                var ns = ctx.Request.Query["namespace"].FirstOrDefault() ?? Store.ObjectKey.DefaultNamespace;
+                var worker = ctx.Request.Query["pod"].FirstOrDefault() is { } pod ? supervisor.Pods.Worker(pod, ns) : null;
                 ctx.Response.ContentType = "text/plain";
                 return ctx.Response.WriteAsync(worker?.Snapshot.Metadata.Annotations?.TryGetValue(Volumes.VolumeAnnotation.Key, out var v) == true ? v : "");
             });

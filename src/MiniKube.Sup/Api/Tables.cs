@@ -28,6 +28,7 @@ public static class Tables
         [Kinds.StatefulSet.Kind] = StatefulSetTable.Table,
         [Kinds.Service.Kind] = ServiceTable.Table,
         [Kinds.Endpoints.Kind] = EndpointsTable.Table,
+        [Kinds.Namespace.Kind] = NamespaceTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(KindInfo kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

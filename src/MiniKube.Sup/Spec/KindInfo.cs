@@ -59,6 +59,9 @@ public abstract record KindInfo(
     public string CollectionPath(string ns = "default") =>
         (Group.Length == 0 ? "/api/v1" : $"/apis/{Group}/{Version}") + (Namespaced ? $"/namespaces/{ns}/{Plural}" : $"/{Plural}");
 
+    /// <summary>The collection path across all namespaces, e.g. /apis/apps/v1/deployments.</summary>
+    public string ClusterWidePath() => (Group.Length == 0 ? "/api/v1" : $"/apis/{Group}/{Version}") + $"/{Plural}";
+
     /// <summary>Whether a user's name for a kind means this one (`po`, `pod`, `pods`, `Pod`, as kubectl resolves).</summary>
     public bool Matches(string name) =>
         name.Equals(Plural, StringComparison.OrdinalIgnoreCase)

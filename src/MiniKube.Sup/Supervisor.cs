@@ -69,6 +69,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             new DaemonSetController(controllers),
             new DeploymentController(controllers),
             new ReplicaSetController(controllers),
+            new ReplicationControllerController(controllers),
             new StatefulSetController(controllers),
             new ServiceController(controllers, ServiceProxies),
             new JobController(controllers, options.JobBackoff),

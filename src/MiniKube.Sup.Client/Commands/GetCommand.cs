@@ -14,7 +14,7 @@ namespace MiniKube.Sup.Client.Commands;
 internal static class GetCommand
 {
     private static readonly KindInfo[] AllKinds =
-        [Kinds.Pod, Kinds.Service, Kinds.DaemonSet, Kinds.Deployment, Kinds.ReplicaSet, Kinds.StatefulSet, Kinds.Job, Kinds.CronJob];
+        [Kinds.Pod, Kinds.ReplicationController, Kinds.Service, Kinds.DaemonSet, Kinds.Deployment, Kinds.ReplicaSet, Kinds.StatefulSet, Kinds.Job, Kinds.CronJob];
 
     public static Command Create()
     {

@@ -13,12 +13,12 @@ internal static class ScaleCommand
     {
         var what = new Argument<string[]>("what") { Description = "deployment/NAME or statefulset/NAME", Arity = ArgumentArity.OneOrMore };
         var replicas = new Option<int>("--replicas") { Description = "The new number of replicas", Required = true };
-        var command = new Command("scale", "Set a new size for a Deployment or StatefulSet") { what, replicas };
+        var command = new Command("scale", "Set a new size for a Deployment, StatefulSet or ReplicationController") { what, replicas };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
             if (kind is null) throw ClientCommand.Usage(error!);
-            if (kind != Kinds.Deployment && kind != Kinds.StatefulSet) throw ClientCommand.Usage($"cannot scale {kind.Plural}: only deployments and statefulsets");
+            if (!ScaleSubresource.Handles(kind)) throw ClientCommand.Usage($"cannot scale {kind.Plural}: only deployments, statefulsets and replicationcontrollers");
             if (names.Count == 0) throw ClientCommand.Usage("scale needs the name of the object");
             var count = parse.GetValue(replicas);
             if (count < 0) throw ClientCommand.Usage("--replicas must be 0 or more");

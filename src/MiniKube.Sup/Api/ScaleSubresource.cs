@@ -16,7 +16,7 @@ namespace MiniKube.Sup.Api;
 /// </summary>
 public static class ScaleSubresource
 {
-    public static bool Handles(KindInfo kind) => kind == Kinds.Deployment || kind == Kinds.StatefulSet;
+    public static bool Handles(KindInfo kind) => kind == Kinds.Deployment || kind == Kinds.StatefulSet || kind == Kinds.ReplicationController;
 
     public static async Task HandleAsync(HttpContext ctx, KindInfo kind, ObjectKey key, ObjectStore store)
     {
@@ -68,6 +68,7 @@ public static class ScaleSubresource
                 {
                     case V1Deployment d when d.Spec.Replicas != wanted: d.Spec.Replicas = wanted; return true;
                     case V1StatefulSet s when s.Spec.Replicas != wanted: s.Spec.Replicas = wanted; return true;
+                    case V1ReplicationController rc when rc.Spec.Replicas != wanted: rc.Spec.Replicas = wanted; return true;
                     default: return false;
                 }
             }) ?? current;
@@ -80,6 +81,7 @@ public static class ScaleSubresource
     {
         V1Deployment d => d.Spec.Replicas ?? 1,
         V1StatefulSet s => s.Spec.Replicas ?? 1,
+        V1ReplicationController rc => rc.Spec.Replicas ?? 1,
         _ => 0,
     };
 
@@ -89,6 +91,7 @@ public static class ScaleSubresource
         {
             V1Deployment d => (d.Status?.Replicas ?? 0, d.Spec.Selector),
             V1StatefulSet s => (s.Status?.Replicas ?? 0, s.Spec.Selector),
+            V1ReplicationController rc => (rc.Status?.Replicas ?? 0, new V1LabelSelector { MatchLabels = rc.Spec.Selector }),
             _ => (0, null),
         };
         return KubernetesJson.Serialize(new V1Scale

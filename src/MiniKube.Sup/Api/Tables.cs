@@ -29,6 +29,7 @@ public static class Tables
         [Kinds.Service.Kind] = ServiceTable.Table,
         [Kinds.Endpoints.Kind] = EndpointsTable.Table,
         [Kinds.Namespace.Kind] = NamespaceTable.Table,
+        [Kinds.ReplicationController.Kind] = ReplicationControllerTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(KindInfo kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

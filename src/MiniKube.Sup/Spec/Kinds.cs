@@ -51,6 +51,10 @@ public static class Kinds
     public static readonly KindInfo ReplicaSet = KindInfo.Of<V1ReplicaSet>("ReplicaSet", "apps", "replicasets", "rs") with
     { Verbs = ReadWrite, FromManifests = true, InCategoryAll = true };
 
+    // The ReplicaSet's predecessor (core/v1, selector a label map), run the same way.
+    public static readonly KindInfo ReplicationController = KindInfo.Of<V1ReplicationController>("ReplicationController", "", "replicationcontrollers", "rc") with
+    { Verbs = ReadWrite, Subresources = ["scale"], FromManifests = true, InCategoryAll = true };
+
     // Written by controllers only (a Service's endpoints): read, as kubectl needs.
 
     public static readonly KindInfo Endpoints = KindInfo.Of<V1Endpoints>("Endpoints", "", "endpoints", "ep") with
@@ -80,7 +84,7 @@ public static class Kinds
     /// <summary>Every kind the store holds.</summary>
     public static IReadOnlyList<KindInfo> All { get; } =
     [
-        Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, Namespace, Endpoints, ControllerRevision,
+        Pod, Event, ConfigMap, Secret, Service, PersistentVolumeClaim, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, ReplicationController, Namespace, Endpoints, ControllerRevision,
         ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding, PodDisruptionBudget, NetworkPolicy, Ingress, IngressClass, StorageClass,
         PriorityClass, LimitRange, ResourceQuota, HorizontalPodAutoscaler, PersistentVolume,
     ];

@@ -38,6 +38,17 @@ public static class ManifestDefaults
                 rs.MinReadySeconds ??= 0;
                 ApplyPodSpec(rs.Template?.Spec, defaultRestartPolicy: true);
                 break;
+            case V1ReplicationController rc when rc.Spec is { } spec:
+                // k8s SetDefaults_ReplicationController: the selector and the object's labels default to the template's labels.
+                spec.Replicas ??= 1;
+                spec.MinReadySeconds ??= 0;
+                if (spec.Template?.Metadata?.Labels is { Count: > 0 } templateLabels)
+                {
+                    if (spec.Selector is not { Count: > 0 }) spec.Selector = new Dictionary<string, string>(templateLabels);
+                    if (rc.Metadata is { Labels: not { Count: > 0 } } meta) meta.Labels = new Dictionary<string, string>(templateLabels);
+                }
+                ApplyPodSpec(spec.Template?.Spec, defaultRestartPolicy: true);
+                break;
             case V1Deployment deployment:
                 ApplyDeployment(deployment);
                 break;

@@ -237,6 +237,7 @@ public static class ManifestLoader
             return null;
         }
 
+        ApiVersionConversion.TryConvert(json);
         var apiVersion = json["apiVersion"];
         if (apiVersion is null)
         {

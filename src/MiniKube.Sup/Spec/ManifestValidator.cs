@@ -27,6 +27,9 @@ internal static class ManifestValidator
             case V1ReplicaSet replicaSet:
                 ValidateReplicaSet(scope, replicaSet.Spec);
                 break;
+            case V1ReplicationController rc:
+                ValidateReplicationController(scope, rc.Spec);
+                break;
             case V1StatefulSet statefulSet:
                 ValidateStatefulSet(scope, statefulSet.Spec);
                 break;
@@ -237,6 +240,25 @@ internal static class ManifestValidator
         scope.NonNegative("spec.minReadySeconds", spec.MinReadySeconds);
         RequireSelector(scope, spec.Selector, "spec.selector");
         ValidateTemplate(scope, spec.Template, "spec.template", Kinds.ReplicaSet.Kind, spec.Selector, "spec.selector");
+    }
+
+    /// <summary>A ReplicationController: a ReplicaSet whose selector is a label map (defaulted from the template's labels).</summary>
+    private static void ValidateReplicationController(ValidationScope scope, V1ReplicationControllerSpec? spec)
+    {
+        if (spec is null)
+        {
+            scope.Add("spec", "required");
+            return;
+        }
+
+        scope.NonNegative("spec.replicas", spec.Replicas);
+        scope.NonNegative("spec.minReadySeconds", spec.MinReadySeconds);
+        if (spec.Selector is not { Count: > 0 })
+        {
+            scope.Add("spec.selector", "required: a label map that selects the template's pods (or labels in spec.template.metadata to default it from)");
+        }
+        var selector = spec.Selector is { Count: > 0 } labels ? new V1LabelSelector { MatchLabels = labels } : null;
+        ValidateTemplate(scope, spec.Template, "spec.template", Kinds.ReplicationController.Kind, selector, "spec.selector");
     }
 
     private static void ValidateStatefulSet(ValidationScope scope, V1StatefulSetSpec? spec)

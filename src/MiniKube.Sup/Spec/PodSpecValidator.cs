@@ -23,7 +23,7 @@ internal sealed class PodSpecValidator
         _scope = scope;
         _ownerKind = ownerKind;
         _hostRuntime = hostRuntime;
-        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.ReplicaSet.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
+        _podsRunUntilReplaced = ownerKind == Kinds.Deployment.Kind || ownerKind == Kinds.ReplicaSet.Kind || ownerKind == Kinds.ReplicationController.Kind || ownerKind == Kinds.StatefulSet.Kind || ownerKind == Kinds.DaemonSet.Kind;
         _podsRunToCompletion = ownerKind == Kinds.Job.Kind || ownerKind == Kinds.CronJob.Kind;
     }
 

@@ -15,6 +15,7 @@ internal static class PodTemplate
         V1StatefulSet s => (s.Spec?.Template?.Metadata, s.Spec?.Template?.Spec, "spec.template"),
         V1DaemonSet d => (d.Spec?.Template?.Metadata, d.Spec?.Template?.Spec, "spec.template"),
         V1ReplicaSet r => (r.Spec?.Template?.Metadata, r.Spec?.Template?.Spec, "spec.template"),
+        V1ReplicationController rc => (rc.Spec?.Template?.Metadata, rc.Spec?.Template?.Spec, "spec.template"),
         V1Job j => (j.Spec?.Template?.Metadata, j.Spec?.Template?.Spec, "spec.template"),
         V1CronJob c => (c.Spec?.JobTemplate?.Spec?.Template?.Metadata, c.Spec?.JobTemplate?.Spec?.Template?.Spec, "spec.jobTemplate.spec.template"),
         _ => null,

@@ -61,7 +61,7 @@ public sealed class KindsTests
     public void Manifests_declare_workloads_and_their_configuration_but_not_what_controllers_write()
     {
         Assert.Equal(
-            ["Pod", "ConfigMap", "Secret", "Service", "PersistentVolumeClaim", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Namespace"],
+            ["Pod", "ConfigMap", "Secret", "Service", "PersistentVolumeClaim", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "ReplicationController", "Namespace"],
             Kinds.FromManifests.Where(k => !k.Inert).Select(k => k.Kind));
     }
 

@@ -205,7 +205,8 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     /// <summary>An image pod's /etc/hosts entries for the Services it is given (see <see cref="ServiceHostNames"/>).</summary>
     private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace) =>
-        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated: true)
+        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated: true,
+                Store.List(Kinds.Pod.Kind).Select(e => e.Object).OfType<k8s.Models.V1Pod>())
             .Select(e => new HostEntry(e.Name, e.Address.ToString()))
             .ToList();
 

@@ -53,4 +53,25 @@ public sealed class ServiceHostNamesTests
         Assert.All(inPods, e => Assert.Equal(ServiceAddress.InPods([service])["default/web"], e.Address));
         Assert.True(ServiceAddress.PodRange.Contains(inPods[0].Address));
     }
+
+    [Fact]
+    public void A_StatefulSet_pod_answers_under_its_headless_service_at_its_pod_ip_and_only_while_it_has_one()
+    {
+        V1Pod Pod(string name, string? ip, string ns = "default", string? phase = "Running") => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Spec = new V1PodSpec { Hostname = name, Subdomain = "peers" },
+            Status = new V1PodStatus { PodIP = ip, Phase = phase },
+        };
+        V1Pod[] pods = [Pod("web-0", "127.0.1.5"), Pod("web-1", null), Pod("web-2", "127.0.1.7", phase: "Succeeded"), Pod("db-0", "127.0.1.9", ns: "data")];
+
+        var entries = ServiceHostNames.For("default", [Service("peers", "None"), Service("peers", "None", ns: "data")], isolated: true, pods);
+
+        Assert.Equal(
+        [
+            "127.0.1.9 db-0.peers.data", "127.0.1.9 db-0.peers.data.svc", "127.0.1.9 db-0.peers.data.svc.cluster.local",
+            "127.0.1.5 web-0.peers", "127.0.1.5 web-0.peers.default", "127.0.1.5 web-0.peers.default.svc", "127.0.1.5 web-0.peers.default.svc.cluster.local",
+        ], Lines(entries));
+        Assert.Empty(ServiceHostNames.For("default", [Service("other", "None")], isolated: true, pods));
+    }
 }

@@ -57,6 +57,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             Config = new StoreConfigSource(Store),
             ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>(), isolated: true, api: options.ApiEndPoint),
             HostEntries = ServiceHostEntries,
+            ServiceAccount = ns => options.ServiceAccounts is { } accounts ? new ServiceAccountFiles(accounts.Issue(ns), accounts.CaPem) : null,
             Networks = Networks,
         };
         ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint);

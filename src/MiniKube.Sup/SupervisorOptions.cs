@@ -15,4 +15,7 @@ public sealed record SupervisorOptions
 
     /// <summary>Where the API is served on TCP (sup run --listen), if it is: image pods reach it there too.</summary>
     public System.Net.IPEndPoint? ApiEndPoint { get; init; }
+
+    /// <summary>What pods are given to reach the API as in a cluster (a token per namespace and the CA), if it is served on TCP.</summary>
+    public Api.ServiceAccountTokens? ServiceAccounts { get; init; }
 }

@@ -46,6 +46,8 @@ internal static class DaemonHost
                 return ExitCodes.CannotStart;
             }
             var credentials = TcpListenerCredentials.Create(options.StateDir, endpoint);
+            var accounts = new ServiceAccountTokens(credentials.CertificatePem);
+            options = options with { ServiceAccounts = accounts };
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
@@ -71,7 +73,7 @@ internal static class DaemonHost
             await using var app = builder.Build();
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
-            app.Use((ctx, next) => Authorize(ctx, next, credentials.Token));
+            app.Use((ctx, next) => Authorize(ctx, next, credentials.Token, accounts));
             supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
             supervisor.Api.Map(app);
             app.MapGet("/sup/v1/processes", ctx =>
@@ -172,13 +174,20 @@ internal static class DaemonHost
         e.Level >= LogEventLevel.Error && e.MessageTemplate.Text == "Hosting failed to start";
 
     /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>
-    private static Task Authorize(HttpContext ctx, RequestDelegate next, string token)
+    /// <summary>The Unix socket is its user's; on TCP the daemon's token may do anything, a pod's service account token
+    /// only what <see cref="ServiceAccountTokens.Allows"/> grants (403 otherwise, as RBAC answers), anything else is 401.</summary>
+    private static Task Authorize(HttpContext ctx, RequestDelegate next, string token, ServiceAccountTokens accounts)
     {
         if (ctx.Connection.LocalIpAddress is null) return next(ctx); // the Unix socket
         var header = ctx.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.Ordinal)
-            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(header[7..].Trim()), System.Text.Encoding.UTF8.GetBytes(token)))
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return ApiStatus.Unauthorized(ctx);
+        var presented = header[7..].Trim();
+        if (CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(token)))
             return next(ctx);
-        return ApiStatus.Unauthorized(ctx);
+        if (accounts.NamespaceOf(presented) is not { } ns) return ApiStatus.Unauthorized(ctx);
+        if (ServiceAccountTokens.Allows(ns, ctx.Request.Method, ctx.Request.Path.Value ?? "")) return next(ctx);
+        return ApiStatus.Write(ctx, 403, "Forbidden",
+            $"User \"system:serviceaccount:{ns}:default\" cannot {ctx.Request.Method.ToLowerInvariant()} {ctx.Request.Path}: a pod's token reads its own namespace (Secrets excepted) and nothing else",
+            null, null);
     }
 }

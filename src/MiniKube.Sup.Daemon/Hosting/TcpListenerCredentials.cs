@@ -10,7 +10,7 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// token-protected listener must be https. Each start makes a fresh token and self-signed certificate and writes
 /// &lt;state-dir&gt;/token, &lt;state-dir&gt;/ca.crt and a ready &lt;state-dir&gt;/kubeconfig (all 0600).
 /// </summary>
-internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Certificate, string KubeconfigPath)
+internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Certificate, string KubeconfigPath, string CertificatePem)
 {
     public static TcpListenerCredentials Create(string stateDir, IPEndPoint endpoint)
     {
@@ -60,7 +60,7 @@ internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Cer
             current-context: sup
 
             """);
-        return new TcpListenerCredentials(token, certificate, kubeconfig);
+        return new TcpListenerCredentials(token, certificate, kubeconfig, pem + "\n");
     }
 
     private static void WritePrivate(string path, string content)

@@ -57,6 +57,8 @@ public sealed partial class PodWorker
     {
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.ImageEnvironment, Namespace), PodIp, _context.Config.In(Namespace));
         var image = ImageLaunchBuilder.Build(_pod, slot.Spec, declared, _volumes ?? [], PodGrace);
+        if (ServiceAccountFiles.Wanted(_pod, slot.Spec) && _context.ServiceAccount(Namespace) is { } account)
+            image = image with { Mounts = [.. image.Mounts, account.WriteTo(_context.Paths.PodDirectory(DiskName), Namespace)] };
         var command = (image.Entrypoint ?? []).Concat(image.Args ?? []).ToList();
         return NewLaunch(slot, command, environment, _context.Paths.PodDirectory(DiskName)) with { Image = image };
     }

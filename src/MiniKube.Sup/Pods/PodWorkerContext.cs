@@ -48,4 +48,7 @@ public sealed record PodWorkerContext(
     /// <summary>The names a pod sandbox's /etc/hosts resolves (the Services, as seen from the pod's namespace), read
     /// when the sandbox is made.</summary>
     public Func<string, IReadOnlyList<HostEntry>> HostEntries { get; init; } = _ => [];
+
+    /// <summary>The service account files an image pod of a namespace gets (token and CA), if the API is served to pods.</summary>
+    public Func<string, ServiceAccountFiles?> ServiceAccount { get; init; } = _ => null;
 }

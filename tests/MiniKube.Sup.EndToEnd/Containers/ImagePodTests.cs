@@ -124,6 +124,75 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal(0, await d.StopAsync());
     }
 
+    /// <summary>An in-cluster client in a namespace: the service account files where client libraries look (read-only),
+    /// the API at KUBERNETES_SERVICE_HOST:PORT; with the pod's token its own namespace's pods are readable over TLS, its
+    /// Secrets, other namespaces and any write refused (403). (busybox wget's own TLS cannot talk to a modern OpenSSL
+    /// server, so the HTTPS calls are the test's, with the token the pod printed.)</summary>
+    [Fact]
+    public async Task A_pod_in_a_namespace_gets_a_token_that_reads_its_namespace_through_the_API_and_nothing_more()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: db, namespace: shop}
+            stringData: {password: hunter2}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: reader, namespace: shop}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: c
+                image: busybox
+                command: ["sh", "-c"]
+                args:
+                - |
+                  sa=/var/run/secrets/kubernetes.io/serviceaccount
+                  echo "namespace=$(cat $sa/namespace)"
+                  grep -q "BEGIN CERTIFICATE" $sa/ca.crt && echo "ca=yes"
+                  touch $sa/token 2>/dev/null || echo "mount=read-only"
+                  echo "api=$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"
+                  echo | nc $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT >/dev/null 2>&1 && echo "api=reachable"
+                  echo "token=$(cat $sa/token)"
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: no-token, namespace: shop}
+            spec:
+              restartPolicy: Never
+              automountServiceAccountToken: false
+              containers:
+              - name: c
+                image: busybox
+                command: ["sh", "-c", "ls /var/run/secrets/kubernetes.io/serviceaccount 2>/dev/null || echo none"]
+            """);
+
+        await UntilAsync(async () => (await d.Sup("get", "pod", "reader", "-n", "shop", "-o", "json")).Out.Contains("\"phase\": \"Succeeded\""), "the reader finished", 60);
+        var log = (await LogsAsync(d, "reader", "-n", "shop")).Split('\n');
+        Assert.Equal(["namespace=shop", "ca=yes", "mount=read-only", "api=127.253.0.1:443", "api=reachable"], log[..5]);
+        var token = log[5]["token=".Length..];
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        // The API is always on loopback TCP; the kubeconfig says where.
+        var server = File.ReadAllLines(d.Kubeconfig).Single(l => l.Trim().StartsWith("server:", StringComparison.Ordinal)).Trim()["server:".Length..].Trim();
+        using var api = new HttpClient(handler) { BaseAddress = new Uri(server) };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var pods = await api.GetAsync("/api/v1/namespaces/shop/pods");
+        Assert.Equal(HttpStatusCode.OK, pods.StatusCode);
+        Assert.Contains("\"name\":\"reader\"", await pods.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/v1/namespaces/shop/secrets/db")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/v1/namespaces/default/pods")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.DeleteAsync("/api/v1/namespaces/shop/pods/no-token")).StatusCode);
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Replace("sup-sa.shop.", "sup-sa.default.", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/namespaces/default/pods")).StatusCode);
+        await UntilAsync(async () => (await LogsAsync(d, "no-token", "-n", "shop")) == "none\n", "the pod that asked for no token has none");
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     [Fact]
     public async Task A_container_that_exits_is_restarted_with_backoff_and_its_previous_log_kept()
     {

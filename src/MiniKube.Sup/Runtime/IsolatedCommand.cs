@@ -16,21 +16,25 @@ public static class IsolatedCommand
 
     /// <summary>$1: private /tmp (1/0); $2: hosts file or ""; $3: working directory or ""; $4: mount count, then
     /// (source, destination, ro|rw) per mount, then "--" and the command. A missing mount point is made as the source
-    /// is (a directory, or an empty file).</summary>
+    /// is (a directory, or an empty file). A private /tmp is mounted first, so that mounts below it show; the host's
+    /// /tmp stays reachable through descriptor 9 for the sources that live there (a state dir under /tmp).</summary>
     internal const string Script = """
         set -e
         tmp=$1 hosts=$2 wd=$3 n=$4
         shift 4
-        if [ "$tmp" = 1 ]; then mount -t tmpfs -o mode=1777 sup-tmp /tmp; fi
+        host() { if [ "$tmp" = 1 ]; then case $1 in /tmp/*) echo "/proc/self/fd/9/${1#/tmp/}"; return;; esac; fi; echo "$1"; }
+        if [ "$tmp" = 1 ]; then exec 9< /tmp; mount -t tmpfs -o mode=1777 sup-tmp /tmp; fi
         while [ "$n" -gt 0 ]; do
-          if [ -d "$1" ]; then mkdir -p -- "$2"; elif [ ! -e "$2" ]; then mkdir -p -- "$(dirname -- "$2")"; : > "$2"; fi
-          mount --bind -- "$1" "$2"
+          src=$(host "$1")
+          if [ -d "$src" ]; then mkdir -p -- "$2"; elif [ ! -e "$2" ]; then mkdir -p -- "$(dirname -- "$2")"; : > "$2"; fi
+          mount --bind -- "$src" "$2"
           if [ "$3" = ro ]; then mount -o remount,bind,ro -- "$2"; fi
           shift 3
           n=$((n - 1))
         done
         shift
-        if [ -n "$hosts" ]; then mount --bind -- "$hosts" /etc/hosts; fi
+        if [ -n "$hosts" ]; then mount --bind -- "$(host "$hosts")" /etc/hosts; fi
+        if [ "$tmp" = 1 ]; then exec 9<&-; fi
         if [ -n "$wd" ]; then cd -- "$wd"; fi
         exec "$@"
         """;

@@ -20,7 +20,7 @@ public sealed partial class PodWorker
         if (_volumeRetryPending) return false;
         try
         {
-            var volumes = new PodVolumes(_context.Paths, _context.Config.In(Namespace)).SetUp(_pod);
+            var volumes = new PodVolumes(_context.Paths, _context.Config.In(Namespace), () => _context.ServiceAccount(Namespace)?.Token).SetUp(_pod);
             ApplyFsGroup(volumes);
             _volumes = volumes;
             if (_volumes.Count > 0)
@@ -58,6 +58,9 @@ public sealed partial class PodWorker
             var inNamespace = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? null : slot.Spec.WorkingDir;
             if (inNamespace is not null) workingDirectory = podDirectory;
             isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(podDirectory), inNamespace);
+            // In-cluster clients find the service account where they look, as in an image pod.
+            if (ServiceAccountFiles.Wanted(_pod, slot.Spec) && _context.ServiceAccount(Namespace) is { } account)
+                isolation = isolation with { Mounts = [.. isolation.Mounts, account.WriteTo(podDirectory, Namespace)] };
         }
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);

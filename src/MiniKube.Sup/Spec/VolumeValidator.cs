@@ -152,29 +152,33 @@ internal static class VolumeValidator
         }
     }
 
-    /// <summary>One source of a projected volume: a configMap, a secret or downwardAPI items (k8s
-    /// validateProjectionSources); a service account token has no issuer on one host.</summary>
+    /// <summary>One source of a projected volume: a configMap, a secret, downwardAPI items or a service account token
+    /// (k8s validateProjectionSources; the token is the pod's namespace's, which reads that namespace through the API).</summary>
     private static void ProjectedSource(ValidationScope scope, V1VolumeProjection source, string path)
     {
         var count = new object?[] { source.ConfigMap, source.Secret, source.DownwardAPI, source.ServiceAccountToken, source.ClusterTrustBundle, source.PodCertificate }.Count(s => s is not null);
         if (count != 1)
         {
-            scope.Add(path, $"needs exactly one of configMap, secret or downwardAPI; found {count}");
+            scope.Add(path, $"needs exactly one of configMap, secret, downwardAPI or serviceAccountToken; found {count}");
         }
 
-        if (source.ServiceAccountToken is not null)
+        if (source.ServiceAccountToken is { } token)
         {
-            scope.Add(path.Dot("serviceAccountToken"), "cannot be honoured on one host: nothing issues service account tokens; supported sources: configMap, secret, downwardAPI");
+            Required(scope, path.Dot("serviceAccountToken").Dot("path"), token.Path, "the file the token is written to");
+            if (token.ExpirationSeconds is { } seconds and < 600)
+            {
+                scope.Add(path.Dot("serviceAccountToken").Dot("expirationSeconds"), $"may not specify a duration less than 10 minutes ({seconds} s)");
+            }
         }
 
         if (source.ClusterTrustBundle is not null)
         {
-            scope.Add(path.Dot("clusterTrustBundle"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI");
+            scope.Add(path.Dot("clusterTrustBundle"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI, serviceAccountToken");
         }
 
         if (source.PodCertificate is not null)
         {
-            scope.Add(path.Dot("podCertificate"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI");
+            scope.Add(path.Dot("podCertificate"), "cannot be honoured on one host; supported sources: configMap, secret, downwardAPI, serviceAccountToken");
         }
 
         if (source.ConfigMap is { } configMap)

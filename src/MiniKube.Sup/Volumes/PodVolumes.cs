@@ -11,7 +11,8 @@ namespace MiniKube.Sup.Volumes;
 /// hostPath is the host path after its type check; persistentVolumeClaim is <c>&lt;state-dir&gt;/volumes/&lt;claim&gt;</c>;
 /// configMap, secret, downwardAPI and projected volumes are files projected into the pod directory.
 /// </summary>
-public sealed class PodVolumes(StatePaths paths, IConfigSource config)
+/// <param name="token">the service account token of the pod's namespace, for projected serviceAccountToken sources</param>
+public sealed class PodVolumes(StatePaths paths, IConfigSource config, Func<string?>? token = null)
 {
     private const string MemoryNote = "tmpfs";
 
@@ -94,6 +95,8 @@ public sealed class PodVolumes(StatePaths paths, IConfigSource config)
                     files.AddConfig(config.GetSecret(s.Name) is { } found ? ConfigData.Of(found) : null, s.Items, s.Optional == true, $"secret \"{s.Name}\"");
                 else if (source.DownwardAPI is { } d)
                     files.AddDownwardApi(owner, d.Items);
+                else if (source.ServiceAccountToken is { } t)
+                    files.AddToken(t.Path, token?.Invoke());
             }
             var dir = paths.PodVolumeDirectory(pod, name);
             files.Write(dir, projected.DefaultMode);

@@ -56,6 +56,14 @@ internal sealed class ProjectedFiles(string volume)
         }
     }
 
+    /// <summary>A serviceAccountToken source: the pod's token (k8s: a bound token; here the namespace's, see the API's
+    /// ServiceAccountTokens); none when the daemon does not serve the API to pods.</summary>
+    public void AddToken(string path, string? token)
+    {
+        if (token is null) throw new VolumeSetupException(volume, "no service account token: the daemon does not serve its API to pods");
+        Add(path, Encoding.UTF8.GetBytes(token), null);
+    }
+
     private void Add(string path, byte[] content, int? mode)
     {
         _entries[path] = content;

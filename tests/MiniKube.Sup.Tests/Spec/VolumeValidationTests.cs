@@ -54,7 +54,7 @@ public class VolumeValidationTests
     }
 
     [Fact]
-    public void A_downward_api_volume_refuses_status_fields_and_a_projected_token_has_no_issuer()
+    public void A_downward_api_volume_refuses_status_fields_and_a_projected_token_needs_a_path_and_ten_minutes()
     {
         var result = Load("""
             apiVersion: v1
@@ -68,11 +68,15 @@ public class VolumeValidationTests
                     items: [{path: ip, fieldRef: {fieldPath: status.podIP}}]
                 - name: token
                   projected:
-                    sources: [{serviceAccountToken: {path: token}}]
+                    sources: [{serviceAccountToken: {path: token, expirationSeconds: 3600, audience: vault}}]
+                - name: short
+                  projected:
+                    sources: [{serviceAccountToken: {path: token, expirationSeconds: 60}}]
             """);
 
         Assert.Contains(result.Errors, e => e.FieldPath == "spec.volumes[0].downwardAPI.items[0].fieldRef.fieldPath" && e.Message.StartsWith("unsupported value \"status.podIP\"", StringComparison.Ordinal));
-        Assert.Contains(result.Errors, e => e.FieldPath == "spec.volumes[1].projected.sources[0].serviceAccountToken" && e.Message.Contains("nothing issues service account tokens"));
+        Assert.DoesNotContain(result.Errors, e => e.FieldPath.StartsWith("spec.volumes[1]", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.FieldPath == "spec.volumes[2].projected.sources[0].serviceAccountToken.expirationSeconds" && e.Message.Contains("less than 10 minutes"));
     }
 
     [Fact]

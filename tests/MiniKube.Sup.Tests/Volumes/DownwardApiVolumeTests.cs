@@ -100,4 +100,19 @@ public sealed class DownwardApiVolumeTests : IDisposable
 
         Assert.Contains("configmap \"nope\" not found", e.Message);
     }
+
+    [Fact]
+    public void A_projected_service_account_token_is_the_pods_namespace_token_and_without_one_the_volume_waits()
+    {
+        V1Volume Token() => new()
+        {
+            Name = "sa",
+            Projected = new V1ProjectedVolumeSource { Sources = [new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "vault-token", ExpirationSeconds = 7200 } }] },
+        };
+
+        var volume = Assert.Single(new PodVolumes(_paths, _config, () => "sup-sa.default.abc").SetUp(Pod(Token())));
+
+        Assert.Equal("sup-sa.default.abc", Read(volume, "vault-token"));
+        Assert.Contains("does not serve its API to pods", Assert.Throws<VolumeSetupException>(() => new PodVolumes(_paths, _config).SetUp(Pod(Token()))).Message);
+    }
 }

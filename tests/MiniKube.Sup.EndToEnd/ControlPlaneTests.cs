@@ -246,8 +246,9 @@ public sealed partial class ControlPlaneTests
         Assert.True(master.GetProperty("rssBytes").GetInt64() > 0);
 
         var (_, table, _) = await d.Sup("ps");
-        Assert.Matches(@"PID\s+PPID\s+ROLE\s+STATE\s+CPU%\s+RSS\s+COMMAND", table);
-        Assert.Equal(6, Regex.Matches(table, @"\s+worker\s+[RSD]\s").Count);
+        Assert.Matches(@"PID\s+PPID\s+ROLE\s+USER\s+STATE\s+CPU%\s+RSS\s+COMMAND", table);
+        var user = Environment.UserName;
+        Assert.Equal(6, Regex.Matches(table, $@"\s+worker\s+{Regex.Escape(user)}\s+[RSD]\s").Count);
     }
 
     [Fact]

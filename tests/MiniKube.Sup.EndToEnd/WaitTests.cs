@@ -1,41 +1,27 @@
-using System.Diagnostics;
-
 namespace MiniKube.Sup.EndToEnd;
 
 /// <summary>`sup wait` as kubectl's: several --for, jsonpath, -l and --all, a Failed Job that ends a wait for
 /// Complete at once, and a daemon still starting that is waited for.</summary>
 public sealed class WaitTests
 {
-    private const string Pods = """
+    private static string Pod(string name, string app, string extraArgs = "", int grace = 2) => $$$"""
         apiVersion: v1
         kind: Pod
-        metadata: {name: web-a, labels: {app: web}}
+        metadata: {name: {{{name}}}, labels: {app: {{{app}}}}}
         spec:
-          terminationGracePeriodSeconds: 2
+          terminationGracePeriodSeconds: {{{grace}}}
           containers:
-            - {name: app, command: ["TESTAPP"], args: ["--print", "up"]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-b, labels: {app: web}}
-        spec:
-          terminationGracePeriodSeconds: 2
-          containers:
-            - {name: app, command: ["TESTAPP"], args: ["--print", "up"]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: other, labels: {app: other}}
-        spec:
-          terminationGracePeriodSeconds: 2
-          containers:
-            - {name: app, command: ["TESTAPP"], args: ["--print", "up"]}
+            - {name: app, command: ["TESTAPP"], args: ["--print", "up"{{{extraArgs}}}]}
         """;
+
+    /// <summary>web-a and web-b (app=web), and other (app=other).</summary>
+    private static string Pods(string extraArgs = "", int grace = 2) =>
+        string.Join("\n---\n", Pod("web-a", "web", extraArgs, grace), Pod("web-b", "web", extraArgs, grace), Pod("other", "other", extraArgs, grace));
 
     [Fact]
     public async Task Several_for_are_all_waited_for_and_jsonpath_compares_a_field()
     {
-        await using var d = new SupDaemon(Pods);
+        await using var d = new SupDaemon(Pods());
         await d.StartAsync();
         var (code, output, err) = await d.Sup("wait", "--for=condition=Ready", "--for=jsonpath={.status.phase}=Running", "pod/web-a", "--timeout", "30s");
         Assert.True(code == 0, output + err);
@@ -61,7 +47,7 @@ public sealed class WaitTests
     public async Task A_selector_or_all_waits_for_every_matching_object_and_none_matching_is_an_error()
     {
         // Pods that take their whole grace period to stop: still listed while the delete wait below starts.
-        await using var d = new SupDaemon(Pods.Replace("\"up\"]", "\"up\", \"--ignore-sigterm\"]").Replace("terminationGracePeriodSeconds: 2", "terminationGracePeriodSeconds: 3"));
+        await using var d = new SupDaemon(Pods(", \"--ignore-sigterm\"", grace: 3));
         await d.StartAsync();
         var (code, output, err) = await d.Sup("wait", "--for=condition=Ready", "pods", "-l", "app=web", "--timeout", "30s");
         Assert.True(code == 0, output + err);
@@ -114,7 +100,7 @@ public sealed class WaitTests
     [Fact]
     public async Task A_wait_started_before_the_daemon_waits_for_its_socket_within_the_timeout()
     {
-        await using var d = new SupDaemon(Pods);
+        await using var d = new SupDaemon(Pods());
         var waiting = d.Sup("wait", "--for=condition=Ready", "pod/web-a", "--timeout", "60s");
         await Task.Delay(1000); // the wait is running and finds no socket
         Assert.False(waiting.IsCompleted, "sup wait did not wait for the daemon");

@@ -46,6 +46,31 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
         }
     }
 
+    /// <summary>Waits for the daemon's socket to answer, as a daemon that is still starting publishes it only once its
+    /// API answers (`sup run ... &amp; sup wait ...` in a script). Only "nothing listens there yet" is waited out: a
+    /// socket this user may not use, or a daemon of another user, fails at once.</summary>
+    /// <returns>null once it answers; else the last reason it did not, when <paramref name="limit"/> passed.</returns>
+    public async Task<DaemonUnreachableException?> UntilReachableAsync(TimeSpan limit, CancellationToken cancel = default)
+    {
+        var start = time.GetTimestamp();
+        var pause = FirstPause;
+        while (true)
+        {
+            try
+            {
+                await client.SendAsync(HttpMethod.Get, "/healthz", cancel: cancel).ConfigureAwait(false);
+                return null;
+            }
+            catch (DaemonUnreachableException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: not System.Net.Sockets.SocketError.AccessDenied })
+            {
+                var left = limit == Timeout.InfiniteTimeSpan ? LongestPause : limit - time.GetElapsedTime(start);
+                if (left <= TimeSpan.Zero) return e;
+                await Task.Delay(Min(pause, left), time, cancel).ConfigureAwait(false);
+                pause = Min(pause * 2, LongestPause);
+            }
+        }
+    }
+
     /// <summary>The object now (null: there is none), and the resourceVersion to watch it from.</summary>
     private async Task<(string? Json, string? ResourceVersion)> CurrentAsync(KindInfo kind, string name, CancellationToken cancel)
     {

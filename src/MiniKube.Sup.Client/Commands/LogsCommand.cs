@@ -61,7 +61,7 @@ internal static class LogsCommand
 
     /// <summary>A Job's logs: its pods oldest first, each pod's steps in order (init containers, then containers).
     /// Following, only the newest pod is followed, step after step, each once it has started.</summary>
-    private static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
+    internal static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
     {
         var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
         using var doc = JsonDocument.Parse(await client.GetJsonAsync(Kinds.Pod, null, selector).ConfigureAwait(false));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MiniKube.Sup.Client.Arguments;
 using MiniKube.Sup.Client.Commands;
 using MiniKube.Sup.Daemon.Hosting;
 using MiniKube.Sup.Pods;
@@ -7,7 +8,8 @@ using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Daemon.Commands;
 
-/// <summary>sup run [-f FILE]... : the daemon, in the foreground.</summary>
+/// <summary>sup run [-f FILE]... [--exit-with job/NAME [--timeout DURATION]] : the daemon, in the foreground; with
+/// --exit-with, a CI harness: it stops everything once that Job has ended and exits with its result (see <see cref="JobExit"/>).</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -60,8 +62,18 @@ internal static class RunCommand
                 return default;
             },
         };
+        var exitWith = new Option<string?>("--exit-with")
+        {
+            Description = "job/NAME: wait for that Job to end, print its pods' logs if it failed, stop everything; exit 0 Complete, 1 Failed, 124 timeout",
+            Validators = { r => { if (JobName(r.GetValueOrDefault<string?>()) is null) r.AddError($"--exit-with: expected job/NAME, got \"{r.GetValueOrDefault<string?>()}\""); } },
+        };
+        var timeout = new Option<string?>("--timeout")
+        {
+            Description = "With --exit-with: how long the Job may take (e.g. 90s, 10m; default no limit)",
+            Validators = { r => { if (DurationArgument.Parse(r.GetValueOrDefault<string?>() ?? "") is null) r.AddError(DurationArgument.Unreadable("--timeout", r.GetValueOrDefault<string?>() ?? "")); } },
+        };
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles, engine }) command.Options.Add(option);
+        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles, engine, exitWith, timeout }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -80,8 +92,20 @@ internal static class RunCommand
                 LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
                 ContainerEngine = parse.GetValue(engine),
             };
+            var job = JobName(parse.GetValue(exitWith));
+            var limit = parse.GetValue(timeout) is { } t ? DurationArgument.Parse(t) : null;
+            if (limit is not null && job is null)
+            {
+                Console.Error.WriteLine("sup: --timeout needs --exit-with job/NAME");
+                return ExitCodes.BadInput;
+            }
             var manifests = ManifestLoader.LoadFiles(options.Files);
             if (ManifestReport.PrintErrors(manifests)) return ExitCodes.BadInput;
+            if (job is not null && !manifests.Objects.Any(o => o.Kind == "Job" && o.Name == job))
+            {
+                Console.Error.WriteLine(Printing.ControlCharacters.Escape($"sup: --exit-with job/{job}: no Job named {job} in {string.Join(", ", options.Files)}"));
+                return ExitCodes.BadInput;
+            }
             ManifestReport.PrintWarnings(manifests);
             if (StateDirectory.Prepare(options.StateDir) is { } problem)
             {
@@ -89,10 +113,36 @@ internal static class RunCommand
                 return ExitCodes.CannotStart;
             }
             Supervisor.Version = VersionCommand.Version;
-            return await DaemonHost.RunAsync(options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
+            if (job is null) return await DaemonHost.RunAsync(options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
+            return await RunUntilJobEndsAsync(new JobExit(options.StateDir, job, limit, TimeProvider.System), options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
         });
         return command;
     }
+
+    /// <summary>The daemon, stopped gracefully (as by SIGTERM) once the Job has ended or the timeout passed.</summary>
+    private static async Task<int> RunUntilJobEndsAsync(JobExit exit, SupervisorOptions options, ManifestLoadResult manifests, System.Net.IPEndPoint? listen, CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var daemon = DaemonHost.RunAsync(options, manifests, listen, stop.Token);
+        var outcome = exit.WaitAsync(stop.Token);
+        await Task.WhenAny(daemon, outcome).ConfigureAwait(false);
+        if (!daemon.IsCompleted && await outcome.ConfigureAwait(false) is { } code)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await daemon.ConfigureAwait(false);
+            return code;
+        }
+        // Stopped (a signal, a failed start) before the Job ended: never a success, whatever the daemon says.
+        await stop.CancelAsync().ConfigureAwait(false);
+        var stopped = await daemon.ConfigureAwait(false);
+        await outcome.ConfigureAwait(false);
+        Console.Error.WriteLine($"sup: stopped before job/{exit.Job} ended");
+        return stopped != ExitCodes.Success ? stopped : ExitCodes.JobFailed;
+    }
+
+    /// <returns>NAME of job/NAME (jobs/, job.batch/ too), else null.</returns>
+    private static string? JobName(string? text) =>
+        text?.IndexOf('/') is int slash and > 0 && Kinds.ByName(text[..slash]) == Kinds.Job && slash < text.Length - 1 ? text[(slash + 1)..] : null;
 
     private static Option<TimeSpan?> SecondsOption(string name, string description) => new(name)
     {

@@ -26,6 +26,6 @@ public sealed class ProcessViewService(PodAgent pods)
             c.Container.MasterPid > 0 && c.Container.Instance is { } instance ? instance.Processes(() => table.Value) : (IReadOnlyList<ProcessInfo>)[])).ToList();
         IReadOnlyDictionary<int, double> cpu;
         lock (_gate) cpu = _sampler.Sample(containers.SelectMany(c => c.Item4).ToList());
-        return ProcessViewBuilder.BuildFromMembers(containers, ProcFs.ReadCommandLine, Environment.SystemPageSize, cpu);
+        return ProcessViewBuilder.BuildFromMembers(containers, ProcFs.ReadCommandLine, Environment.SystemPageSize, cpu, ProcessUser.Name);
     }
 }

@@ -16,7 +16,8 @@ public sealed record ProcessViewContainer(string Name, int? MasterPid, IReadOnly
 /// <param name="Command">the command line, or [comm] when it has none (a zombie, a kernel thread)</param>
 /// <param name="Depth">depth in the tree under the master: 0 for the master, 1 for its children, ...; a process
 /// that left the tree (a daemon reparented to the subreaper) is shown at depth 1, as if adopted by the master</param>
-public sealed record ProcessViewProcess(int Pid, int Ppid, string Role, char State, double CpuPercent, long RssBytes, string Command, int Depth);
+/// <param name="User">the user it runs as (a prefork server's workers are not its master's user); "" when not known</param>
+public sealed record ProcessViewProcess(int Pid, int Ppid, string Role, char State, double CpuPercent, long RssBytes, string Command, int Depth, string User = "");
 
 /// <summary>The JSON document of <c>sup ps -o json</c>: <c>{"pods":[...]}</c>.</summary>
 public sealed record ProcessViewDocument(IReadOnlyList<ProcessViewPod> Pods);

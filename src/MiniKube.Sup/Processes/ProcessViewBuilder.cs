@@ -18,14 +18,14 @@ public static class ProcessViewBuilder
         var table = new ProcessTable(source.Processes, source.ReadOwner, source.SelfPid, masters.Contains);
         return BuildFromMembers(
             containers.Select(c => (c.Pod, c.Container, c.MasterPid, c.MasterPid > 0 ? table.Container(c.MasterPid, c.OwnerToken) : (IReadOnlyList<ProcessInfo>)[])).ToList(),
-            source.ReadCommandLine, source.PageSize, cpuPercent);
+            source.ReadCommandLine, source.PageSize, cpuPercent, source.ReadUser);
     }
 
     /// <summary>The view of containers whose processes are known (from their cgroups, or a search).</summary>
     /// <param name="containers">in display order; a MasterPid ≤ 0 means the container is not running</param>
     public static IReadOnlyList<ProcessViewPod> BuildFromMembers(
         IReadOnlyList<(string Pod, string Container, int MasterPid, IReadOnlyList<ProcessInfo> Members)> containers,
-        Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpuPercent = null)
+        Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpuPercent = null, Func<int, string>? readUser = null)
     {
         var pods = new List<(string Name, List<ProcessViewContainer> Containers)>();
         foreach (var c in containers)
@@ -36,13 +36,14 @@ public static class ProcessViewBuilder
                 pods.Add((c.Pod, []));
                 index = pods.Count - 1;
             }
-            pods[index].Containers.Add(BuildContainer(c.Container, c.MasterPid, c.Members, readCommandLine, pageSize, cpuPercent));
+            pods[index].Containers.Add(BuildContainer(c.Container, c.MasterPid, c.Members, readCommandLine, pageSize, cpuPercent, readUser));
         }
         return pods.Select(p => new ProcessViewPod(p.Name, p.Containers)).ToList();
     }
 
     private static ProcessViewContainer BuildContainer(
-        string name, int masterPid, IReadOnlyList<ProcessInfo> members, Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpu)
+        string name, int masterPid, IReadOnlyList<ProcessInfo> members, Func<int, string> readCommandLine, long pageSize, IReadOnlyDictionary<int, double>? cpu,
+        Func<int, string>? readUser)
     {
         if (masterPid <= 0) return new ProcessViewContainer(name, null, []);
         var byPid = members.ToDictionary(p => p.Pid);
@@ -66,7 +67,7 @@ public static class ProcessViewBuilder
             if (string.IsNullOrEmpty(command)) command = $"[{p.Comm}]";
             rows.Add(new ProcessViewProcess(
                 p.Pid, p.Ppid, p.Pid == masterPid ? ProcessViewRoles.Master : ProcessViewRoles.Worker, p.State,
-                cpu?.GetValueOrDefault(p.Pid) ?? 0, p.RssPages * pageSize, command, depth));
+                cpu?.GetValueOrDefault(p.Pid) ?? 0, p.RssPages * pageSize, command, depth, readUser?.Invoke(p.Pid) ?? ""));
             if (children.TryGetValue(p.Pid, out var kids))
                 foreach (var kid in kids) Visit(kid, depth + 1);
         }

@@ -9,12 +9,14 @@ namespace MiniKube.Sup.Processes;
 /// <param name="ReadCommandLine">a process's command line, "" when it has none</param>
 /// <param name="SelfPid">the daemon's pid (the subreaper): never part of a container</param>
 /// <param name="PageSize">bytes per page, to turn RSS pages into bytes</param>
+/// <param name="ReadUser">the name of the user a process runs as ("" when not known, as in fakes without one)</param>
 public sealed record ProcessViewSource(
     IReadOnlyList<ProcessInfo> Processes,
     Func<int, string?> ReadOwner,
     Func<int, string> ReadCommandLine,
     int SelfPid,
-    long PageSize)
+    long PageSize,
+    Func<int, string>? ReadUser = null)
 {
     /// <summary>A fresh /proc snapshot of this host, seen from this process.</summary>
     public static ProcessViewSource Live() => new(
@@ -22,5 +24,6 @@ public sealed record ProcessViewSource(
         pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable),
         ProcFs.ReadCommandLine,
         Environment.ProcessId,
-        Environment.SystemPageSize);
+        Environment.SystemPageSize,
+        ProcessUser.Name);
 }

@@ -9,20 +9,20 @@ namespace MiniKube.Sup.Processes;
 /// tree (pod → container → master → workers, the process rows labelled by pid). Deterministic: the same view
 /// always gives the same text.
 /// <code>
-/// POD/CONTAINER/PID  PPID  ROLE    STATE  CPU%  RSS     COMMAND
+/// POD/CONTAINER/PID  PPID  ROLE    USER      STATE  CPU%  RSS     COMMAND
 /// web
 /// └─ app
-///    └─ 4242         100   master  S      0.5   12.3Mi  testapp --workers 2
-///       ├─ 4250      4242  worker  S      0.0   8.0Mi   testapp worker
-///       └─ 4251      4242  worker  S      0.0   8.0Mi   testapp worker
+///    └─ 4242         100   master  root      S      0.5   12.3Mi  apache2 -DFOREGROUND
+///       ├─ 4250      4242  worker  www-data  S      0.0   8.0Mi   apache2 -DFOREGROUND
+///       └─ 4251      4242  worker  www-data  S      0.0   8.0Mi   apache2 -DFOREGROUND
 /// </code>
 /// </summary>
 public static class ProcessViewTable
 {
     public const int DefaultCommandWidth = 60;
 
-    private static readonly string[] Header = ["POD/CONTAINER/PID", "PPID", "ROLE", "STATE", "CPU%", "RSS", "COMMAND"];
-    private static readonly bool[] RightAligned = [false, true, false, false, true, true, false];
+    private static readonly string[] Header = ["POD/CONTAINER/PID", "PPID", "ROLE", "USER", "STATE", "CPU%", "RSS", "COMMAND"];
+    private static readonly bool[] RightAligned = [false, true, false, false, false, true, true, false];
 
     /// <param name="commandWidth">commands longer than this are cut, ending with "…"</param>
     public static string Format(IReadOnlyList<ProcessViewPod> pods, int commandWidth = DefaultCommandWidth)
@@ -41,6 +41,7 @@ public static class ProcessViewTable
                     [
                         p.Ppid.ToString(CultureInfo.InvariantCulture),
                         p.Role,
+                        ControlCharacters.Escape(p.User),
                         p.State.ToString(),
                         p.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture),
                         HumanBytes(p.RssBytes),
@@ -77,7 +78,7 @@ public static class ProcessViewTable
         return width == 1 ? "…" : text[..(width - 1)] + "…";
     }
 
-    private static readonly string[] Empty = ["", "", "", "", "", ""];
+    private static readonly string[] Empty = ["", "", "", "", "", "", ""];
 
     /// <summary>The box-drawing prefix of row <paramref name="index"/> from the level of every row (a depth-first
     /// listing): "├─ " or "└─ " before the row, "│  " or "   " for each open ancestor.</summary>

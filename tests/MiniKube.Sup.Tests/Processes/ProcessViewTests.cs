@@ -27,7 +27,8 @@ public class ProcessViewTests
         };
         var owners = new Dictionary<int, string> { [300] = "d/web/app/1", [400] = "d/web/side/1", [500] = "other" };
         var commands = new Dictionary<int, string> { [200] = "/bin/app --workers 3", [201] = "/bin/app worker", [203] = "/bin/app worker", [210] = "/bin/app child", [300] = "/bin/app daemon", [400] = "/bin/side" };
-        return new ProcessViewSource(processes, pid => owners.GetValueOrDefault(pid), pid => commands.GetValueOrDefault(pid, ""), Self, Page);
+        return new ProcessViewSource(processes, pid => owners.GetValueOrDefault(pid), pid => commands.GetValueOrDefault(pid, ""), Self, Page,
+            pid => pid is 200 or 400 ? "root" : "www-data");
     }
 
     private static readonly (string, string, int, string)[] Containers =
@@ -117,6 +118,8 @@ public class ProcessViewTests
         Assert.Equal(1.5, master.GetProperty("cpuPercent").GetDouble());
         Assert.Equal(2560 * Page, master.GetProperty("rssBytes").GetInt64());
         Assert.Equal("/bin/app --workers 3", master.GetProperty("command").GetString());
+        Assert.Equal("root", master.GetProperty("user").GetString());
+        Assert.Equal("www-data", doc.RootElement.GetProperty("pods")[0].GetProperty("containers")[0].GetProperty("processes")[1].GetProperty("user").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("pods")[1].GetProperty("containers")[0].GetProperty("masterPid").ValueKind);
 
         var back = ProcessViewJson.Deserialize(json)!;
@@ -128,17 +131,17 @@ public class ProcessViewTests
     {
         var view = ProcessViewBuilder.Build(Containers, Source(), new Dictionary<int, double> { [200] = 12.25, [210] = 99.96 });
         var expected = """
-            POD/CONTAINER/PID  PPID  ROLE    STATE   CPU%     RSS  COMMAND
+            POD/CONTAINER/PID  PPID  ROLE    USER      STATE   CPU%     RSS  COMMAND
             web
             ├─ app
-            │  └─ 200           100  master  S       12.3  10.0Mi  /bin/app --workers 3
-            │     ├─ 201        200  worker  S        0.0      0B  /bin/app worker
-            │     │  └─ 210     201  worker  R      100.0      0B  /bin/app child
-            │     ├─ 202        200  worker  Z        0.0      0B  [gone]
-            │     ├─ 203        200  worker  S        0.0  12.0Ki  /bin/app worker
-            │     └─ 300        100  worker  S        0.0      0B  /bin/app daemon
+            │  └─ 200           100  master  root      S       12.3  10.0Mi  /bin/app --workers 3
+            │     ├─ 201        200  worker  www-data  S        0.0      0B  /bin/app worker
+            │     │  └─ 210     201  worker  www-data  R      100.0      0B  /bin/app child
+            │     ├─ 202        200  worker  www-data  Z        0.0      0B  [gone]
+            │     ├─ 203        200  worker  www-data  S        0.0  12.0Ki  /bin/app worker
+            │     └─ 300        100  worker  www-data  S        0.0      0B  /bin/app daemon
             └─ side
-               └─ 400           100  master  S        0.0      0B  /bin/side
+               └─ 400           100  master  root      S        0.0      0B  /bin/side
             db
             └─ main (not running)
             """;

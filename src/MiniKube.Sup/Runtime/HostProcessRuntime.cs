@@ -94,7 +94,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
         var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory);
         if (launch.Isolation is not null || launch.User is not null)
-            exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a) };
+            exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a, launch.WorkingDirectory) };
         return new HostProcess(pid, scope, exited, drained, exec);
     }
 

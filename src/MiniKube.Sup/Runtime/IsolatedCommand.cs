@@ -65,13 +65,15 @@ public static class IsolatedCommand
     }
 
     /// <summary>A command run later in such a container (an exec probe, a hook): entered into its mount namespace
-    /// (<c>nsenter --target PID --mount</c>, in its working directory there) and run as its user.</summary>
-    public static (string Executable, IReadOnlyList<string> Argv) InContainer(int pid, HostIsolation? isolation, HostUser? user, string program, IReadOnlyList<string> argv)
+    /// (<c>nsenter --target PID --mount</c>, which would leave it at the namespace's root: so in the container's
+    /// working directory there, as the kubelet runs it) and run as its user.</summary>
+    /// <param name="workingDirectory">where the container was started (its working directory on the host)</param>
+    public static (string Executable, IReadOnlyList<string> Argv) InContainer(int pid, HostIsolation? isolation, HostUser? user, string program, IReadOnlyList<string> argv,
+        string workingDirectory)
     {
         var (executable, inner) = Of(program, argv, null, user);
         if (isolation is null) return (executable, inner);
-        List<string> nsenter = ["nsenter", "--target", Text(pid), "--mount"];
-        if (isolation.WorkingDirectory is { } wd) nsenter.Add("--wd=" + wd);
+        List<string> nsenter = ["nsenter", "--target", Text(pid), "--mount", "--wd=" + (isolation.WorkingDirectory ?? workingDirectory)];
         return ("nsenter", [.. nsenter, "--", executable == program ? program : executable, .. inner.Skip(1)]);
     }
 

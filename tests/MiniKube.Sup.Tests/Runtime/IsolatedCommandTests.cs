@@ -41,10 +41,11 @@ public sealed class IsolatedCommandTests
     {
         var isolation = new HostIsolation([], WorkingDirectory: "/work-dir");
 
-        var (executable, argv) = IsolatedCommand.InContainer(42, isolation, new HostUser(1000, 0, []), "/bin/cat", ["cat", "ready"]);
+        var (executable, argv) = IsolatedCommand.InContainer(42, isolation, new HostUser(1000, 0, []), "/bin/cat", ["cat", "ready"], "/state/pods/p");
 
         Assert.Equal("nsenter", executable);
         Assert.Equal(["nsenter", "--target", "42", "--mount", "--wd=/work-dir", "--", "setpriv", "--reuid", "1000", "--regid", "0", "--clear-groups", "--", "/bin/cat", "ready"], argv);
-        Assert.Equal(["nsenter", "--target", "42", "--mount", "--", "/bin/cat", "ready"], IsolatedCommand.InContainer(42, new HostIsolation([]), null, "/bin/cat", ["cat", "ready"]).Argv);
+        Assert.Equal(["nsenter", "--target", "42", "--mount", "--wd=/state/pods/p", "--", "/bin/cat", "ready"],
+            IsolatedCommand.InContainer(42, new HostIsolation([]), null, "/bin/cat", ["cat", "ready"], "/state/pods/p").Argv);
     }
 }

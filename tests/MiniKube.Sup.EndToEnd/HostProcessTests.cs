@@ -76,6 +76,20 @@ public class HostProcessTests
         Assert.True(Leftovers.IsGone(pid));
     }
 
+    /// <summary>kill(-pgid) reaches the group and the cgroup sweep reaches what left it; neither may signal a process
+    /// twice (an application's shutdown handler would run twice).</summary>
+    [Fact]
+    public async Task A_stopping_container_gets_SIGTERM_once()
+    {
+        await using var h = new PodHarness();
+        h.Run("once", "Always", 2, PodHarness.TestApp("app", "--ignore-sigterm"));
+        await Poll.Until(() => h.Status("once").State?.Running is not null, "running");
+        await Task.Delay(500); // let the child install its SIGTERM handler
+        await h.DeleteAsync("once").WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, h.Output.Count(l => l == "once/app | ignoring SIGTERM"));
+    }
+
     [Fact]
     public async Task Master_with_six_workers_is_stopped_with_all_seven_processes_gone()
     {

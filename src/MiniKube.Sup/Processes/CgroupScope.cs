@@ -19,9 +19,9 @@ public sealed class CgroupScope(ContainerCgroup cgroup) : IProcessScope
 
     public void KillNow() => cgroup.Kill();
 
-    public Task SignalAllAsync(int signal)
+    public Task SignalAllAsync(int signal, int? signalledGroup = null)
     {
-        cgroup.Signal(signal);
+        cgroup.Signal(signal, signalledGroup);
         return Task.CompletedTask;
     }
 

@@ -42,14 +42,19 @@ public sealed class ContainerCgroup
     }
 
     /// <summary>Sends <paramref name="signal"/> to each process of the cgroup that is still in it when signalled.</summary>
-    public void Signal(int signal)
+    /// <param name="signalledGroup">a process group the caller signalled already: its members are not signalled again</param>
+    public void Signal(int signal, int? signalledGroup = null)
     {
         if (signal == Native.SIGKILL && HasKill)
         {
             Kill();
             return;
         }
-        foreach (var pid in ProcessIds()) ProcessSignal.Send(pid, signal, IsMember);
+        foreach (var pid in ProcessIds())
+        {
+            if (signalledGroup is { } group && ProcFs.TryRead(pid, out var p) && p.Pgid == group) continue;
+            ProcessSignal.Send(pid, signal, IsMember);
+        }
     }
 
     /// <summary>SIGKILL to every process of the cgroup and below, forks racing it included (cgroup.kill).</summary>

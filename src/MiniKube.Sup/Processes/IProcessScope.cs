@@ -15,8 +15,9 @@ public interface IProcessScope
     /// <summary>SIGKILL to what can be reached at once without a search (cgroup.kill, or the process group).</summary>
     void KillNow();
 
-    /// <summary>Sends <paramref name="signal"/> to every process of the instance.</summary>
-    Task SignalAllAsync(int signal);
+    /// <summary>Sends <paramref name="signal"/> to every process of the instance, once each: the members of process
+    /// group <paramref name="signalledGroup"/> are left out (the caller signalled that group already).</summary>
+    Task SignalAllAsync(int signal, int? signalledGroup = null);
 
     /// <summary>SIGKILL to everything left, repeated until nothing is left (a fork racing the kill is caught on
     /// the next round) or <paramref name="timeout"/> has passed; then what held the instance is removed.</summary>

@@ -20,10 +20,12 @@ public sealed class ProcessTreeScope(int masterPid, string ownerToken, SharedPro
     /// <summary>The master leads its own session and group, so the group exists as long as any member does.</summary>
     public void KillNow() => Native.kill(-masterPid, Native.SIGKILL);
 
-    public async Task SignalAllAsync(int signal)
+    /// <summary>The master's group at once (forks racing it included), then each process that left it.</summary>
+    public async Task SignalAllAsync(int signal, int? signalledGroup = null)
     {
-        Native.kill(-masterPid, signal);
-        foreach (var p in await LiveAsync().ConfigureAwait(false)) ProcessSignal.Send(p, signal);
+        if (signalledGroup != masterPid) Native.kill(-masterPid, signal);
+        foreach (var p in await LiveAsync().ConfigureAwait(false))
+            if (p.Pgid != masterPid) ProcessSignal.Send(p, signal);
     }
 
     public async Task KillAllAsync(TimeProvider time, TimeSpan timeout)

@@ -41,12 +41,12 @@ public sealed class HostProcess : IContainerInstance
 
     public IReadOnlyList<ProcessInfo> Processes(Func<ProcessTable> table) => _scope.Processes(table);
 
-    /// <summary>Sends <paramref name="signal"/> to the group and to every process of the container, including
-    /// those that left the group.</summary>
+    /// <summary>Sends <paramref name="signal"/> to the group and to every process of the container that left the
+    /// group, once each (a process's shutdown handler must not run twice).</summary>
     public async Task SignalAllAsync(int signal)
     {
         Native.kill(-Pid, signal);
-        await _scope.SignalAllAsync(signal).ConfigureAwait(false);
+        await _scope.SignalAllAsync(signal, signalledGroup: Pid).ConfigureAwait(false);
     }
 
     /// <summary>As when a container's init process dies: SIGKILL to everything left of the container, repeated

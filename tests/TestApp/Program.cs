@@ -32,6 +32,21 @@ foreach (var path in options.Cat)
 if (options.PrintCwd) Console.WriteLine($"cwd={Environment.CurrentDirectory}");
 if (options.PrintArgs) Console.WriteLine("args=" + string.Join('|', args));
 Console.Out.Flush();
+if (options.AllocateMb is { } megabytes)
+{
+    // Kept and touched (every page written), so that it is resident: a memory limit must see it all.
+    var kept = new List<byte[]>();
+    for (var mb = 1; mb <= megabytes; mb++)
+    {
+        var block = GC.AllocateUninitializedArray<byte>(1024 * 1024, pinned: true);
+        for (var i = 0; i < block.Length; i += 4096) block[i] = 1;
+        kept.Add(block);
+        if (mb % 10 == 0) Console.WriteLine($"allocated {mb} MiB");
+    }
+    Console.WriteLine($"allocated all {megabytes} MiB");
+    Console.Out.Flush();
+    GC.KeepAlive(kept);
+}
 
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {

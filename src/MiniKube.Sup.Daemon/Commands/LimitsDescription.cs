@@ -19,7 +19,7 @@ internal static class LimitsDescription
         foreach (var (name, quantity) in limits.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             t.Append($"      {name + ":",-9}{ControlCharacters.Escape(quantity.ToString())}\n");
         if (c.Image is null)
-            t.Append($"    {"Limits Applied:",-14}{ControlCharacters.Escape(Applied(c.Name, eventsJson) ?? "<not yet started>")}\n");
+            t.Append($"    Limits Applied: {ControlCharacters.Escape(Applied(c.Name, eventsJson) ?? "<not yet started>")}\n");
         return t.ToString();
     }
 

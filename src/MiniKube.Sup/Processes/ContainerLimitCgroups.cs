@@ -18,7 +18,7 @@ public sealed class ContainerLimitCgroups
 
     internal ContainerLimitCgroups() { }
 
-    /// <summary>What applied, one entry per limit ("memory 50Mi: cgroup v1 memory, no swap").</summary>
+    /// <summary>What applied, one entry per limit ("memory 50Mi (cgroup v1 memory, no swap)").</summary>
     public IReadOnlyList<string> Applied => _applied;
 
     /// <summary>What could not, and why ("cpu 200m: cannot create cgroup ...: Permission denied").</summary>
@@ -27,9 +27,10 @@ public sealed class ContainerLimitCgroups
     /// <summary>The v1 cgroups the process must join before it execs (a v2 limit is in its own cgroup already).</summary>
     public IReadOnlyList<string> JoinDirectories => _targets.Where(t => !t.IsV2 && !t.Failed).Select(t => t.Directory).ToList();
 
-    /// <summary>One sentence for events and describe.</summary>
+    /// <summary>One sentence for events and describe: "memory 50Mi not applied: WHY; cpu 200m applied (cgroup v1 cpu, ...)".</summary>
     public string Summary =>
-        string.Join("; ", _notApplied.Select(n => "not applied: " + n).Concat(_applied.Select(a => "applied: " + a)));
+        string.Join("; ", _notApplied.Select(n => n.Insert(n.IndexOf(':', StringComparison.Ordinal), " not applied"))
+            .Concat(_applied.Select(a => a.Insert(a.IndexOf(" (", StringComparison.Ordinal), " applied"))));
 
     internal void Place(string controller, LimitHierarchy? hierarchy, string? problem, string name, string? membership, string label, string value)
     {

@@ -43,7 +43,9 @@ public sealed class ProcessTracking
     }
 
     /// <summary>One line for the daemon's log: which mechanism is in use, and why.</summary>
-    public string Description => Cgroups is { } c
+    public string Description => Membership + "; " + Limits.Description;
+
+    private string Membership => Cgroups is { } c
         ? $"each container in a cgroup of its own under {c.Directory} (cgroup v2{(c.HasKill ? ", cgroup.kill" : ", no cgroup.kill: killed process by process")})"
         : $"no cgroups ({Problem}): containers are tracked by process group and session, the SUP_OWNER mark and the subreaper's parent chain; a process that leaves its session and clears its environment escapes";
 

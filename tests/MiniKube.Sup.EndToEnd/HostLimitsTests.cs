@@ -81,9 +81,17 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_cpu_limit_of_200m_is_the_quota_of_the_containers_cgroup_while_it_runs_and_goes_with_it()
+    public async Task A_cpu_limit_of_200m_is_the_quota_of_the_containers_cgroup_and_its_exec_probes_while_it_runs_and_goes_with_it()
     {
-        await using var d = new SupDaemon(Pod("spin", "Always", "--print, up", "{cpu: 200m, memory: 100Mi}"));
+        await using var d = new SupDaemon("");
+        var probed = Path.Combine(d.Dir, "probe-cgroup");
+        // An exec probe runs as the container's processes do: under its limits.
+        d.WriteManifest(Pod("spin", "Always", "--print, up", "{cpu: 200m, memory: 100Mi}") + $$"""
+
+                readinessProbe:
+                  exec: {command: ["sh", "-c", "grep -E ':cpu:|:memory:' /proc/self/cgroup > {{probed}}"]}
+                  periodSeconds: 1
+            """);
         await d.StartAsync();
         var pid = 0;
         await Poll.Until(() => (pid = RunningPid(ContainerStatus(d, "spin").GetAwaiter().GetResult())) > 0, "running", 30);
@@ -97,6 +105,10 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         Assert.Equal("100000", Read(cpu, "cpu.cfs_period_us"));
         Assert.Equal("104857600", Read(memory, "memory.limit_in_bytes"));
         Assert.Contains(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllLines(Path.Combine(cpu, "cgroup.procs")));
+        await Poll.Until(() => File.Exists(probed) && File.ReadAllText(probed).Length > 0, "the probe's cgroups", 15);
+        var probeCgroups = File.ReadAllText(probed);
+        Assert.Contains(":cpu:" + cpu["/sys/fs/cgroup/cpu".Length..], probeCgroups);
+        Assert.Contains("/sup-", probeCgroups.Split('\n').First(l => l.Contains(":memory:", StringComparison.Ordinal)));
         var (_, describe, _) = await d.Sup("describe", "pod", "spin");
         Assert.Contains("cpu 200m applied (cgroup v1 cpu, 20000 us per 100000 us)", describe);
 

@@ -95,7 +95,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var drained = pump.Closed;
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
         if (limits is not null) HostLimitReport.Report(launch, limits);
-        return new HostProcess(pid, scope, exited, drained, new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory), limits);
+        return new HostProcess(pid, scope, exited, drained, new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories), limits);
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)

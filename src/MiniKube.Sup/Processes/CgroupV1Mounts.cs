@@ -19,22 +19,16 @@ public static class CgroupV1Mounts
             problem = $"no cgroup v1 {controller} controller (/proc/self/cgroup names no {controller} hierarchy)";
             return null;
         }
-        foreach (var line in mountinfo.Split('\n'))
+        if (own.EndsWith(" (deleted)", StringComparison.Ordinal) || own.Split('/').Contains(".."))
         {
-            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (separator < 0) continue;
-            var after = line[(separator + 3)..].Split(' ');
-            if (after.Length < 3 || after[0] != "cgroup" || !after[2].Split(',').Contains(controller)) continue;
-            var before = line[..separator].Split(' ');
-            if (before.Length < 5) continue;
-            var (root, mountPoint) = (before[3], before[4]);
-            string relative;
-            if (root == "/") relative = own;
-            else if (own == root) relative = "/";
-            else if (own.StartsWith(root + "/", StringComparison.Ordinal)) relative = own[root.Length..];
-            else continue;
+            problem = $"this process's cgroup v1 {controller} path is outside this cgroup namespace or deleted ({own})";
+            return null;
+        }
+        foreach (var mount in CgroupMounts.Parse(mountinfo).Where(m => m.FsType == "cgroup" && m.SuperOptions.Contains(controller)))
+        {
+            if (CgroupMounts.DirectoryOf(mount, own) is not { } directory) continue;
             problem = null;
-            return relative == "/" ? mountPoint : mountPoint.TrimEnd('/') + relative;
+            return directory;
         }
         problem = $"no cgroup v1 {controller} mount shows this process's cgroup ({own})";
         return null;

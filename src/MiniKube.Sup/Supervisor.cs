@@ -56,7 +56,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         {
             Config = new StoreConfigSource(Store),
             ImageEnvironment = ServiceLinkedEnvironment.Over(Store, new Dictionary<string, string>(), isolated: true, api: options.ApiEndPoint),
-            HostEntries = ServiceHostEntries,
+            HostEntries = ns => ServiceHostEntries(ns, isolated: true),
+            HostPodEntries = ns => ServiceHostEntries(ns, isolated: false),
             ServiceAccount = ns => options.ServiceAccounts is { } accounts ? new ServiceAccountFiles(accounts.Issue(ns), accounts.CaPem) : null,
             Networks = Networks,
         };
@@ -205,8 +206,8 @@ public sealed partial class Supervisor : IAsyncDisposable
     }
 
     /// <summary>An image pod's /etc/hosts entries for the Services it is given (see <see cref="ServiceHostNames"/>).</summary>
-    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace) =>
-        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated: true,
+    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace, bool isolated) =>
+        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated,
                 Store.List(Kinds.Pod.Kind).Select(e => e.Object).OfType<k8s.Models.V1Pod>())
             .Select(e => new HostEntry(e.Name, e.Address.ToString()))
             .ToList();

@@ -29,8 +29,9 @@ public class ProcessViewTests
         {
             var source = ProcessViewSource.Live();
             view = ProcessViewBuilder.Build(containers, source, sampler.Sample(source.Processes));
-            // A worker caught between fork and exec has no resident memory yet: wait until all have started.
-            return Live(view).Count == 7 && Live(view).All(p => p.RssBytes > 0);
+            // A worker caught between fork and exec still shows its parent's command line (and, under load, the
+            // parent's resident memory too): wait until all have exec'd.
+            return Live(view).Count == 7 && Live(view).All(p => p.RssBytes > 0) && Live(view).Skip(1).All(p => p.Command.EndsWith("testapp worker", StringComparison.Ordinal));
         }, "1 master + 6 workers");
 
         var processes = Live(view);

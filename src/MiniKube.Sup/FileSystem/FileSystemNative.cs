@@ -37,4 +37,8 @@ internal static unsafe partial class FileSystemNative
 
     [LibraryImport(Libc)]
     public static partial uint getegid();
+
+    /// <summary>lchown: the path itself (a symlink is not followed); -1 leaves that id as it is.</summary>
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lchown(string path, int owner, int group);
 }

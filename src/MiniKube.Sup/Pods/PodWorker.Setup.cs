@@ -20,7 +20,9 @@ public sealed partial class PodWorker
         if (_volumeRetryPending) return false;
         try
         {
-            _volumes = new PodVolumes(_context.Paths, _context.Config.In(Namespace)).SetUp(_pod);
+            var volumes = new PodVolumes(_context.Paths, _context.Config.In(Namespace)).SetUp(_pod);
+            ApplyFsGroup(volumes);
+            _volumes = volumes;
             if (_volumes.Count > 0)
             {
                 _pod.Metadata.Annotations ??= new Dictionary<string, string>();
@@ -44,11 +46,55 @@ public sealed partial class PodWorker
     private ContainerLaunch BuildLaunch(ContainerSlot slot)
     {
         if (_runsImages) return BuildImageLaunch(slot);
-        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? _context.Paths.PodDirectory(DiskName) : slot.Spec.WorkingDir;
+        var podDirectory = _context.Paths.PodDirectory(DiskName);
+        var workingDirectory = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? podDirectory : slot.Spec.WorkingDir;
+        var user = HostContainerUser.For(_pod, slot.Spec, Processes.Native.geteuid(), PrimaryGroup);
+        HostIsolation? isolation = null;
         var volumeVariables = ContainerMounts.Prepare(slot.Spec, _volumes ?? [], workingDirectory);
+        if (HostContainerIsolation.Wanted(_pod))
+        {
+            // Its working directory is entered inside its namespace (where a mount may be what is there); it is
+            // spawned in the pod directory.
+            var inNamespace = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? null : slot.Spec.WorkingDir;
+            if (inNamespace is not null) workingDirectory = podDirectory;
+            isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(podDirectory), inNamespace);
+        }
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
-        return NewLaunch(slot, command, environment, workingDirectory);
+        return NewLaunch(slot, command, environment, workingDirectory) with { Isolation = isolation, User = user };
+    }
+
+    /// <summary>The pod's /etc/hosts for its isolated containers, written at each container start (the Services as
+    /// they are then).</summary>
+    private string WriteHostsFile(string podDirectory)
+    {
+        var path = Path.Combine(podDirectory, "hosts");
+        string host;
+        try { host = File.ReadAllText("/etc/hosts"); }
+        catch (IOException) { host = "127.0.0.1\tlocalhost\n"; }
+        File.WriteAllText(path, HostContainerIsolation.HostsFile(host, _pod, _context.HostPodEntries(Namespace)));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        return path;
+    }
+
+    private static long? PrimaryGroup(long uid)
+    {
+        try { return HostContainerUser.PrimaryGroup(File.ReadAllText("/etc/passwd"), uid); }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>k8s fsGroup: the pod's own volumes (not hostPath) given to the group, where the daemon may (root).</summary>
+    private void ApplyFsGroup(IReadOnlyList<PreparedVolume> volumes)
+    {
+        if (_pod.Spec.SecurityContext?.FsGroup is not { } fsGroup || Processes.Native.geteuid() != 0) return;
+        foreach (var prepared in volumes)
+        {
+            var volume = (_pod.Spec.Volumes ?? []).FirstOrDefault(v => v.Name == prepared.Name);
+            if (volume is null || volume.HostPath is not null || !Directory.Exists(prepared.HostPath)) continue;
+            var readOnly = volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null;
+            try { VolumeOwnership.Apply(prepared.HostPath, fsGroup, readOnly); }
+            catch (ContainerConfigException e) { throw new VolumeSetupException(prepared.Name, e.Message); }
+        }
     }
 
     /// <summary>An image container's environment is its own (k8s: the image's, under the container's env and the

@@ -49,6 +49,9 @@ public sealed record PodWorkerContext(
     /// when the sandbox is made.</summary>
     public Func<string, IReadOnlyList<HostEntry>> HostEntries { get; init; } = _ => [];
 
+    /// <summary>The same names as a host pod reaches them (a Service without a clusterIP at the host's 127.0.0.1).</summary>
+    public Func<string, IReadOnlyList<HostEntry>> HostPodEntries { get; init; } = _ => [];
+
     /// <summary>The service account files an image pod of a namespace gets (token and CA), if the API is served to pods.</summary>
     public Func<string, ServiceAccountFiles?> ServiceAccount { get; init; } = _ => null;
 }

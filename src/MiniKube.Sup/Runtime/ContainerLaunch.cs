@@ -21,6 +21,12 @@ public sealed record ContainerLaunch(
     /// <summary>The pod's sandbox (its network namespace, for an engine).</summary>
     public PodSandbox? Sandbox { get; init; }
 
+    /// <summary>A host container's mount namespace of its own (volumes at their mountPath...); null: none.</summary>
+    public HostIsolation? Isolation { get; init; }
+
+    /// <summary>The user a host container runs as; null: the daemon's.</summary>
+    public HostUser? User { get; init; }
+
     /// <summary>The image container's own fields; null for a host process.</summary>
     public ImageLaunch? Image { get; init; }
 

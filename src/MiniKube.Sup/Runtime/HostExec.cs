@@ -19,8 +19,16 @@ internal static class HostExec
         TimeProvider time, HostProcessRuntime.PipeFactory createPipe, CancellationToken cancellationToken)
     {
         if (command.Count == 0 || string.IsNullOrEmpty(command[0])) throw new ContainerExecException("no command specified");
-        var executable = ExecutableResolver.Resolve(command[0], context.SearchPath, context.WorkingDirectory)
-            ?? throw new ContainerExecException($"exec: \"{command[0]}\": executable file not found in $PATH");
+        var executable = ExecutableResolver.Resolve(command[0], context.SearchPath, context.WorkingDirectory);
+        if (context.Enter is { } enter)
+        {
+            // Resolved in the container's namespace if the host does not have it (a program only its mounts hold).
+            var (wrapper, argv) = enter(executable ?? command[0], command);
+            executable = ExecutableResolver.Resolve(wrapper, HostProcessRuntime.DaemonPath, "/")
+                ?? throw new ContainerExecException($"exec: \"{wrapper}\" (util-linux) not found on the daemon's PATH");
+            return await RunAsync(executable, argv, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
+        }
+        if (executable is null) throw new ContainerExecException($"exec: \"{command[0]}\": executable file not found in $PATH");
         return await RunAsync(executable, command, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
     }
 

@@ -41,8 +41,13 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
             throw new ContainerStartException($"working directory \"{launch.WorkingDirectory}\" does not exist");
 
         var path = SearchPath(launch);
-        var executable = ExecutableResolver.Resolve(launch.Command[0], path, launch.WorkingDirectory)
-            ?? throw new ContainerStartException($"exec: \"{launch.Command[0]}\": executable file not found in $PATH");
+        var program = ExecutableResolver.Resolve(launch.Command[0], path, launch.WorkingDirectory);
+        // In a mount namespace of its own, the program may be where only its mounts put it: the namespace resolves it.
+        if (program is null && launch.Isolation is null)
+            throw new ContainerStartException($"exec: \"{launch.Command[0]}\": executable file not found in $PATH");
+        var (wrapper, argv) = IsolatedCommand.Of(program ?? launch.Command[0], launch.Command, launch.Isolation, launch.User);
+        var executable = wrapper == program ? program : ExecutableResolver.Resolve(wrapper, DaemonPath, "/")
+            ?? throw new ContainerStartException($"\"{wrapper}\" (util-linux) is not on the daemon's PATH: it runs containers with a user or mounts of their own");
         var environment = EnvironmentOf(launch);
 
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
@@ -75,7 +80,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, launch.Command, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory,
+            var request = new SpawnRequest(executable, argv, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory,
                 AlsoJoin: limits?.JoinDirectories, JoinFailed: limits is null ? null : limits.JoinFailed);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
@@ -95,7 +100,10 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var drained = pump.Closed;
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
         if (limits is not null) HostLimitReport.Report(launch, limits);
-        return new HostProcess(pid, scope, exited, drained, new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories), limits);
+        var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories);
+        if (launch.Isolation is not null || launch.User is not null)
+            exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a) };
+        return new HostProcess(pid, scope, exited, drained, exec, limits);
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -103,6 +111,9 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var host = container as HostProcess ?? throw new ArgumentException("not a container of the host process runtime", nameof(container));
         return HostExec.RunAsync(host.ExecContext, command, timeout, time ?? TimeProvider.System, CreatePipe, cancellationToken);
     }
+
+    /// <summary>Where the daemon finds the tools it runs containers through (unshare, setpriv, nsenter).</summary>
+    internal static string DaemonPath => System.Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } p ? p + ":/usr/bin:/bin:/usr/sbin:/sbin" : "/usr/bin:/bin:/usr/sbin:/sbin";
 
     private static string SearchPath(ContainerLaunch launch) =>
         launch.Environment.TryGetValue("PATH", out var p) ? p : System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";

@@ -23,6 +23,16 @@ public static class SupAnnotations
     /// writes and reads the value).</summary>
     public const string Volumes = Prefix + "volumes";
 
+    /// <summary>On a host pod (template): "true" gives its containers a mount namespace of their own, with the pod's
+    /// /etc/hosts (the Services' names), even when no volume mount asks for one.</summary>
+    public const string Isolate = Prefix + "isolate";
+
+    /// <summary>On a host pod (template): "true" gives its containers a /tmp of their own (a tmpfs), which isolates them.</summary>
+    public const string PrivateTmp = Prefix + "private-tmp";
+
+    public static bool IsTrue(IDictionary<string, string>? annotations, string key) =>
+        annotations is not null && annotations.TryGetValue(key, out var value) && value == "true";
+
     public static string? RuntimeOf(IDictionary<string, string>? annotations) =>
         annotations is not null && annotations.TryGetValue(Runtime, out var runtime) ? runtime : null;
 

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace MiniKube.Sup.Runtime;
+
+/// <summary>
+/// The command line that starts a host container in its <see cref="HostIsolation"/> and as its
+/// <see cref="HostUser"/>, with util-linux's tools (a multithreaded daemon can neither unshare a mount namespace nor
+/// change its user for one child): <c>unshare --mount --propagation slave</c> runs a fixed <c>sh</c> script that
+/// makes the mounts (paths passed as arguments, never as script text) and execs <c>setpriv</c>, which sets the user
+/// and execs the container's program. Every step execs the next: the pid the daemon spawned is the program's.
+/// </summary>
+public static class IsolatedCommand
+{
+    public const string Unshare = "unshare";
+    public const string Setpriv = "setpriv";
+
+    /// <summary>$1: private /tmp (1/0); $2: hosts file or ""; $3: working directory or ""; $4: mount count, then
+    /// (source, destination, ro|rw) per mount, then "--" and the command. A missing mount point is made as the source
+    /// is (a directory, or an empty file). A private /tmp is mounted first, so that mounts below it show; the host's
+    /// /tmp stays reachable through descriptor 9 for the sources that live there (a state dir under /tmp).</summary>
+    internal const string Script = """
+        set -e
+        tmp=$1 hosts=$2 wd=$3 n=$4
+        shift 4
+        host() { if [ "$tmp" = 1 ]; then case $1 in /tmp/*) echo "/proc/self/fd/9/${1#/tmp/}"; return;; esac; fi; echo "$1"; }
+        if [ "$tmp" = 1 ]; then exec 9< /tmp; mount -t tmpfs -o mode=1777 sup-tmp /tmp; fi
+        while [ "$n" -gt 0 ]; do
+          src=$(host "$1")
+          if [ -d "$src" ]; then mkdir -p -- "$2"; elif [ ! -e "$2" ]; then mkdir -p -- "$(dirname -- "$2")"; : > "$2"; fi
+          mount --bind -- "$src" "$2"
+          if [ "$3" = ro ]; then mount -o remount,bind,ro -- "$2"; fi
+          shift 3
+          n=$((n - 1))
+        done
+        shift
+        if [ -n "$hosts" ]; then mount --bind -- "$(host "$hosts")" /etc/hosts; fi
+        if [ "$tmp" = 1 ]; then exec 9<&-; fi
+        if [ -n "$wd" ]; then cd -- "$wd"; fi
+        exec "$@"
+        """;
+
+    /// <summary>The executable and argv to spawn: the program itself when neither applies.</summary>
+    /// <param name="program">the program's path (or name, resolved on the container's PATH where it runs)</param>
+    public static (string Executable, IReadOnlyList<string> Argv) Of(string program, IReadOnlyList<string> argv, HostIsolation? isolation, HostUser? user)
+    {
+        List<string> command = [program, .. argv.Skip(1)];
+        if (user is not null)
+        {
+            List<string> setpriv =
+            [
+                Setpriv, "--reuid", Text(user.Uid), "--regid", Text(user.Gid),
+                .. user.Groups.Count == 0 ? new[] { "--clear-groups" } : ["--groups", string.Join(',', user.Groups.Select(Text))],
+            ];
+            if (user.NoNewPrivileges) setpriv.Add("--no-new-privs");
+            command = [.. setpriv, "--", .. command];
+        }
+        if (isolation is null) return user is null ? (program, argv) : (Setpriv, command);
+        List<string> unshare =
+        [
+            Unshare, "--mount", "--propagation", "slave", "--", "/bin/sh", "-c", Script, "sup-isolate",
+            isolation.PrivateTmp ? "1" : "0", isolation.HostsFile ?? "", isolation.WorkingDirectory ?? "", Text(isolation.Mounts.Count),
+        ];
+        foreach (var m in isolation.Mounts) unshare.AddRange([m.Source, m.Destination, m.ReadOnly ? "ro" : "rw"]);
+        return (Unshare, [.. unshare, "--", .. command]);
+    }
+
+    /// <summary>A command run later in such a container (an exec probe, a hook): entered into its mount namespace
+    /// (<c>nsenter --target PID --mount</c>, in its working directory there) and run as its user.</summary>
+    public static (string Executable, IReadOnlyList<string> Argv) InContainer(int pid, HostIsolation? isolation, HostUser? user, string program, IReadOnlyList<string> argv)
+    {
+        var (executable, inner) = Of(program, argv, null, user);
+        if (isolation is null) return (executable, inner);
+        List<string> nsenter = ["nsenter", "--target", Text(pid), "--mount"];
+        if (isolation.WorkingDirectory is { } wd) nsenter.Add("--wd=" + wd);
+        return ("nsenter", [.. nsenter, "--", executable == program ? program : executable, .. inner.Skip(1)]);
+    }
+
+    private static string Text(long n) => n.ToString(CultureInfo.InvariantCulture);
+}

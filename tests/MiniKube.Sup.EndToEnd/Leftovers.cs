@@ -37,7 +37,24 @@ internal static class Leftovers
             }
             if (treeRemoved) left.Add($"cgroup {tree} (and {Directory.GetDirectories(tree).Length} below it) not removed");
         }
+        foreach (var v1 in LimitTreeDirectories(paths).Where(Directory.Exists))
+        {
+            foreach (var procs in Directory.EnumerateFiles(v1, "cgroup.procs", SearchOption.AllDirectories))
+                foreach (var pid in File.ReadAllLines(procs).Where(l => l.Length > 0))
+                    left.Add($"{pid} in {Path.GetDirectoryName(procs)}");
+            if (treeRemoved) left.Add($"limit cgroup {v1} (and {Directory.GetDirectories(v1).Length} below it) not removed");
+        }
         return left;
+    }
+
+    /// <summary>The daemon's v1 limit trees (memory, cpu), where this machine has those hierarchies.</summary>
+    public static IEnumerable<string> LimitTreeDirectories(StatePaths paths)
+    {
+        var mountinfo = File.ReadAllText("/proc/self/mountinfo");
+        var cgroup = File.ReadAllText("/proc/self/cgroup");
+        foreach (var controller in new[] { LimitHierarchies.MemoryController, LimitHierarchies.CpuController })
+            if (CgroupV1Mounts.OwnDirectory(controller, mountinfo, cgroup, out _) is { } own)
+                yield return Path.Combine(own, "sup-" + paths.DaemonId);
     }
 
     /// <summary>The daemon's cgroup tree: daemons of these tests run in this process's cgroup, as does the

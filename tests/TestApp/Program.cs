@@ -32,6 +32,19 @@ foreach (var path in options.Cat)
 if (options.PrintCwd) Console.WriteLine($"cwd={Environment.CurrentDirectory}");
 if (options.PrintArgs) Console.WriteLine("args=" + string.Join('|', args));
 Console.Out.Flush();
+if (options.AllocateMb is { } megabytes)
+{
+    // Native memory, every page written so that it is resident: .NET's GC caps its own heap below a cgroup's memory
+    // limit (and throws OutOfMemoryException there), while a limit's test needs the kernel's OOM killer to strike.
+    for (var mb = 1; mb <= megabytes; mb++)
+    {
+        var block = System.Runtime.InteropServices.Marshal.AllocHGlobal(1024 * 1024);
+        for (var i = 0; i < 1024 * 1024; i += 4096) System.Runtime.InteropServices.Marshal.WriteByte(block, i, 1);
+        if (mb % 10 == 0) Console.WriteLine($"allocated {mb} MiB");
+    }
+    Console.WriteLine($"allocated all {megabytes} MiB");
+    Console.Out.Flush();
+}
 
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {

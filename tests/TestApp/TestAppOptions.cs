@@ -5,6 +5,7 @@ namespace TestApp;
 ///         [--daemonize] [--listen PORT] [--pidfile PATH] [--print TEXT]... [--print-env NAME]... [--print-cwd] [--print-args]
 ///         [--append FILE TEXT] [--cat FILE]... [--http PORT [--http-delay MS] [--fail-when-exists PATH] [--unready-when-exists PATH]]
 ///         [--stop-listening-when-exists PATH] [--on-sigterm-append FILE TEXT] [--hang-once FILE] [--http-keepalive PORT]
+///         [--allocate MB]
 /// With no exit option it runs until SIGTERM (exit 0, or --sigterm-exit CODE).
 /// </summary>
 internal sealed class TestAppOptions
@@ -42,6 +43,8 @@ internal sealed class TestAppOptions
     public string AppendText { get; private set; } = "";
     /// <summary>Files whose content is printed as one line: FILE: LINE1|LINE2 (or FILE: <missing>).</summary>
     public List<string> Cat { get; } = [];
+    /// <summary>Allocate and touch this many MiB (1 MiB at a time, kept), printing each 10 MiB: a memory limit's test.</summary>
+    public int? AllocateMb { get; private set; }
     /// <summary>Options passed on to a daemon we start (its own pidfile).</summary>
     public List<string> Forwarded { get; } = [];
 
@@ -79,6 +82,7 @@ internal sealed class TestAppOptions
                 case "--append": o.AppendTo = args[++i]; o.AppendText = args[++i]; break;
                 case "--hang-once": o.HangOnce = args[++i]; break;
                 case "--cat": o.Cat.Add(args[++i]); break;
+                case "--allocate": o.AllocateMb = int.Parse(args[++i]); break;
                 default: throw new ArgumentException($"testapp: unknown option {args[i]}");
             }
         }

@@ -73,10 +73,10 @@ internal static class DescribeCommand
         if (pod.Spec.InitContainers is { Count: > 0 } init)
         {
             t.Append("Init Containers:\n");
-            foreach (var c in init) Container(t, pod, c, status.InitContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+            foreach (var c in init) Container(t, pod, c, status.InitContainerStatuses?.FirstOrDefault(s => s.Name == c.Name), eventsJson);
         }
         t.Append("Containers:\n");
-        foreach (var c in pod.Spec.Containers) Container(t, pod, c, status.ContainerStatuses?.FirstOrDefault(s => s.Name == c.Name));
+        foreach (var c in pod.Spec.Containers) Container(t, pod, c, status.ContainerStatuses?.FirstOrDefault(s => s.Name == c.Name), eventsJson);
         t.Append("Conditions:\n  Type              Status\n");
         foreach (var c in status.Conditions ?? []) t.Append($"  {c.Type,-17} {c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}\n");
         t.Append(VolumeDescription.Volumes(pod));
@@ -84,7 +84,7 @@ internal static class DescribeCommand
         return t.ToString();
     }
 
-    private static void Container(StringBuilder t, V1Pod pod, V1Container c, V1ContainerStatus? s)
+    private static void Container(StringBuilder t, V1Pod pod, V1Container c, V1ContainerStatus? s, string eventsJson)
     {
         t.Append($"  {c.Name}:\n");
         Line(t, 4, "Container ID:", s?.ContainerID ?? "");
@@ -96,6 +96,7 @@ internal static class DescribeCommand
         if (s?.LastState?.Terminated is not null) State(t, "Last State:", s.LastState);
         Line(t, 4, "Ready:", s?.Ready == true ? "True" : "False");
         Line(t, 4, "Restart Count:", (s?.RestartCount ?? 0).ToString(CultureInfo.InvariantCulture));
+        t.Append(LimitsDescription.Limits(c, eventsJson));
         foreach (var (probe, label) in new[] { (c.LivenessProbe, "Liveness:"), (c.ReadinessProbe, "Readiness:"), (c.StartupProbe, "Startup:") })
             if (probe is not null) Line(t, 4, label, Probe(probe));
         if (c.Env is not { Count: > 0 }) Line(t, 4, "Environment:", "<none>");

@@ -129,6 +129,7 @@ public sealed partial class PodWorker
         {
             Namespace = _pod.Metadata.NamespaceProperty ?? "default",
             Sandbox = _sandbox,
+            Limits = ImageLaunchBuilder.Limits(slot.Spec.Resources),
             Report = (type, reason, message) => Record(type, reason, message, slot),
         };
     }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace MiniKube.Sup.Processes;
 
 /// <summary>
@@ -44,49 +41,14 @@ public sealed record CgroupLocation(string Directory, string Path)
             return null;
         }
         var sawMount = false;
-        foreach (var line in mountinfo.Split('\n'))
+        foreach (var mount in CgroupMounts.Parse(mountinfo).Where(m => m.FsType == "cgroup2"))
         {
-            // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
-            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (separator < 0) continue;
-            var after = line[(separator + 3)..].Split(' ');
-            if (after[0] != "cgroup2") continue;
-            var before = line[..separator].Split(' ');
-            if (before.Length < 5) continue;
             sawMount = true;
-            var root = Unescape(before[3]);
-            var mountPoint = Unescape(before[4]);
-            // A mount of a subtree (root other than "/") shows the part of the hierarchy under its root only.
-            string relative;
-            if (root == "/") relative = own;
-            else if (own == root) relative = "/";
-            else if (own.StartsWith(root + "/", StringComparison.Ordinal)) relative = own[root.Length..];
-            else continue;
+            if (CgroupMounts.DirectoryOf(mount, own) is not { } directory) continue;
             problem = null;
-            return new CgroupLocation(relative == "/" ? mountPoint : mountPoint.TrimEnd('/') + relative, own);
+            return new CgroupLocation(directory, own);
         }
         problem = sawMount ? $"no cgroup2 mount shows this process's cgroup ({own})" : "no cgroup2 file system is mounted";
         return null;
-    }
-
-    /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo (octal).</summary>
-    private static string Unescape(string field)
-    {
-        if (!field.Contains('\\')) return field;
-        var text = new StringBuilder(field.Length);
-        for (var i = 0; i < field.Length; i++)
-        {
-            if (field[i] == '\\' && i + 3 < field.Length
-                && int.TryParse(field.AsSpan(i + 1, 3), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                text.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
-                i += 3;
-            }
-            else
-            {
-                text.Append(field[i]);
-            }
-        }
-        return text.ToString();
     }
 }

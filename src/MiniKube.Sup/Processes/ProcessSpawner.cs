@@ -17,7 +17,7 @@ public static unsafe class ProcessSpawner
     public static int Spawn(SpawnRequest request)
     {
         var limit = request.DescriptorLimit ?? DescriptorLimit.ForChildren;
-        if (request.Cgroup is null && limit is null) return SpawnNow(request, gate: null);
+        if (request.Cgroup is null && limit is null && request.AlsoJoin is not { Count: > 0 }) return SpawnNow(request, gate: null);
         var spawnGate = SpawnGate.Shared
             ?? throw new Win32Exception(Native.ENOSYS, $"cannot start {request.ExecutablePath}: it cannot be held before it starts: {SpawnGate.Problem}");
         return spawnGate.Spawn(fifo => SpawnNow(request, fifo), pid =>
@@ -27,6 +27,8 @@ public static unsafe class ProcessSpawner
                     $"cannot start {request.ExecutablePath}: cannot give it the descriptor limit {l.Soft}: {Errno.DescribeLast()}");
             if (request.Cgroup is { } cgroup && CgroupFile.AddProcess(cgroup, pid) is { } problem)
                 throw new Win32Exception(Native.EAGAIN, $"cannot start {request.ExecutablePath}: cannot move it into cgroup {cgroup}: {problem}");
+            foreach (var other in request.AlsoJoin ?? [])
+                if (CgroupFile.AddProcess(other, pid) is { } failed) request.JoinFailed?.Invoke(other, failed);
         });
     }
 

@@ -13,12 +13,16 @@ public sealed class ProcessTracking
 
     private readonly string _daemonId;
 
-    private ProcessTracking(string daemonId, ContainerCgroups? cgroups, string? problem)
+    private ProcessTracking(string daemonId, ContainerCgroups? cgroups, string? problem, LimitHierarchies limits)
     {
         _daemonId = daemonId;
         Cgroups = cgroups;
         Problem = problem;
+        Limits = limits;
     }
+
+    /// <summary>Where host containers' memory and cpu limits go (k8s resources.limits), or why they cannot.</summary>
+    public LimitHierarchies Limits { get; }
 
     /// <summary>The daemon's cgroup tree, or null when it has none.</summary>
     public ContainerCgroups? Cgroups { get; }
@@ -29,15 +33,26 @@ public sealed class ProcessTracking
     public static ProcessTracking Detect(string daemonId)
     {
         if (Environment.GetEnvironmentVariable(DisableVariable) == "0")
-            return new ProcessTracking(daemonId, null, $"{DisableVariable}=0");
+            return new ProcessTracking(daemonId, null, $"{DisableVariable}=0", LimitHierarchies.None($"{DisableVariable}=0"));
         var cgroups = ContainerCgroups.TryCreate(daemonId, out var problem);
-        return new ProcessTracking(daemonId, cgroups, problem);
+        // A v1 limit cgroup is joined while the child is held before exec, as the v2 one is: no gate, no limits.
+        var limits = SpawnGate.Shared is null
+            ? LimitHierarchies.None("a new process cannot be held before it starts: " + SpawnGate.Problem)
+            : LimitHierarchies.Detect(daemonId, cgroups);
+        return new ProcessTracking(daemonId, cgroups, problem, limits);
     }
 
     /// <summary>One line for the daemon's log: which mechanism is in use, and why.</summary>
-    public string Description => Cgroups is { } c
+    public string Description => Membership + "; " + Limits.Description;
+
+    private string Membership => Cgroups is { } c
         ? $"each container in a cgroup of its own under {c.Directory} (cgroup v2{(c.HasKill ? ", cgroup.kill" : ", no cgroup.kill: killed process by process")})"
         : $"no cgroups ({Problem}): containers are tracked by process group and session, the SUP_OWNER mark and the subreaper's parent chain; a process that leaves its session and clears its environment escapes";
+
+    /// <summary>The cgroups holding the limits of a container instance about to start; null when it asks for none.</summary>
+    public ContainerLimitCgroups? CreateLimits(string pod, string podUid, string container, int instance, ContainerCgroup? membership, long? memoryBytes, decimal? cpus) =>
+        memoryBytes is null && cpus is null ? null
+            : Limits.Create(CgroupName.For(pod, podUid, container, instance), membership?.Directory, memoryBytes, cpus);
 
     /// <summary>The cgroup for a container instance about to start, or null without cgroups.</summary>
     /// <exception cref="IOException">the cgroup cannot be created</exception>
@@ -55,6 +70,7 @@ public sealed class ProcessTracking
     {
         var killed = new List<int>();
         if (Cgroups is { } cgroups) killed.AddRange(await cgroups.KillAllAsync(time, removeTree: false).ConfigureAwait(false));
+        killed.AddRange(await Limits.KillLeftoversAsync(time).ConfigureAwait(false));
         killed.AddRange(OrphanSweeper.KillLeftovers(_daemonId).Select(p => p.Pid));
         return killed.Distinct().ToList();
     }
@@ -63,5 +79,6 @@ public sealed class ProcessTracking
     public async Task ReleaseAsync(TimeProvider time)
     {
         if (Cgroups is { } cgroups) await cgroups.KillAllAsync(time, removeTree: true).ConfigureAwait(false);
+        await Limits.ReleaseAsync(time).ConfigureAwait(false);
     }
 }

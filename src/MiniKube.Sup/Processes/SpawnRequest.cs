@@ -11,4 +11,6 @@ public sealed record SpawnRequest(
     string WorkingDirectory,
     int OutputFd,
     string? Cgroup = null,
-    (ulong Soft, ulong Hard)? DescriptorLimit = null);
+    (ulong Soft, ulong Hard)? DescriptorLimit = null,
+    IReadOnlyList<string>? AlsoJoin = null,
+    Action<string, string>? JoinFailed = null);

@@ -30,6 +30,9 @@ public sealed record ContainerLaunch(
     /// <summary>The image container's own fields; null for a host process.</summary>
     public ImageLaunch? Image { get; init; }
 
+    /// <summary>k8s resources.limits (memory, cpu); a host process gets them through cgroups where the daemon can.</summary>
+    public ContainerLimits Limits { get; init; } = ContainerLimits.None;
+
     /// <summary>Where the runtime reports what the pod's events show (type Normal or Warning, reason, message):
     /// k8s Pulling, Pulled, Failed.</summary>
     public Action<string, string, string>? Report { get; init; }

@@ -44,7 +44,7 @@ internal static class HostExec
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, argv, context.Environment, context.WorkingDirectory, writeFd, context.Cgroup);
+            var request = new SpawnRequest(executable, argv, context.Environment, context.WorkingDirectory, writeFd, context.Cgroup, AlsoJoin: context.LimitCgroups);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
         catch (Win32Exception e)

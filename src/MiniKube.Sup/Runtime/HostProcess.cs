@@ -11,14 +11,27 @@ namespace MiniKube.Sup.Runtime;
 public sealed class HostProcess : IContainerInstance
 {
     private readonly IProcessScope _scope;
+    private readonly ContainerLimitCgroups? _limits;
 
-    internal HostProcess(int pid, IProcessScope scope, Task<ExitStatus> exited, Task outputDrained, HostExecContext execContext)
+    internal HostProcess(int pid, IProcessScope scope, Task<ExitStatus> exited, Task outputDrained, HostExecContext execContext, ContainerLimitCgroups? limits = null)
     {
         Pid = pid;
         _scope = scope;
-        Exited = exited;
+        _limits = limits;
+        Exited = limits is null ? exited : WatchOomAsync(exited, limits);
         OutputDrained = outputDrained;
         ExecContext = execContext;
+    }
+
+    /// <summary>k8s: <c>OOMKilled</c> when the kernel's OOM killer ended the container (its memory limit).</summary>
+    public string? ExitReason { get; private set; }
+
+    /// <summary>Reads the OOM counter as the main process exits, while its memory cgroup still exists.</summary>
+    private async Task<ExitStatus> WatchOomAsync(Task<ExitStatus> exited, ContainerLimitCgroups limits)
+    {
+        var status = await exited.ConfigureAwait(false);
+        if (limits.OomKilled(status)) ExitReason = "OOMKilled";
+        return status;
     }
 
     public int Pid { get; }
@@ -51,5 +64,9 @@ public sealed class HostProcess : IContainerInstance
 
     /// <summary>As when a container's init process dies: SIGKILL to everything left of the container, repeated
     /// until nothing is left or the timeout passes; then its cgroup is removed.</summary>
-    public Task KillRemainingAsync(TimeProvider time, TimeSpan timeout) => _scope.KillAllAsync(time, timeout);
+    public async Task KillRemainingAsync(TimeProvider time, TimeSpan timeout)
+    {
+        await _scope.KillAllAsync(time, timeout).ConfigureAwait(false);
+        if (_limits is { } limits) await limits.RemoveAsync(time, timeout).ConfigureAwait(false);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
 
     internal PipeFactory CreatePipe { get; init; } = Native.CreatePipe;
 
+    private static readonly TimeSpan LimitCleanupTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>A host pod shares the host's network: nothing to create.</summary>
     public Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(PodSandbox.Host(request.PodIp));
@@ -71,11 +73,15 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
             pump.OnClosed();
             throw new ContainerStartException(e.Message, e);
         }
+        // k8s resources.limits: written before the process exists, joined while it is held before exec.
+        var limits = tracking?.CreateLimits(launch.PodName, launch.PodUid, launch.ContainerName, launch.Instance, cgroup, launch.Limits.MemoryBytes, launch.Limits.Cpus);
+        limits?.Apply();
         int pid;
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, argv, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory);
+            var request = new SpawnRequest(executable, argv, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory,
+                AlsoJoin: limits?.JoinDirectories, JoinFailed: limits is null ? null : limits.JoinFailed);
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
         catch (Win32Exception e)
@@ -83,6 +89,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
             Native.close(readFd);
             pump.OnClosed();
             cgroup?.TryRemove();
+            _ = limits?.RemoveAsync(time ?? TimeProvider.System, LimitCleanupTimeout);
             throw new ContainerStartException(e.Message, e);
         }
         finally
@@ -92,10 +99,11 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         OutputMultiplexer.Shared.Add(readFd, pump);
         var drained = pump.Closed;
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
-        var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory);
+        if (limits is not null) HostLimitReport.Report(launch, limits);
+        var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories);
         if (launch.Isolation is not null || launch.User is not null)
             exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a, launch.WorkingDirectory) };
-        return new HostProcess(pid, scope, exited, drained, exec);
+        return new HostProcess(pid, scope, exited, drained, exec, limits);
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)

@@ -50,6 +50,5 @@ public sealed class NonRootDaemonTests(OtherUserFixture fixture) : IClassFixture
 
         daemon.Signal(Native.SIGTERM);
         Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-
     }
 }

@@ -5,7 +5,8 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.EndToEnd;
 
 /// <summary>The repository's own supervisor.yaml, the README's first command, as a newcomer runs it: the prefork
-/// server's pod is 1 master and 6 workers in `sup ps`, serves through its Service, and stops with its workers.</summary>
+/// server's pod is 1 master and 6 workers in `sup ps`, serves through its Service, and stops with its workers; the
+/// Job's steps pass their data on through their volume.</summary>
 public sealed class DemoTests
 {
     private static string Demo => File.ReadAllText(Path.Combine(Binaries.Tests, "..", "supervisor.yaml"));
@@ -45,6 +46,13 @@ public sealed class DemoTests
         Assert.Equal(master, after[0].GetProperty("pid").GetInt32());
         Assert.DoesNotContain(workers[2], after.Select(p => p.GetProperty("pid").GetInt32()));
         Assert.StartsWith("hello from worker", await http.GetStringAsync("http://127.0.0.1:9080/"));
+
+        // The Job's ordered steps share their emptyDir at /work (the pod's own mount namespace).
+        (code, output, err) = await d.Sup("wait", "--for=condition=Complete", "job/etl", "--timeout", "60s");
+        Assert.True(code == 0, output + err);
+        var etl = (await d.Sup("logs", "job/etl")).Out;
+        Assert.Contains("/extract] extracted 5 rows\n", etl);
+        Assert.Contains("/load] 5 done\n", etl);
 
         // SIGTERM: the master stops its workers, then exits; the whole demo stops with exit 0 and leaves nothing.
         var last = after.Select(p => p.GetProperty("pid").GetInt32()).ToArray();

@@ -60,6 +60,36 @@ public sealed class HostIsolationTests
         Assert.Equal(0, await d.StopAsync());
     }
 
+    /// <summary>A volume mounted over a parent of the state dir (the top directory it is under: /tmp for the tests; the
+    /// demo's Job mounts one at /work, which hid a clone under /work) must not hide what the later mounts come from:
+    /// the service account files and the pod's hosts file, in the pod directory.</summary>
+    [Fact]
+    public async Task A_volume_mounted_over_a_parent_of_the_state_dir_still_gets_its_service_account_and_hosts_file()
+    {
+        const string Manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: over-state}
+            spec:
+              restartPolicy: Never
+              hostAliases: [{ip: 127.0.0.78, hostnames: [alias.local]}]
+              containers:
+              - name: c
+                command: ["sh", "-c", "echo x > TOP/scratch && cat TOP/scratch; cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; echo; getent hosts alias.local"]
+                volumeMounts: [{name: scratch, mountPath: TOP}]
+              volumes: [{name: scratch, emptyDir: {}}]
+            """;
+        await using var d = new SupDaemon("");
+        var top = "/" + d.StateDir.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
+        d.WriteManifest(Manifest.Replace("TOP", top));
+        await d.StartAsync();
+        await d.WaitForPodAsync("over-state", "Succeeded", 30);
+
+        Assert.Equal("x\ndefault\n127.0.0.78      alias.local\n", (await d.Sup("logs", "over-state")).Out);
+        Assert.False(File.Exists(Path.Combine(top, "scratch"))); // written into the volume, not the host's
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     [Fact]
     public async Task RunAsUser_1000_runs_as_uid_1000_in_its_fsGroup_and_writes_its_emptyDir()
     {

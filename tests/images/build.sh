@@ -9,12 +9,14 @@
 #   busybox   Debian's busybox-static with its applets, root and nobody, /tmp 1777; CMD ["sh"]
 #   nginx     Debian's nginx and the libraries it links, laid out as the official image (welcome page on port 80,
 #             conf.d, logs to stdout/stderr), busybox for exec probes; `nginx -g 'daemon off;'`, STOPSIGNAL SIGQUIT
+#   apache2   Debian's apache2 (prefork: a root master and 6 www-data workers), the modules apache2.conf loads and the
+#             libraries they all link, busybox for exec probes; `apache2 -DFOREGROUND` on port 80 (localhost/apache2)
 #   agnhost   a stand-in for registry.k8s.io/e2e-test-images/agnhost: busybox and a shell `liveness` server (agnhost/)
 #   pause     docker only: localhost/sup-pause, the container that holds each pod's network namespace under docker
 #             (busybox sleeping until SIGTERM; podman has pods and builds its own infra image)
 #
 # Idempotent and fast when up to date: an image is built and imported again only when what it is made of changed
-# (this script, the files beside it, the host's busybox, nginx, its libraries and files, the image's configuration:
+# (this script, the files beside it, the host's busybox, nginx and apache2, their libraries and files, the image's configuration:
 # their hash is the image's label sup.test-image.hash) or one of its tags is missing or points elsewhere.
 # Every image is labelled sup.test-image=NAME; earlier builds of ours that no tag names any more are removed.
 set -euo pipefail
@@ -45,15 +47,24 @@ fi
 nginx=/usr/sbin/nginx
 [ -x "$nginx" ] || { echo "images: $nginx is missing (apt-get install nginx)" >&2; exit 1; }
 
-nginx_libs=$(ldd "$nginx" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
-nginx_files=(/etc/nginx/{mime.types,fastcgi_params,scgi_params,uwsgi_params} /usr/share/nginx/html/index.html)
+apache2=/usr/sbin/apache2
+[ -x "$apache2" ] || { echo "images: $apache2 is missing (apt-get install apache2)" >&2; exit 1; }
 
-# What every image is made of, as one hash (a change rebuilds all three: they are built in seconds).
+# The shared libraries an executable or module links (absolute paths, the loader included).
+libraries() { local f; for f; do ldd "$f"; done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u; }
+
+nginx_libs=$(libraries "$nginx")
+nginx_files=(/etc/nginx/{mime.types,fastcgi_params,scgi_params,uwsgi_params} /usr/share/nginx/html/index.html)
+# Only the modules the image's apache2.conf loads, and what they and apache2 link.
+apache2_modules=$(sed -n 's/^LoadModule [^ ]* //p' "$here/apache2/apache2.conf")
+apache2_libs=$(libraries "$apache2" $apache2_modules)
+
+# What every image is made of, as one hash (a change rebuilds them all: they are built in seconds).
 inputs_hash=$(
   cd "$here"
   { find . -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum "$busybox" "$nginx" $nginx_libs "${nginx_files[@]}" < /dev/null
-    echo "$nginx_libs"; } | sha256sum | cut -c1-32)
+    sha256sum "$busybox" "$nginx" $nginx_libs "${nginx_files[@]}" "$apache2" $apache2_modules $apache2_libs /etc/mime.types < /dev/null
+    echo "$nginx_libs $apache2_libs"; } | sha256sum | cut -c1-32)
 
 # A minimal root: busybox with every applet in /bin as the official image has them (and at busybox's own paths
 # too, so /usr/bin/env works), the usual directories, and PASSWD_DIR's passwd and group.
@@ -101,6 +112,20 @@ nginx_root() {
   mkdir -p "$root"/var/{log/nginx,lib/nginx,cache/nginx}
   ln -s /dev/stdout "$root/var/log/nginx/access.log"
   ln -s /dev/stderr "$root/var/log/nginx/error.log"
+}
+
+apache2_root() {
+  local root=$1 file
+  base_root "$root" "$here/apache2"
+  install -m 0644 "$here/apache2/nsswitch.conf" "$root/etc/"
+  install -D -m 0755 "$apache2" "$root/usr/sbin/apache2"
+  for file in $apache2_modules $apache2_libs; do
+    install -D -m 0755 "$(readlink -f "$file")" "$root$file"
+  done
+  install -D -m 0644 "$here/apache2/apache2.conf" "$root/etc/apache2/apache2.conf"
+  install -D -m 0644 /etc/mime.types "$root/etc/mime.types"
+  install -D -m 0644 "$here/apache2/index.html" "$root/var/www/html/index.html"
+  mkdir -p "$root/run/apache2"
 }
 
 pause_root() {
@@ -160,6 +185,12 @@ EXPOSE 80/tcp
 STOPSIGNAL SIGQUIT" \
   docker.io/library/nginx:latest docker.io/library/nginx:1.14.2 docker.io/library/nginx:1.16.1 \
   docker.io/library/nginx:1.7.9 registry.k8s.io/nginx-slim:0.8 registry.k8s.io/nginx-slim:0.24
+
+build apache2 "
+ENV $path_env
+CMD [\"apache2\", \"-DFOREGROUND\"]
+EXPOSE 80/tcp" \
+  localhost/apache2:latest localhost/apache2:2.4
 
 build agnhost "
 ENV $path_env

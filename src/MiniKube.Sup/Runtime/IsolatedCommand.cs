@@ -17,12 +17,19 @@ public static class IsolatedCommand
     /// <summary>$1: private /tmp (1/0); $2: hosts file or ""; $3: working directory or ""; $4: mount count, then
     /// (source, destination, ro|rw) per mount, then "--" and the command. A missing mount point is made as the source
     /// is (a directory, or an empty file). A private /tmp is mounted first, so that mounts below it show; the host's
-    /// /tmp stays reachable through descriptor 9 for the sources that live there (a state dir under /tmp).</summary>
+    /// /tmp stays reachable through descriptor 9 for the sources that live there (a state dir under /tmp). A source
+    /// in the directory the script starts in (the pod directory: its volumes, hosts file and service account files)
+    /// is named relative to it: a volume mounted over one of its parents (at /work, with the state dir under /work)
+    /// would hide the later ones, and the starting directory stays the one underneath.</summary>
     internal const string Script = """
         set -e
-        tmp=$1 hosts=$2 wd=$3 n=$4
+        tmp=$1 hosts=$2 wd=$3 n=$4 here=$(pwd -P)
         shift 4
-        host() { if [ "$tmp" = 1 ]; then case $1 in /tmp/*) echo "/proc/self/fd/9/${1#/tmp/}"; return;; esac; fi; echo "$1"; }
+        host() {
+          case $1 in "$here"/*) echo "./${1#"$here"/}"; return;; esac
+          if [ "$tmp" = 1 ]; then case $1 in /tmp/*) echo "/proc/self/fd/9/${1#/tmp/}"; return;; esac; fi
+          echo "$1"
+        }
         if [ "$tmp" = 1 ]; then exec 9< /tmp; mount -t tmpfs -o mode=1777 sup-tmp /tmp; fi
         while [ "$n" -gt 0 ]; do
           src=$(host "$1")

@@ -27,8 +27,14 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
     /// files and are no longer in them are deleted.</summary>
     public IReadOnlyList<Applied> ApplyFiles(ManifestLoadResult loaded)
     {
-        // Namespaces first: an object in a namespace the same files declare does not make it on demand.
-        var applied = loaded.Objects.OrderBy(o => o.Kind == Kinds.Namespace.Kind ? 0 : 1).Select(o => Apply(o.Model, FilesSource)).ToList();
+        // Namespaces first: an object in a namespace the same files declare does not make it on demand. An object new
+        // to a namespace being deleted waits (a warning); the next reload or start applies it.
+        var applied = new List<Applied>();
+        foreach (var o in loaded.Objects.OrderBy(o => o.Kind == Kinds.Namespace.Kind ? 0 : 1))
+        {
+            try { applied.Add(Apply(o.Model, FilesSource)); }
+            catch (ForbiddenException e) { LogNotApplied(logger, o.Kind, e.Key.Namespace, o.Name, e.Message); }
+        }
         foreach (var ns in applied.Select(a => a.NamespaceCreated).OfType<string>())
             LogNamespaceCreated(logger, ns);
         var kept = loaded.Objects.Select(o => ObjectKey.Of(o.Model)).ToHashSet();
@@ -64,7 +70,6 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             try
             {
                 if (current is null) return Create(obj, source);
-                CheckNamespace(key);
                 if (IsReplacement(current, obj)) return Replace(current, obj, source);
                 var updated = store.Update(obj, source);
                 return new Applied(updated, updated.ResourceVersion == current.ResourceVersion ? ApplyOutcome.Unchanged : ApplyOutcome.Configured);
@@ -153,6 +158,9 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "applied: {Created} created, {Configured} changed, {Removed} removed, {Unchanged} unchanged")]
     private static partial void LogApplied(ILogger logger, int created, int configured, int removed, int unchanged);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Namespace}/{Name} not applied: {Reason}")]
+    private static partial void LogNotApplied(ILogger logger, string kind, string @namespace, string name, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "namespace \"{Namespace}\" created on demand: no Namespace object declares it")]
     private static partial void LogNamespaceCreated(ILogger logger, string @namespace);

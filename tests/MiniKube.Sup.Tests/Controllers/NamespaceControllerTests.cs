@@ -165,4 +165,29 @@ public sealed class NamespaceControllerTests : IDisposable
         Assert.False(EndpointsBuilder.Selects(service, Pod("default")));
         Assert.Equal("team", EndpointsBuilder.Build(service, [Pod("team")]).Endpoints.Metadata.NamespaceProperty);
     }
+
+    /// <summary>A reload (or a start) while a namespace the files use is being deleted: the objects in it wait, with a
+    /// warning, and everything else is applied; an object already there may still be updated (k8s refuses only new
+    /// content in a terminating namespace).</summary>
+    [Fact]
+    public void Files_applied_while_a_namespace_terminates_skip_its_new_objects_and_apply_the_rest()
+    {
+        var rs = _desired.Apply(ReplicaSet("team", 1), DesiredState.ApiSource).Stored.Copy<V1ReplicaSet>();
+        _pods.Create(PodTemplates.NewPod(rs.Spec.Template, "web-abcde", rs));
+        _desired.Delete(new ObjectKey("Namespace", ObjectKey.ClusterScope, "team"));
+        var files = ManifestLoaderResult(ConfigMap("team"), ConfigMap("default"));
+
+        var applied = _desired.ApplyFiles(files);
+
+        Assert.Single(applied);
+        Assert.NotNull(_store.Get("ConfigMap", "settings"));
+        Assert.Null(_store.Get("ConfigMap", "settings", "team"));
+        var updated = rs;
+        updated.Spec.Replicas = 2;
+        updated.Metadata.ResourceVersion = null;
+        _desired.Apply(updated, DesiredState.ApiSource); // an update of what is there is allowed
+    }
+
+    private static MiniKube.Sup.Spec.ManifestLoadResult ManifestLoaderResult(params V1ConfigMap[] maps) =>
+        MiniKube.Sup.Spec.ManifestLoader.LoadText(string.Join("\n---\n", maps.Select(m => k8s.KubernetesJson.Serialize(m))), "files.yaml");
 }

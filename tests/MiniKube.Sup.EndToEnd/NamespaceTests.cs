@@ -93,6 +93,9 @@ public sealed class NamespaceTests
         await Poll.Until(() => d.Sup("logs", shopPod, "-n", "shop").GetAwaiter().GetResult().Out.Contains("GREETING=from-shop"), "the shop pod's log");
         await Poll.Until(() => d.Sup("logs", defaultPod).GetAwaiter().GetResult().Out.Contains("GREETING=from-default"), "the default pod's log");
 
+        var (_, ps, _) = await d.Sup("ps");
+        Assert.Contains($"shop/{shopPod}", ps); // two pods of one name in two namespaces are told apart
+        Assert.Contains(defaultPod, ps);
         var (_, all, _) = await d.Sup("get", "pods", "-A");
         Assert.StartsWith("NAMESPACE", all);
         Assert.Contains("shop ", all);

@@ -15,8 +15,10 @@ public sealed class ProcessViewService(PodAgent pods)
         var running = new List<(string Pod, RunningContainer Container)>();
         foreach (var worker in pods.Workers())
         {
-            if (pod is not null && worker.Name != pod) continue;
-            foreach (var c in worker.Running) running.Add((worker.Name, c));
+            // A pod of another namespace than default is shown (and may be asked for) as namespace/name.
+            var shown = worker.Namespace == Store.ObjectKey.DefaultNamespace ? worker.Name : $"{worker.Namespace}/{worker.Name}";
+            if (pod is not null && shown != pod && worker.Name != pod) continue;
+            foreach (var c in worker.Running) running.Add((shown, c));
         }
         // A container in a cgroup is read from it; one without (no cgroups here) is searched for in one /proc scan
         // shared by the whole view, taken only if such a container is shown.

@@ -34,8 +34,7 @@ public static class HostContainerIsolation
             var volume = volumes.FirstOrDefault(v => v.Name == mount.Name)
                 ?? throw new ContainerConfigException($"volume \"{mount.Name}\" is not a volume of the pod");
             var source = (pod.Spec.Volumes ?? []).FirstOrDefault(v => v.Name == mount.Name);
-            var readOnly = mount.ReadOnlyProperty == true
-                || source is not null && (source.ConfigMap is not null || source.Secret is not null || source.Projected is not null || source.DownwardAPI is not null);
+            var readOnly = mount.ReadOnlyProperty == true || ContainerMounts.IsProjection(source);
             var target = ContainerMounts.SubPathTarget(volume, mount.SubPath);
             if (Path.IsPathRooted(mount.MountPath)) mounts.Add(new BindMount(target, mount.MountPath, readOnly));
             else if (readOnly) mounts.Add(new BindMount(target, target, ReadOnly: true));

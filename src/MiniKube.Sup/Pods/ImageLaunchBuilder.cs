@@ -42,8 +42,7 @@ public static class ImageLaunchBuilder
             var volume = volumes.FirstOrDefault(v => v.Name == mount.Name)
                 ?? throw new ContainerConfigException($"volume \"{mount.Name}\" is not a volume of the pod");
             var source = (pod.Spec.Volumes ?? []).FirstOrDefault(v => v.Name == mount.Name);
-            var alwaysReadOnly = source is not null && (source.ConfigMap is not null || source.Secret is not null || source.Projected is not null || source.DownwardAPI is not null);
-            result.Add(new BindMount(ContainerMounts.SubPathTarget(volume, mount.SubPath), mount.MountPath, mount.ReadOnlyProperty == true || alwaysReadOnly));
+            result.Add(new BindMount(ContainerMounts.SubPathTarget(volume, mount.SubPath), mount.MountPath, mount.ReadOnlyProperty == true || ContainerMounts.IsProjection(source)));
         }
         return result;
     }

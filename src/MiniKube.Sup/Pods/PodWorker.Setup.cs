@@ -94,8 +94,7 @@ public sealed partial class PodWorker
         {
             var volume = (_pod.Spec.Volumes ?? []).FirstOrDefault(v => v.Name == prepared.Name);
             if (volume is null || volume.HostPath is not null || !Directory.Exists(prepared.HostPath)) continue;
-            var readOnly = volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null;
-            try { VolumeOwnership.Apply(prepared.HostPath, fsGroup, readOnly); }
+            try { VolumeOwnership.Apply(prepared.HostPath, fsGroup, readOnly: ContainerMounts.IsProjection(volume)); }
             catch (ContainerConfigException e) { throw new VolumeSetupException(prepared.Name, e.Message); }
         }
     }

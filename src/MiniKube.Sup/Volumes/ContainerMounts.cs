@@ -12,6 +12,11 @@ namespace MiniKube.Sup.Volumes;
 /// </summary>
 public static class ContainerMounts
 {
+    /// <summary>Whether a volume is files the kubelet projects (configMap, secret, downwardAPI, projected): mounted
+    /// read-only whatever the mount says, and given to an fsGroup read-only.</summary>
+    public static bool IsProjection(V1Volume? volume) =>
+        volume is not null && (volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null);
+
     /// <summary>VOLUME_ + the volume name upper-cased, '-' as '_'.</summary>
     public static string VariableName(string volume) => "VOLUME_" + volume.ToUpperInvariant().Replace('-', '_');
 

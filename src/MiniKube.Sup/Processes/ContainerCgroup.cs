@@ -58,9 +58,11 @@ public sealed class ContainerCgroup
     }
 
     /// <summary>SIGKILL to every process of the cgroup and below, forks racing it included (cgroup.kill).</summary>
+    /// <remarks>Each process is also signalled by pid: a child a killed daemon left held before its exec (blocked
+    /// opening its spawn-gate FIFO) was seen to survive a sweep, and a SIGKILL by pid ends it.</remarks>
     public void Kill()
     {
-        if (HasKill && CgroupFile.Write(System.IO.Path.Combine(Directory, "cgroup.kill"), "1") is null) return;
+        if (HasKill) CgroupFile.Write(System.IO.Path.Combine(Directory, "cgroup.kill"), "1");
         foreach (var pid in ProcessIds()) ProcessSignal.Send(pid, Native.SIGKILL, IsMember);
     }
 

@@ -93,7 +93,8 @@ public class ProcessViewTests
         var after = Workers().Select(w => w.Pid).ToList();
         Assert.Equal(4, after.Intersect(before).Count());
         Assert.Equal(2, after.Except(before).Count());
-        Assert.Contains(h.Output, l => l.StartsWith("apache/app | re-forked worker ", StringComparison.Ordinal));
+        // The master's line reaches us through the output pump, which may lag the fork that /proc already shows.
+        await Poll.Until(() => h.Output.Any(l => l.StartsWith("apache/app | re-forked worker ", StringComparison.Ordinal)), "the master's re-fork line");
     }
 
     [Fact]

@@ -62,12 +62,16 @@ public sealed class PodAddressRange
     public static PodAddressRange? Parse(string text, out string? error)
     {
         error = null;
-        if (!IPNetwork.TryParse(text, out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+        if (text.Split('/') is not [var a, var p] || !IPAddress.TryParse(a, out var address) || address.AddressFamily != AddressFamily.InterNetwork
+            || !int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
         {
-            // IPNetwork.TryParse refuses host bits set (127.5.0.1/16): say which network was meant.
             error = $"expected a loopback network such as 127.5.0.0/16, got \"{text}\"";
-            if (text.Split('/') is [var a, var p] && IPAddress.TryParse(a, out var address) && int.TryParse(p, out var prefix) && prefix is >= 0 and <= 32 && address.AddressFamily == AddressFamily.InterNetwork)
-                error += $" (its address has bits set past /{prefix}: {new IPNetwork(Mask(address, prefix), prefix)}?)";
+            return null;
+        }
+        var network = new IPNetwork(Mask(address, prefix), prefix);
+        if (!network.BaseAddress.Equals(address))
+        {
+            error = $"{text}: its address has bits set past /{prefix} (meant {network}?)";
             return null;
         }
         var bytes = network.BaseAddress.GetAddressBytes();

@@ -98,6 +98,12 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         return errors;
     }
 
+    /// <summary>What the Service's proxy listens on now.</summary>
+    public IReadOnlyList<IPEndPoint> Bound(string service)
+    {
+        lock (_gate) return _byService.TryGetValue(service, out var proxies) ? proxies.Select(p => (IPEndPoint)p.ListenEndPoint).ToList() : [];
+    }
+
     public void Remove(string service)
     {
         List<ServicePortProxy>? gone;

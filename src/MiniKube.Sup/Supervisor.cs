@@ -40,7 +40,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         _logger = loggers.CreateLogger("sup");
         _time = time;
         Paths = new StatePaths(options.StateDir);
-        Tracking = ProcessTracking.Detect(Paths.DaemonId);
+        // The database and the pod addresses first: a start that fails on either leaves nothing made (the
+        // process tracking makes cgroups).
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
         try
         {
@@ -51,6 +52,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             Store.Dispose();
             throw;
         }
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment(), api: options.ApiEndPoint);

@@ -42,7 +42,9 @@ public sealed partial class Supervisor : IAsyncDisposable
         Paths = new StatePaths(options.StateDir);
         // The database and the pod addresses first: a start that fails on either leaves nothing made (the
         // process tracking makes cgroups).
+        var opening = System.Diagnostics.Stopwatch.StartNew();
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
+        LogStoreLoaded(_logger, Store.Count, opening.ElapsedMilliseconds);
         try
         {
             _addresses = PodAddressLease.Claim(options.PodCidr, StoredPodBlock(Store));
@@ -277,6 +279,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rootless podman: its pause process {Pids} ended")]
     private static partial void LogPauseEnded(ILogger logger, string pids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "state: {Count} object(s) loaded in {Milliseconds} ms")]
+    private static partial void LogStoreLoaded(ILogger logger, int count, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pod addresses: {Range}")]
     private static partial void LogPodAddresses(ILogger logger, string range);

@@ -21,7 +21,8 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
     /// <summary>Gives <paramref name="until"/> the object's JSON (null while there is none) now and after each
     /// change, until it returns true or <paramref name="limit"/> (<see cref="Timeout.InfiniteTimeSpan"/>: none) passes.</summary>
     /// <returns>Met and the JSON <paramref name="until"/> accepted; or not met, once the limit passed first.</returns>
-    public async Task<(bool Met, string? Json)> UntilAsync(KindInfo kind, string name, Func<string?, bool> until, TimeSpan limit, CancellationToken cancel = default)
+    /// <param name="ns">the object's namespace (null: the client's)</param>
+    public async Task<(bool Met, string? Json)> UntilAsync(KindInfo kind, string name, Func<string?, bool> until, TimeSpan limit, CancellationToken cancel = default, string? ns = null)
     {
         using var expiry = limit == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(Max(limit, TimeSpan.Zero), time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, cancel);
@@ -32,10 +33,10 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
             while (true)
             {
                 // The first look is not cut short by the limit: a wait with no time left still says how things are.
-                var (json, resourceVersion) = await CurrentAsync(kind, name, first ? cancel : wait.Token).ConfigureAwait(false);
+                var (json, resourceVersion) = await CurrentAsync(kind, name, ns, first ? cancel : wait.Token).ConfigureAwait(false);
                 first = false;
                 if (until(json)) return (true, json);
-                if (await FollowAsync(kind, name, resourceVersion, until, wait.Token).ConfigureAwait(false) is { } met) return met;
+                if (await FollowAsync(kind, name, ns, resourceVersion, until, wait.Token).ConfigureAwait(false) is { } met) return met;
                 await Task.Delay(pause, time, wait.Token).ConfigureAwait(false);
                 pause = Min(pause * 2, LongestPause);
             }
@@ -72,9 +73,9 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
     }
 
     /// <summary>The object now (null: there is none), and the resourceVersion to watch it from.</summary>
-    private async Task<(string? Json, string? ResourceVersion)> CurrentAsync(KindInfo kind, string name, CancellationToken cancel)
+    private async Task<(string? Json, string? ResourceVersion)> CurrentAsync(KindInfo kind, string name, string? ns, CancellationToken cancel)
     {
-        var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, NameSelector(name)), cancel: cancel).ConfigureAwait(false);
+        var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, NameSelector(name), ns), cancel: cancel).ConfigureAwait(false);
         if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         using var list = JsonDocument.Parse(body);
         var root = list.RootElement;
@@ -84,12 +85,12 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
     }
 
     /// <returns>Met and the JSON accepted; null when the watch ended or broke first.</returns>
-    private async Task<(bool Met, string? Json)?> FollowAsync(KindInfo kind, string name, string? resourceVersion, Func<string?, bool> until, CancellationToken cancel)
+    private async Task<(bool Met, string? Json)?> FollowAsync(KindInfo kind, string name, string? ns, string? resourceVersion, Func<string?, bool> until, CancellationToken cancel)
     {
         var query = "watch=true" + (resourceVersion is null ? "" : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion)) + "&" + NameSelector(name);
         try
         {
-            await using var stream = await client.StreamAsync(client.Path(kind, null, query), null, cancel).ConfigureAwait(false);
+            await using var stream = await client.StreamAsync(client.Path(kind, null, query, ns), null, cancel).ConfigureAwait(false);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
             {

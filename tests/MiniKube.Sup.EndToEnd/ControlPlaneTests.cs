@@ -171,6 +171,43 @@ public sealed partial class ControlPlaneTests
     }
 
     [Fact]
+    public async Task Apply_and_delete_read_a_directory_its_subdirectories_with_R_and_standard_input()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        static string Map(string name) => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: v\n";
+        var dir = Path.Combine(d.Dir, "manifests");
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        File.WriteAllText(Path.Combine(dir, "b.yml"), Map("from-b"));
+        File.WriteAllText(Path.Combine(dir, "a.yaml"), Map("from-a"));
+        File.WriteAllText(Path.Combine(dir, "c.json"), """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-c"}}""");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not a manifest");
+        File.WriteAllText(Path.Combine(dir, "sub", "d.yaml"), Map("from-d"));
+
+        // kubectl's order: by name; a subdirectory only with -R.
+        Assert.Equal((0, "configmap/from-a created\nconfigmap/from-b created\nconfigmap/from-c created\n"), Pick(await d.Sup("apply", "-f", dir)));
+        Assert.Equal(1, (await d.Sup("get", "cm", "from-d")).Code);
+        Assert.Equal((0, "configmap/from-a unchanged\nconfigmap/from-b unchanged\nconfigmap/from-c unchanged\nconfigmap/from-d created\n"), Pick(await d.Sup("apply", "-R", "-f", dir)));
+
+        Assert.Equal((0, "configmap/from-stdin created\n"), Pick(await d.SupWithInput(Map("from-stdin"), "apply", "-f", "-")));
+        Assert.Equal(0, (await d.Sup("get", "cm", "from-stdin")).Code);
+
+        var empty = Path.Combine(d.Dir, "empty");
+        Directory.CreateDirectory(empty);
+        var (code, _, err) = await d.Sup("apply", "-f", empty);
+        Assert.Equal(2, code);
+        Assert.Contains("no manifest files in this directory", err);
+
+        var (deleted, said, _) = await d.Sup("delete", "-R", "-f", dir);
+        Assert.Equal(0, deleted);
+        Assert.Equal(["configmap \"from-a\" deleted", "configmap \"from-b\" deleted", "configmap \"from-c\" deleted", "configmap \"from-d\" deleted"], said.Trim().Split('\n'));
+        Assert.Contains("from-stdin", (await d.Sup("get", "cm")).Out);
+        Assert.DoesNotContain("from-a", (await d.Sup("get", "cm")).Out);
+        Assert.Equal(0, (await d.SupWithInput(Map("from-stdin"), "delete", "-f", "-")).Code);
+        Assert.Equal(1, (await d.Sup("get", "cm", "from-stdin")).Code);
+    }
+
+    [Fact]
     public async Task SIGHUP_reloads_the_files_touching_only_what_changed()
     {
         await using var d = new SupDaemon(Stack);

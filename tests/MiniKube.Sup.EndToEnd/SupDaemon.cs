@@ -58,13 +58,21 @@ internal sealed class SupDaemon : IAsyncDisposable
     public Task<(int Code, string Out, string Err)> Kubectl(params string[] args) =>
         Run("kubectl", args, new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig });
 
-    public static async Task<(int Code, string Out, string Err)> Run(string file, string[] args, Dictionary<string, string>? env = null, double timeoutSeconds = 60)
+    /// <summary>Runs `sup ARGS --state-dir STATE` with <paramref name="stdin"/> as its standard input.</summary>
+    public Task<(int Code, string Out, string Err)> SupWithInput(string stdin, params string[] args) => Run(Binaries.Sup, [.. args, "--state-dir", StateDir], stdin: stdin);
+
+    public static async Task<(int Code, string Out, string Err)> Run(string file, string[] args, Dictionary<string, string>? env = null, double timeoutSeconds = 60, string? stdin = null)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in env ?? []) info.Environment[k] = v;
         using var p = DotnetChildren.Start(info);
+        if (stdin is not null)
+        {
+            await p.StandardInput.WriteAsync(stdin);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));

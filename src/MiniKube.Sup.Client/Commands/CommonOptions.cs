@@ -34,6 +34,12 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>-R/--recursive, as kubectl's: a directory given to -f is read with its subdirectories.</summary>
+    public static Option<bool> Recursive() => new("--recursive", "-R")
+    {
+        Description = "Read the directories given to -f with their subdirectories",
+    };
+
     public static Option<string[]> Files(string description, bool required) => new("--filename", "-f")
     {
         Description = description,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using MiniKube.Sup.Client.Arguments;
+using MiniKube.Sup.Spec;
 
 namespace MiniKube.Sup.Client.Commands;
 
@@ -15,7 +16,9 @@ internal static class DeleteCommand
 
     public static Command Create()
     {
-        var what = new Argument<string[]>("what") { Description = "KIND/NAME or KIND NAME...", Arity = ArgumentArity.OneOrMore };
+        var what = new Argument<string[]>("what") { Description = "KIND/NAME or KIND NAME...", Arity = ArgumentArity.ZeroOrMore };
+        var files = CommonOptions.Files("Delete the objects these manifests describe (a directory: its .yaml, .yml and .json files; - : standard input)", required: false);
+        var recursive = CommonOptions.Recursive();
         var grace = new Option<long?>("--grace-period") { Description = "Seconds given to each pod to terminate (default: its terminationGracePeriodSeconds)" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the objects are gone", DefaultValueFactory = _ => true };
         var timeout = new Option<string>("--timeout")
@@ -23,19 +26,18 @@ internal static class DeleteCommand
             Description = "How long to wait for the objects to be gone (e.g. 30s, 2m); 0 (the default): each one's grace period plus a minute",
             DefaultValueFactory = _ => "0s",
         };
-        var command = new Command("delete", "Delete objects from the running daemon") { what, grace, wait, timeout };
+        var command = new Command("delete", "Delete objects from the running daemon") { what, files, recursive, grace, wait, timeout };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
-            var (kind, names, error) = KindArgument.Parse(parse.GetValue(what)!);
-            if (kind is null) throw ClientCommand.Usage(error!);
-            if (names.Count == 0) throw ClientCommand.Usage("delete needs the names of the objects to delete");
+            var targets = Targets(parse.GetValue(what)!, parse.GetValue(files), parse.GetValue(recursive), client.Namespace, out var invalid);
+            if (invalid) return ExitCodes.BadInput;
             var limit = DurationArgument.Parse(parse.GetValue(timeout)!) ?? throw ClientCommand.Usage(DurationArgument.Unreadable("--timeout", parse.GetValue(timeout)!));
             var query = parse.GetValue(grace) is { } g ? $"gracePeriodSeconds={g}" : null;
             var code = 0;
-            var deleted = new List<(string Name, string? Uid, TimeSpan Limit)>();
-            foreach (var name in names)
+            var deleted = new List<(KindInfo Kind, string Name, string? Namespace, string? Uid, TimeSpan Limit)>();
+            foreach (var (kind, name, ns) in targets)
             {
-                var (status, body, _) = await client.SendAsync(HttpMethod.Delete, client.Path(kind, name, query)).ConfigureAwait(false);
+                var (status, body, _) = await client.SendAsync(HttpMethod.Delete, client.Path(kind, name, query, ns)).ConfigureAwait(false);
                 if (status != HttpStatusCode.OK)
                 {
                     Console.Error.WriteLine(ClientCommand.Error(ApiException.From(status, body).Message));
@@ -43,15 +45,15 @@ internal static class DeleteCommand
                     continue;
                 }
                 Console.Out.WriteLine($"{kind.Singular} \"{name}\" deleted");
-                deleted.Add((name, UidOf(body), limit > TimeSpan.Zero ? limit : GraceOf(body, parse.GetValue(grace)) + Slack));
+                deleted.Add((kind, name, ns, UidOf(body), limit > TimeSpan.Zero ? limit : GraceOf(body, parse.GetValue(grace)) + Slack));
             }
             if (!parse.GetValue(wait)) return code;
             // As kubectl: wait for the object that was deleted (by uid) to be gone; a controller may make another of
             // the same name meanwhile (a StatefulSet's ordinal), and that one is not waited for.
             var waiter = new ObjectWaiter(client, TimeProvider.System);
-            foreach (var (name, uid, wanted) in deleted)
+            foreach (var (kind, name, ns, uid, wanted) in deleted)
             {
-                var (gone, _) = await waiter.UntilAsync(kind, name, json => json is null || uid is null || UidOf(json) != uid, wanted).ConfigureAwait(false);
+                var (gone, _) = await waiter.UntilAsync(kind, name, json => json is null || uid is null || UidOf(json) != uid, wanted, ns: ns).ConfigureAwait(false);
                 if (gone) continue;
                 Console.Error.WriteLine($"error: timed out waiting for the deletion of {kind.Plural}/{name} ({wanted.TotalSeconds:0}s); " +
                     $"it may still be terminating: `sup describe {kind.Singular}/{name}` shows why");
@@ -60,6 +62,30 @@ internal static class DeleteCommand
             return code;
         }));
         return command;
+    }
+
+    /// <summary>What to delete: KIND/NAME arguments, or the objects of -f's manifests (each in its own namespace, else
+    /// -n's), not both. Manifests with errors delete nothing (they are printed; <paramref name="invalid"/>).</summary>
+    private static List<(KindInfo Kind, string Name, string? Namespace)> Targets(string[] what, string[]? files, bool recursive, string ns, out bool invalid)
+    {
+        invalid = false;
+        if (files is { Length: > 0 })
+        {
+            if (what.Length > 0) throw ClientCommand.Usage("delete takes KIND/NAME arguments or -f FILE, not both");
+            var loaded = ManifestLoader.LoadFiles(files, new ManifestLoadOptions { Recursive = recursive, Stdin = Console.In });
+            if (!loaded.Succeeded)
+            {
+                foreach (var e in loaded.Errors) Console.Error.WriteLine(Printing.ControlCharacters.Escape(e.ToString()));
+                Console.Error.WriteLine($"{loaded.Errors.Count} error(s); nothing was deleted");
+                invalid = true;
+                return [];
+            }
+            return loaded.Objects.Select(o => (Kinds.ByKind(o.Kind)!, o.Name, Kinds.ByKind(o.Kind)!.Namespaced ? o.Model.Metadata.NamespaceProperty ?? ns : null)).ToList();
+        }
+        var (kind, names, error) = KindArgument.Parse(what);
+        if (kind is null) throw ClientCommand.Usage(error ?? "delete needs KIND/NAME or -f FILE");
+        if (names.Count == 0) throw ClientCommand.Usage("delete needs the names of the objects to delete");
+        return names.Select(n => (kind, n, (string?)null)).ToList();
     }
 
     private static string? UidOf(string json)

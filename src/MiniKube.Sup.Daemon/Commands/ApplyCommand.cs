@@ -9,18 +9,20 @@ using k8s;
 
 namespace MiniKube.Sup.Daemon.Commands;
 
-/// <summary>sup apply -f FILE...: validated here first (a file with errors changes nothing, exit 2), then each
+/// <summary>sup apply -f FILE|DIR|- [-R]...: validated here first (a file with errors changes nothing, exit 2), then each
 /// object is created or replaced in the daemon; only what changed is touched.</summary>
 internal static class ApplyCommand
 {
     public static Command Create()
     {
-        var files = CommonOptions.Files("Manifest files to apply", required: true);
+        var files = CommonOptions.Files("Manifest files to apply (a directory: its .yaml, .yml and .json files; - : standard input)", required: true);
+        var recursive = CommonOptions.Recursive();
         var command = SupCommands.Apply.Create();
         command.Options.Add(files);
+        command.Options.Add(recursive);
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
-            var loaded = ManifestLoader.LoadFiles(parse.GetValue(files)!);
+            var loaded = ManifestLoader.LoadFiles(parse.GetValue(files)!, new ManifestLoadOptions { Recursive = parse.GetValue(recursive), Stdin = Console.In });
             if (ManifestReport.PrintErrors(loaded, "nothing was applied")) return ExitCodes.BadInput;
             ManifestReport.PrintWarnings(loaded);
             foreach (var o in loaded.Objects)

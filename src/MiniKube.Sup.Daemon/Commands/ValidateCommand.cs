@@ -11,9 +11,11 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var files = CommonOptions.Files("Manifest files to check", required: true);
+        var files = CommonOptions.Files("Manifest files to check (a directory: its .yaml, .yml and .json files; - : standard input)", required: true);
+        var recursive = CommonOptions.Recursive();
         var command = SupCommands.Validate.Create();
         command.Options.Add(files);
+        command.Options.Add(recursive);
         var forCluster = new Option<bool>("--for-cluster")
         {
             Description = "Also list what a real Kubernetes cluster would refuse or run differently (exit 1 if anything)",
@@ -21,7 +23,7 @@ internal static class ValidateCommand
         command.Options.Add(forCluster);
         command.SetAction(parse =>
         {
-            var result = ManifestLoader.LoadFiles(parse.GetValue(files)!);
+            var result = ManifestLoader.LoadFiles(parse.GetValue(files)!, new ManifestLoadOptions { Recursive = parse.GetValue(recursive), Stdin = Console.In });
             if (ManifestReport.PrintErrors(result)) return ExitCodes.BadInput;
             ManifestReport.PrintWarnings(result);
             Console.WriteLine($"{result.Objects.Count} object(s) valid: {string.Join(", ", result.Objects.Select(o => o.Ref))}");

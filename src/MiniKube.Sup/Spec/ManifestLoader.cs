@@ -13,21 +13,32 @@ namespace MiniKube.Sup.Spec;
 /// </summary>
 public static class ManifestLoader
 {
-    /// <summary>Loads several files as one set (names must be unique per kind across all of them).
-    /// A missing or unreadable file is an error with line 0.</summary>
+    /// <summary>Loads several files as one set (names must be unique per kind across all of them): a directory is
+    /// its .yaml, .yml and .json files in name order (<see cref="ManifestFiles"/>), <c>-</c> standard input where
+    /// <paramref name="options"/> allow it. A missing or unreadable file is an error with line 0.</summary>
     public static ManifestLoadResult LoadFiles(IEnumerable<string> paths, ManifestLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        options ??= new ManifestLoadOptions();
         var documents = new List<ParsedDocument>();
         var errors = new List<ManifestError>();
         var files = new List<string>();
-        foreach (var path in paths)
+        foreach (var path in ManifestFiles.Expand(paths, options.Recursive, errors))
         {
             files.Add(path);
             string text;
             try
             {
-                text = File.ReadAllText(path);
+                if (path == ManifestFiles.StdinName)
+                {
+                    if (options.Stdin is null)
+                    {
+                        errors.Add(new ManifestError("-", 0, 0, null, string.Empty, "manifests from standard input (-f -) are read by apply, delete and validate, not by a daemon that re-reads its files"));
+                        continue;
+                    }
+                    text = options.Stdin.ReadToEnd();
+                }
+                else text = File.ReadAllText(path);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -43,7 +54,7 @@ public static class ManifestLoader
             ParseText(text, path, documents, errors);
         }
 
-        return Finish(files, documents, errors, options ?? new ManifestLoadOptions());
+        return Finish(files, documents, errors, options);
     }
 
     /// <summary>Loads manifests from text (YAML or JSON); <paramref name="fileName"/> is used in error messages.</summary>

@@ -30,6 +30,8 @@ public static class Tables
         [Kinds.Endpoints.Kind] = EndpointsTable.Table,
         [Kinds.Namespace.Kind] = NamespaceTable.Table,
         [Kinds.ReplicationController.Kind] = ReplicationControllerTable.Table,
+        [Kinds.ConfigMap.Kind] = ConfigMapTable.Table,
+        [Kinds.Secret.Kind] = SecretTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(KindInfo kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;

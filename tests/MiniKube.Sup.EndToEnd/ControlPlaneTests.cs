@@ -78,7 +78,7 @@ public sealed partial class ControlPlaneTests
         Assert.Equal("pod/crasher", labelled.Trim());
 
         var (_, cm, _) = await d.Sup("get", "cm");
-        Assert.Matches(@"settings\s+\d+s", cm);
+        Assert.Matches(@"settings\s+1\s+\d+s", cm); // NAME DATA AGE, as kubectl
     }
 
     [Fact]

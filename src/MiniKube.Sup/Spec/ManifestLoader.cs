@@ -105,7 +105,7 @@ public static class ManifestLoader
             .ToList();
         List<ManifestError> InOrder(IEnumerable<ManifestError> notes) =>
             notes.OrderBy(e => fileOrder.GetValueOrDefault(e.File, int.MaxValue)).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
-        return new ManifestLoadResult(objects, sorted, InOrder(OneHostNotices.Find(documents)), InOrder(ClusterPortability.Find(documents)));
+        return new ManifestLoadResult(objects, sorted, InOrder(OneHostNotices.Find(documents).Concat(UnexpandedVariables.Find(documents))), InOrder(ClusterPortability.Find(documents)));
     }
 
     private static void ParseText(string text, string file, List<ParsedDocument> documents, List<ManifestError> errors)

@@ -18,7 +18,7 @@ public static class ContainerMounts
         volume is not null && (volume.ConfigMap is not null || volume.Secret is not null || volume.DownwardAPI is not null || volume.Projected is not null);
 
     /// <summary>VOLUME_ + the volume name upper-cased, '-' as '_'.</summary>
-    public static string VariableName(string volume) => "VOLUME_" + volume.ToUpperInvariant().Replace('-', '_');
+    public static string VariableName(string volume) => Spec.VolumeVariables.NameOf(volume);
 
     /// <summary>Makes the container's links and returns its VOLUME_* variables.</summary>
     /// <exception cref="ContainerConfigException">a mount names no set-up volume, its subPath leaves the volume, or

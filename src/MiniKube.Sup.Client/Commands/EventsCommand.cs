@@ -24,9 +24,7 @@ internal static class EventsCommand
             var (headers, columns) = TablePrinter.Columns(doc.RootElement, wide: false);
             if (client.AllNamespaces) headers = TablePrinter.WithNamespace(headers);
             var rows = TablePrinter.Rows(doc.RootElement, columns, withNamespace: client.AllNamespaces);
-            // Order by how long ago: oldest first, as kubectl events does.
-            var age = client.AllNamespaces ? 1 : 0;
-            var ordered = rows.OrderByDescending(r => Seconds(r[age])).ToList();
+            var ordered = Oldest(doc.RootElement, rows, client.AllNamespaces ? 1 : 0);
             if (ordered.Count == 0 && !parse.GetValue(watch))
                 Console.Error.WriteLine(client.AllNamespaces ? "No events found." : $"No events found in {client.Namespace} namespace.");
             else Console.Out.Write(TablePrinter.Format(headers, ordered));
@@ -46,6 +44,22 @@ internal static class EventsCommand
         }));
         return command;
     }
+
+    /// <summary>Oldest first, as kubectl events: by how long ago (LAST SEEN, at column <paramref name="age"/>), then,
+    /// within one second, in the order they were recorded (their resourceVersions).</summary>
+    internal static List<List<string>> Oldest(JsonElement table, List<List<string>> rows, int age)
+    {
+        var versions = table.GetProperty("rows").EnumerateArray().Select(Version).ToList();
+        return rows.Select((row, i) => (Row: row, Version: i < versions.Count ? versions[i] : long.MaxValue))
+            .OrderByDescending(r => Seconds(r.Row[age]))
+            .ThenBy(r => r.Version)
+            .Select(r => r.Row)
+            .ToList();
+    }
+
+    private static long Version(JsonElement row) =>
+        row.TryGetProperty("object", out var o) && o.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var rv)
+            && long.TryParse(rv.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : long.MaxValue;
 
     /// <summary>"5s", "2m3s", "4h", "3d" back to seconds, for ordering.</summary>
     private static double Seconds(string age)

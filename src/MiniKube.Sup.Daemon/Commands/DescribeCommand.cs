@@ -185,6 +185,8 @@ internal static class DescribeCommand
         var items = doc.RootElement.GetProperty("items").EnumerateArray()
             .Select(e => KubernetesJson.Deserialize<Corev1Event>(e.GetRawText()))
             .OrderBy(e => e.LastTimestamp ?? e.FirstTimestamp)
+            // Within one second, in the order they were recorded.
+            .ThenBy(e => long.TryParse(e.Metadata?.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : long.MaxValue)
             .ToList();
         if (items.Count == 0) return "Events:            <none>\n";
         var rows = items.Select(e => new List<string>

@@ -19,24 +19,47 @@ internal static class LogsCommand
         var previous = new Option<bool>("--previous", "-p") { Description = "The previous (terminated) instance of the container" };
         var tail = new Option<int?>("--tail") { Description = "Only the last N lines" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Logs of every pod matching this label selector, prefixed" };
-        var command = new Command("logs", "Print the logs of a container") { pod, container, follow, previous, tail, selector };
+        var allContainers = new Option<bool>("--all-containers") { Description = "Every container of the pod (init containers first)" };
+        var prefix = new Option<bool>("--prefix") { Description = "Prefix each line with [pod/NAME/CONTAINER]" };
+        var command = new Command("logs", "Print the logs of a container (POD, pod/POD, job/, deploy/, sts/, rs/, ds/, rc/ or svc/NAME)") { pod, container, follow, previous, tail, selector, allContainers, prefix };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var cancel = ClientCommand.CancelOnCtrlC();
             var name = parse.GetValue(pod);
             var sel = parse.GetValue(selector);
             if (name is null && sel is null) throw ClientCommand.Usage("logs needs a pod name or -l SELECTOR");
-            if (name is not null && name.IndexOf('/') is var slash and > 0 && Kinds.ByName(name[..slash]) == Kinds.Job)
+            if (name is not null && name.IndexOf('/') is var slash and > 0)
             {
-                await JobAsync(client, name[(slash + 1)..], parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false);
-                return 0;
+                var kind = Kinds.ByName(name[..slash]);
+                var objectName = name[(slash + 1)..];
+                if (kind == Kinds.Job)
+                    return await JobAsync(client, objectName, parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false) ? 0 : 1;
+                if (kind == Kinds.Pod) name = objectName;
+                else if (kind is not null && LogsTarget.ChoosesByLabels(kind))
+                {
+                    if (await LogsTarget.ChooseAsync(client, kind, objectName).ConfigureAwait(false) is not { } chosen) return 1;
+                    name = chosen.GetProperty("metadata").GetProperty("name").GetString()!;
+                }
+                else throw ClientCommand.Usage($"cannot read the logs of {name}: give a pod, or job/, deployment/, statefulset/, replicaset/, daemonset/, replicationcontroller/ or service/NAME");
             }
-            if (name?.StartsWith("pod/", StringComparison.Ordinal) == true || name?.StartsWith("po/", StringComparison.Ordinal) == true) name = name[(name.IndexOf('/') + 1)..];
             var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail));
             if (name is not null)
             {
                 var c = parse.GetValue(container);
-                await CopyAsync(client, name, c, query, prefix: null, cancel).ConfigureAwait(false);
+                if (!parse.GetValue(allContainers) && !parse.GetValue(prefix))
+                {
+                    await CopyAsync(client, name, c, query, prefix: null, cancel).ConfigureAwait(false);
+                    return 0;
+                }
+                using var podJson = JsonDocument.Parse(await client.GetJsonAsync(Kinds.Pod, name).ConfigureAwait(false));
+                var names = ContainerNames(podJson.RootElement.GetProperty("spec"), initToo: parse.GetValue(allContainers))
+                    .Where(n => c is null || n == c).ToList();
+                if (!parse.GetValue(allContainers) && c is null && names.Count > 1)
+                    throw ClientCommand.Usage($"a container name must be specified for pod {name}, choose one of: [{string.Join(" ", names)}] or --all-containers");
+                var copies = names.Select(n => (Func<Task>)(() => CopyAsync(client, name, n, query, parse.GetValue(prefix) ? $"[pod/{name}/{n}] " : null, cancel))).ToList();
+                // Followed, the containers run side by side; otherwise one after the other, in order.
+                if (parse.GetValue(follow)) await Task.WhenAll(copies.Select(copy => copy())).ConfigureAwait(false);
+                else foreach (var copy in copies) await copy().ConfigureAwait(false);
                 return 0;
             }
             var list = await client.GetJsonAsync(Kinds.Pod, null, "labelSelector=" + Uri.EscapeDataString(sel!)).ConfigureAwait(false);
@@ -61,7 +84,8 @@ internal static class LogsCommand
 
     /// <summary>A Job's logs: its pods oldest first, each pod's steps in order (init containers, then containers).
     /// Following, only the newest pod is followed, step after step, each once it has started.</summary>
-    internal static async Task JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
+    /// <returns>false when the Job has no pods (said on stderr)</returns>
+    internal static async Task<bool> JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
     {
         var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
         using var doc = JsonDocument.Parse(await client.GetJsonAsync(Kinds.Pod, null, selector).ConfigureAwait(false));
@@ -71,7 +95,7 @@ internal static class LogsCommand
         if (pods.Count == 0)
         {
             Console.Error.WriteLine($"error: no pods found for job/{job}");
-            return;
+            return false;
         }
         foreach (var pod in follow ? pods.TakeLast(1) : pods)
         {
@@ -88,7 +112,14 @@ internal static class LogsCommand
                 await CopyAsync(client, podName, step, Query(follow, previous, tail), $"[pod/{podName}/{step}] ", cancel).ConfigureAwait(false);
             }
         }
+        return true;
     }
+
+    /// <summary>A pod spec's container names: its init containers first when asked for, then its containers.</summary>
+    private static IEnumerable<string> ContainerNames(JsonElement spec, bool initToo) =>
+        (initToo && spec.TryGetProperty("initContainers", out var init) ? init.EnumerateArray().ToList() : [])
+            .Concat(spec.GetProperty("containers").EnumerateArray())
+            .Select(c => c.GetProperty("name").GetString()!);
 
     /// <summary>Until the step has started (running or terminated), or its pod is gone.</summary>
     private static async Task WaitStartedAsync(SupClient client, string pod, string container, CancellationToken cancel)

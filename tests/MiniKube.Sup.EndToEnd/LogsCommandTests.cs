@@ -1,0 +1,84 @@
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>`sup logs` as kubectl users reach for it: a workload's pod chosen as kubectl chooses it, every container
+/// with --all-containers and --prefix, and a non-zero exit when there is nothing to read.</summary>
+public sealed class LogsCommandTests
+{
+    private const string Stack = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: greeter
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: greeter}
+          template:
+            metadata:
+              labels: {app: greeter}
+            spec:
+              terminationGracePeriodSeconds: 3
+              containers:
+                - name: app
+                  command: ["TESTAPP"]
+                  args: ["--print", "hello from $(POD_NAME)"]
+                  env:
+                    - name: POD_NAME
+                      valueFrom:
+                        fieldRef: {fieldPath: metadata.name}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: two
+        spec:
+          terminationGracePeriodSeconds: 3
+          initContainers:
+            - name: setup
+              command: ["TESTAPP"]
+              args: ["--print", "set up", "--exit", "0"]
+          containers:
+            - name: a
+              command: ["TESTAPP"]
+              args: ["--print", "I am a"]
+            - name: b
+              command: ["TESTAPP"]
+              args: ["--print", "I am b"]
+        """;
+
+    [Fact]
+    public async Task Logs_of_a_deployment_read_one_of_its_pods_and_say_which()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await Poll.Until(() => d.Sup("logs", "deploy/greeter").GetAwaiter().GetResult().Out.Contains("hello from greeter-"), "a greeter's line", 30);
+        var (code, output, err) = await d.Sup("logs", "deploy/greeter");
+        Assert.Equal(0, code);
+        var chosen = output.Trim()["hello from ".Length..];
+        Assert.Contains($"Found 2 pods, using pod/{chosen}", err);
+
+        var (missing, _, why) = await d.Sup("logs", "job/nothing-here");
+        Assert.Equal(1, missing);
+        Assert.Contains("no pods found for job/nothing-here", why);
+        var (wrongKind, _, _) = await d.Sup("logs", "configmap/x");
+        Assert.NotEqual(0, wrongKind);
+    }
+
+    [Fact]
+    public async Task All_containers_with_prefix_reads_init_containers_then_containers_each_line_marked()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync();
+        await Poll.Until(() => d.Sup("logs", "two", "-c", "b").GetAwaiter().GetResult().Out.Contains("I am b"), "b's line", 30);
+        await Poll.Until(() => d.Sup("logs", "two", "-c", "a").GetAwaiter().GetResult().Out.Contains("I am a"), "a's line", 30);
+
+        var (code, output, _) = await d.Sup("logs", "two", "--all-containers", "--prefix");
+        Assert.Equal(0, code);
+        Assert.Equal(["[pod/two/setup] set up", "[pod/two/a] I am a", "[pod/two/b] I am b"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("exiting", StringComparison.Ordinal)));
+
+        var (ambiguous, _, err) = await d.Sup("logs", "two");
+        Assert.NotEqual(0, ambiguous);
+        Assert.Contains("a container name must be specified for pod two", err);
+    }
+}

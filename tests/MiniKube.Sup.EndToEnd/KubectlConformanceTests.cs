@@ -92,4 +92,36 @@ public sealed class KubectlConformanceTests
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("\"reason\":\"Unauthorized\"", await refused.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Sup_get_jsonpath_and_custom_columns_print_what_kubectl_prints_for_the_same_template()
+    {
+        await using var d = new SupDaemon(Stack + """
+
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              labels: {tier: web}
+            data: {mode: demo, level: "3"}
+            """);
+        await d.StartAsync(listen: true);
+        await d.WaitForPodAsync("talker");
+        string[][] outputs =
+        [
+            ["get", "pods", "-o", "jsonpath={.items[*].metadata.name}"],
+            ["get", "pod", "talker", "-o", "jsonpath={.status.podIP} {.status.conditions[?(@.type==\"Ready\")].status}"],
+            ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.spec.containers[0].name}{\"\\n\"}{end}"],
+            ["get", "cm", "settings", "-o", "jsonpath={.data}"],
+            ["get", "cm", "-o", "custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier,MODE:.data.mode"],
+        ];
+        foreach (var args in outputs)
+        {
+            var kubectl = await d.Kubectl(args);
+            var sup = await d.Sup(args);
+            Assert.True(kubectl.Code == 0, kubectl.Err);
+            Assert.Equal((0, kubectl.Out), (sup.Code, sup.Out));
+        }
+    }
 }

@@ -30,16 +30,44 @@ internal static class GetCommand
 
     public static Option<string> Output() => new("--output", "-o")
     {
-        Description = "Output format: wide, json, yaml or name",
+        Description = "Output format: wide, json, yaml, name, jsonpath=TEMPLATE or custom-columns=HEADER:PATH,...",
         DefaultValueFactory = _ => "",
         CustomParser = r =>
         {
             var v = r.Tokens.Single().Value;
             if (v is "" or "wide" or "json" or "yaml" or "name") return v;
-            r.AddError($"--output: unknown format \"{v}\"; allowed: wide, json, yaml, name");
+            try
+            {
+                if (Template(v) is { } template) { JsonPathTemplate.Parse(template); return v; }
+                if (v.StartsWith("custom-columns=", StringComparison.Ordinal)) { CustomColumns.Parse(v["custom-columns=".Length..]); return v; }
+            }
+            catch (FormatException e)
+            {
+                r.AddError($"--output: {e.Message}");
+                return "";
+            }
+            r.AddError($"--output: unknown format \"{v}\"; allowed: wide, json, yaml, name, jsonpath=TEMPLATE, custom-columns=HEADER:PATH,...");
             return "";
         },
     };
+
+    /// <summary>jsonpath=T (also jsonpath='T' as a shell left it) → T; null for other formats.</summary>
+    private static string? Template(string output)
+    {
+        if (!output.StartsWith("jsonpath=", StringComparison.Ordinal)) return null;
+        var t = output["jsonpath=".Length..];
+        return t.Length >= 2 && t[0] is '\'' or '"' && t[^1] == t[0] ? t[1..^1] : t;
+    }
+
+    /// <summary>An object or a List in a format that works on the JSON: json, yaml, jsonpath, custom-columns.</summary>
+    private static string Render(string output, string json)
+    {
+        if (output == "json") return Pretty(json) + "\n";
+        if (output == "yaml") return YamlOutput.FromJson(json);
+        using var doc = JsonDocument.Parse(json);
+        if (Template(output) is { } template) return JsonPathTemplate.Parse(template).Execute(doc.RootElement);
+        return CustomColumns.Format(CustomColumns.Parse(output["custom-columns=".Length..]), doc.RootElement);
+    }
 
     private static async Task<int> RunAsync(SupClient client, string[] what, string output, string? selector, bool watch)
     {
@@ -56,7 +84,7 @@ internal static class GetCommand
         if (kind is null) throw ClientCommand.Usage(error!);
         var query = selector is null ? null : "labelSelector=" + Uri.EscapeDataString(selector);
 
-        if (output is "json" or "yaml")
+        if (output is "json" or "yaml" || Template(output) is not null || output.StartsWith("custom-columns=", StringComparison.Ordinal))
         {
             string json;
             if (names.Count == 1) json = await client.GetJsonAsync(kind, names[0]).ConfigureAwait(false);
@@ -72,7 +100,7 @@ internal static class GetCommand
                     foreach (var n in names) items.Add(JsonNode.Parse(await client.GetJsonAsync(kind, n).ConfigureAwait(false)));
                 json = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["metadata"] = new JsonObject { ["resourceVersion"] = "" }, ["items"] = items }.ToJsonString();
             }
-            Console.Out.Write(output == "json" ? Pretty(json) + "\n" : YamlOutput.FromJson(json));
+            Console.Out.Write(Render(output, json));
             return 0;
         }
 

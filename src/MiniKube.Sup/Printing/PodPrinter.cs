@@ -4,7 +4,8 @@ namespace MiniKube.Sup.Printing;
 
 /// <summary>The READY, STATUS and RESTARTS columns exactly as kubectl computes them (pkg/printers/internalversion
 /// printPod): the phase, overridden by init progress (Init:N/M, Init:Error), a container's waiting or terminated
-/// reason, Completed/NotReady, and Terminating while the pod is being deleted.</summary>
+/// reason, Completed/NotReady, and Terminating while the pod is being deleted. One difference: RESTARTS counts the
+/// init containers' restarts after initialization too (a Job's retried step).</summary>
 public static class PodPrinter
 {
     public sealed record PodColumns(string Ready, string Status, string Restarts, string Ip);
@@ -57,7 +58,9 @@ public static class PodPrinter
 
         if (!initializing)
         {
-            restarts = initStatuses.Where(c => sidecars.Contains(c.Name)).Sum(c => c.RestartCount);
+            // kubectl keeps only the sidecars' restarts once the pod is initialized; here a Job's steps are its init
+            // containers, and a retried step must show: every init container's restarts count.
+            restarts = initStatuses.Sum(c => c.RestartCount);
             var hasRunning = false;
             var statuses = status.ContainerStatuses ?? [];
             for (var i = statuses.Count - 1; i >= 0; i--)

@@ -14,7 +14,8 @@ using MiniKube.Sup.Spec;
 namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup describe KIND/NAME: spec summary, status, conditions, and recent events, laid out as kubectl
-/// describe does for pods; other kinds show their object as YAML and their events.</summary>
+/// describe does for pods, Services, Secrets, ConfigMaps, Namespaces and the workloads (<see cref="WorkloadDescription"/>);
+/// other kinds show their object as YAML and their events.</summary>
 internal static class DescribeCommand
 {
     public static Command Create()
@@ -53,7 +54,10 @@ internal static class DescribeCommand
                     text = ServiceDescription.Describe(KubernetesJson.Deserialize<V1Service>(json),
                         found == System.Net.HttpStatusCode.OK ? KubernetesJson.Deserialize<V1Endpoints>(endpoints) : null) + Events(events, DateTime.UtcNow);
                 }
-                else text = kind == Kinds.Secret ? DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json)) : DescribeOther(json, events, DateTime.UtcNow);
+                else if (kind == Kinds.Secret) text = DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json));
+                else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
+                    ? described + Events(events, DateTime.UtcNow)
+                    : DescribeOther(json, events, DateTime.UtcNow);
                 // Values are escaped where they are written; this catches any the layout writes as they are.
                 Console.Out.Write(ControlCharacters.EscapeKeepingLines(text));
             }

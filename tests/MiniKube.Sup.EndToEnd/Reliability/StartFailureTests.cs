@@ -67,7 +67,9 @@ public sealed class StartFailureTests
             "--listen", "[::ffff:10.1.2.3]:6443");
 
         Assert.True(code == 2, $"exit code {code}:\n{output}");
-        Assert.Contains("--listen: expected a loopback address", output);
+        // Mapped to 10.1.2.3: an address other hosts reach, refused without --listen-any.
+        Assert.Contains("--listen 10.1.2.3:6443: not a loopback address", output);
+        Assert.Contains("--listen-any", output);
         AssertNoStackTrace(output);
     }
 

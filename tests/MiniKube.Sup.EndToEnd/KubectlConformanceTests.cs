@@ -94,6 +94,30 @@ public sealed class KubectlConformanceTests
     }
 
     [Fact]
+    public async Task Sup_logs_timestamps_and_since_print_what_kubectl_logs_prints()
+    {
+        await using var d = new SupDaemon(Stack);
+        await d.StartAsync(listen: true);
+        await Poll.Until(() => d.Sup("logs", "talker").GetAwaiter().GetResult().Out.Contains("hello-2"), "talker's lines", 30);
+        string[][] asked =
+        [
+            ["logs", "talker", "--timestamps"],
+            ["logs", "talker", "--since", "1h", "--timestamps"],
+            ["logs", "talker", "--since-time", "2099-01-01T00:00:00Z"],
+            ["logs", "talker", "--tail", "1", "--timestamps"],
+        ];
+        foreach (var args in asked)
+        {
+            var kubectl = await d.Kubectl(args);
+            var sup = await d.Sup(args);
+            Assert.True(kubectl.Code == 0, kubectl.Err);
+            Assert.Equal((0, kubectl.Out), (sup.Code, sup.Out));
+        }
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z hello-1\n", (await d.Sup("logs", "talker", "--timestamps")).Out);
+        Assert.Equal("", (await d.Sup("logs", "talker", "--since-time", "2099-01-01T00:00:00Z")).Out);
+    }
+
+    [Fact]
     public async Task Sup_get_jsonpath_and_custom_columns_print_what_kubectl_prints_for_the_same_template()
     {
         await using var d = new SupDaemon(Stack + """

@@ -21,7 +21,10 @@ internal static class LogsCommand
         var selector = new Option<string?>("--selector", "-l") { Description = "Logs of every pod matching this label selector, prefixed" };
         var allContainers = new Option<bool>("--all-containers") { Description = "Every container of the pod (init containers first)" };
         var prefix = new Option<bool>("--prefix") { Description = "Prefix each line with [pod/NAME/CONTAINER]" };
-        var command = new Command("logs", "Print the logs of a container (POD, pod/POD, job/, deploy/, sts/, rs/, ds/, rc/ or svc/NAME)") { pod, container, follow, previous, tail, selector, allContainers, prefix };
+        var timestamps = new Option<bool>("--timestamps") { Description = "Begin each line with the time it was written (RFC 3339, nanoseconds)" };
+        var since = new Option<string?>("--since") { Description = "Only lines newer than this (e.g. 10s, 5m, 1h)" };
+        var sinceTime = new Option<string?>("--since-time") { Description = "Only lines written at or after this time (RFC 3339)" };
+        var command = new Command("logs", "Print the logs of a container (POD, pod/POD, job/, deploy/, sts/, rs/, ds/, rc/ or svc/NAME)") { pod, container, follow, previous, tail, selector, allContainers, prefix, timestamps, since, sinceTime };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var cancel = ClientCommand.CancelOnCtrlC();
@@ -42,7 +45,7 @@ internal static class LogsCommand
                 }
                 else throw ClientCommand.Usage($"cannot read the logs of {name}: give a pod, or job/, deployment/, statefulset/, replicaset/, daemonset/, replicationcontroller/ or service/NAME");
             }
-            var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail));
+            var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), Text(parse.GetValue(timestamps), parse.GetValue(since), parse.GetValue(sinceTime)));
             if (name is not null)
             {
                 var c = parse.GetValue(container);
@@ -141,8 +144,29 @@ internal static class LogsCommand
         }
     }
 
-    private static string Query(bool follow, bool previous, int? tail) =>
-        string.Join('&', new[] { follow ? "follow=true" : null, previous ? "previous=true" : null, tail is { } t ? $"tailLines={t}" : null }.Where(s => s is not null));
+    private static string Query(bool follow, bool previous, int? tail, string? text = null) =>
+        string.Join('&', new[] { follow ? "follow=true" : null, previous ? "previous=true" : null, tail is { } t ? $"tailLines={t}" : null, text }.Where(s => !string.IsNullOrEmpty(s)));
+
+    /// <summary>The API's timestamps, sinceSeconds and sinceTime parameters; --since and --since-time together are
+    /// refused, as kubectl refuses them.</summary>
+    private static string? Text(bool timestamps, string? since, string? sinceTime)
+    {
+        if (since is not null && sinceTime is not null) throw ClientCommand.Usage("at most one of --since or --since-time may be given");
+        var parts = new List<string>();
+        if (timestamps) parts.Add("timestamps=true");
+        if (since is not null)
+        {
+            var duration = DurationArgument.Parse(since) ?? throw ClientCommand.Usage(DurationArgument.Unreadable("--since", since));
+            parts.Add($"sinceSeconds={Math.Max(1, (long)Math.Ceiling(duration.TotalSeconds))}");
+        }
+        if (sinceTime is not null)
+        {
+            if (!DateTimeOffset.TryParse(sinceTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                throw ClientCommand.Usage($"--since-time: expected an RFC 3339 time such as 2026-12-05T10:00:00Z, got \"{sinceTime}\"");
+            parts.Add("sinceTime=" + Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return parts.Count == 0 ? null : string.Join('&', parts);
+    }
 
     private static async Task CopyAsync(SupClient client, string pod, string? container, string query, string? prefix, CancellationToken cancel)
     {

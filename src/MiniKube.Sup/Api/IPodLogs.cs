@@ -4,5 +4,5 @@ namespace MiniKube.Sup.Api;
 public interface IPodLogs
 {
     /// <returns>null when served; otherwise why not (no such container, no previous instance).</returns>
-    Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel);
+    Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel, Logs.LogTextOptions? text = null);
 }

@@ -160,8 +160,13 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             int? tail = int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
             ctx.Response.ContentType = "text/plain";
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
+            // sinceSeconds wins over sinceTime when both are given, as the API server validates only one.
+            DateTimeOffset? since = long.TryParse(ctx.Request.Query["sinceSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? time.GetUtcNow() - TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds / 2))
+                : DateTimeOffset.TryParse(ctx.Request.Query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+            var text = new Logs.LogTextOptions(IsTrue(ctx.Request.Query["timestamps"]), since);
             var problem = await logs.WriteAsync(key.Namespace, name, ctx.Request.Query["container"].FirstOrDefault(), IsTrue(ctx.Request.Query["follow"]),
-                IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, stop.Token).ConfigureAwait(false);
+                IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, stop.Token, text).ConfigureAwait(false);
             if (problem is not null) await ApiStatus.BadRequest(ctx, problem).ConfigureAwait(false);
             return;
         }

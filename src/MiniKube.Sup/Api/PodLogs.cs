@@ -12,7 +12,7 @@ namespace MiniKube.Sup.Api;
 /// lines (partial records joined), without their timestamps and stream names.</summary>
 public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) : IPodLogs
 {
-    public async Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel)
+    public async Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel, LogTextOptions? text = null)
     {
         // A finished pod (a Job's step, after a restart too) is not running, and its logs are still there.
         if (store.Get(Kinds.Pod.Kind, pod, ns)?.As<V1Pod>().Spec is not { } spec) return $"pod \"{pod}\" not found";
@@ -35,7 +35,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
 
         if (!follow || previous)
         {
-            foreach (var chunk in LogReader.ReadText(dir, restartCount, tailLines))
+            foreach (var chunk in LogReader.ReadText(dir, restartCount, tailLines, text))
                 await output.WriteAsync(chunk, cancel).ConfigureAwait(false);
             return null;
         }
@@ -45,7 +45,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
         var drained = running?.OutputDrained ?? Task.CompletedTask;
         try
         {
-            await foreach (var chunk in LogReader.FollowTextAsync(dir, restartCount, from, () => drained.IsCompleted, cancel).ConfigureAwait(false))
+            await foreach (var chunk in LogReader.FollowTextAsync(dir, restartCount, from, () => drained.IsCompleted, cancel, text).ConfigureAwait(false))
             {
                 await output.WriteAsync(chunk, cancel).ConfigureAwait(false);
                 await output.FlushAsync(cancel).ConfigureAwait(false);

@@ -9,8 +9,11 @@ namespace MiniKube.Sup.Logs;
 /// (<see cref="MaxRecordBytes"/>), is skipped, as kubelet skips a line it cannot parse. However long a line, at most
 /// one record is held here.
 /// </summary>
-internal sealed class CriTextDecoder
+internal sealed class CriTextDecoder(LogTextOptions? options = null)
 {
+    private readonly LogTextOptions _options = options ?? LogTextOptions.Default;
+    private bool _midLine;   // the last record was partial: the next one continues its line
+    private bool _dropLine;  // the line being read was written before Since
     /// <summary>The longest record (without its line end) read: the longest header and 16 KiB of content.</summary>
     public const int MaxRecordBytes = CriLogRecord.MaxHeaderBytes + CriLogRecord.MaxContentBytes;
 
@@ -61,9 +64,22 @@ internal sealed class CriTextDecoder
         _skipping = false;
     }
 
-    private static void Record(ReadOnlySpan<byte> record, IBufferWriter<byte> text, bool ended)
+    private void Record(ReadOnlySpan<byte> record, IBufferWriter<byte> text, bool ended)
     {
-        if (!CriLogRecord.TryParseHeader(record, out _, out _, out var partial, out var contentStart)) return;
+        if (!CriLogRecord.TryParseHeader(record, out var time, out _, out var partial, out var contentStart)) return;
+        if (!_midLine)
+        {
+            // A line is kept or dropped, and stamped, by its first record (the kubelet's time of the line).
+            _dropLine = _options.Since is { } since && time < since;
+            if (!_dropLine && _options.Timestamps)
+            {
+                var stamp = record[..record.IndexOf((byte)' ')];
+                text.Write(stamp);
+                text.Write(" "u8);
+            }
+        }
+        _midLine = partial;
+        if (_dropLine) return;
         text.Write(record[contentStart..]);
         if (ended && !partial) text.Write("\n"u8);
     }

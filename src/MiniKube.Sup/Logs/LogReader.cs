@@ -31,7 +31,7 @@ public static class LogReader
     /// <summary>The text of one instance's log, all of it or its last <paramref name="tailLines"/> lines (a line
     /// written as several partial records counts once; a last line not ended yet counts too): rotated parts oldest
     /// first, then the current file; in chunks, each a fresh array. Nothing when there is no log.</summary>
-    public static IEnumerable<ReadOnlyMemory<byte>> ReadText(string dir, int restartCount, int? tailLines = null)
+    public static IEnumerable<ReadOnlyMemory<byte>> ReadText(string dir, int restartCount, int? tailLines = null, LogTextOptions? options = null)
     {
         if (tailLines is < 0) throw new ArgumentOutOfRangeException(nameof(tailLines), tailLines, "must not be negative");
         var chain = OpenChain(dir, restartCount);
@@ -39,7 +39,7 @@ public static class LogReader
         {
             if (chain.Count == 0) yield break;
             var (first, offset) = tailLines is { } lines ? CriTail.Start(chain.ConvertAll(p => (Stream)p.Stream), lines) : (chain.Count - 1, 0L);
-            var decoder = new CriTextDecoder();
+            var decoder = new CriTextDecoder(options);
             var text = new ArrayBufferWriter<byte>(BufferSize);
             var buffer = new byte[BufferSize];
             for (var i = first; i >= 0; i--)
@@ -82,8 +82,8 @@ public static class LogReader
 
     /// <inheritdoc cref="FollowTextAsync(string, int, LogPosition?, Func{bool}, TimeProvider, TimeSpan, CancellationToken)"/>
     public static IAsyncEnumerable<ReadOnlyMemory<byte>> FollowTextAsync(
-        string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, CancellationToken cancellationToken = default) =>
-        FollowTextAsync(dir, restartCount, from, instanceFinished, TimeProvider.System, DefaultPollInterval, cancellationToken);
+        string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, CancellationToken cancellationToken = default, LogTextOptions? options = null) =>
+        FollowTextAsync(dir, restartCount, from, instanceFinished, TimeProvider.System, DefaultPollInterval, cancellationToken, options);
 
     /// <summary>The text of one instance's log from <paramref name="from"/> (from its start when null, or when that
     /// file is gone), then what is appended to it, across rotations, until the instance has finished and everything
@@ -91,9 +91,9 @@ public static class LogReader
     /// <returns>chunks of text as they were read, each a fresh array</returns>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowTextAsync(
         string dir, int restartCount, LogPosition? from, Func<bool> instanceFinished, TimeProvider time, TimeSpan pollInterval,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [EnumeratorCancellation] CancellationToken cancellationToken = default, LogTextOptions? options = null)
     {
-        var decoder = new CriTextDecoder();
+        var decoder = new CriTextDecoder(options);
         var text = new ArrayBufferWriter<byte>(BufferSize);
         await foreach (var chunk in FollowFromAsync(dir, restartCount, from, instanceFinished, time, pollInterval, cancellationToken).ConfigureAwait(false))
         {

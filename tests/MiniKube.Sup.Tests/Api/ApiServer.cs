@@ -105,7 +105,7 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>No pod runs here, so no pod has a log.</summary>
     private sealed class NoPodLogs : IPodLogs
     {
-        public Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel) =>
+        public Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel, MiniKube.Sup.Logs.LogTextOptions? text = null) =>
             Task.FromResult<string?>("no pod runs in these tests");
     }
 }

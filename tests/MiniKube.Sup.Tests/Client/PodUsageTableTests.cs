@@ -23,7 +23,7 @@ public sealed class PodUsageTableTests
                 {"name":"app","usage":{"cpu":"1500000n","memory":"70000Ki"}},
                 {"name":"side","usage":{"cpu":"1n","memory":"1024Ki"}}]}]}
             """;
-        // The pod is the sum of its containers: 1.500001m rounds up to 2m; 71,303,168 bytes down to 68 Mi + 1 Mi = 69Mi.
+        // The pod is the sum of its containers: 1.500001m rounds up to 2m; 71,057,408 bytes (69.36 Mi) down to 69Mi.
         Assert.Equal("NAMESPACE   NAME   CPU(cores)   MEMORY(bytes)\ndefault     web    2m           69Mi\n", PodUsageTable.Format(List));
     }
 

@@ -4,8 +4,9 @@ using MiniKube.Sup.Processes;
 namespace MiniKube.Sup.Api.ResourceMetrics;
 
 /// <summary>The usage of every running container of the pod agent's pods, from one <see cref="UsageSampler"/>:
-/// the figures of metrics.k8s.io and of <c>sup top --pods</c>. A container in a cgroup is read from it; one
-/// without is found in one /proc scan shared by the request, as the process view finds it.</summary>
+/// the figures of metrics.k8s.io and of <c>sup top --pods</c>. A container's processes are found as the process
+/// view finds them (its cgroup, or one /proc scan shared by the request); its cgroup's counters are used where the
+/// cgroup is its own.</summary>
 public sealed class PodUsage(PodAgent pods, TimeProvider time)
 {
     private readonly UsageSampler _sampler = new(time);
@@ -18,6 +19,11 @@ public sealed class PodUsage(PodAgent pods, TimeProvider time)
             .ToList();
         var masters = running.Select(r => r.Container.MasterPid).ToHashSet();
         var table = new Lazy<ProcessTable>(() => ProcessTable.Live(masters.Contains));
-        return _sampler.Measure(running.Select(r => (r.Namespace, r.Name, r.Container.Name, r.Container.Instance!.Processes(() => table.Value))).ToList());
+        return _sampler.Measure(running.Select(r =>
+        {
+            var processes = r.Container.Instance!.Processes(() => table.Value);
+            var (cpu, memory) = CgroupUsage.Read(r.Container.MasterPid, processes.Select(p => p.Pid).ToHashSet());
+            return new ContainerReading(r.Namespace, r.Name, r.Container.Name, processes, cpu, memory);
+        }).ToList());
     }
 }

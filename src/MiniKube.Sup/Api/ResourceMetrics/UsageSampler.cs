@@ -4,9 +4,10 @@ namespace MiniKube.Sup.Api.ResourceMetrics;
 
 /// <summary>
 /// The usage of each running container, the one source of both <c>kubectl top pod</c> (metrics.k8s.io) and
-/// <c>sup top --pods</c>: CPU is the CPU time its processes used between an earlier sample and now (per process,
-/// by pid and start time, so that a process that exited or a reused pid does not skew the sum), divided by the time
-/// between; memory is the resident set of its processes now. A sample is kept for up to <see cref="Window"/>, and
+/// <c>sup top --pods</c>: CPU is the CPU time used between an earlier sample and now, divided by the time between —
+/// the cgroup's counter where the container has a cgroup of its own, else its processes' (per process, by pid and
+/// start time, so that a process that exited or a reused pid does not skew the sum); memory is the cgroup's working
+/// set, else the resident set of its processes now. A sample is kept for up to <see cref="Window"/>, and
 /// a new one is taken only if the last is older than <see cref="MinInterval"/>, so that two clients asking at
 /// nearly the same time are answered from the same samples. A container seen for the first time reports each
 /// process's lifetime average (as <c>ps</c> does), so the first request answers at once, without sleeping.
@@ -24,10 +25,10 @@ public sealed class UsageSampler(TimeProvider time, long? ticksPerSecond = null,
     private readonly Lock _gate = new();
     private readonly Dictionary<(string, string, string), List<Sample>> _history = [];
 
-    private sealed record Sample(TimeSpan At, DateTimeOffset Wall, IReadOnlyDictionary<int, ProcessCpuTime> Processes, long MemoryBytes);
+    private sealed record Sample(TimeSpan At, DateTimeOffset Wall, IReadOnlyDictionary<int, ProcessCpuTime> Processes, long? CgroupCpuNanoseconds, long MemoryBytes);
 
-    /// <param name="containers">each running container and its live processes now</param>
-    public IReadOnlyList<ContainerUsage> Measure(IReadOnlyList<(string Namespace, string Pod, string Container, IReadOnlyList<ProcessInfo> Processes)> containers)
+    /// <param name="containers">each running container as read now</param>
+    public IReadOnlyList<ContainerUsage> Measure(IReadOnlyList<ContainerReading> containers)
     {
         var at = time.GetElapsedTime(0, time.GetTimestamp());
         var wall = time.GetUtcNow();
@@ -43,7 +44,7 @@ public sealed class UsageSampler(TimeProvider time, long? ticksPerSecond = null,
                 {
                     var processes = new Dictionary<int, ProcessCpuTime>(c.Processes.Count);
                     foreach (var p in c.Processes) processes[p.Pid] = new ProcessCpuTime(p.StartTicks, p.CpuTicks);
-                    samples.Add(new Sample(at, wall, processes, c.Processes.Sum(p => p.RssPages) * _pageSize));
+                    samples.Add(new Sample(at, wall, processes, c.CgroupCpuNanoseconds, c.CgroupWorkingSetBytes ?? c.Processes.Sum(p => p.RssPages) * _pageSize));
                 }
                 // The oldest sample within the window is the base; older ones go (the newest always stays).
                 while (samples.Count > 1 && samples[^1].At - samples[0].At > Window) samples.RemoveAt(0);
@@ -66,6 +67,7 @@ public sealed class UsageSampler(TimeProvider time, long? ticksPerSecond = null,
     {
         var elapsed = (after.At - before.At).TotalSeconds;
         if (elapsed <= 0) return 0;
+        if (before.CgroupCpuNanoseconds is { } b0 && after.CgroupCpuNanoseconds is { } a0) return Math.Max(0, a0 - b0) / 1e9 / elapsed;
         ulong ticks = 0;
         foreach (var (pid, now) in after.Processes)
         {
@@ -75,7 +77,16 @@ public sealed class UsageSampler(TimeProvider time, long? ticksPerSecond = null,
         return ticks / (double)_ticksPerSecond / elapsed;
     }
 
-    /// <summary>The sum of each process's lifetime average, in cores.</summary>
-    private double Lifetime(Sample sample, double? uptime) =>
-        uptime is { } u ? sample.Processes.Values.Sum(p => CpuSampler.LifetimePercent(p.CpuTicks, p.StartTicks, u, _ticksPerSecond)) / 100 : 0;
+    /// <summary>The sum of each process's lifetime average, in cores; with a cgroup, its CPU time over the life of
+    /// its oldest process.</summary>
+    private double Lifetime(Sample sample, double? uptime)
+    {
+        if (uptime is not { } u || sample.Processes.Count == 0) return 0;
+        if (sample.CgroupCpuNanoseconds is { } nanos)
+        {
+            var lifetime = u - sample.Processes.Values.Min(p => p.StartTicks) / (double)_ticksPerSecond;
+            return lifetime <= 0 ? 0 : nanos / 1e9 / lifetime;
+        }
+        return sample.Processes.Values.Sum(p => CpuSampler.LifetimePercent(p.CpuTicks, p.StartTicks, u, _ticksPerSecond)) / 100;
+    }
 }

@@ -14,7 +14,10 @@ public sealed class UsageSamplerTests
 
     private static ProcessInfo P(int pid, ulong start, ulong cpu, long rssPages) => new(pid, 1, pid, pid, 'S', "app", start, cpu, rssPages);
 
-    private static List<(string, string, string, IReadOnlyList<ProcessInfo>)> One(params ProcessInfo[] processes) => [("default", "web", "app", processes)];
+    private static List<ContainerReading> One(params ProcessInfo[] processes) => [new("default", "web", "app", processes)];
+
+    private static List<ContainerReading> InCgroup(long cpuNanoseconds, long workingSet, params ProcessInfo[] processes) =>
+        [new("default", "web", "app", processes, cpuNanoseconds, workingSet)];
 
     [Fact]
     public void A_first_request_answers_at_once_with_each_processs_lifetime_average()
@@ -75,5 +78,19 @@ public sealed class UsageSamplerTests
         var usage = sampler.Measure(One(P(10, 90_000, 1_000, 1))).Single(); // t=20: idle since t=10
         Assert.Equal(0, usage.CpuNanoCores);
         Assert.Equal(TimeSpan.FromSeconds(10), usage.Window);
+    }
+
+    [Fact]
+    public void A_container_with_its_own_cgroup_is_measured_by_the_cgroups_counters()
+    {
+        var sampler = NewSampler();
+        // Its oldest process started 100 s ago; the cgroup counted 20 s of CPU (children that exited included).
+        var first = sampler.Measure(InCgroup(20_000_000_000, 64 << 20, P(10, 90_000, 10, 1))).Single();
+        Assert.Equal(200_000_000, first.CpuNanoCores);
+        Assert.Equal(64 << 20, first.MemoryBytes);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        var later = sampler.Measure(InCgroup(22_000_000_000, 65 << 20, P(10, 90_000, 10, 1))).Single();
+        Assert.Equal(500_000_000, later.CpuNanoCores);
+        Assert.Equal(65 << 20, later.MemoryBytes);
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     private readonly GarbageCollector _collector;
     private readonly Lock _reloadGate = new();
     private readonly TimeProvider _time;
+    private readonly PodAddressLease _addresses;
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
@@ -39,8 +40,21 @@ public sealed partial class Supervisor : IAsyncDisposable
         _logger = loggers.CreateLogger("sup");
         _time = time;
         Paths = new StatePaths(options.StateDir);
-        Tracking = ProcessTracking.Detect(Paths.DaemonId);
+        // The database and the pod addresses first: a start that fails on either leaves nothing made (the
+        // process tracking makes cgroups).
+        var opening = System.Diagnostics.Stopwatch.StartNew();
         Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
+        LogStoreLoaded(_logger, Store.Count, opening.ElapsedMilliseconds);
+        try
+        {
+            _addresses = PodAddressLease.Claim(options.PodCidr, StoredPodBlock(Store));
+        }
+        catch
+        {
+            Store.Dispose();
+            throw;
+        }
+        Tracking = ProcessTracking.Detect(Paths.DaemonId);
         _events = new EventRecorder(Store, logger: _logger);
         _events.Recorded += LogEvent;
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment(), api: options.ApiEndPoint);
@@ -61,8 +75,9 @@ public sealed partial class Supervisor : IAsyncDisposable
             ServiceAccount = ns => options.ServiceAccounts is { } accounts ? new ServiceAccountFiles(accounts.Issue(ns), accounts.CaPem) : null,
             Networks = Networks,
             Metrics = Metrics,
+            PodAddresses = _addresses.Range,
         };
-        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint);
+        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint, _addresses.Range);
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
         _collector = new GarbageCollector(Store, _logger);
@@ -95,6 +110,9 @@ public sealed partial class Supervisor : IAsyncDisposable
     public Api.ResourceMetrics.PodMetricsApi PodMetrics { get; }
 
     public static string Version { get; set; } = "0.0.0";
+
+    /// <summary>The loopback addresses this daemon gives its pods (held against other daemons on the host).</summary>
+    public PodAddressRange PodAddresses => _addresses.Range;
 
     public StatePaths Paths { get; }
 
@@ -130,6 +148,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
         LogEngine(_logger, Engine.Description);
+        LogPodAddresses(_logger, _addresses.Range.ToString());
         await SweepEngineAsync().ConfigureAwait(false);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         // The files first, so that the first look of every subscriber sees what they ask for.
@@ -182,7 +201,19 @@ public sealed partial class Supervisor : IAsyncDisposable
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
+        _addresses.Dispose();
     }
+
+    /// <summary>The block of 127.0.0.0/8 the pods stored here were given last (most of them), so that a restarted
+    /// daemon takes the same one if it is free.</summary>
+    private static int? StoredPodBlock(ObjectStore store) =>
+        store.List(Kinds.Pod.Kind).Select(e => (e.Object as k8s.Models.V1Pod)?.Status?.PodIP)
+            .Select(ip => System.Net.IPAddress.TryParse(ip, out var a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && a.GetAddressBytes() is [127, var block, ..] && !(block == 0 && PodAddressRange.HostAddresses.Contains(a)) ? block : (int?)null)
+            .Where(b => b is not null)
+            .GroupBy(b => b)
+            .OrderByDescending(g => g.Count())
+            .Select(g => g.Key)
+            .FirstOrDefault();
 
     /// <summary>Removes every pod and container this daemon made in the engine (by its label): at start what a crash
     /// left, at the end what a stop missed. Never another daemon's.</summary>
@@ -260,6 +291,12 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rootless podman: its pause process {Pids} ended")]
     private static partial void LogPauseEnded(ILogger logger, string pids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "state: {Count} object(s) loaded in {Milliseconds} ms")]
+    private static partial void LogStoreLoaded(ILogger logger, int count, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pod addresses: {Range}")]
+    private static partial void LogPodAddresses(ILogger logger, string range);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Engine}")]
     private static partial void LogEngine(ILogger logger, string engine);

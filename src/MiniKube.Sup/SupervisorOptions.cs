@@ -13,6 +13,9 @@ public sealed record SupervisorOptions
     /// <summary>Which container engine runs image pods (--container-engine).</summary>
     public Runtime.Engine.ContainerEngineChoice ContainerEngine { get; init; } = Runtime.Engine.ContainerEngineChoice.Auto;
 
+    /// <summary>The loopback addresses pods are given (--pod-cidr); null: a free /16 block of 127.0.0.0/8.</summary>
+    public Networking.PodAddressRange? PodCidr { get; init; }
+
     /// <summary>Where the API is served on TCP (sup run --listen), if it is: image pods reach it there too.</summary>
     public System.Net.IPEndPoint? ApiEndPoint { get; init; }
 

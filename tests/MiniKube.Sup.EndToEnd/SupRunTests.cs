@@ -191,4 +191,33 @@ public sealed class SupRunTests : IAsyncLifetime
         Assert.Equal(3, code);
         Assert.Contains("cannot use state dir", output);
     }
+
+    [Fact]
+    public async Task A_damaged_database_exits_3_with_one_line_that_names_it_and_starts_nothing()
+    {
+        Directory.CreateDirectory(StateDir);
+        var db = Path.Combine(StateDir, "sup.db");
+        await File.WriteAllTextAsync(db, "this is not a database, it is a text file that happens to be long enough to have a header page");
+        var (code, output) = await SupProcess.RunToEndAsync("run", "-f", Manifest(Stack), "--state-dir", StateDir);
+        Assert.Equal(3, code);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("sup: cannot start:", StringComparison.Ordinal));
+        Assert.Contains(db, line);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("shell-up", output);
+        // The file is left as it was for the user to look at or move away.
+        Assert.StartsWith("this is not a database", await File.ReadAllTextAsync(db));
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_opened_for_writing_exits_3_with_one_line()
+    {
+        // Root may write any file: a directory where the database should be cannot be opened by anyone.
+        Directory.CreateDirectory(Path.Combine(StateDir, "sup.db"));
+        var (code, output) = await SupProcess.RunToEndAsync("run", "-f", Manifest(Stack), "--state-dir", StateDir);
+        Assert.Equal(3, code);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("sup: cannot", StringComparison.Ordinal));
+        Assert.Contains("sup.db is not a regular file", line);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("shell-up", output);
+    }
 }

@@ -47,6 +47,12 @@ internal static class DescribeCommand
                     if (volumes.Length > 0) (pod.Metadata.Annotations ??= new Dictionary<string, string>())[Volumes.VolumeAnnotation.Key] = volumes;
                     text = DescribePod(pod, events, DateTime.UtcNow);
                 }
+                else if (kind == Kinds.Service)
+                {
+                    var (found, endpoints, _) = await client.SendAsync(HttpMethod.Get, client.Path(Kinds.Endpoints, name)).ConfigureAwait(false);
+                    text = ServiceDescription.Describe(KubernetesJson.Deserialize<V1Service>(json),
+                        found == System.Net.HttpStatusCode.OK ? KubernetesJson.Deserialize<V1Endpoints>(endpoints) : null) + Events(events, DateTime.UtcNow);
+                }
                 else text = kind == Kinds.Secret ? DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json)) : DescribeOther(json, events, DateTime.UtcNow);
                 // Values are escaped where they are written; this catches any the layout writes as they are.
                 Console.Out.Write(ControlCharacters.EscapeKeepingLines(text));

@@ -22,7 +22,7 @@ internal static class RunCommand
         var jobBackoffMax = SecondsOption("--job-backoff-max", "Maximum delay before a Job's failed pod is replaced, in seconds (default 360)");
         var listen = new Option<System.Net.IPEndPoint?>("--listen")
         {
-            Description = "Also serve the API on this loopback address (e.g. 127.0.0.1:6443), with a bearer token written to <state-dir>/token",
+            Description = "Also serve the API on this loopback address (e.g. 127.0.0.1:6443), with a bearer token written to <state-dir>/token; another address needs --listen-any",
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;
@@ -31,10 +31,23 @@ internal static class RunCommand
                     // [::ffff:127.0.0.1] is 127.0.0.1: an IPv6 socket (IPV6_V6ONLY, as Kestrel makes it) cannot bind it.
                     endpoint = new System.Net.IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port);
                 }
-                if (endpoint is not null && System.Net.IPAddress.IsLoopback(endpoint.Address) && endpoint.Port > 0)
-                    return endpoint;
-                result.AddError($"--listen: expected a loopback address and port such as 127.0.0.1:6443, got \"{text}\"");
+                if (endpoint is not null && endpoint.Port > 0) return endpoint;
+                result.AddError($"--listen: expected an address and port such as 127.0.0.1:6443, got \"{text}\"");
                 return null;
+            },
+        };
+        var listenAny = new Option<bool>("--listen-any")
+        {
+            Description = "Let --listen take an address other hosts can reach (the API is then open to the network, behind its token and TLS)",
+        };
+        var podCidr = new Option<Networking.PodAddressRange?>("--pod-cidr")
+        {
+            Description = "The loopback addresses pods are given, a network of one 127.B.0.0/16 block (e.g. 127.5.0.0/16); default: a /16 no other sup daemon on this host holds",
+            CustomParser = result =>
+            {
+                var range = Networking.PodAddressRange.Parse(result.Tokens.Single().Value, out var error);
+                if (range is null) result.AddError($"--pod-cidr: {error}");
+                return range;
             },
         };
         var logMaxSize = new Option<long>("--log-max-size")
@@ -73,7 +86,7 @@ internal static class RunCommand
             Validators = { r => { if (DurationArgument.Parse(r.GetValueOrDefault<string?>() ?? "") is null) r.AddError(DurationArgument.Unreadable("--timeout", r.GetValueOrDefault<string?>() ?? "")); } },
         };
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, logMaxSize, logMaxFiles, engine, exitWith, timeout }) command.Options.Add(option);
+        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -91,7 +104,14 @@ internal static class RunCommand
                     parse.GetValue(jobBackoffMax) ?? Controllers.JobBackoffPolicy.Kubernetes.Max),
                 LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
                 ContainerEngine = parse.GetValue(engine),
+                PodCidr = parse.GetValue(podCidr),
             };
+            if (parse.GetValue(listen) is { } api && !System.Net.IPAddress.IsLoopback(api.Address) && !parse.GetValue(listenAny))
+            {
+                // The API runs any process as the daemon's user: reachable from other hosts only when asked for by name.
+                Console.Error.WriteLine($"sup: --listen {api}: not a loopback address; the API would be reachable from other hosts (give --listen-any to mean it)");
+                return ExitCodes.BadInput;
+            }
             var job = JobName(parse.GetValue(exitWith));
             var limit = parse.GetValue(timeout) is { } t ? DurationArgument.Parse(t) : null;
             if (limit is not null && job is null)

@@ -35,7 +35,7 @@ internal static class DaemonHost
         // that its port is known before anything that tells pods about it is built.
         var ephemeral = listen is null ? BindEphemeral() : null;
         var endpoint = listen ?? ephemeral!.Value.EndPoint;
-        options = options with { ApiEndPoint = endpoint };
+        options = options with { ApiEndPoint = new IPEndPoint(TcpListenerCredentials.LocalAddress(endpoint.Address), endpoint.Port) };
         var socket = new ApiSocket(options.StateDir);
         var started = false;
         try

@@ -18,7 +18,9 @@ internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Cer
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=sup", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(endpoint.Address);
+        // Bound to every address (--listen-any 0.0.0.0:P): clients on this host come through loopback, others
+        // through one of the host's own addresses.
+        foreach (var address in Reachable(endpoint.Address)) names.AddIpAddress(address);
         // Where image pods reach the API (KUBERNETES_SERVICE_HOST there), and the names in-cluster clients use.
         names.AddIpAddress(Spec.ServiceAddress.ApiInPods.Address);
         names.AddDnsName("localhost");
@@ -38,7 +40,8 @@ internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Cer
         WritePrivate(Path.Combine(stateDir, "token"), token);
         WritePrivate(Path.Combine(stateDir, "ca.crt"), pem + "\n");
         var kubeconfig = Path.Combine(Path.GetFullPath(stateDir), "kubeconfig");
-        var server = endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"https://[{endpoint.Address}]:{endpoint.Port}" : $"https://{endpoint}";
+        var local = new IPEndPoint(LocalAddress(endpoint.Address), endpoint.Port);
+        var server = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"https://[{local.Address}]:{local.Port}" : $"https://{local}";
         WritePrivate(kubeconfig, $"""
             apiVersion: v1
             kind: Config
@@ -74,5 +77,20 @@ internal sealed record TcpListenerCredentials(string Token, X509Certificate2 Cer
         });
         using var writer = new StreamWriter(stream);
         writer.Write(content);
+    }
+
+    /// <summary>Where a client on this host dials a listener bound to <paramref name="bound"/>: loopback for an
+    /// unspecified address (0.0.0.0, ::), else the address itself.</summary>
+    public static IPAddress LocalAddress(IPAddress bound) =>
+        bound.Equals(IPAddress.Any) ? IPAddress.Loopback : bound.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : bound;
+
+    private static IEnumerable<IPAddress> Reachable(IPAddress bound)
+    {
+        if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any)) return [bound];
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses.Select(u => u.Address))
+            .Where(a => bound.Equals(IPAddress.IPv6Any) || a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            .Where(a => !a.IsIPv6LinkLocal);
+        return own.Append(LocalAddress(bound)).Distinct();
     }
 }

@@ -18,6 +18,9 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
 
     public override string Kind => Kinds.Service.Kind;
 
+    /// <summary>How soon a port that could not be bound is tried again.</summary>
+    public static TimeSpan RetryListen { get; } = TimeSpan.FromSeconds(5);
+
     public override IEnumerable<string> KeysFor(ObjectEvent change)
     {
         if (change.Kind == Kind)
@@ -52,11 +55,31 @@ public sealed class ServiceController(ControllerContext context, ServiceProxies 
             var inPods = ServiceAddress.InPods(Store.List(Kind).Select(e => e.Object).OfType<V1Service>())[ServiceAddress.KeyOf(service)];
             var errors = proxies.Apply(name, address, inPods, built.Ready, service.Spec?.PublishNotReadyAddresses == true);
             var problem = string.Join("; ", errors);
-            if (problem.Length > 0 && _reported.GetValueOrDefault(name) != problem)
-                Record(service.Metadata, SupEvent.Warning, "FailedToListen", problem);
+            var before = _reported.GetValueOrDefault(name);
+            if (problem.Length > 0 && before != problem)
+                Record(service.Metadata, SupEvent.Warning, ServiceListening.Failed, problem);
+            else if (problem.Length == 0 && !string.IsNullOrEmpty(before))
+                Record(service.Metadata, SupEvent.Normal, "Listening", $"listening on {string.Join(", ", proxies.Bound(name))}");
             _reported[name] = problem;
+            WriteListening(key, service, proxies.Bound(name).Select(e => e.ToString()).ToList(), errors);
+            // A port another program holds may be let go: try again, as the kubelet retries what it could not set up.
+            if (errors.Count > 0) return Task.FromResult<TimeSpan?>(RetryListen);
         }
         else proxies.Remove(name);
         return Task.FromResult<TimeSpan?>(null);
+    }
+
+    /// <summary>Keeps the Service's <see cref="ServiceListening"/> condition true to what its proxy holds (written
+    /// only when it changes: the write is itself a change of the Service, which brings it back here).</summary>
+    private void WriteListening(ObjectKey key, V1Service service, IReadOnlyList<string> bound, IReadOnlyList<string> problems)
+    {
+        var stored = ServiceListening.Of(service);
+        var next = ServiceListening.Condition(bound, problems, stored, service.Metadata.Generation, Time.GetUtcNow().UtcDateTime);
+        if (!ServiceListening.Differs(stored, next)) return;
+        var status = service.Status ?? new V1ServiceStatus();
+        status.Conditions = [.. (status.Conditions ?? []).Where(c => c.Type != ServiceListening.Type), next];
+        try { Store.UpdateStatus(key, status, service.Metadata.Uid, durability: Durability.Soon); }
+        catch (StoreNotFoundException) { }
+        catch (StoreConflictException) { }
     }
 }

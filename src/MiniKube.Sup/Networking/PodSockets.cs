@@ -7,6 +7,9 @@ namespace MiniKube.Sup.Networking;
 /// either fails.</summary>
 internal static class PodSockets
 {
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
     public static async Task<Socket> ConnectAsync(Socket socket, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         try
@@ -26,7 +29,10 @@ internal static class PodSockets
     {
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone, so that a port in TIME_WAIT can be bound again. Not SocketOptionName.ReuseAddress:
+            // on Linux .NET sets SO_REUSEPORT with it, which lets a second listener (another sup's Service on the same
+            // port) bind too and the kernel split the connections between them.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(endPoint);
             socket.Listen(backlog);
             return socket;

@@ -22,7 +22,7 @@ public sealed partial class PodAgent : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly PodWorkerContext _context;
     private readonly IPodTerminationListener? _termination;
-    private readonly PodIpAllocator _ips = new();
+    private readonly PodIpAllocator _ips;
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, Slot> _slots = new();
     private StoreSubscription? _subscription;
@@ -36,6 +36,7 @@ public sealed partial class PodAgent : IAsyncDisposable
         _store = store;
         _context = context;
         _termination = termination;
+        _ips = new PodIpAllocator(context.PodAddresses);
     }
 
     /// <summary>The subscription that feeds the agent (tests wait on it).</summary>

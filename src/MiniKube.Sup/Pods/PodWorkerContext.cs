@@ -23,6 +23,9 @@ public sealed record PodWorkerContext(
 
     private IProber? _prober;
 
+    /// <summary>The loopback addresses pods are given (the daemon's claimed block).</summary>
+    public PodAddressRange PodAddresses { get; init; } = PodAddressRange.Default;
+
     /// <summary>Every pod's network: probes dial pods through it.</summary>
     public PodNetworks Networks { get; init; } = new();
 

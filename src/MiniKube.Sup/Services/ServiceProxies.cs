@@ -24,13 +24,16 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ServicePortProxy>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IPAddress> _inPods = new(StringComparer.Ordinal);
+    private readonly PodAddressRange _pods;
     private volatile PodRoutes _routes;
     private bool _disposed;
 
     /// <param name="api">where the daemon serves its API on TCP (null: only on its Unix socket); image pods reach it
     /// at <see cref="ServiceAddress.ApiInPods"/>, as a cluster's pods reach the <c>kubernetes</c> Service</param>
-    public ServiceProxies(ILogger logger, PodNetworks networks, TimeProvider time, IPEndPoint? api = null)
+    /// <param name="pods">the addresses this daemon gives pods (image pods reach them through their gateway)</param>
+    public ServiceProxies(ILogger logger, PodNetworks networks, TimeProvider time, IPEndPoint? api = null, PodAddressRange? pods = null)
     {
+        _pods = pods ?? PodAddressRange.Default;
         _logger = logger;
         _networks = networks;
         if (api is not null)
@@ -40,7 +43,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             _api = (api, forwarder);
         }
         _direct = new ServiceForwarder(networks);
-        _routes = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct);
+        _routes = new PodRoutes(FrozenDictionary<IPEndPoint, ServiceForwarder>.Empty, _direct, _pods);
         _gateways = new ServiceGateways(networks, () => _routes, time, logger);
         lock (_gate) PublishRoutes();
     }
@@ -95,6 +98,12 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
         return errors;
     }
 
+    /// <summary>What the Service's proxy listens on now.</summary>
+    public IReadOnlyList<IPEndPoint> Bound(string service)
+    {
+        lock (_gate) return _byService.TryGetValue(service, out var proxies) ? proxies.Select(p => (IPEndPoint)p.ListenEndPoint).ToList() : [];
+    }
+
     public void Remove(string service)
     {
         List<ServicePortProxy>? gone;
@@ -132,7 +141,7 @@ public sealed class ServiceProxies : IAsyncDisposable, Pods.IPodTerminationListe
             foreach (var proxy in proxies)
                 routes[new IPEndPoint(_inPods[service], proxy.EndPoint.Port)] = proxy.Forwarder;
         if (_api is { } api) routes[ServiceAddress.ApiInPods] = api.Forwarder;
-        _routes = new PodRoutes(routes.ToFrozenDictionary(), _direct);
+        _routes = new PodRoutes(routes.ToFrozenDictionary(), _direct, _pods);
         _gateways.Refresh();
     }
 

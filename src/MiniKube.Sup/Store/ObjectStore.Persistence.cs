@@ -16,10 +16,18 @@ public sealed partial class ObjectStore
     {
         _rv = _db.ReadCeiling();
         _ceiling = long.MaxValue; // raised below, once
-        foreach (var row in _db.LoadAll())
+        var rows = _db.LoadAll();
+        // Composing each object's JSON and parsing its model is most of a start with many objects stored, and each
+        // row's is its own: done on every core, with the versions handed out in row order as one by one would.
+        var first = _rv + 1;
+        _rv += rows.Count;
+        var versions = new StoredObject[rows.Count];
+        Parallel.For(0, rows.Count, i => versions[i] = Version(rows[i].Key, first + i, rows[i].Object, rows[i].Status, rows[i].Source));
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             var loaded = row;
-            var stored = Version(row.Key, row.Object, row.Status, row.Source);
+            var stored = versions[i];
             if (stored.Uid is null || stored.Object.Metadata.CreationTimestamp is null)
             {
                 // Written by a sup that did not keep identities (schema 1): give it one now, and keep it from now on.

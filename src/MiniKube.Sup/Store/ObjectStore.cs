@@ -104,6 +104,12 @@ public sealed partial class ObjectStore : IDisposable
     }
 
     /// <summary>The objects of one kind (in one namespace, or all), ordered by namespace and name.</summary>
+    /// <summary>How many objects are stored.</summary>
+    public int Count
+    {
+        get { lock (_memory) return _objects.Count; }
+    }
+
     public IReadOnlyList<StoredObject> List(string kind, string? ns = null)
     {
         List<StoredObject> list;
@@ -410,6 +416,12 @@ public sealed partial class ObjectStore : IDisposable
     {
         var rv = ++_rv;
         if (_rv > _ceiling - CeilingBlock / 2) _flushSignal.Release(); // the flusher raises the ceiling well before it is reached
+        return Version(key, rv, spec, status, source);
+    }
+
+    /// <summary>Version <paramref name="rv"/> of an object, already handed out: touches nothing shared.</summary>
+    private static StoredObject Version(ObjectKey key, long rv, string spec, string? status, string source)
+    {
         var json = ObjectParts.Compose(spec, status, rv);
         return new StoredObject(key, rv, json, ModelJson.Deserialize(key.Kind, json), source);
     }

@@ -18,12 +18,13 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     private readonly FakePodControl _pods;
     private readonly ServiceProxies _proxies;
     private readonly ServiceController _controller;
+    private readonly EventLog _events = new();
 
     public ServiceControllerTests()
     {
         _proxies = new ServiceProxies(NullLogger.Instance, new PodNetworks(), _time);
         _pods = new FakePodControl(_time);
-        _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, new EventLog(), new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
+        _controller = new ServiceController(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(Path.GetTempPath()), NullLogger.Instance), _proxies);
         _repository.Put(new V1Service
         {
             ApiVersion = "v1",
@@ -70,6 +71,37 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         await _controller.ReconcileAsync("web", CancellationToken.None);
         Assert.Empty(_proxies.Of("default/web"));
         Assert.Null(_repository.Get("Endpoints", "web"));
+    }
+
+    [Fact]
+    public async Task A_port_another_program_holds_is_a_FailedToListen_warning_in_the_status_and_is_tried_again_until_it_is_free()
+    {
+        var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        _repository.Put(new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta { Name = "taken", Uid = "svc-taken", Generation = 1 },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Port = port, TargetPort = 8080, Protocol = "TCP" }] },
+        });
+
+        Assert.Equal(ServiceController.RetryListen, await _controller.ReconcileAsync("taken", CancellationToken.None));
+        var failed = ServiceListening.Of((V1Service)_repository.Get("Service", "taken")!.Object)!;
+        Assert.Equal(("False", "FailedToListen"), (failed.Status, failed.Reason));
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", failed.Message);
+        Assert.Empty(_proxies.Of("default/taken"));
+        // Tried again while it is taken: still one warning, not one per try.
+        Assert.Equal(ServiceController.RetryListen, await _controller.ReconcileAsync("taken", CancellationToken.None));
+        Assert.Single(_events.Snapshot(), e => e.Reason == "FailedToListen" && e.Type == SupEvent.Warning);
+
+        holder.Stop();
+        Assert.Null(await _controller.ReconcileAsync("taken", CancellationToken.None));
+        var listening = ServiceListening.Of((V1Service)_repository.Get("Service", "taken")!.Object)!;
+        Assert.Equal(("True", "Bound", $"listening on 127.0.0.1:{port}"), (listening.Status, listening.Reason, listening.Message));
+        Assert.Single(_proxies.Of("default/taken"));
+        Assert.Contains(_events.Snapshot(), e => e.Reason == "Listening" && e.Type == SupEvent.Normal);
     }
 
     // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.

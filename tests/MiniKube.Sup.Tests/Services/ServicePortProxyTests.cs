@@ -51,6 +51,28 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_port_another_proxy_listens_on_is_refused_never_shared()
+    {
+        // Two daemons' Services on one port must not split its connections between them (SO_REUSEPORT would let
+        // the second bind and the kernel balance between the two).
+        var first = Proxy(Server("a"));
+        var taken = (IPEndPoint)first.ListenEndPoint;
+        var e = Assert.Throws<SocketException>(() => new ServicePortProxy(taken, new PodNetworks(), NullLogger.Instance));
+        Assert.Equal(SocketError.AddressAlreadyInUse, e.SocketErrorCode);
+    }
+
+    [Fact]
+    public void A_port_another_program_listens_on_with_SO_REUSEPORT_is_refused()
+    {
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.SetRawSocketOption(1, 15, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEPORT
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        var e = Assert.Throws<SocketException>(() => new ServicePortProxy((IPEndPoint)other.LocalEndPoint!, new PodNetworks(), NullLogger.Instance));
+        Assert.Equal(SocketError.AddressAlreadyInUse, e.SocketErrorCode);
+    }
+
+    [Fact]
     public async Task Connections_are_balanced_round_robin_over_the_endpoints()
     {
         var proxy = Proxy(Server("a"), Server("b"), Server("c"));

@@ -13,7 +13,7 @@ namespace MiniKube.Sup.Api;
 /// daemon's own sup_* measurements (their series of deleted objects pruned first), and its process metrics.</summary>
 public sealed class MetricsEndpoint(ObjectStore store, SupMetrics metrics)
 {
-    private static readonly KindInfo[] Kinds_ = [Kinds.Pod, Kinds.Deployment, Kinds.StatefulSet, Kinds.DaemonSet, Kinds.Job, Kinds.CronJob, Kinds.Service];
+    private static readonly KindInfo[] ScrapedKinds = [Kinds.Pod, Kinds.Deployment, Kinds.StatefulSet, Kinds.DaemonSet, Kinds.Job, Kinds.CronJob, Kinds.Service];
 
     public Task HandleAsync(HttpContext ctx)
     {
@@ -23,11 +23,13 @@ public sealed class MetricsEndpoint(ObjectStore store, SupMetrics metrics)
 
     public string Scrape()
     {
-        var objects = Kinds_.SelectMany(k => store.List(k.Kind)).Select(o => o.Object).ToList();
+        var objects = ScrapedKinds.SelectMany(k => store.List(k.Kind)).Select(o => o.Object).ToList();
         metrics.Prune(
             objects.OfType<V1Pod>().Select(NamespaceAndName).ToHashSet(),
             objects.OfType<V1CronJob>().Select(NamespaceAndName).ToHashSet(),
-            store.List(Kinds.Namespace.Kind).Select(n => n.Name).Append(ObjectKey.DefaultNamespace).ToHashSet(StringComparer.Ordinal));
+            // A namespace made on demand has no Namespace object: the objects in it keep it.
+            store.List(Kinds.Namespace.Kind).Select(n => n.Name).Concat(objects.Select(o => NamespaceAndName(o).Item1))
+                .Append(ObjectKey.DefaultNamespace).ToHashSet(StringComparer.Ordinal));
         var writer = new PrometheusTextWriter();
         KubeStateMetrics.Write(writer, objects, NextSchedule);
         metrics.Write(writer);

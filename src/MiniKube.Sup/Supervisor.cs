@@ -74,13 +74,14 @@ public sealed partial class Supervisor : IAsyncDisposable
             HostPodEntries = ns => ServiceHostEntries(ns, isolated: false),
             ServiceAccount = ns => options.ServiceAccounts is { } accounts ? new ServiceAccountFiles(accounts.Issue(ns), accounts.CaPem) : null,
             Networks = Networks,
+            Metrics = Metrics,
             PodAddresses = _addresses.Range,
         };
         ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint, _addresses.Range);
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
         _collector = new GarbageCollector(Store, _logger);
-        var controllers = new ControllerContext(Store, new PodControl(Store), time, _events, Paths, _logger);
+        var controllers = new ControllerContext(Store, new PodControl(Store), time, _events, Paths, _logger) { Metrics = Metrics };
         Controllers = new ControllerManager(controllers,
         [
             new DaemonSetController(controllers),
@@ -95,7 +96,18 @@ public sealed partial class Supervisor : IAsyncDisposable
         ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version);
+        MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
+        PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));
     }
+
+    /// <summary>What the daemon measures as it works (probes, CronJob lateness, Job durations), for /metrics.</summary>
+    public Metrics.SupMetrics Metrics { get; } = new();
+
+    /// <summary>GET /metrics.</summary>
+    public MetricsEndpoint MetricsEndpoint { get; }
+
+    /// <summary>metrics.k8s.io: kubectl top pod, sup top --pods.</summary>
+    public Api.ResourceMetrics.PodMetricsApi PodMetrics { get; }
 
     public static string Version { get; set; } = "0.0.0";
 

@@ -28,14 +28,23 @@ internal static class PsCommand
     {
         var pod = new Argument<string?>("pod") { Description = "Only this pod", Arity = ArgumentArity.ZeroOrOne };
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes", DefaultValueFactory = _ => 2 };
-        var command = new Command("top", "Show the process view, refreshed live until interrupted") { pod, interval };
+        var pods = new Option<bool>("--pods") { Description = "CPU and memory per pod, the figures kubectl top pod shows (metrics.k8s.io)" };
+        var once = new Option<bool>("--once") { Description = "Print one view and exit" };
+        var command = new Command("top", "Show the process view, refreshed live until interrupted") { pod, interval, pods, once };
         command.SetAction((parse, _) => ClientCommand.RunAsync(parse, async client =>
         {
             var cancel = ClientCommand.CancelOnCtrlC();
-            var terminal = !Console.IsOutputRedirected;
+            var terminal = !Console.IsOutputRedirected && !parse.GetValue(once);
             while (!cancel.IsCancellationRequested)
             {
-                var text = Render(await FetchAsync(client, parse.GetValue(pod)).ConfigureAwait(false));
+                var text = parse.GetValue(pods)
+                    ? Output.PodUsageTable.Format(await FetchUsageAsync(client).ConfigureAwait(false))
+                    : Render(await FetchAsync(client, parse.GetValue(pod)).ConfigureAwait(false));
+                if (parse.GetValue(once))
+                {
+                    Console.Out.Write(text);
+                    break;
+                }
                 // On a terminal: clear and redraw in place; elsewhere: one block per refresh, no control codes.
                 Console.Out.Write(terminal ? "\e[H\e[2J" + text : text + "\n");
                 await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.2, parse.GetValue(interval))), cancel).ConfigureAwait(false);
@@ -49,6 +58,14 @@ internal static class PsCommand
     {
         var path = "/sup/v1/processes" + (pod is null ? "" : "?pod=" + Uri.EscapeDataString(pod));
         var (status, body, _) = await client.SendAsync(HttpMethod.Get, path).ConfigureAwait(false);
+        if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
+        return body;
+    }
+
+    /// <summary>The PodMetricsList of every namespace, as kubectl top pod -A reads it.</summary>
+    private static async Task<string> FetchUsageAsync(SupClient client)
+    {
+        var (status, body, _) = await client.SendAsync(HttpMethod.Get, "/apis/metrics.k8s.io/v1beta1/pods").ConfigureAwait(false);
         if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
         return body;
     }

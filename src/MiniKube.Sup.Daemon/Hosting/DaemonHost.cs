@@ -75,7 +75,9 @@ internal static class DaemonHost
             app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
             app.Use((ctx, next) => Authorize(ctx, next, credentials.Token, accounts));
             supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
+            supervisor.PodMetrics.Map(app); // before the kinds' routes: its literal paths win over their parameters
             supervisor.Api.Map(app);
+            app.MapGet("/metrics", supervisor.MetricsEndpoint.HandleAsync);
             app.MapGet("/sup/v1/processes", ctx =>
             {
                 ctx.Response.ContentType = "application/json";

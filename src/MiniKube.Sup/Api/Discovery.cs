@@ -31,7 +31,7 @@ public static class Discovery
     {
         Kind = "APIGroupList",
         ApiVersion = "v1",
-        Groups = Kinds.Served.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(ApiGroup).ToList(),
+        Groups = [.. Kinds.Served.Where(k => k.Group.Length > 0).Select(k => k.Group).Distinct().Select(ApiGroup), ResourceMetrics.ResourceMetricsDiscovery.ApiGroup()],
     });
 
     public static string Group(string group) => KubernetesJson.Serialize(ApiGroup(group));

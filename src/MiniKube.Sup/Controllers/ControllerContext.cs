@@ -12,4 +12,8 @@ public sealed record ControllerContext(
     TimeProvider Time,
     IEventRecorder Events,
     StatePaths Paths,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Where controllers record what they measure (CronJob lateness, Job durations) for /metrics.</summary>
+    public Metrics.SupMetrics Metrics { get; init; } = new();
+}

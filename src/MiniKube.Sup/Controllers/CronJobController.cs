@@ -158,6 +158,7 @@ public sealed partial class CronJobController(ControllerContext context) : Contr
         catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { return wake; }
         Record(cj.Metadata, SupEvent.Normal, "SuccessfulCreate", $"Created job {jobName}");
         LogFired(Context.Logger, cj.Metadata.Name, jobName, tick.UtcDateTime, (now - tick).TotalMilliseconds);
+        Context.Metrics.CronJobLateness.Observe(Math.Max(0, (now - tick).TotalSeconds), Namespace(cj), cj.Metadata.Name);
         created = job;
         updated = tick;
         return wake;

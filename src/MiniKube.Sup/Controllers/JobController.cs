@@ -64,13 +64,25 @@ public sealed class JobController(ControllerContext context, JobBackoffPolicy ba
 
         if (JobConditions.IsFinished(status)) again = Min(again, Expire(job, status, now));
         // Durable at once: a Job reported finished must not run again after a crash.
+        var finishedNow = false;
         Store.MutateStatus<V1Job>(key, latest =>
         {
             if (latest.Metadata.Uid != job.Metadata.Uid) return false;
+            finishedNow = !JobConditions.IsFinished(latest.Status) && JobConditions.IsFinished(status);
             latest.Status = status;
             return true;
         });
+        if (finishedNow) ObserveDuration(job, status, now);
         return Task.FromResult(again);
+    }
+
+    /// <summary>sup_job_duration_seconds: from startTime to the finish, once per Job (the write that finished it).</summary>
+    private void ObserveDuration(V1Job job, V1JobStatus status, DateTimeOffset now)
+    {
+        if (status.StartTime is not { } start) return;
+        var condition = JobConditions.IsTrue(status, JobConditions.Complete) ? JobConditions.Complete : JobConditions.Failed;
+        var seconds = (now - new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc))).TotalSeconds;
+        Context.Metrics.JobDuration.Observe(Math.Max(0, seconds), job.Metadata.NamespaceProperty ?? ObjectKey.DefaultNamespace, condition);
     }
 
     /// <summary>Decides for a Job that has not finished; returns when to look again.</summary>

@@ -31,7 +31,8 @@ public sealed partial class PodWorker
     private ProbeWorker? StartProbe(ContainerSlot slot, int instance, InstanceHealth health, ProbeType type, V1Probe? spec, CancellationToken token)
     {
         if (spec is null) return null;
-        var worker = new ProbeWorker(type, spec, health.Target, _context.Prober, Time, () => health.Started,
+        var prober = new Metrics.MeasuredProber(_context.Prober, _context.Metrics, Time, Namespace, Name, slot.Name);
+        var worker = new ProbeWorker(type, spec, health.Target, prober, Time, () => health.Started,
             (result, output) => _events.Writer.TryWrite(new PodEvent.ProbeChanged(slot, instance, type, result, output)),
             (eventType, reason, message) => Record(eventType, reason, message, slot));
         _ = Task.Run(() => worker.RunAsync(token), CancellationToken.None);

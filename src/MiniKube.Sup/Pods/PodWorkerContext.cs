@@ -37,6 +37,9 @@ public sealed record PodWorkerContext(
         init => _prober = value;
     }
 
+    /// <summary>Where probe attempts are counted and timed for /metrics.</summary>
+    public Metrics.SupMetrics Metrics { get; init; } = new();
+
     /// <summary>The ConfigMaps and Secrets containers take env and volume files from.</summary>
     public IConfigSource Config { get; init; } = ConfigSources.Empty;
 

@@ -96,6 +96,22 @@ public sealed class CronJobControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_ticks_job_records_how_late_it_was_created_against_the_schedule()
+    {
+        var metrics = new MiniKube.Sup.Metrics.SupMetrics();
+        _controller = new CronJobController(new ControllerContext(_repository, new FakePodControl(_time), _time, _events, new StatePaths(_dir.Path), NullLogger.Instance) { Metrics = metrics });
+        Apply();
+        await Reconcile();
+        Advance("2026-01-01T00:01:02.5Z"); // the daemon was busy: 2.5 s late
+        await Reconcile();
+        await Reconcile(); // the tick's Job exists: nothing new to record
+
+        var lateness = metrics.CronJobLateness.Snapshot("default", "report")!;
+        Assert.Equal(1, lateness.Counts.Sum());
+        Assert.Equal(2.5, lateness.Sum, 3);
+    }
+
+    [Fact]
     public async Task Sleeps_until_the_next_tick_and_creates_the_job_named_after_its_unix_minute()
     {
         Apply();

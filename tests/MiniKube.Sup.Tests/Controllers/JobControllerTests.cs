@@ -133,6 +133,26 @@ public sealed class JobControllerTests : IDisposable
         Assert.Single(_pods.List()); // a finished Job never runs again
     }
 
+    [Fact]
+    public async Task A_finished_job_records_its_duration_once_under_its_condition()
+    {
+        var metrics = new MiniKube.Sup.Metrics.SupMetrics();
+        var controller = new JobController(new ControllerContext(_repository, _pods, _time, _events, new StatePaths(_dir.Path), NullLogger.Instance) { Metrics = metrics },
+            JobBackoffPolicy.Kubernetes);
+        Apply();
+        await Reconcile(controller);
+        await Reconcile(controller);
+        _time.Advance(TimeSpan.FromSeconds(7));
+        Finish(Assert.Single(_pods.List()), 0);
+        await Reconcile(controller);
+        await Reconcile(controller); // already finished: not counted again
+
+        var observed = metrics.JobDuration.Snapshot("default", JobConditions.Complete)!;
+        Assert.Equal(1, observed.Counts.Sum());
+        Assert.Equal(7, observed.Sum);
+        Assert.Null(metrics.JobDuration.Snapshot("default", JobConditions.Failed));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(2, 3)]

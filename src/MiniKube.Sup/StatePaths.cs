@@ -27,11 +27,18 @@ public sealed class StatePaths(string stateDir)
     public static string ClaimName(string template, string set, int ordinal) =>
         $"{template}-{set}-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    public string LogDirectory(string pod, string container) => Path.Combine(Root, "logs", pod, container);
+    /// <summary>Where every pod instance's logs are: <c>logs/&lt;pod on disk&gt;_&lt;uid&gt;</c>, one directory per pod
+    /// instance, as the kubelet's <c>/var/log/pods/&lt;ns&gt;_&lt;name&gt;_&lt;uid&gt;</c> (a pod made again under the
+    /// same name, a StatefulSet's, starts a log of its own).</summary>
+    public string LogsRoot => Path.Combine(Root, "logs");
+
+    public string PodLogDirectory(string pod, string uid) => Path.Combine(LogsRoot, $"{pod}_{uid}");
+
+    public string LogDirectory(string pod, string uid, string container) => Path.Combine(PodLogDirectory(pod, uid), container);
 
     /// <summary>One file per container instance, named by its restart count, as the kubelet does.</summary>
-    public string LogFile(string pod, string container, int restartCount) =>
-        Logs.LogLocator.CurrentFile(LogDirectory(pod, container), restartCount);
+    public string LogFile(string pod, string uid, string container, int restartCount) =>
+        Logs.LogLocator.CurrentFile(LogDirectory(pod, uid, container), restartCount);
 
     /// <summary>A short stable id of this state dir: it prefixes the owner token of every process we start, so a
     /// later run with the same state dir can find what an earlier one left behind.</summary>

@@ -154,6 +154,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         // The files first, so that the first look of every subscriber sees what they ask for.
         Desired.EnsureNamespace(ObjectKey.DefaultNamespace);
         Desired.ApplyFiles(_manifests);
+        // Logs of pods that went, with their owners, while no daemon ran.
+        PodLogRetention.Sweep(Paths, Store);
         _collector.Start();
         Pods.Start();
         Controllers.Start();

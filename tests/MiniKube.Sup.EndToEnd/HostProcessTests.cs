@@ -146,7 +146,7 @@ public class HostProcessTests
         Assert.Contains("envy/app | POD_NAME=envy", h.Output);
         Assert.Contains($"envy/app | cwd={h.Paths.PodDirectory("envy")}", h.Output);
         Assert.Contains("envy/app | hello world-$(GREETING)", h.Output);
-        var log = await File.ReadAllTextAsync(h.Paths.LogFile("envy", "app", 0));
+        var log = await File.ReadAllTextAsync(h.Paths.LogFile("envy", h.Get("envy")!.Metadata.Uid, "app", 0));
         Assert.Contains("GREETING=hello world", log);
     }
 

@@ -81,4 +81,45 @@ public sealed class LogsCommandTests
         Assert.NotEqual(0, ambiguous);
         Assert.Contains("a container name must be specified for pod two", err);
     }
+
+    [Fact]
+    public async Task A_pod_made_again_under_the_same_name_has_a_log_of_its_own_and_the_old_one_goes_with_its_owner()
+    {
+        await using var d = new SupDaemon("""
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              replicas: 1
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec:
+                  terminationGracePeriodSeconds: 3
+                  containers:
+                    - name: app
+                      command: ["TESTAPP"]
+                      args: ["--print", "instance $(POD_UID)"]
+                      env:
+                        - name: POD_UID
+                          valueFrom: {fieldRef: {fieldPath: metadata.uid}}
+            """);
+        await d.StartAsync();
+        await Poll.Until(() => d.Sup("logs", "db-0").GetAwaiter().GetResult().Out.Contains("instance "), "db-0's line", 30);
+        var first = await d.UidOf("db-0");
+        Assert.Equal(0, (await d.Sup("delete", "pod", "db-0")).Code);
+        await Poll.Until(() => d.Sup("get", "pod", "db-0", "-o", "jsonpath={.metadata.uid}").GetAwaiter().GetResult().Out is { Length: > 0 } uid && uid != first, "db-0 made again", 30);
+        var second = await d.UidOf("db-0");
+        await Poll.Until(() => d.Sup("logs", "db-0").GetAwaiter().GetResult().Out.Contains(second), "the new db-0's line", 30);
+
+        // Not the two instances' output run together: the new pod's alone.
+        var (_, output, _) = await d.Sup("logs", "db-0");
+        Assert.Equal($"instance {second}\n", output);
+        var paths = new StatePaths(d.StateDir);
+        Assert.True(Directory.Exists(paths.PodLogDirectory("db-0", first)), "the replaced pod's logs are kept while its StatefulSet exists");
+
+        Assert.Equal(0, (await d.Sup("delete", "sts", "db")).Code);
+        await Poll.Until(() => !Directory.Exists(paths.PodLogDirectory("db-0", first)) && !Directory.Exists(paths.PodLogDirectory("db-0", second)), "both logs gone with the StatefulSet", 30);
+    }
 }

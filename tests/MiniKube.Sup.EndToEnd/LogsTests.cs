@@ -11,7 +11,7 @@ public class LogsTests
         await using var h = new PodHarness(new Pods.BackoffPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)));
         h.Run("chatty", "Always", 5, PodHarness.TestApp("app", "--print", "one", "--print", "two", "--exit-after", "200", "--code", "1"));
         await Poll.Until(() => h.Status("chatty").RestartCount >= 2, "two restarts", 30);
-        var dir = h.Paths.LogDirectory("chatty", "app");
+        var dir = h.Paths.LogDirectory("chatty", h.Get("chatty")!.Metadata.Uid, "app");
         var current = LogLocator.Current(dir)!.Value;
         Assert.True(current >= 2);
         Assert.Equal(current - 1, LogLocator.Previous(dir));
@@ -29,7 +29,7 @@ public class LogsTests
         await using var h = new PodHarness();
         var worker = h.Run("once", "Never", 5, PodHarness.TestApp("app", "--print", "hello", "--print", "world", "--exit", "0"));
         await worker.Finished.WaitAsync(TimeSpan.FromSeconds(15));
-        var dir = h.Paths.LogDirectory("once", "app");
+        var dir = h.Paths.LogDirectory("once", h.Get("once")!.Metadata.Uid, "app");
         await Poll.Until(() => Text(dir, 0).Length == 12, "output drained");
         var text = new StringBuilder();
         await foreach (var chunk in LogReader.FollowTextAsync(dir, 0, null, () => true).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))

@@ -58,6 +58,14 @@ internal sealed class SupDaemon : IAsyncDisposable
     public Task<(int Code, string Out, string Err)> Kubectl(params string[] args) =>
         Run("kubectl", args, new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig });
 
+    /// <summary>A pod's uid (its logs live under it: <see cref="StatePaths.PodLogDirectory"/>).</summary>
+    public async Task<string> UidOf(string pod)
+    {
+        var (code, uid, err) = await Sup("get", "pod", pod, "-o", "jsonpath={.metadata.uid}");
+        Assert.True(code == 0 && uid.Length > 0, $"no uid for pod {pod}: {err}");
+        return uid;
+    }
+
     /// <summary>Runs `sup ARGS --state-dir STATE` with <paramref name="stdin"/> as its standard input.</summary>
     public Task<(int Code, string Out, string Err)> SupWithInput(string stdin, params string[] args) => Run(Binaries.Sup, [.. args, "--state-dir", StateDir], stdin: stdin);
 

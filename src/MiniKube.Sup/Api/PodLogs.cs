@@ -15,7 +15,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
     public async Task<string?> WriteAsync(string ns, string pod, string? container, bool follow, bool previous, int? tailLines, Stream output, CancellationToken cancel, LogTextOptions? text = null)
     {
         // A finished pod (a Job's step, after a restart too) is not running, and its logs are still there.
-        if (store.Get(Kinds.Pod.Kind, pod, ns)?.As<V1Pod>().Spec is not { } spec) return $"pod \"{pod}\" not found";
+        if (store.Get(Kinds.Pod.Kind, pod, ns)?.As<V1Pod>() is not { Spec: { } spec } found) return $"pod \"{pod}\" not found";
         var worker = pods.Worker(pod, ns);
         var containers = spec.Containers.Select(c => c.Name).Concat(spec.InitContainers?.Select(c => c.Name) ?? []).ToList();
         if (container is null)
@@ -26,7 +26,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
         }
         if (!containers.Contains(container)) return $"container {container} is not valid for pod {pod}";
 
-        var dir = paths.LogDirectory(StatePaths.OnDisk(ns, pod), container);
+        var dir = paths.LogDirectory(StatePaths.OnDisk(ns, pod), found.Metadata.Uid ?? "", container);
         var running = worker?.Running.FirstOrDefault(c => c.Name == container);
         int? instance = previous ? LogLocator.Previous(dir) : running?.RestartCount ?? LogLocator.Current(dir);
         if (instance is not { } restartCount)

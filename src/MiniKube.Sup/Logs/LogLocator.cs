@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MiniKube.Sup.Logs;
 
 /// <summary>
-/// Where a container's logs are: one directory per container (<see cref="StatePaths.LogDirectory"/>), one log per
+/// Where a container's logs are: one directory per container of each pod instance (<see cref="StatePaths.LogDirectory"/>), one log per
 /// instance named by its restart count, <c>N.log</c>, with its rotated parts <c>N.log.1</c> (newest) …
 /// <c>N.log.K</c> (oldest).
 /// </summary>
@@ -45,10 +45,6 @@ public static class LogLocator
         var previous = all[^1] - 1;
         return all.Contains(previous) ? previous : null;
     }
-
-    public static int? Current(StatePaths paths, string pod, string container) => Current(paths.LogDirectory(pod, container));
-
-    public static int? Previous(StatePaths paths, string pod, string container) => Previous(paths.LogDirectory(pod, container));
 
     /// <summary>The files of one instance's log, oldest first: N.log.K … N.log.1, then N.log (if it exists).</summary>
     public static IReadOnlyList<string> Files(string dir, int restartCount)

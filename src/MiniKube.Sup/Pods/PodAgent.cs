@@ -170,6 +170,9 @@ public sealed partial class PodAgent : IAsyncDisposable
         {
             try { removed = _store.Remove(slot.Key, uid, Durability.Soon); }
             catch (ObjectDisposedException) { }
+            // Its logs stay while its owner does (a failed Job's pod, a StatefulSet's replaced one).
+            try { PodLogRetention.Sweep(_context.Paths, _store); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException) { LogCleanupFailed(_context.Logger, e, slot.Key.Name); }
         }
         lock (_gate)
         {

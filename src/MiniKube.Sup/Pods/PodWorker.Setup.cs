@@ -113,6 +113,8 @@ public sealed partial class PodWorker
 
     private ContainerLaunch NewLaunch(ContainerSlot slot, List<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
+        try { PodLogRetention.RecordOwner(_context.Paths, DiskName, Uid, _pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* without it, the logs go with the pod */ }
         // Unique per instance: clean-up of an old instance must never touch the one that replaced it.
         slot.OwnerToken = $"{_context.Paths.DaemonId}/{Name}/{_pod.Metadata.Uid}/{slot.Name}/{slot.Instance}";
         return new ContainerLaunch(
@@ -121,7 +123,7 @@ public sealed partial class PodWorker
             command,
             environment,
             workingDirectory,
-            _context.Paths.LogFile(DiskName, slot.Name, slot.RestartCount),
+            _context.Paths.LogFile(DiskName, Uid, slot.Name, slot.RestartCount),
             slot.OwnerToken,
             _pod.Metadata.Uid ?? "",
             slot.Instance)
@@ -138,7 +140,7 @@ public sealed partial class PodWorker
     /// it is what --previous serves.</summary>
     private void PruneOldLogs(ContainerSlot slot)
     {
-        var dir = _context.Paths.LogDirectory(DiskName, slot.Name);
+        var dir = _context.Paths.LogDirectory(DiskName, Uid, slot.Name);
         foreach (var n in LogLocator.Instances(dir))
             if (n < slot.RestartCount - 1) LogLocator.Delete(dir, n);
     }

@@ -64,6 +64,9 @@ public sealed partial class PodWorker
     /// <summary>The pod's name on disk (its directory, its logs): <see cref="StatePaths.OnDisk"/>.</summary>
     public string DiskName => StatePaths.OnDisk(Namespace, Name);
 
+    /// <summary>This pod instance's uid (its logs are its own: <see cref="StatePaths.PodLogDirectory"/>).</summary>
+    public string Uid => _pod.Metadata.Uid ?? "";
+
     /// <summary>The pod's own loopback address (status.podIP), shared by its containers.</summary>
     public string? PodIp { get; }
 

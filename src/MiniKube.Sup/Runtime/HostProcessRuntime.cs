@@ -50,7 +50,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
             ?? throw new ContainerStartException($"\"{wrapper}\" (util-linux) is not on the daemon's PATH: it runs containers with a user or mounts of their own");
         var environment = EnvironmentOf(launch);
 
-        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>/<container>: owner-only
+        FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>_<uid>/<container>: owner-only
         if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
         ContainerLogPump pump;
         try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses); }

@@ -37,7 +37,7 @@ public sealed partial class LogFloodTests(ITestOutputHelper output)
         await daemon.StartAsync(false, "--log-max-size", "1048576", "--log-max-files", "2");
         var watch = new DaemonObserver(daemon);
         await watch.AllRunningAsync(["flood"]);
-        var dir = new StatePaths(daemon.StateDir).LogDirectory("flood", "app");
+        var dir = new StatePaths(daemon.StateDir).LogDirectory("flood", await daemon.UidOf("flood"), "app");
         await Poll.Until(() => File.Exists(LogLocator.RotatedFile(dir, 0, 1)), "the flood filled a first log file", 30);
 
         var samples = new List<long>();

@@ -44,7 +44,7 @@ public sealed class StateDirModeTests(OtherUserFixture fixture) : IClassFixture<
         await d.StartAsync();
         await d.WaitForPodAsync("app");
         var paths = new StatePaths(d.StateDir);
-        var log = paths.LogFile("app", "main", 0);
+        var log = paths.LogFile("app", await d.UidOf("app"), "main", 0);
         await Poll.Until(() => File.Exists(log) && File.ReadAllText(log).Contains("the-log-line"), "the container's log", 30);
         var secret = Path.Combine(paths.PodVolumeDirectory("app", "creds"), "password");
 
@@ -61,7 +61,8 @@ public sealed class StateDirModeTests(OtherUserFixture fixture) : IClassFixture<
             Assert.Equal("600", Mode(Path.Combine(d.StateDir, db)));
         Assert.Equal("600", Mode(log));
         Assert.Equal("700", Mode(Path.GetDirectoryName(log)!));
-        Assert.Equal("700", Mode(Path.Combine(d.StateDir, "logs", "app")));
+        Assert.Equal("700", Mode(Path.GetDirectoryName(Path.GetDirectoryName(log))!)); // logs/app_<uid>
+        Assert.Equal("600", Mode(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(log))!, "owner")));
         Assert.Equal("777", Mode(paths.PodVolumeDirectory("app", "scratch")));
         Assert.Equal("644", Mode(secret)); // k8s: defaultMode 0644
         Assert.Equal("400", Mode(Path.Combine(paths.PodVolumeDirectory("app", "private"), "password")));

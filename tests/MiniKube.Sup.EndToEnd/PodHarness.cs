@@ -22,12 +22,16 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
         Tracking = ProcessTracking.Detect(Paths.DaemonId);
+        // A block of pod addresses of its own, as a daemon claims one: tests run side by side.
+        _addresses = Networking.PodAddressLease.Claim(null);
         var context = new PodWorkerContext(new HostProcessRuntime(this, tracking: Tracking), TimeProvider.System, Events, Paths,
-            backoff ?? BackoffPolicy.Kubernetes, env, NullLogger.Instance);
+            backoff ?? BackoffPolicy.Kubernetes, env, NullLogger.Instance) { PodAddresses = _addresses.Range };
         Store = ObjectStore.Open(":memory:");
         Agent = new PodAgent(Store, context);
         Agent.Start();
     }
+
+    private readonly Networking.PodAddressLease _addresses;
 
     public string StateDir { get; }
     public StatePaths Paths { get; }
@@ -78,6 +82,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
         await Agent.StopAllAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await Tracking.ReleaseAsync(TimeProvider.System);
         Store.Dispose();
+        _addresses.Dispose();
         await Leftovers.AssertNoneAsync(Paths);
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
     }

@@ -23,7 +23,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
         Tracking = ProcessTracking.Detect(Paths.DaemonId);
         // A block of pod addresses of its own, as a daemon claims one: tests run side by side.
-        _addresses = Networking.PodAddressLease.Claim(null);
+        _addresses = MiniKube.Sup.Networking.PodAddressLease.Claim(null);
         var context = new PodWorkerContext(new HostProcessRuntime(this, tracking: Tracking), TimeProvider.System, Events, Paths,
             backoff ?? BackoffPolicy.Kubernetes, env, NullLogger.Instance) { PodAddresses = _addresses.Range };
         Store = ObjectStore.Open(":memory:");
@@ -31,7 +31,7 @@ internal sealed class PodHarness : IAsyncDisposable, IContainerOutput
         Agent.Start();
     }
 
-    private readonly Networking.PodAddressLease _addresses;
+    private readonly MiniKube.Sup.Networking.PodAddressLease _addresses;
 
     public string StateDir { get; }
     public StatePaths Paths { get; }

@@ -75,7 +75,7 @@ internal sealed partial class SystemdNotifications(Supervisor supervisor, Notify
 
     private void Send(string message)
     {
-        if (socket.Send(message) || _sendFailed) return;
+        if (!socket.Enabled || socket.Send(message) || _sendFailed) return;
         _sendFailed = true; // said once: a gone systemd must not flood the log
         LogSendFailed(logger);
     }

@@ -49,9 +49,15 @@ public sealed class SupContainerTests(PublishedSup published) : IClassFixture<Pu
         }
 
         // A grace period longer than the pods' (5 s): podman's SIGKILL after it would make the exit code 137.
-        await Podman.OutputAsync("stop", "--time", "30", Name);
+        var stop = Podman.OutputAsync("stop", "--time", "30", Name);
+        // While a stop that hangs is still under way, what the container holds says why (the processes, zombies too).
+        var hung = "";
+        if (await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20))) != stop)
+            hung = "\nstill running 20 s after SIGTERM; its processes (pid ppid state sid args):\n" +
+                Exec("for p in /proc/[0-9]*; do read -r l < $p/stat 2>/dev/null || continue; set -- ${l##*) }; echo \"${p#/proc/} $2 $1 $4 $(tr '\\0' ' ' < $p/cmdline)\"; done; true");
+        await stop;
         var code = (await Podman.OutputAsync("inspect", Name, "--format", "{{.State.ExitCode}}")).Trim();
-        Assert.True(code == "0", $"exit code {code}; the logs:\n{Logs()}");
+        Assert.True(code == "0", $"exit code {code}{hung}\nthe logs:\n{Logs()}");
         var logs = Logs();
         Assert.Contains("stopping: terminating all pods", logs);
         Assert.Contains("ticker/tick | ticker: SIGTERM, stopping", logs);

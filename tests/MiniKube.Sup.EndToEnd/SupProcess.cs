@@ -36,11 +36,20 @@ internal sealed class SupProcess : IAsyncDisposable
         ? StartProgram(Binaries.Sup, keepLines, args)
         : StartProgram(launcher[0], keepLines, [.. launcher.Skip(1), Binaries.Sup, .. args]);
 
-    private static SupProcess StartProgram(string file, int keepLines, params string[] args)
+    /// <summary>sup with these environment variables set (a null value removes one, NO_COLOR included).</summary>
+    public static SupProcess StartWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartProgram(Binaries.Sup, int.MaxValue, args, environment);
+
+    private static SupProcess StartProgram(string file, int keepLines, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info };
         var sup = new SupProcess(process, keepLines);
         process.OutputDataReceived += (_, e) => sup.Keep(e.Data);

@@ -85,8 +85,10 @@ internal static class RunCommand
             Description = "With --exit-with: how long the Job may take (e.g. 90s, 10m; default no limit)",
             Validators = { r => { if (DurationArgument.Parse(r.GetValueOrDefault<string?>() ?? "") is null) r.AddError(DurationArgument.Unreadable("--timeout", r.GetValueOrDefault<string?>() ?? "")); } },
         };
+        var logFormat = KebabEnumOption.Create("--log-format", "How the daemon writes its output: text (lines for people) or json (one JSON object per line, for journald and log shippers)", Hosting.Logging.LogFormat.Text);
+        var readyWhen = KebabEnumOption.Create("--ready-when", "When systemd (NOTIFY_SOCKET) is told READY=1: api (the API answers and the files are applied) or all-ready (also every pod and workload is Ready, Jobs' pods aside)", Hosting.Systemd.ReadyWhen.Api);
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout }) command.Options.Add(option);
+        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -133,17 +135,18 @@ internal static class RunCommand
                 return ExitCodes.CannotStart;
             }
             Supervisor.Version = VersionCommand.Version;
-            if (job is null) return await DaemonHost.RunAsync(options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
-            return await RunUntilJobEndsAsync(new JobExit(options.StateDir, job, limit, TimeProvider.System), options, manifests, parse.GetValue(listen), cancel).ConfigureAwait(false);
+            var hosting = new HostingOptions(parse.GetValue(logFormat), parse.GetValue(readyWhen));
+            if (job is null) return await DaemonHost.RunAsync(options, manifests, parse.GetValue(listen), hosting, cancel).ConfigureAwait(false);
+            return await RunUntilJobEndsAsync(new JobExit(options.StateDir, job, limit, TimeProvider.System), options, manifests, parse.GetValue(listen), hosting, cancel).ConfigureAwait(false);
         });
         return command;
     }
 
     /// <summary>The daemon, stopped gracefully (as by SIGTERM) once the Job has ended or the timeout passed.</summary>
-    private static async Task<int> RunUntilJobEndsAsync(JobExit exit, SupervisorOptions options, ManifestLoadResult manifests, System.Net.IPEndPoint? listen, CancellationToken cancel)
+    private static async Task<int> RunUntilJobEndsAsync(JobExit exit, SupervisorOptions options, ManifestLoadResult manifests, System.Net.IPEndPoint? listen, HostingOptions hosting, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var daemon = DaemonHost.RunAsync(options, manifests, listen, stop.Token);
+        var daemon = DaemonHost.RunAsync(options, manifests, listen, hosting, stop.Token);
         var outcome = exit.WaitAsync(stop.Token);
         await Task.WhenAny(daemon, outcome).ConfigureAwait(false);
         if (!daemon.IsCompleted && await outcome.ConfigureAwait(false) is { } code)

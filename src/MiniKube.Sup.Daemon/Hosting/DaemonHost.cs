@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Daemon.Hosting.Logging;
+using MiniKube.Sup.Daemon.Hosting.Systemd;
 using MiniKube.Sup.Processes;
 using MiniKube.Sup.Spec;
 using Serilog;
@@ -18,18 +20,22 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// <summary>The daemon: a Generic Host (WebApplication, for Kestrel) that runs the supervisor and serves the API
 /// on &lt;state-dir&gt;/sup.sock (and optionally on a loopback TCP port with a bearer token). SIGINT/SIGTERM stop it
 /// gracefully within a shutdown timeout longer than the longest pod grace period; SIGHUP reloads the files;
-/// under systemd it notifies READY/STOPPING.</summary>
+/// with NOTIFY_SOCKET it notifies systemd (<see cref="SystemdNotifications"/>).</summary>
 internal static class DaemonHost
 {
-    public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, IPEndPoint? listen, CancellationToken cancel)
+    public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, IPEndPoint? listen, HostingOptions hosting, CancellationToken cancel)
     {
-        Log.Logger = new LoggerConfiguration()
+        var json = hosting.LogFormat == LogFormat.Json;
+        var logging = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             // A failed start is said once, in one line, below; not also as the host's error with a stack trace.
-            .Filter.ByExcluding(IsHostStartFault)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+            .Filter.ByExcluding(IsHostStartFault);
+        // Off a terminal the console sink writes no colour codes (its themes apply to redirected output only when told to).
+        Log.Logger = (json ? logging.WriteTo.Console(new JsonLogFormatter())
+            : logging.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")).CreateLogger();
+        // Read (and removed from the environment the pods inherit) before anything else is built.
+        var notify = NotifySocket.FromEnvironment();
         // The API is always served on loopback TCP too (token and TLS), on an ephemeral port unless --listen names
         // one: pods find it in KUBERNETES_SERVICE_HOST/PORT as in a cluster. The ephemeral socket is bound here, so
         // that its port is known before anything that tells pods about it is built.
@@ -51,15 +57,19 @@ internal static class DaemonHost
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
-            builder.Services.AddSystemd();
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton(manifests);
-            builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
+            if (json) builder.Services.AddSingleton<Runtime.IContainerOutput>(new JsonContainerOutput(TimeProvider.System, Console.Out));
+            else builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
             builder.Services.AddSingleton<Supervisor>();
             builder.Services.AddSingleton<SupervisorService>();
             builder.Services.AddHostedService(services => services.GetRequiredService<SupervisorService>());
-            builder.Services.AddHostedService<LiveStatusLine>();
+            if (!json) builder.Services.AddHostedService<LiveStatusLine>();
+            // Not the package's AddSystemd: it activates only when the parent is systemd (see NotifySocket).
+            builder.Services.AddSingleton(notify);
+            builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<SystemdNotifications>(services, hosting.ReadyWhen));
+            builder.Services.AddHostedService(services => services.GetRequiredService<SystemdNotifications>());
             // The supervisor's stop is bounded by the pods' grace periods (see SupervisorService.StopAsync).
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
             builder.WebHost.ConfigureKestrel(k =>
@@ -113,6 +123,7 @@ internal static class DaemonHost
             }
             started = true;
             socket.Publish();
+            app.Services.GetRequiredService<SystemdNotifications>().ApiAnswered();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
                 "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
                 endpoint, options.StateDir, credentials.KubeconfigPath);

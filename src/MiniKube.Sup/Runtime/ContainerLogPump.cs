@@ -11,6 +11,7 @@ internal sealed class ContainerLogPump : IOutputHandler
     private readonly IContainerOutput _output;
     private readonly string _pod;
     private readonly string _container;
+    private readonly string _namespace;
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private char[] _chars = [];
@@ -19,8 +20,9 @@ internal sealed class ContainerLogPump : IOutputHandler
     /// when null</param>
     /// <param name="time">stamps the log's records; the system clock when null</param>
     /// <param name="losses">where output that cannot be written to the log file is reported</param>
+    /// <param name="namespace">the pod's namespace, for the console sink</param>
     public ContainerLogPump(string logPath, IContainerOutput output, string pod, string container, LogRotationOptions? rotation = null,
-        TimeProvider? time = null, ContainerLogLosses? losses = null)
+        TimeProvider? time = null, ContainerLogLosses? losses = null, string @namespace = "default")
     {
         // A full disk loses the log file's copy, not the console's, and is said (rate-limited) in the daemon's log.
         _log = new CriLogWriter(new RotatingLogWriter(logPath, rotation), time ?? TimeProvider.System, ToConsole,
@@ -29,6 +31,7 @@ internal sealed class ContainerLogPump : IOutputHandler
         _output = output;
         _pod = pod;
         _container = container;
+        _namespace = @namespace;
     }
 
     public Task Closed => _closed.Task;
@@ -60,6 +63,6 @@ internal sealed class ContainerLogPump : IOutputHandler
         var needed = _decoder.GetCharCount(content, flush);
         if (needed > _chars.Length) _chars = new char[Math.Max(needed, Math.Min(2 * _chars.Length, CriLogRecord.MaxContentBytes + 4))];
         var count = _decoder.GetChars(content, _chars, flush);
-        _output.WriteLine(_pod, _container, new string(_chars, 0, count));
+        _output.WriteLine(_namespace, _pod, _container, new string(_chars, 0, count));
     }
 }

@@ -53,7 +53,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>_<uid>/<container>: owner-only
         if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
         ContainerLogPump pump;
-        try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses); }
+        try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
         var errno = CreatePipe(out var readFd, out var writeFd);
         if (errno != 0)

@@ -4,4 +4,7 @@ namespace MiniKube.Sup.Runtime;
 public interface IContainerOutput
 {
     void WriteLine(string pod, string container, string line);
+
+    /// <summary>The same, with the pod's namespace (a sink that records it, such as --log-format json, overrides this).</summary>
+    void WriteLine(string @namespace, string pod, string container, string line) => WriteLine(pod, container, line);
 }

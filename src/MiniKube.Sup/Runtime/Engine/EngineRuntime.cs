@@ -106,7 +106,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
     {
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         ContainerLogPump pump;
-        try { pump = new ContainerLogPump(launch.LogPath, _output, launch.PodName, launch.ContainerName, _rotation, losses: _losses); }
+        try { pump = new ContainerLogPump(launch.LogPath, _output, launch.PodName, launch.ContainerName, _rotation, losses: _losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
         var output = new AttachedOutput(pump);
         var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(), output.Stream());

@@ -95,7 +95,10 @@ public sealed partial class Supervisor : IAsyncDisposable
             new NamespaceController(controllers),
         ]);
         ProcessView = new ProcessViewService(Pods);
-        Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version);
+        Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version)
+        {
+            Exec = new PodExec(Pods, runtimes),
+        };
         MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
         PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));
     }

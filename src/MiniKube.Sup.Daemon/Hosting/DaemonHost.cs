@@ -84,6 +84,8 @@ internal static class DaemonHost
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             app.Use(new ApiErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup.api")).HandleAsync);
             app.Use((ctx, next) => Authorize(ctx, next, credentials.Token, accounts));
+            // kubectl exec is a WebSocket (v5.channel.k8s.io); client-go pings it, and ASP.NET answers the pings.
+            app.UseWebSockets();
             supervisor.Api.Stopping = app.Lifetime.ApplicationStopping;
             supervisor.PodMetrics.Map(app); // before the kinds' routes: its literal paths win over their parameters
             supervisor.Api.Map(app);

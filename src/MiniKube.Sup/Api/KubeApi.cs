@@ -28,6 +28,9 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     /// held up by clients.</summary>
     public CancellationToken Stopping { get; set; }
 
+    /// <summary>Serves pods/NAME/exec (kubectl exec) when the daemon runs pods.</summary>
+    public PodExec? Exec { get; set; }
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/version", ctx => Text(ctx, Discovery.Version(version)));
@@ -168,6 +171,12 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             var problem = await logs.WriteAsync(key.Namespace, name, ctx.Request.Query["container"].FirstOrDefault(), IsTrue(ctx.Request.Query["follow"]),
                 IsTrue(ctx.Request.Query["previous"]), tail, ctx.Response.Body, stop.Token, text).ConfigureAwait(false);
             if (problem is not null) await ApiStatus.BadRequest(ctx, problem).ConfigureAwait(false);
+            return;
+        }
+        if (kind == Kinds.Pod && sub == "exec" && Exec is { } exec)
+        {
+            if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
+            await exec.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
             return;
         }
         if (sub == "scale" && ScaleSubresource.Handles(kind))

@@ -44,6 +44,8 @@ public sealed class ServiceAccountTokens(string caPem)
             ["apis", _, _, "namespaces", var n, .. var r] when n == ns => r,
             _ => null,
         };
+        // Never a command in another pod (exec, attach, port-forward, proxy are GETs too): a pod's token reads.
+        if (rest is [_, _, "exec" or "attach" or "portforward" or "proxy", ..]) return false;
         return rest is { Length: >= 1 } && rest[0] != "secrets";
     }
 

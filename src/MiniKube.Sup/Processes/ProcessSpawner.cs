@@ -8,7 +8,8 @@ namespace MiniKube.Sup.Processes;
 /// Starts a host process with posix_spawn in a session of its own (POSIX_SPAWN_SETSID), so that its pid is its
 /// process group id and one kill(-pgid) reaches the master and every worker it forks. No shell is involved.
 /// Signal dispositions and the mask are reset to defaults: the .NET runtime ignores SIGPIPE, and a child must not
-/// inherit that. stdin is /dev/null; stdout and stderr share one descriptor so that their lines stay in order.
+/// inherit that. stdin is /dev/null; stdout and stderr share one descriptor so that their lines stay in order (an
+/// exec may give its own stdin and stderr, or a terminal for all three).
 /// A process that must start in a cgroup, or with the descriptor limit the daemon inherited rather than the one it
 /// raised, is held before it execs while that is done (<see cref="SpawnGate"/>).
 /// </summary>
@@ -50,10 +51,20 @@ public static unsafe class ProcessSpawner
                 // want of a descriptor number under the child's (possibly lowered) limit.
                 if (gate is not null)
                     Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, gate), Native.O_RDONLY, 0), "addopen");
-                var devNull = Utf8(allocations, "/dev/null");
-                Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, devNull, Native.O_RDONLY, 0), "addopen");
-                Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 1), "adddup2");
-                Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 2), "adddup2");
+                if (request.Terminal is { } terminal)
+                {
+                    // POSIX_SPAWN_SETSID runs before the file actions: the open makes it the session's terminal.
+                    Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, terminal), Native.O_RDWR, 0), "addopen");
+                    Check(Native.posix_spawn_file_actions_adddup2(fileActions, 0, 1), "adddup2");
+                    Check(Native.posix_spawn_file_actions_adddup2(fileActions, 0, 2), "adddup2");
+                }
+                else
+                {
+                    if (request.InputFd is { } input) Check(Native.posix_spawn_file_actions_adddup2(fileActions, input, 0), "adddup2");
+                    else Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, "/dev/null"), Native.O_RDONLY, 0), "addopen");
+                    Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 1), "adddup2");
+                    Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.ErrorFd ?? request.OutputFd, 2), "adddup2");
+                }
                 Check(Native.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(allocations, request.WorkingDirectory)), "addchdir");
 
                 Native.sigfillset(sigDefault);

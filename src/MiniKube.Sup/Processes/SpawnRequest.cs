@@ -13,4 +13,15 @@ public sealed record SpawnRequest(
     string? Cgroup = null,
     (ulong Soft, ulong Hard)? DescriptorLimit = null,
     IReadOnlyList<string>? AlsoJoin = null,
-    Action<string, string>? JoinFailed = null);
+    Action<string, string>? JoinFailed = null)
+{
+    /// <summary>The child's stdin (an exec's), instead of /dev/null.</summary>
+    public int? InputFd { get; init; }
+
+    /// <summary>The child's stderr, apart from its stdout (an exec's), instead of <see cref="SpawnRequest.OutputFd"/>.</summary>
+    public int? ErrorFd { get; init; }
+
+    /// <summary>A terminal's path (/dev/pts/N) to be the child's stdin, stdout, stderr and controlling terminal (an exec
+    /// with a TTY): opened by the child once it leads its own session, which is what makes it its controlling one.</summary>
+    public string? Terminal { get; init; }
+}

@@ -18,6 +18,14 @@ internal static class HostExec
     public static async Task<ExecResult> RunAsync(HostExecContext context, IReadOnlyList<string> command, TimeSpan timeout,
         TimeProvider time, HostProcessRuntime.PipeFactory createPipe, CancellationToken cancellationToken)
     {
+        var (executable, argv) = Resolve(context, command);
+        return await RunAsync(executable, argv, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The program and argv that run <paramref name="command"/> in the container: the command found on its
+    /// PATH, or, for a container in namespaces of its own, the wrapper that enters them.</summary>
+    public static (string Executable, IReadOnlyList<string> Argv) Resolve(HostExecContext context, IReadOnlyList<string> command)
+    {
         if (command.Count == 0 || string.IsNullOrEmpty(command[0])) throw new ContainerExecException("no command specified");
         var executable = ExecutableResolver.Resolve(command[0], context.SearchPath, context.WorkingDirectory);
         if (context.Enter is { } enter)
@@ -26,10 +34,10 @@ internal static class HostExec
             var (wrapper, argv) = enter(executable ?? command[0], command);
             executable = ExecutableResolver.Resolve(wrapper, HostProcessRuntime.DaemonPath, "/")
                 ?? throw new ContainerExecException($"exec: \"{wrapper}\" (util-linux) not found on the daemon's PATH");
-            return await RunAsync(executable, argv, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
+            return (executable, argv);
         }
         if (executable is null) throw new ContainerExecException($"exec: \"{command[0]}\": executable file not found in $PATH");
-        return await RunAsync(executable, command, context, timeout, time, createPipe, cancellationToken).ConfigureAwait(false);
+        return (executable, command);
     }
 
     /// <summary>Runs <paramref name="executable"/> (a path) with <paramref name="argv"/> as

@@ -5,7 +5,7 @@ namespace MiniKube.Sup.Runtime;
 /// working directory, its cgroup directory (null: it has none), and the v1 cgroups that hold its limits (a command run in
 /// a container is under the container's limits, as in Kubernetes); for a container in a mount namespace of its own or
 /// run as another user, how a command enters it (<see cref="IsolatedCommand.InContainer"/>).</summary>
-internal sealed record HostExecContext(IReadOnlyList<string> Environment, string SearchPath, string WorkingDirectory, string? Cgroup,
+public sealed record HostExecContext(IReadOnlyList<string> Environment, string SearchPath, string WorkingDirectory, string? Cgroup,
     IReadOnlyList<string>? LimitCgroups = null)
 {
     public Func<string, IReadOnlyList<string>, (string Executable, IReadOnlyList<string> Argv)>? Enter { get; init; }

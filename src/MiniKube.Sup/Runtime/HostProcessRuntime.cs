@@ -112,6 +112,13 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         return HostExec.RunAsync(host.ExecContext, command, timeout, time ?? TimeProvider.System, CreatePipe, cancellationToken);
     }
 
+    public ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command)
+    {
+        var host = container as HostProcess ?? throw new ArgumentException("not a container of the host process runtime", nameof(container));
+        var (executable, argv) = HostExec.Resolve(host.ExecContext, command);
+        return new ExecTarget(executable, argv, host.ExecContext);
+    }
+
     /// <summary>Where the daemon finds the tools it runs containers through (unshare, setpriv, nsenter).</summary>
     internal static string DaemonPath => System.Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } p ? p + ":/usr/bin:/bin:/usr/sbin:/sbin" : "/usr/bin:/bin:/usr/sbin:/sbin";
 

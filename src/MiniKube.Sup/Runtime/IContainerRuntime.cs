@@ -31,6 +31,10 @@ public interface IContainerRuntime
     /// <param name="container">an instance this runtime started</param>
     /// <exception cref="ContainerExecException">the command could not be run</exception>
     Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>What to spawn to run <paramref name="command"/> in the container with its own streams (kubectl exec).</summary>
+    /// <exception cref="ContainerExecException">no command, or it cannot be found.</exception>
+    ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command);
 }
 
 /// <summary>A started container instance.</summary>

@@ -31,4 +31,7 @@ public sealed class PodRuntimes(IContainerRuntime host, IContainerRuntime engine
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         (_owners.TryGetValue(container, out var runtime) ? runtime : host).ExecAsync(container, command, timeout, cancellationToken);
+
+    public ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command) =>
+        (_owners.TryGetValue(container, out var runtime) ? runtime : host).ExecTarget(container, command);
 }

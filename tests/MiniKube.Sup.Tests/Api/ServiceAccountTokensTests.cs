@@ -39,4 +39,12 @@ public sealed class ServiceAccountTokensTests
     {
         Assert.Equal(allowed, ServiceAccountTokens.Allows("shop", method, path));
     }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/shop/pods/web/exec")]
+    [InlineData("/api/v1/namespaces/shop/pods/web/attach")]
+    [InlineData("/api/v1/namespaces/shop/pods/web/portforward")]
+    [InlineData("/api/v1/namespaces/shop/services/web/proxy")]
+    public void A_pods_token_never_runs_a_command_in_or_reaches_into_another_pod(string path) =>
+        Assert.False(ServiceAccountTokens.Allows("shop", "GET", path));
 }

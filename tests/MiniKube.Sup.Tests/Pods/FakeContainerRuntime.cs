@@ -79,6 +79,10 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     /// <summary>Every command run in a container, in order.</summary>
     public ConcurrentQueue<(FakeInstance Instance, IReadOnlyList<string> Command, TimeSpan Timeout)> Execs { get; } = new();
 
+    /// <summary>Fast tests run no process: an exec with streams of its own is for the real runtimes.</summary>
+    public ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command) =>
+        throw new ContainerExecException("the fake runtime runs no process");
+
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var instance = (FakeInstance)container;

@@ -124,6 +124,12 @@ public sealed partial class EngineRuntime : IContainerRuntime
         return NsenterExec.RunAsync(engine.ExecContext, command, timeout, _time, cancellationToken);
     }
 
+    public ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command)
+    {
+        var engine = container as EngineContainer ?? throw new ArgumentException($"not a container of the {_dialect.Name} runtime", nameof(container));
+        return NsenterExec.Target(engine.ExecContext, command);
+    }
+
     /// <summary>k8s verifyRunAsNonRoot: a container that must not run as root is refused (CreateContainerConfigError)
     /// when its user is 0, or when it has none and the image's is root or a name that cannot be checked.</summary>
     private async Task CheckNonRootAsync(ContainerLaunch launch, ImageLaunch image, CancellationToken cancellationToken)

@@ -18,4 +18,7 @@ public sealed class NoEngine(string problem) : IContainerRuntime
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         throw new ContainerExecException($"no container engine is usable ({problem})");
+
+    public ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command) =>
+        throw new ContainerExecException($"no container engine is usable ({problem})");
 }

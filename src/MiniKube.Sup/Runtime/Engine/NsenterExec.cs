@@ -25,6 +25,13 @@ internal static class NsenterExec
         return HostExec.RunAsync(nsenter, Argv(context, command), host, timeout, time, Processes.Native.CreatePipe, cancellationToken);
     }
 
+    public static ExecTarget Target(EngineExecContext context, IReadOnlyList<string> command)
+    {
+        if (command.Count == 0 || string.IsNullOrEmpty(command[0])) throw new ContainerExecException("no command specified");
+        var nsenter = Executable ?? throw new ContainerExecException("nsenter (util-linux) is not installed: commands cannot be run in containers");
+        return new ExecTarget(nsenter, Argv(context, command), new HostExecContext(context.Environment, "", "/", context.Cgroup));
+    }
+
     /// <summary>nsenter's command line: the target's namespaces, its root and working directory (the container's
     /// filesystem and workingDir), then the container's user, then the command (looked up on the container's PATH
     /// inside it).</summary>

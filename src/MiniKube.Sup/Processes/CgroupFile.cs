@@ -31,7 +31,8 @@ internal static unsafe class CgroupFile
     public static string? AddProcess(string directory, int pid) =>
         Write(Path.Combine(directory, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The pids in one cgroup.procs file; none when the cgroup is gone.</summary>
+    /// <summary>The pids in one cgroup.procs file; none when the cgroup is gone. A member outside our PID namespace
+    /// (sup as PID 1 of one) is listed as 0: it has no pid here, and kill(0) would signal our own process group.</summary>
     public static List<int> ReadPids(string procsFile)
     {
         var result = new List<int>();
@@ -40,7 +41,7 @@ internal static unsafe class CgroupFile
         catch (IOException) { return result; }
         catch (UnauthorizedAccessException) { return result; }
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) result.Add(pid);
+            if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0) result.Add(pid);
         return result;
     }
 }

@@ -14,6 +14,8 @@ public static class ProcessSignal
     /// <returns>true when the signal was sent</returns>
     public static bool Send(int pid, int signal, Func<int, bool> stillOurs)
     {
+        // 0 and below name process groups (ours, or all): never one process.
+        if (pid <= 0) return false;
         var pidfd = Native.pidfd_open(pid);
         if (pidfd < 0)
         {

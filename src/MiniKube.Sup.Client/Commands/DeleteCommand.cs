@@ -65,22 +65,22 @@ internal static class DeleteCommand
     }
 
     /// <summary>What to delete: KIND/NAME arguments, or the objects of -f's manifests (each in its own namespace, else
-    /// -n's), not both. Manifests with errors delete nothing (they are printed; <paramref name="invalid"/>).</summary>
+    /// -n's), not both. Manifests that cannot be read delete nothing (the problems are printed; <paramref name="invalid"/>).</summary>
     private static List<(KindInfo Kind, string Name, string? Namespace)> Targets(string[] what, string[]? files, bool recursive, string ns, out bool invalid)
     {
         invalid = false;
         if (files is { Length: > 0 })
         {
             if (what.Length > 0) throw ClientCommand.Usage("delete takes KIND/NAME arguments or -f FILE, not both");
-            var loaded = ManifestLoader.LoadFiles(files, new ManifestLoadOptions { Recursive = recursive, Stdin = Console.In });
-            if (!loaded.Succeeded)
+            var (objects, problems) = ManifestRefs.Read(files, recursive, Console.In);
+            if (problems.Count > 0)
             {
-                foreach (var e in loaded.Errors) Console.Error.WriteLine(Printing.ControlCharacters.Escape(e.ToString()));
-                Console.Error.WriteLine($"{loaded.Errors.Count} error(s); nothing was deleted");
+                foreach (var problem in problems) Console.Error.WriteLine(Printing.ControlCharacters.Escape(problem));
+                Console.Error.WriteLine($"{problems.Count} error(s); nothing was deleted");
                 invalid = true;
                 return [];
             }
-            return loaded.Objects.Select(o => (Kinds.ByKind(o.Kind)!, o.Name, Kinds.ByKind(o.Kind)!.Namespaced ? o.Model.Metadata.NamespaceProperty ?? ns : null)).ToList();
+            return objects.Select(o => (o.Kind, o.Name, o.Kind.Namespaced ? o.Namespace ?? ns : null)).ToList();
         }
         var (kind, names, error) = KindArgument.Parse(what);
         if (kind is null) throw ClientCommand.Usage(error ?? "delete needs KIND/NAME or -f FILE");

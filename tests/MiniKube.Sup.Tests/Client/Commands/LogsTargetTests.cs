@@ -18,6 +18,8 @@ public class LogsTargetTests
         },
     };
 
+    private static LogsTarget.PodRank Rank(V1Pod pod) => LogsTarget.PodRank.Of(System.Text.Json.JsonDocument.Parse(k8s.KubernetesJson.Serialize(pod)).RootElement);
+
     [Fact]
     public void Pods_are_ranked_as_kubectl_ranks_them_for_logs()
     {
@@ -28,15 +30,17 @@ public class LogsTargetTests
             Pod("ready-later", "Running", readySince: T0.AddMinutes(5)),
             Pod("ready-first", "Running", readySince: T0.AddMinutes(1)),
         ];
-        pods.Sort(LogsTarget.ByLogging);
-        Assert.Equal(["ready-first", "ready-later", "running-unready", "pending"], pods.Select(p => p.Metadata.Name));
+        var ranks = pods.Select(Rank).ToList();
+        ranks.Sort(LogsTarget.ByLogging);
+        Assert.Equal(["ready-first", "ready-later", "running-unready", "pending"], ranks.Select(p => p.Name));
     }
 
     [Fact]
     public void Among_equals_more_restarts_then_the_older_pod_come_first()
     {
         List<V1Pod> pods = [Pod("young", "Running", createdMinute: 9), Pod("old", "Running", createdMinute: 1), Pod("restarted", "Running", restarts: 2, createdMinute: 5)];
-        pods.Sort(LogsTarget.ByLogging);
-        Assert.Equal(["restarted", "old", "young"], pods.Select(p => p.Metadata.Name));
+        var ranks = pods.Select(Rank).ToList();
+        ranks.Sort(LogsTarget.ByLogging);
+        Assert.Equal(["restarted", "old", "young"], ranks.Select(p => p.Name));
     }
 }

@@ -182,7 +182,7 @@ public class PodIpTests
         var b = PodHarness.TestApp("app", "--listen", "18080");
         h.Run("one", "Always", 5, a);
         h.Run("two", "Always", 5, b);
-        await Poll.Until(() => h.Output.Count(l => l.Contains("| listening on 127.0.")) == 2, "both pods listening on port 18080");
+        await Poll.Until(() => h.Output.Count(l => l.Contains("| listening on 127.")) == 2, "both pods listening on port 18080"); // on the block this harness holds
 
         var ipOne = h.Get("one")!.Status.PodIP;
         var ipTwo = h.Get("two")!.Status.PodIP;

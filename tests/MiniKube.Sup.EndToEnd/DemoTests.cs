@@ -27,7 +27,7 @@ public sealed class DemoTests
         var workers = tree.Skip(1).Select(p => p.GetProperty("pid").GetInt32()).ToArray();
         var (_, table, _) = await d.Sup("ps");
         var lines = table.Split('\n');
-        Assert.Single(lines, l => Regex.IsMatch(l, @" master +\S+ +S .*prefork: master on 127\.0\.\d+\.\d+:8000"));
+        Assert.Single(lines, l => Regex.IsMatch(l, @" master +\S+ +S .*prefork: master on 127\.\d+\.\d+\.\d+:8000"));
         Assert.Equal(6, lines.Count(l => Regex.IsMatch(l, @" worker +\S+ +S .*prefork: worker [1-6]$")));
 
         // Through the Service (127.0.0.1:9080): each request is answered by one of the workers.

@@ -90,7 +90,9 @@ internal sealed class SupProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The whole tree: a program that started sup (unshare, setpriv without exec) may die first, and sup
+            // would hold the output pipes open, so waiting for the output's end would wait forever.
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();

@@ -207,8 +207,20 @@ public sealed partial class PodWorker
         var cleanup = Task.Run(() => CleanupAsync(slot, process));
         // A container killed to be restarted (slot.Kill) does not wait for the scan either, as after a crash.
         if (slot.Stopping && slot.Kill is null) await cleanup.ConfigureAwait(false);
+        await OutputInLogAsync(process).ConfigureAwait(false);
         _events.Writer.TryWrite(new PodEvent.Exited(slot, instance, status, finishedAt));
     }
+
+    /// <summary>Whoever sees the container Terminated (a Job's verdict, `sup run --exit-with`) reads its whole output
+    /// in its log: the pump has read the pipe to its end. A process that left the container's group may still hold the
+    /// pipe open: the exit is not held for it beyond <see cref="OutputDrainLimit"/>.</summary>
+    private static async Task OutputInLogAsync(IContainerInstance process)
+    {
+        try { await process.OutputDrained.WaitAsync(OutputDrainLimit).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+    }
+
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(1);
 
     private async Task CleanupAsync(ContainerSlot slot, IContainerInstance process)
     {

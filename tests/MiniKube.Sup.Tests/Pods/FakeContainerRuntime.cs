@@ -104,7 +104,16 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         public ContainerLaunch Launch { get; } = launch;
         public ConcurrentQueue<int> Signals { get; } = new();
         public Task<ExitStatus> Exited => _exited.Task;
-        public Task OutputDrained => _exited.Task;
+        private readonly TaskCompletionSource _outputHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _holdsOutput;
+
+        /// <summary>Ends with the process, unless <see cref="HoldOutput"/>: then when <see cref="ReleaseOutput"/>.</summary>
+        public Task OutputDrained => _holdsOutput ? Task.WhenAll(_exited.Task, _outputHeld.Task) : _exited.Task;
+
+        /// <summary>Output still on its way after the exit (the pump has not read the last lines yet).</summary>
+        public void HoldOutput() => _holdsOutput = true;
+
+        public void ReleaseOutput() => _outputHeld.TrySetResult();
 
         public void Exit(int code) => _exited.TrySetResult(ExitStatus.Exited(code));
 

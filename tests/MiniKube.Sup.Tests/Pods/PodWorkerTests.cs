@@ -45,6 +45,21 @@ public sealed class PodWorkerTests : IDisposable
         w.Snapshot.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name) ?? new V1ContainerStatus { Name = name };
 
     [Fact]
+    public async Task A_container_is_Terminated_only_once_its_output_is_in_its_log()
+    {
+        var worker = StartPod("Never", "app");
+        await Until(() => _runtime.Of("app").Count == 1 && Status(worker, "app").State?.Running is not null, "started");
+        var app = _runtime.Of("app")[0];
+        app.HoldOutput();
+
+        app.Exit(1);
+        await Task.Delay(200);
+        Assert.NotNull(Status(worker, "app").State?.Running); // the last lines are still being written to the log
+        app.ReleaseOutput();
+        await Until(() => Status(worker, "app").State?.Terminated?.ExitCode == 1, "terminated once the output is drained");
+    }
+
+    [Fact]
     public async Task Crashed_container_restarts_at_once_then_waits_in_CrashLoopBackOff()
     {
         var worker = StartPod("Always", "app");

@@ -4,7 +4,8 @@ using MiniKube.Sup.Client.Commands;
 
 namespace MiniKube.Sup.Cli;
 
-/// <summary>Replaces this process with sup-daemon (execv), which lives next to sup.</summary>
+/// <summary>Replaces this process with sup-daemon (execv), which lives next to sup; as PID 1, runs it as its child
+/// instead (<see cref="InitShim"/>).</summary>
 internal static unsafe partial class EngineExec
 {
     public static int Replace(string[] args)
@@ -16,6 +17,7 @@ internal static unsafe partial class EngineExec
             return ExitCodes.CannotStart;
         }
         Console.Out.Flush();
+        if (InitShim.IsInit) return InitShim.Run(engine, args);
         var argv = new List<string> { engine };
         argv.AddRange(args);
         var pointers = new nint[argv.Count + 1];

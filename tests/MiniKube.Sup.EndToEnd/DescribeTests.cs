@@ -58,4 +58,74 @@ public sealed class DescribeTests
         Assert.Contains("Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed", job);
         Assert.Matches(@"Complete\s+True", job);
     }
+
+    private const string Claims = """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, labels: {app: db, tier: store}}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: db, labels: {app: db}}
+        spec:
+          terminationGracePeriodSeconds: 3
+          containers: [{name: db, command: ["TESTAPP"]}]
+          volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db}
+        spec:
+          selector: {app: db}
+          ports: [{name: sql, port: 3306}]
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: app, annotations: {owner: team-a}}
+        ---
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: legacy}
+        spec:
+          replicas: 1
+          selector: {app: legacy}
+          template:
+            metadata: {labels: {app: legacy}}
+            spec:
+              terminationGracePeriodSeconds: 3
+              containers: [{name: app, command: ["TESTAPP"]}]
+        """;
+
+    [Theory]
+    [InlineData("pvc", "data")]
+    [InlineData("endpoints", "db")]
+    [InlineData("serviceaccount", "app")]
+    [InlineData("rc", "legacy")]
+    public async Task Claims_Endpoints_ServiceAccounts_and_ReplicationControllers_are_described_as_kubectl_describes_them(string kind, string name)
+    {
+        await using var d = new SupDaemon(Claims);
+        await d.StartAsync();
+        var (code, output, err) = await d.Sup("wait", "--for=condition=Ready", "pod/db", "--timeout", "60s");
+        Assert.True(code == 0, output + err);
+        await Poll.Until(() => d.Sup("get", "pods").GetAwaiter().GetResult().Out.Contains("legacy-"), "the ReplicationController's pod", 30);
+
+        // kubectl formats what it reads from our API itself: the same text, up to the events.
+        var (kubectlCode, expected, kubectlErr) = await d.Kubectl("describe", kind, name);
+        Assert.True(kubectlCode == 0, kubectlErr);
+        var (supCode, actual, _) = await d.Sup("describe", kind, name);
+        Assert.Equal(0, supCode);
+        Assert.Equal(Comparable(expected), Comparable(actual));
+    }
+
+    /// <summary>Up to the events, and up to a pod template (whose image sup names "&lt;none&gt; (host process)" where
+    /// kubectl leaves it empty).</summary>
+    private static string Comparable(string text)
+    {
+        foreach (var end in new[] { "Pod Template:", "Events:" })
+            if (text.IndexOf(end, StringComparison.Ordinal) is >= 0 and var at) return text[..at];
+        return text;
+    }
 }

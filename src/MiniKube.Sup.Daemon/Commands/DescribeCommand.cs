@@ -14,8 +14,9 @@ using MiniKube.Sup.Spec;
 namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup describe KIND/NAME: spec summary, status, conditions, and recent events, laid out as kubectl
-/// describe does for pods, Services, Secrets, ConfigMaps, Namespaces and the workloads (<see cref="WorkloadDescription"/>);
-/// other kinds show their object as YAML and their events.</summary>
+/// describe does for pods, Services, Secrets, ConfigMaps, Namespaces, the workloads (<see cref="WorkloadDescription"/>),
+/// claims, Endpoints and ServiceAccounts (<see cref="ObjectDescription"/>); other kinds (the ones that mean nothing on one
+/// host: Roles, NetworkPolicies...) show their object as YAML and their events.</summary>
 internal static class DescribeCommand
 {
     public static Command Create()
@@ -55,6 +56,11 @@ internal static class DescribeCommand
                         found == System.Net.HttpStatusCode.OK ? KubernetesJson.Deserialize<V1Endpoints>(endpoints) : null) + Events(events, DateTime.UtcNow);
                 }
                 else if (kind == Kinds.Secret) text = DescribeSecret(KubernetesJson.Deserialize<V1Secret>(json));
+                else if (kind == Kinds.PersistentVolumeClaim)
+                    text = ObjectDescription.Claim(KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json), ClaimUsers(await client.GetJsonAsync(Kinds.Pod, null).ConfigureAwait(false), name))
+                        + Events(events, DateTime.UtcNow);
+                else if (kind == Kinds.Endpoints) text = ObjectDescription.Endpoints(KubernetesJson.Deserialize<V1Endpoints>(json)) + Events(events, DateTime.UtcNow);
+                else if (kind == Kinds.ServiceAccount) text = ObjectDescription.ServiceAccount(KubernetesJson.Deserialize<V1ServiceAccount>(json)) + Events(events, DateTime.UtcNow);
                 else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
                     ? described + Events(events, DateTime.UtcNow)
                     : DescribeOther(json, events, DateTime.UtcNow);
@@ -178,6 +184,20 @@ internal static class DescribeCommand
     {
         var width = lines.Count == 0 ? 0 : lines.Max(l => ControlCharacters.Escape(l.Label).Length) + 2;
         foreach (var (label, value) in lines) t.Append(ControlCharacters.Escape(label).PadRight(width)).Append(value).Append('\n');
+    }
+
+    /// <summary>The pods whose volumes name claim <paramref name="claim"/>.</summary>
+    private static List<string> ClaimUsers(string podsJson, string claim)
+    {
+        using var doc = JsonDocument.Parse(podsJson);
+        var users = new List<string>();
+        foreach (var pod in doc.RootElement.GetProperty("items").EnumerateArray())
+        {
+            if (!pod.TryGetProperty("spec", out var spec) || !spec.TryGetProperty("volumes", out var volumes)) continue;
+            if (volumes.EnumerateArray().Any(v => v.TryGetProperty("persistentVolumeClaim", out var c) && c.TryGetProperty("claimName", out var n) && n.GetString() == claim))
+                users.Add(pod.GetProperty("metadata").GetProperty("name").GetString()!);
+        }
+        return users;
     }
 
     private static string DescribeOther(string json, string eventsJson, DateTime now) =>

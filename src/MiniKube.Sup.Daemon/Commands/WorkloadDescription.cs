@@ -6,7 +6,8 @@ using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Daemon.Commands;
 
-/// <summary>kubectl describe's layout (pkg/describe) for ConfigMaps, Namespaces and the workloads: their fields,
+/// <summary>kubectl describe's layout (pkg/describe) for ConfigMaps, Namespaces and the workloads (ReplicationControllers
+/// too): their fields,
 /// replica or pod counts, conditions and pod template, in kubectl's words. The events follow (written by the caller).</summary>
 internal static class WorkloadDescription
 {
@@ -17,6 +18,7 @@ internal static class WorkloadDescription
         V1Deployment d => Deployment(d),
         V1StatefulSet s => StatefulSet(s),
         V1ReplicaSet r => ReplicaSet(r),
+        V1ReplicationController rc => ReplicationController(rc),
         V1DaemonSet ds => DaemonSet(ds),
         V1Job j => Job(j, now),
         V1CronJob c => CronJob(c),
@@ -101,6 +103,19 @@ internal static class WorkloadDescription
         if (rs.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true) is { } owner) lines.Insert(4, ("Controlled By:", $"{owner.Kind}/{owner.Name}"));
         Block(t, lines);
         Template(t, rs.Spec.Template);
+        return t.ToString();
+    }
+
+    private static string ReplicationController(V1ReplicationController rc)
+    {
+        var t = new StringBuilder();
+        var lines = Header(rc.Metadata);
+        lines.Insert(2, ("Selector:", rc.Spec.Selector is { Count: > 0 } selector ? string.Join(",", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>"));
+        lines.RemoveAt(3); // no CreationTimestamp in kubectl's layout for a ReplicationController
+        lines.Add(("Replicas:", $"{rc.Status?.Replicas ?? 0} current / {rc.Spec.Replicas ?? 1} desired"));
+        lines.Add(("Pods Status:", $"{rc.Status?.ReadyReplicas ?? 0} Running / 0 Waiting / 0 Succeeded / 0 Failed"));
+        Block(t, lines);
+        Template(t, rc.Spec.Template);
         return t.ToString();
     }
 

@@ -1,3 +1,4 @@
+using MiniKube.Sup.EndToEnd.Containers;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd.Hosting;
@@ -42,20 +43,27 @@ public sealed class Pid1Tests : IAsyncLifetime
         await using var unshare = SupProcess.StartProgram("unshare", "--pid", "--fork", "--mount-proc", "--", Binaries.Sup, "run", "-f", manifest, "--state-dir", StateDir);
         await unshare.WaitForLineAsync("orphans/main | up");
         await unshare.WaitForLineAsync("orphans/main | daemon ");
-        var sup = Assert.Single(ChildrenOf(unshare.Pid));
-        Assert.Equal("1", NamespacePids(sup)[^1]); // sup is the namespace's init
-        var ns = NamespaceOf(sup);
+        var init = Assert.Single(ChildrenOf(unshare.Pid));
+        Assert.Equal(("1", "sup"), (NamespacePids(init)[^1], Comm(init))); // sup is the namespace's init...
+        var sup = Assert.Single(ChildrenOf(init));
+        Assert.Equal("sup-daemon", Comm(sup)); // ...and runs the daemon as its child (InitShim: .NET as PID 1 reaps every child)
+        var ns = NamespaceOf(init);
         Assert.NotNull(ns);
 
-        // The daemonized grandchild was orphaned and came to sup (its pid in the namespace is what it printed).
+        // The daemonized grandchild was orphaned and came to the daemon, a child subreaper (its pid in the namespace
+        // is what it printed).
         var daemonLine = unshare.Lines.First(l => l.StartsWith("orphans/main | daemon ", StringComparison.Ordinal));
         var daemonPid = System.Text.RegularExpressions.Regex.Match(daemonLine, @"\| daemon (\d+) running").Groups[1].Value;
         Assert.Contains(ChildrenOf(sup), child => NamespacePids(child)[^1] == daemonPid);
-        // ...and the sleeps, orphaned too, were reaped as they ended: no zombie stays with sup.
-        await Poll.Until(() => !ChildrenOf(sup).Any(c => ProcFs.TryRead(c, out var p) && p.IsZombie) && !ChildrenOf(sup).Any(c => Comm(c) == "sleep"),
-            "sup's orphans gone and reaped: " + string.Join(", ", ChildrenOf(sup).Select(c => $"{c} {Comm(c)}")), 10);
+        // An orphan from outside the pods (entered from the host, as `podman exec` does) goes to PID 1, the init.
+        var entered = await MarkedCommand.RunAsync("nsenter", ["--target", init.ToString(), "--pid", "--mount", "--", "/bin/sh", "-c", "(sleep 0.3 &)"], TimeSpan.FromSeconds(10));
+        Assert.Equal(0, entered.ExitCode);
+        // ...and the sleeps, orphaned too, were reaped as they ended: no zombie stays with the daemon or the init.
+        await Poll.Until(() => !ChildrenOf(sup).Concat(ChildrenOf(init)).Any(c => (ProcFs.TryRead(c, out var p) && p.IsZombie) || Comm(c) == "sleep"),
+            "the orphans gone and reaped: " + string.Join(", ", ChildrenOf(sup).Concat(ChildrenOf(init)).Select(c => $"{c} {Comm(c)}")), 10);
+        Assert.Equal([sup], ChildrenOf(init));
 
-        Native.kill(sup, signal);
+        Native.kill(init, signal); // the init passes it on to the daemon
         Assert.Equal(0, await unshare.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("stopping: terminating all pods", unshare.Output);
         Assert.Contains("all pods stopped", unshare.Output);

@@ -37,12 +37,28 @@ public sealed partial class PodAgent : IAsyncDisposable
         _context = context;
         _termination = termination;
         _ips = new PodIpAllocator(context.PodAddresses);
+        _order = new StartOrder(store, context.Time, RecheckHeld);
     }
+
+    private readonly StartOrder _order;
 
     /// <summary>The subscription that feeds the agent (tests wait on it).</summary>
     public StoreSubscription? Subscription => _subscription;
 
-    public void Start() => _subscription ??= _store.Subscribe("pod agent", kind => kind == "Pod", OnPodChanged, _context.Logger);
+    public void Start()
+    {
+        _order.Start();
+        _subscription ??= _store.Subscribe("pod agent", kind => kind == "Pod", OnPodChanged, _context.Logger);
+    }
+
+    /// <summary>A pod held by its start order (<see cref="StartOrder"/>) is looked at again: a target changed.</summary>
+    private void RecheckHeld()
+    {
+        lock (_gate)
+        {
+            foreach (var slot in _slots.Values.Where(s => s.HeldFor is not null).ToList()) Reconcile(slot);
+        }
+    }
 
     public PodWorker? Worker(string name, string ns = ObjectKey.DefaultNamespace)
     {
@@ -103,8 +119,42 @@ public sealed partial class PodAgent : IAsyncDisposable
         }
         // A pod that finished keeps its final status, for its owner and for `logs`; nothing runs it again.
         if (PodPhases.IsTerminal(pod.Status?.Phase)) return;
+        if (_order.Waiting(pod) is { } waiting)
+        {
+            if (slot.HeldFor != waiting) ReportWaiting(slot, desired!, pod, waiting);
+            slot.HeldFor = waiting;
+            return;
+        }
+        slot.HeldFor = null;
         StartWorker(slot, desired!);
     }
+
+    /// <summary>A pod held until what it waits for is Ready: Pending, its containers Waiting with reason
+    /// <c>WaitingFor</c> and what is still missing.</summary>
+    private void ReportWaiting(Slot slot, StoredObject stored, V1Pod pod, string waiting)
+    {
+        V1ContainerStatus Waiting(V1Container c) => new()
+        {
+            Name = c.Name, Image = c.Image ?? "", ImageID = "", Ready = false, RestartCount = 0, Started = false,
+            State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = WaitingForReason, Message = waiting } },
+        };
+        var now = _context.Time.GetUtcNow().UtcDateTime;
+        V1PodCondition Condition(string type, string status) =>
+            new() { Type = type, Status = status, LastTransitionTime = now, Reason = status == "True" ? null : WaitingForReason, Message = status == "True" ? null : waiting };
+        var status = new V1PodStatus
+        {
+            Phase = "Pending",
+            Conditions = [Condition("PodScheduled", "True"), Condition("Initialized", "False"), Condition("Ready", "False"), Condition("ContainersReady", "False")],
+            InitContainerStatuses = pod.Spec.InitContainers is { Count: > 0 } init ? init.Select(Waiting).ToList() : null,
+            ContainerStatuses = pod.Spec.Containers.Select(Waiting).ToList(),
+        };
+        try { _store.UpdateStatus(slot.Key, status, stored.Uid, durability: Durability.Soon); }
+        catch (Exception e) when (e is StoreNotFoundException or StoreConflictException or ObjectDisposedException) { /* gone or replaced */ }
+        if (slot.HeldFor is null) LogWaiting(_context.Logger, slot.Key.Name, waiting);
+    }
+
+    /// <summary>The reason a held pod's containers wait with (<see cref="Spec.SupAnnotations.WaitFor"/>).</summary>
+    public const string WaitingForReason = "WaitingFor";
 
     private void StartWorker(Slot slot, StoredObject stored)
     {
@@ -200,6 +250,7 @@ public sealed partial class PodAgent : IAsyncDisposable
             workers = _slots.Values.Select(s => s.Worker).OfType<PodWorker>().ToList();
             stopping = _slots.Values.Select(s => s.Stopping).OfType<Task>().ToList();
         }
+        await _order.DisposeAsync().ConfigureAwait(false);
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(workers.Select(async w =>
         {
@@ -213,6 +264,7 @@ public sealed partial class PodAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _detached = true;
+        await _order.DisposeAsync().ConfigureAwait(false);
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -225,7 +277,13 @@ public sealed partial class PodAgent : IAsyncDisposable
         public PodWorker? Worker { get; set; }
         public string? WorkerUid { get; set; }
         public Task? Stopping { get; set; }
+
+        /// <summary>What the pod still waits for before it may start, while its start order holds it.</summary>
+        public string? HeldFor { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pod {Pod}: held until its start order is met: {Waiting}")]
+    private static partial void LogWaiting(ILogger logger, string pod, string waiting);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "pod {Pod}: its status could not be written")]
     private static partial void LogReportFailed(ILogger logger, Exception e, string pod);

@@ -80,6 +80,7 @@ public static class ManifestLoader
         }
 
         ManifestValidator.ValidateUniqueNames(documents, errors);
+        WaitForCycles.Validate(documents, errors);
 
         // After validation, which reports each field where it is written (stringData keys included).
         foreach (var document in documents)

@@ -48,6 +48,16 @@ internal sealed class PodSpecValidator
             scope.Add(annotationsPath.Dot(SupAnnotations.StepTimeoutSeconds), $"must be a whole number of seconds greater than zero (as a string, e.g. \"300\"), got \"{stepTimeout}\"");
         }
 
+        if (annotations is not null && annotations.TryGetValue(SupAnnotations.WaitFor, out var waitFor) && WaitForTargets.Parse(waitFor).Problem is { } waitProblem)
+        {
+            scope.Add(annotationsPath.Dot(SupAnnotations.WaitFor), waitProblem);
+        }
+
+        if (annotations is not null && annotations.TryGetValue(SupAnnotations.WaitForStableSeconds, out var stable) && SupAnnotations.StableSeconds(stable) is null)
+        {
+            scope.Add(annotationsPath.Dot(SupAnnotations.WaitForStableSeconds), $"must be a whole number of seconds (as a string, e.g. \"30\"), got \"{stable}\"");
+        }
+
         foreach (var (key, value) in annotations ?? new Dictionary<string, string>())
         {
             if (SupAnnotations.StepTimeoutContainer(key) is not { } container) continue;

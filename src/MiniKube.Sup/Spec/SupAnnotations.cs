@@ -30,6 +30,18 @@ public static class SupAnnotations
     /// <summary>On a host pod (template): "true" gives its containers a /tmp of their own (a tmpfs), which isolates them.</summary>
     public const string PrivateTmp = Prefix + "private-tmp";
 
+    /// <summary>On a pod (template): what must be Ready (or Complete) before the pod starts, comma-separated
+    /// (<c>svc/db, statefulset/db, deploy/api, job/migrate=Complete</c>): <see cref="WaitForTargets"/>.</summary>
+    public const string WaitFor = Prefix + "wait-for";
+
+    /// <summary>On a pod (template) with <see cref="WaitFor"/>: how long each target must have stayed Ready, in whole
+    /// seconds (default 0), so that a database's restart after its initialisation does not release its dependants.</summary>
+    public const string WaitForStableSeconds = Prefix + "wait-for-stable-seconds";
+
+    /// <summary>The value of <see cref="WaitForStableSeconds"/> ("0", "30"), or null when it is not a whole number.</summary>
+    public static TimeSpan? StableSeconds(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
     public static bool IsTrue(IDictionary<string, string>? annotations, string key) =>
         annotations is not null && annotations.TryGetValue(key, out var value) && value == "true";
 

@@ -5,7 +5,8 @@ namespace MiniKube.Sup.EndToEnd;
 /// <summary>kubectl v1.32's port-forward against the daemon: SPDY/3 inside a WebSocket, to a host pod serving HTTP.</summary>
 public sealed class KubectlPortForwardTests
 {
-    private const string Stack = """
+    /// <summary>A Deployment of one host pod serving HTTP on 8080 and a line per connection on 9000, and a Service web:80 → 8080.</summary>
+    internal const string Stack = """
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -32,7 +33,8 @@ public sealed class KubectlPortForwardTests
           ports: [{port: 80, targetPort: 8080}]
         """;
 
-    private static async Task<(SupDaemon Daemon, string Pod)> StartAsync()
+    /// <summary>The daemon running <see cref="Stack"/>, once its pod serves HTTP, and the pod's name.</summary>
+    internal static async Task<(SupDaemon Daemon, string Pod)> StartAsync()
     {
         var d = new SupDaemon(Stack);
         await d.StartAsync(listen: true);
@@ -51,7 +53,7 @@ public sealed class KubectlPortForwardTests
     private static PortForwarder Kubectl(SupDaemon d, params string[] args) =>
         PortForwarder.Start("kubectl", ["port-forward", .. args], new() { ["KUBECONFIG"] = d.Kubeconfig });
 
-    private static async Task<string> GetAsync(int port, string path)
+    internal static async Task<string> GetAsync(int port, string path)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         using var response = await http.GetAsync($"http://127.0.0.1:{port}{path}");

@@ -44,7 +44,27 @@ internal sealed class SupClient : IDisposable
                 }
             },
         };
+        _handler = handler;
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://sup/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private readonly SocketsHttpHandler _handler;
+
+    /// <summary>A WebSocket to the daemon's API at <paramref name="path"/> with this subprotocol (port-forward).</summary>
+    public async Task<System.Net.WebSockets.ClientWebSocket> WebSocketAsync(string path, string subProtocol, CancellationToken cancel)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.AddSubProtocol(subProtocol);
+        try
+        {
+            await socket.ConnectAsync(new Uri("ws://sup/" + path.TrimStart('/')), new HttpMessageInvoker(_handler, disposeHandler: false), cancel).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public string StateDir { get; }

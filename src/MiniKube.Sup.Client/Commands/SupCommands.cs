@@ -23,6 +23,7 @@ internal static class SupCommands
         new(Apply),
         new(DeleteCommand.Create),
         new(CreateCommand.Create),
+        new(PortForwardCommand.Create),
         new(ScaleCommand.Create),
         new(RolloutCommand.Create),
         new(WaitCommand.Create),

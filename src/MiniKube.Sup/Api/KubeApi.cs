@@ -31,6 +31,9 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     /// <summary>Serves pods/NAME/exec (kubectl exec) when the daemon runs pods.</summary>
     public PodExec? Exec { get; set; }
 
+    /// <summary>Serves pods/NAME/portforward (kubectl port-forward) when the daemon runs pods.</summary>
+    public PodPortForward? PortForward { get; set; }
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/version", ctx => Text(ctx, Discovery.Version(version)));
@@ -177,6 +180,12 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         {
             if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             await exec.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
+            return;
+        }
+        if (kind == Kinds.Pod && sub == "portforward" && PortForward is { } forward)
+        {
+            if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
+            await forward.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
             return;
         }
         if (sub == "scale" && ScaleSubresource.Handles(kind))

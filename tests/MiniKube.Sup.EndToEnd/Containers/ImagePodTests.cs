@@ -55,6 +55,45 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal(0, await d.StopAsync());
     }
 
+    /// <summary>kubectl port-forward and sup port-forward reach an image pod's containerPort, which is published on
+    /// the pod's IP as a host pod's port would be.</summary>
+    [Fact]
+    public async Task Port_forward_with_kubectl_and_sup_reaches_an_image_pods_port()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: server
+                  image: busybox
+                  command: ["sh", "-c", "mkdir -p /www && echo served-by-web > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                  ports: [{containerPort: 8080}]
+            """);
+        await d.WaitForPodAsync("web");
+        var ip = Field(await PodAsync(d, "web"), "status", "podIP")!;
+        using var http = new HttpClient();
+        await UntilAsync(async () =>
+        {
+            try { return await http.GetStringAsync($"http://{ip}:8080/") == "served-by-web\n"; }
+            catch (HttpRequestException) { return false; }
+        }, "the server to answer on the pod IP");
+
+        await using (var kubectl = PortForwarder.Start("kubectl", ["port-forward", "pod/web", ":8080"], new() { ["KUBECONFIG"] = d.Kubeconfig }))
+        {
+            var ports = await kubectl.ForwardingAsync(8080);
+            Assert.Equal("200 served-by-web\n", await KubectlPortForwardTests.GetAsync(ports[0], "/"));
+        }
+        await using (var sup = PortForwarder.Start(Binaries.Sup, ["port-forward", "web", ":8080", "--state-dir", d.StateDir], []))
+        {
+            var ports = await sup.ForwardingAsync(8080);
+            Assert.Equal("200 served-by-web\n", await KubectlPortForwardTests.GetAsync(ports[0], "/"));
+        }
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     /// <summary>The pod's network namespace is attached when its sandbox is made: the readiness probe dials the
     /// server's 127.0.0.1-only port from inside the pod, the Service's endpoints are dialled from inside, and another
     /// image pod reaches a Service by its name: one with a loopback clusterIP at that address, one without (on the

@@ -20,6 +20,7 @@ public sealed class PortForwardSession(SpdyFrameReader reader, SpdyFrameWriter w
     // k8s.io/api/core/v1: the headers of a port-forward stream.
     private const string StreamTypeHeader = "streamtype", PortHeader = "port", RequestIdHeader = "requestid";
     private const uint ProtocolError = 1, Cancel = 5;
+    private const int BufferedFrames = 16;
 
     private readonly Dictionary<string, Pair> _pairs = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<uint, Pair> _byStream = [];
@@ -40,7 +41,13 @@ public sealed class PortForwardSession(SpdyFrameReader reader, SpdyFrameWriter w
                         await OpenAsync(frame, end.Token).ConfigureAwait(false);
                         break;
                     case SpdyFrameType.Data when _byStream.TryGetValue(frame.StreamId, out var pair) && pair.DataId == frame.StreamId:
-                        if (frame.Payload.Length > 0) pair.Input.Writer.TryWrite(frame.Payload);
+                        // A pod that reads slower than the client sends holds the whole session back (as TCP would),
+                        // rather than the daemon buffering without bound.
+                        if (frame.Payload.Length > 0)
+                        {
+                            try { await pair.Input.Writer.WriteAsync(frame.Payload, end.Token).ConfigureAwait(false); }
+                            catch (ChannelClosedException) { } // that connection is gone: its data goes nowhere
+                        }
                         if (frame.IsFin) pair.Input.Writer.TryComplete();
                         break;
                     case SpdyFrameType.RstStream when _byStream.TryGetValue(frame.StreamId, out var reset):
@@ -117,7 +124,12 @@ public sealed class PortForwardSession(SpdyFrameReader reader, SpdyFrameWriter w
             }
             using (socket)
             {
-                var upstream = Task.Run(() => SendToPodAsync(pair.Input.Reader, socket, cancel));
+                // When the pod's side stops taking data, the session must not wait for room that never comes.
+                var upstream = Task.Run(async () =>
+                {
+                    await SendToPodAsync(pair.Input.Reader, socket, cancel).ConfigureAwait(false);
+                    pair.Input.Writer.TryComplete();
+                });
                 var buffer = new byte[32 * 1024];
                 int read;
                 while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false)) > 0)
@@ -135,6 +147,7 @@ public sealed class PortForwardSession(SpdyFrameReader reader, SpdyFrameWriter w
         {
             _byStream.TryRemove(data, out _);
             _byStream.TryRemove(error, out _);
+            pair.Input.Writer.TryComplete(); // a frame for it still waiting for room gives up
         }
     }
 
@@ -160,6 +173,8 @@ public sealed class PortForwardSession(SpdyFrameReader reader, SpdyFrameWriter w
         public CancellationTokenSource Cancel { get; } = cancel;
         public uint? DataId { get; set; }
         public uint? ErrorId { get; set; }
-        public Channel<ReadOnlyMemory<byte>> Input { get; } = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        /// <summary>At most <see cref="BufferedFrames"/> data frames (each at most 1 MiB) wait for the pod.</summary>
+        public Channel<ReadOnlyMemory<byte>> Input { get; } = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(BufferedFrames) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     }
 }

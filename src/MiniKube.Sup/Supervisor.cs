@@ -80,6 +80,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint, _addresses.Range);
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
+        _devLoop = new DevLoop.RestartOnChange(Store, time, Environment.CurrentDirectory, _logger);
         _collector = new GarbageCollector(Store, _logger);
         var controllers = new ControllerContext(Store, new PodControl(Store), time, _events, Paths, _logger) { Metrics = Metrics };
         Controllers = new ControllerManager(controllers,
@@ -124,6 +125,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public PodAgent Pods { get; }
 
+    /// <summary>sup.minikube.io/restart-on-change: restarts what watched files name when they change.</summary>
+    private readonly DevLoop.RestartOnChange _devLoop;
+
     public DesiredState Desired { get; }
 
     public ControllerManager Controllers { get; }
@@ -163,6 +167,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         _collector.Start();
         Pods.Start();
         Controllers.Start();
+        _devLoop.Start();
     }
 
     /// <summary>Re-reads the manifest files (SIGHUP): only what changed is touched; a file with errors changes
@@ -186,6 +191,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     public async Task StopAsync()
     {
         LogStopping(_logger);
+        await _devLoop.DisposeAsync().ConfigureAwait(false);
         await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
         await _collector.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
@@ -200,6 +206,7 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _devLoop.DisposeAsync().ConfigureAwait(false);
         await Controllers.DisposeAsync().ConfigureAwait(false);
         await _collector.DisposeAsync().ConfigureAwait(false);
         await Pods.DisposeAsync().ConfigureAwait(false);

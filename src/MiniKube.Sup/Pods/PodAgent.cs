@@ -103,6 +103,12 @@ public sealed partial class PodAgent : IAsyncDisposable
             {
                 var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
                 slot.Stopping = StopAsync(slot, worker, slot.WorkerUid, grace, removeFromStore: true);
+                return;
+            }
+            if (RestartedAt(pod) is { } asked && asked != slot.RestartedAt)
+            {
+                slot.RestartedAt = asked;
+                worker.RestartContainers("saw a watched file change");
             }
             return;
         }
@@ -126,8 +132,12 @@ public sealed partial class PodAgent : IAsyncDisposable
             return;
         }
         slot.HeldFor = null;
+        slot.RestartedAt = RestartedAt(pod);
         StartWorker(slot, desired!);
     }
+
+    private static string? RestartedAt(V1Pod pod) =>
+        pod.Metadata.Annotations?.TryGetValue(Spec.SupAnnotations.RestartedAt, out var at) == true ? at : null;
 
     /// <summary>A pod held until what it waits for is Ready: Pending, its containers Waiting with reason
     /// <c>WaitingFor</c> and what is still missing.</summary>
@@ -280,6 +290,9 @@ public sealed partial class PodAgent : IAsyncDisposable
 
         /// <summary>What the pod still waits for before it may start, while its start order holds it.</summary>
         public string? HeldFor { get; set; }
+
+        /// <summary>The pod's <see cref="Spec.SupAnnotations.RestartedAt"/> its worker has acted on.</summary>
+        public string? RestartedAt { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pod {Pod}: held until its start order is met: {Waiting}")]

@@ -47,10 +47,10 @@ public sealed partial class PodWorker
     /// or startup kill, even under OnFailure). Used for probe and postStart failures, and for step timeouts.
     /// </summary>
     private void KillForRestart(ContainerSlot slot, string killingMessage, TimeSpan grace, bool restartUnlessNever,
-        string? terminatedReason = null, string? terminatedMessage = null)
+        string? terminatedReason = null, string? terminatedMessage = null, bool asked = false)
     {
         if (_shuttingDown || slot.Stopping || !slot.IsRunning) return;
-        slot.Kill = new KillIntent(restartUnlessNever, terminatedReason, terminatedMessage);
+        slot.Kill = new KillIntent(restartUnlessNever, terminatedReason, terminatedMessage, asked);
         slot.Health?.StopKillers();
         Terminate(slot, killingMessage, Time.GetUtcNow() + grace);
     }

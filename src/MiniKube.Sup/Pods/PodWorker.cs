@@ -94,6 +94,11 @@ public sealed partial class PodWorker
 
     /// <summary>Terminates the pod: every container gets SIGTERM, then SIGKILL after the grace period
     /// (the pod's terminationGracePeriodSeconds unless <paramref name="grace"/> overrides it).</summary>
+    /// <summary>Restarts the pod's running containers (preStop, SIGTERM, the grace period, SIGKILL, then at once
+    /// again, whatever the restartPolicy and without back-off): <paramref name="why"/> says what asked for it ("watched
+    /// files changed").</summary>
+    public void RestartContainers(string why) => _events.Writer.TryWrite(new PodEvent.RestartAsked(why));
+
     public Task StopAsync(TimeSpan? grace = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -145,6 +150,10 @@ public sealed partial class PodWorker
             case PodEvent.RestartDue due when due.Slot.Instance == due.Instance && !_shuttingDown:
                 due.Slot.PendingRestart = null;
                 RestartNow(due.Slot);
+                break;
+            case PodEvent.RestartAsked asked when !_shuttingDown:
+                foreach (var slot in _regular.Where(s => s.IsRunning))
+                    KillForRestart(slot, $"Container {slot.Name} {asked.Why}, will be restarted", PodGrace, restartUnlessNever: true, asked: true);
                 break;
             case PodEvent.SetupRetry setup when !_shuttingDown:
                 setup.Retry();
@@ -268,7 +277,8 @@ public sealed partial class PodWorker
                 ScheduleRestart(slot);
                 break;
             default:
-                if (RestartRules.ShouldRestart(_restartPolicy, status, kill?.RestartUnlessNever == true)) ScheduleRestart(slot);
+                if (kill?.Asked == true) RestartNow(slot, crashed: false);
+                else if (RestartRules.ShouldRestart(_restartPolicy, status, kill?.RestartUnlessNever == true)) ScheduleRestart(slot);
                 else if (_regular.All(s => s.Terminated is not null)) EnterTerminalPhase();
                 break;
         }
@@ -289,11 +299,12 @@ public sealed partial class PodWorker
         slot.PendingRestart = _timers.After(remaining.Value, new PodEvent.RestartDue(slot, slot.Instance));
     }
 
-    private void RestartNow(ContainerSlot slot)
+    /// <param name="crashed">false for a restart someone asked for: it does not count towards the back-off</param>
+    private void RestartNow(ContainerSlot slot, bool crashed = true)
     {
         var last = slot.Terminated ?? slot.LastTerminated;
         var finishedAt = last?.FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : Time.GetUtcNow();
-        slot.Backoff.Next(finishedAt, Time.GetUtcNow());
+        if (crashed) slot.Backoff.Next(finishedAt, Time.GetUtcNow());
         slot.RestartCount++;
         StartContainer(slot);
     }
@@ -358,6 +369,7 @@ public sealed partial class PodWorker
         public sealed record DeadlineExceeded : PodEvent;
         public sealed record StepTimedOut(ContainerSlot Slot, int Instance, TimeSpan Timeout) : PodEvent;
         public sealed record SetupRetry(Action Retry) : PodEvent;
+        public sealed record RestartAsked(string Why) : PodEvent;
         public sealed record Stopped(ContainerSlot Slot, int Instance, Task<ContainerStopOutcome> Outcome) : PodEvent;
         public sealed record StartDone(ContainerSlot Slot, int Instance, Task<IContainerInstance> Start) : PodEvent;
         public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;

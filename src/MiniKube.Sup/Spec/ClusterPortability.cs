@@ -35,6 +35,7 @@ internal static class ClusterPortability
                     "a cluster ignores it: bound a step with the Job's activeDeadlineSeconds, or catch a hang with a liveness probe",
                 _ when key.StartsWith("sup.minikube.io/wait-for", StringComparison.Ordinal) =>
                     "a cluster ignores it: an init container that waits until its target answers does the same (e.g. `until nslookup db; do sleep 1; done`)",
+                SupAnnotations.RestartOnChange => "a cluster ignores it: build a new image and `kubectl rollout restart` (or a dev tool such as Tilt or Skaffold) does the same",
                 _ => "a cluster ignores it",
             };
             yield return document.Error(path.Dot(key), $"sup's own annotation: {instead}");

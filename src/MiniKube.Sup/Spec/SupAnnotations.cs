@@ -42,6 +42,14 @@ public static class SupAnnotations
     public static TimeSpan? StableSeconds(string? text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 
+    /// <summary>On a pod (template): files whose change restarts the pod's containers (a rolling restart for a
+    /// workload), as comma-separated globs (<c>src/**, config/*.yaml</c>) relative to the daemon's working directory.</summary>
+    public const string RestartOnChange = Prefix + "restart-on-change";
+
+    /// <summary>Set on a bare Pod by the file watch (<see cref="RestartOnChange"/>): a new value restarts its
+    /// containers in place.</summary>
+    public const string RestartedAt = Prefix + "restarted-at";
+
     public static bool IsTrue(IDictionary<string, string>? annotations, string key) =>
         annotations is not null && annotations.TryGetValue(key, out var value) && value == "true";
 

@@ -45,6 +45,24 @@ public sealed class PodWorkerTests : IDisposable
         w.Snapshot.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name) ?? new V1ContainerStatus { Name = name };
 
     [Fact]
+    public async Task An_asked_restart_restarts_every_running_container_at_once_without_back_off_whatever_the_policy()
+    {
+        _runtime.ExitOnSigterm = true;
+        var worker = StartPod("Never", "app", "side");
+        await Until(() => _runtime.Of("app").Count == 1 && _runtime.Of("side").Count == 1 && Status(worker, "side").State?.Running is not null, "started");
+
+        for (var i = 1; i <= 3; i++)
+        {
+            worker.RestartContainers("saw a watched file change");
+            await Until(() => _runtime.Of("app").Count == i + 1 && _runtime.Of("side").Count == i + 1 && Status(worker, "app").State?.Running is not null, $"restart {i} at once");
+        }
+        Assert.Equal(3, Status(worker, "app").RestartCount);
+        Assert.Equal(Native.SIGTERM, _runtime.Of("app")[0].Signals.First());
+        Assert.Contains(_events.Snapshot(), e => e.Reason == "Killing" && e.Message == "Container app saw a watched file change, will be restarted");
+        Assert.DoesNotContain(_events.Snapshot(), e => e.Reason == "BackOff");
+    }
+
+    [Fact]
     public async Task A_container_is_Terminated_only_once_its_output_is_in_its_log()
     {
         var worker = StartPod("Never", "app");

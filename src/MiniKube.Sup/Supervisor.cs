@@ -98,6 +98,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version)
         {
             Exec = new PodExec(Pods, runtimes),
+            Attach = new PodAttach(Pods),
         };
         MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
         PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));

@@ -31,6 +31,9 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     /// <summary>Serves pods/NAME/exec (kubectl exec) when the daemon runs pods.</summary>
     public PodExec? Exec { get; set; }
 
+    /// <summary>Serves pods/NAME/attach (kubectl attach) when the daemon runs pods.</summary>
+    public PodAttach? Attach { get; set; }
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/version", ctx => Text(ctx, Discovery.Version(version)));
@@ -177,6 +180,12 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         {
             if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             await exec.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
+            return;
+        }
+        if (kind == Kinds.Pod && sub == "attach" && Attach is { } attach)
+        {
+            if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
+            await attach.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
             return;
         }
         if (sub == "scale" && ScaleSubresource.Handles(kind))

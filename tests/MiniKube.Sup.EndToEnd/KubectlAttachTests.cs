@@ -4,7 +4,7 @@ namespace MiniKube.Sup.EndToEnd;
 /// stdinOnce closing it after the first attach) and its terminal (tty: true), over the exec WebSocket protocol.</summary>
 public sealed class KubectlAttachTests
 {
-    private const string Stack = """
+    internal const string Stack = """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -97,7 +97,7 @@ public sealed class KubectlAttachTests
     public async Task Attach_to_a_pod_that_has_ended_is_refused()
     {
         await using var d = await StartAsync();
-        await d.Kubectl("attach", "-i", "echo"); // its stdin closes at once: it ends
+        await SupDaemon.Run("sh", ["-c", "kubectl attach -i echo </dev/null"], new() { ["KUBECONFIG"] = d.Kubeconfig }); // its stdin closes at once: it ends
         await d.WaitForPodAsync("echo", "Failed");
         var (code, _, err) = await d.Kubectl("attach", "echo");
         Assert.NotEqual(0, code);

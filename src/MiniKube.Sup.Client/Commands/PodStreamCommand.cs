@@ -16,7 +16,8 @@ internal static class PodStreamCommand
     public static async Task<(string Pod, JsonElement Container)?> ResolveAsync(SupClient client, string target, string? container, bool quiet)
     {
         JsonElement pod;
-        if (target.IndexOf('/') is var slash and > 0 && Kinds.ByName(target[..slash]) is { } kind && kind != Kinds.Pod)
+        var slash = target.IndexOf('/');
+        if (slash > 0 && Kinds.ByName(target[..slash]) is { } kind && kind != Kinds.Pod)
         {
             if (!LogsTarget.ChoosesByLabels(kind)) throw ClientCommand.Usage($"cannot choose a pod of {target}: give a pod, or deployment/, statefulset/, replicaset/, daemonset/, replicationcontroller/ or service/NAME");
             if (await LogsTarget.ChooseAsync(client, kind, target[(slash + 1)..]).ConfigureAwait(false) is not { } chosen) return null;

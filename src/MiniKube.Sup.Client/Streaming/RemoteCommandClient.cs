@@ -41,8 +41,8 @@ internal sealed class RemoteCommandClient(WebSocket socket)
 
     private async Task<RemoteCommandOutcome?> ReceiveAsync(CancellationToken cancel)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var stderr = Console.OpenStandardError();
+        using var stdout = Descriptor(1, FileAccess.Write);
+        using var stderr = Descriptor(2, FileAccess.Write);
         var buffer = new byte[32 * 1024];
         var message = new ArrayBufferWriter<byte>();
         RemoteCommandOutcome? outcome = null;
@@ -81,7 +81,7 @@ internal sealed class RemoteCommandClient(WebSocket socket)
     {
         try
         {
-            using var input = Console.OpenStandardInput();
+            using var input = Descriptor(0, FileAccess.Read);
             var buffer = new byte[32 * 1024];
             buffer[0] = Stdin;
             int read;
@@ -92,6 +92,11 @@ internal sealed class RemoteCommandClient(WebSocket socket)
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException) { }
     }
+
+    /// <summary>One of this process's standard descriptors as it is: not the Console's streams, which on a terminal
+    /// read through .NET's line editor (echo, and the terminal's settings put back after each read).</summary>
+    private static FileStream Descriptor(int fd, FileAccess access) =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
 
     private async Task SendSizeAsync(CancellationToken cancel)
     {

@@ -108,8 +108,12 @@ public sealed partial class EngineRuntime : IContainerRuntime
         ContainerLogPump pump;
         try { pump = new ContainerLogPump(launch.LogPath, _output, launch.PodName, launch.ContainerName, _rotation, losses: _losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
-        // Its stdin and terminal are the engine's: attach follows its output only.
-        var streams = new ContainerStreams(null, stdinOnce: false, tty: false) { StdinUnavailable = StdinUnavailable };
+        // Its stdin and terminal are the engine's: attach follows its output only (and says so to an attach -i of a
+        // container that declares stdin or tty; one that does not gets no input, as in Kubernetes).
+        var streams = new ContainerStreams(null, stdinOnce: false, tty: false)
+        {
+            StdinUnavailable = launch.Stdio.Stdin || launch.Stdio.Tty ? StdinUnavailable : null,
+        };
         var output = new AttachedOutput(pump, streams);
         var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(stderr: false), output.Stream(stderr: true));
         var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
@@ -162,7 +166,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
 
     /// <summary>Why kubectl attach -i cannot reach an image container's stdin.</summary>
     internal const string StdinUnavailable =
-        "the stdin of an image container is not attached by sup (the engine holds it): kubectl attach follows its output only";
+        "the stdin of an image container is not attached by sup (the engine holds it; stdin and tty are not given to image containers): kubectl attach follows its output only";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Engine}: {Name} could not be removed: {Problem}")]
     private static partial void LogRemoveFailed(ILogger logger, string engine, string name, string problem);

@@ -21,14 +21,18 @@ public sealed class PodAttach(PodAgent pods)
         var query = ctx.Request.Query;
         var (name, container, problem) = PodContainerChoice.Choose(pods, ns, pod, query["container"].FirstOrDefault());
         if (container is null) { await ApiStatus.BadRequest(ctx, problem!).ConfigureAwait(false); return; }
-        if (container.Streams is not { } streams)
+        if (RemoteCommandSocket.Negotiate(ctx) is not { } protocol) { await ApiStatus.BadRequest(ctx, RemoteCommandSocket.UpgradeRequired).ConfigureAwait(false); return; }
+        var stdin = RemoteCommandSocket.IsTrue(query["stdin"]);
+        var refused = container.Streams is null
+            ? $"cannot attach to container {name} of pod {pod}: it was started by an earlier run of the daemon, which held its streams (its output is in its log)"
+            : stdin && container.Streams.StdinUnavailable is { } why ? $"cannot attach to the stdin of container {name}: {why}" : null;
+        if (refused is not null || container.Streams is not { } streams)
         {
-            await ApiStatus.BadRequest(ctx, $"cannot attach to container {name} of pod {pod}: it was started by an earlier run of the daemon, which held its streams (its output is in its log)").ConfigureAwait(false);
+            // As the kubelet does once the stream is up: the reason on the error channel, which kubectl prints.
+            using var refusing = await RemoteCommandSocket.AcceptAsync(ctx, protocol).ConfigureAwait(false);
+            await refusing.FinishAsync(RemoteCommandSocket.Status(null, refused), stopping).ConfigureAwait(false);
             return;
         }
-        var stdin = RemoteCommandSocket.IsTrue(query["stdin"]);
-        if (stdin && streams.StdinUnavailable is { } why) { await ApiStatus.BadRequest(ctx, $"cannot attach to the stdin of container {name}: {why}").ConfigureAwait(false); return; }
-        if (RemoteCommandSocket.Negotiate(ctx) is not { } protocol) { await ApiStatus.BadRequest(ctx, RemoteCommandSocket.UpgradeRequired).ConfigureAwait(false); return; }
         // k8s: the terminal is the container's, from its start; what the client asks cannot change it.
         var stderr = RemoteCommandSocket.IsTrue(query["stderr"]) && !streams.Tty;
         var stdout = RemoteCommandSocket.IsTrue(query["stdout"]) || !query.ContainsKey("stdout");

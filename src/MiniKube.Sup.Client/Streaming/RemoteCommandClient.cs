@@ -74,7 +74,12 @@ internal sealed class RemoteCommandClient(WebSocket socket)
                 message.Clear();
             }
         }
-        catch (WebSocketException) when (outcome is not null) { return outcome; }
+        catch (WebSocketException e)
+        {
+            // Closed without the closing handshake: after the outcome that is the end; before it the connection broke.
+            if (outcome is not null) return outcome;
+            throw new IOException(e.Message, e);
+        }
     }
 
     private async Task CopyStdinAsync(CancellationToken cancel)

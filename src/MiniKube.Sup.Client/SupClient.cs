@@ -125,6 +125,28 @@ internal sealed class SupClient : IDisposable
         catch (Exception e) when (Transport(e) is { } unreachable) { throw unreachable; }
     }
 
+    /// <summary>A WebSocket to <paramref name="path"/> (pods/NAME/exec, attach) with <paramref name="protocol"/>. A
+    /// refused upgrade is an <see cref="ApiException"/> with the server's reason (asked again without the upgrade: the
+    /// server checks the pod and container before it).</summary>
+    public async Task<System.Net.WebSockets.WebSocket> ConnectWebSocketAsync(string path, string protocol, CancellationToken cancel)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.AddSubProtocol(protocol);
+        try
+        {
+            await socket.ConnectAsync(new Uri("ws://sup/" + path.TrimStart('/')), _http, cancel).ConfigureAwait(false);
+            return socket;
+        }
+        catch (System.Net.WebSockets.WebSocketException e)
+        {
+            socket.Dispose();
+            if (e.InnerException is HttpRequestException { InnerException: UntrustedDaemonException u }) throw u;
+            if (e.InnerException is { } inner && Transport(inner) is { } unreachable) throw unreachable;
+            var (status, body, _) = await SendAsync(HttpMethod.Get, path, cancel: cancel).ConfigureAwait(false);
+            throw status == HttpStatusCode.OK ? new ApiException(500, $"error: {e.Message}") : ApiException.From(status, body);
+        }
+    }
+
     /// <summary>What a failure on the way to the daemon or back means to the user; null for anything else
     /// (a cancellation, an error answer).</summary>
     private DaemonUnreachableException? Transport(Exception e) => e switch

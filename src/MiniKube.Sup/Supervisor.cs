@@ -100,6 +100,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         {
             Exec = new PodExec(Pods, runtimes),
             PortForward = new PodPortForward(Pods),
+            Attach = new PodAttach(Pods),
         };
         MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
         PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));

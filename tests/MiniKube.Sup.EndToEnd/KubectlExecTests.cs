@@ -3,7 +3,7 @@ namespace MiniKube.Sup.EndToEnd;
 /// <summary>kubectl v1.32's exec against the daemon: the v5.channel.k8s.io WebSocket, with and without a TTY.</summary>
 public sealed class KubectlExecTests
 {
-    private const string Stack = """
+    internal const string Stack = """
         apiVersion: v1
         kind: Pod
         metadata:

@@ -20,6 +20,8 @@ internal static class SupCommands
         new(GetCommand.Create),
         new(Describe),
         new(LogsCommand.Create),
+        new(ExecCommand.Create),
+        new(AttachCommand.Create),
         new(Apply),
         new(DeleteCommand.Create),
         new(CreateCommand.Create),

@@ -33,6 +33,8 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
 
     /// <summary>Serves pods/NAME/portforward (kubectl port-forward) when the daemon runs pods.</summary>
     public PodPortForward? PortForward { get; set; }
+    /// <summary>Serves pods/NAME/attach (kubectl attach) when the daemon runs pods.</summary>
+    public PodAttach? Attach { get; set; }
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -186,6 +188,12 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         {
             if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
             await forward.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
+            return;
+        }
+        if (kind == Kinds.Pod && sub == "attach" && Attach is { } attach)
+        {
+            if (store.Get(key) is null) { await ApiStatus.NotFound(ctx, kind, name).ConfigureAwait(false); return; }
+            await attach.HandleAsync(ctx, key.Namespace, name, Stopping).ConfigureAwait(false);
             return;
         }
         if (sub == "scale" && ScaleSubresource.Handles(kind))

@@ -131,6 +131,7 @@ public sealed partial class PodWorker
             Namespace = _pod.Metadata.NamespaceProperty ?? "default",
             Sandbox = _sandbox,
             Limits = ImageLaunchBuilder.Limits(slot.Spec.Resources),
+            Stdio = new ContainerStdio(slot.Spec.Stdin == true, slot.Spec.StdinOnce == true, slot.Spec.Tty == true),
             Report = (type, reason, message) => Record(type, reason, message, slot),
         };
     }

@@ -33,6 +33,10 @@ public sealed record ContainerLaunch(
     /// <summary>k8s resources.limits (memory, cpu); a host process gets them through cgroups where the daemon can.</summary>
     public ContainerLimits Limits { get; init; } = ContainerLimits.None;
 
+    /// <summary>k8s stdin, stdinOnce and tty: the container's stdin stays open for kubectl attach (once: until the
+    /// first attach ends), and it runs on a terminal.</summary>
+    public ContainerStdio Stdio { get; init; } = ContainerStdio.None;
+
     /// <summary>Where the runtime reports what the pod's events show (type Normal or Warning, reason, message):
     /// k8s Pulling, Pulled, Failed.</summary>
     public Action<string, string, string>? Report { get; init; }

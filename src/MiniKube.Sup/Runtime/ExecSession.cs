@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using MiniKube.Sup.Processes;
 
@@ -11,7 +10,7 @@ namespace MiniKube.Sup.Runtime;
 /// Ctrl+C reaches what runs in it). Spawned as <see cref="HostExec"/> spawns (in the container's cgroup, environment and
 /// working directory, a session of its own, watched by the daemon's reaper); disposing kills its process group.
 /// </summary>
-public sealed partial class ExecSession : IAsyncDisposable
+public sealed class ExecSession : IAsyncDisposable
 {
     private readonly int _pid;
     private readonly int _terminal = -1;
@@ -69,21 +68,11 @@ public sealed partial class ExecSession : IAsyncDisposable
 
     private static ExecSession StartWithTerminal(SpawnRequest request, (ushort Columns, ushort Rows)? size)
     {
-        var winSize = new WinSize { Columns = size?.Columns ?? 80, Rows = size?.Rows ?? 24 };
-        if (openpty(out var master, out var slave, 0, 0, ref winSize) != 0)
-            throw new ContainerExecException("cannot allocate a terminal: " + Errno.DescribeLast());
+        var (master, slave, path) = PseudoTerminal.Open(size);
         try
         {
-            // Neither end may reach the command (the master would keep its own output from ever ending).
-            fcntl(master, F_SETFD, FD_CLOEXEC);
-            fcntl(slave, F_SETFD, FD_CLOEXEC);
-            var name = new byte[128];
-            if (ptsname_r(master, name, name.Length) != 0) throw new ContainerExecException("cannot name the terminal: " + Errno.DescribeLast());
-            var path = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
             var (pid, exited) = Spawn(request with { Terminal = path });
-            var reader = dup(master);
-            if (reader < 0) throw new ContainerExecException("cannot duplicate the terminal: " + Errno.DescribeLast());
-            fcntl(reader, F_SETFD, FD_CLOEXEC);
+            var reader = PseudoTerminal.Duplicate(master);
             return new ExecSession(pid, exited, Open(master, FileAccess.Write), Open(reader, FileAccess.Read), null, master);
         }
         catch
@@ -101,9 +90,7 @@ public sealed partial class ExecSession : IAsyncDisposable
     /// <summary>Sets the terminal's size (kubectl sends the user's terminal's, and each change).</summary>
     public void Resize(ushort columns, ushort rows)
     {
-        if (_terminal < 0) return;
-        var size = new WinSize { Rows = rows, Columns = columns };
-        ioctl(_terminal, TIOCSWINSZ, ref size);
+        if (_terminal >= 0) PseudoTerminal.Resize(_terminal, columns, rows);
     }
 
     /// <summary>SIGKILLs the command's process group unless it has exited (its group id could be reused then).</summary>
@@ -143,32 +130,4 @@ public sealed partial class ExecSession : IAsyncDisposable
     }
 
     private static FileStream Open(int fd, FileAccess access) => new(new SafeFileHandle(fd, ownsHandle: true), access, bufferSize: 0);
-
-    private const int F_SETFD = 2;
-    private const int FD_CLOEXEC = 1;
-    private const nuint TIOCSWINSZ = 0x5414;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct WinSize
-    {
-        public ushort Rows;
-        public ushort Columns;
-        public ushort XPixels;
-        public ushort YPixels;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int openpty(out int master, out int slave, nint name, nint termp, ref WinSize winp);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ptsname_r(int fd, [Out] byte[] buffer, nint length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int dup(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ioctl(int fd, nuint request, ref WinSize size);
 }

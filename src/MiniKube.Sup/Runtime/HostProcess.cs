@@ -23,6 +23,9 @@ public sealed class HostProcess : IContainerInstance
         ExecContext = execContext;
     }
 
+    /// <summary>What kubectl attach reaches; null for an adopted instance (its stdin and terminal were the last daemon's).</summary>
+    public ContainerStreams? Streams { get; init; }
+
     /// <summary>k8s: <c>OOMKilled</c> when the kernel's OOM killer ended the container (its memory limit).</summary>
     public string? ExitReason { get; private set; }
 

@@ -55,11 +55,12 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         ContainerLogPump pump;
         try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
-        var errno = CreatePipe(out var readFd, out var writeFd);
-        if (errno != 0)
+        ContainerIo io;
+        try { io = ContainerIo.Open(launch.Stdio, CreatePipe); }
+        catch (ContainerExecException e)
         {
             pump.OnClosed();
-            throw new ContainerStartException("cannot create output pipe: " + Errno.Describe(errno));
+            throw new ContainerStartException(e.Message, e);
         }
         ContainerCgroup? cgroup;
         try
@@ -68,8 +69,7 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         }
         catch (IOException e)
         {
-            Native.close(readFd);
-            Native.close(writeFd);
+            io.Abandon();
             pump.OnClosed();
             throw new ContainerStartException(e.Message, e);
         }
@@ -80,13 +80,13 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         Task<ExitStatus> exited;
         try
         {
-            var request = new SpawnRequest(executable, argv, environment, launch.WorkingDirectory, writeFd, cgroup?.Directory,
-                AlsoJoin: limits?.JoinDirectories, JoinFailed: limits is null ? null : limits.JoinFailed);
+            var request = io.Attach(new SpawnRequest(executable, argv, environment, launch.WorkingDirectory, io.OutputFd, cgroup?.Directory,
+                AlsoJoin: limits?.JoinDirectories, JoinFailed: limits is null ? null : limits.JoinFailed));
             (pid, exited) = ChildReaper.Shared.SpawnWatched(() => ProcessSpawner.Spawn(request));
         }
         catch (Win32Exception e)
         {
-            Native.close(readFd);
+            io.Abandon();
             pump.OnClosed();
             cgroup?.TryRemove();
             _ = limits?.RemoveAsync(time ?? TimeProvider.System, LimitCleanupTimeout);
@@ -94,16 +94,17 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         }
         finally
         {
-            Native.close(writeFd);
+            io.Started();
         }
-        OutputMultiplexer.Shared.Add(readFd, pump);
+        var streams = io.Streams();
+        OutputMultiplexer.Shared.Add(io.ReadFd, streams.Tee(pump));
         var drained = pump.Closed;
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
         if (limits is not null) HostLimitReport.Report(launch, limits);
         var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories);
         if (launch.Isolation is not null || launch.User is not null)
             exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a, launch.WorkingDirectory) };
-        return new HostProcess(pid, scope, exited, drained, exec, limits);
+        return new HostProcess(pid, scope, exited, drained, exec, limits) { Streams = streams };
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)

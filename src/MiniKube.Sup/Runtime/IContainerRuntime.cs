@@ -49,6 +49,10 @@ public interface IContainerInstance
     /// <summary>Completes when all output of the instance has been written to its log.</summary>
     Task OutputDrained { get; }
 
+    /// <summary>What kubectl attach reaches (its live output, its stdin, its terminal); null where the runtime cannot
+    /// attach to it (an instance adopted after a restart of the daemon).</summary>
+    ContainerStreams? Streams => null;
+
     /// <summary>Completes when the container's main process exits.</summary>
     Task<ExitStatus> Exited { get; }
 

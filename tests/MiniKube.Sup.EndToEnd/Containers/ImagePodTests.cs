@@ -94,6 +94,52 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal(0, await d.StopAsync());
     }
 
+    [Fact]
+    public async Task Kubectl_exec_runs_inside_the_image_container_and_attach_follows_its_output()
+    {
+        var d = new SupDaemon("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: shell}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: app
+                  image: busybox
+                  env: [{name: GREETING, value: hello-from-image}]
+                  stdin: true
+                  command: ["sh", "-c", "i=0; while true; do echo tick $i; echo tock $i >&2; i=$((i+1)); sleep 0.2; done"]
+            """);
+        await using (d)
+        {
+            await d.StartAsync(listen: true, extra: engine.DaemonArguments);
+            await d.WaitForPodAsync("shell", seconds: 60);
+            var kubeconfig = new Dictionary<string, string> { ["KUBECONFIG"] = d.Kubeconfig };
+
+            // Inside the container: its hostname (the pod's), its environment, its exit code.
+            var (code, output, err) = await d.Kubectl("exec", "shell", "--", "sh", "-c", "hostname; echo $GREETING; echo oops >&2; exit 3");
+            Assert.Equal(3, code);
+            Assert.Equal("shell\nhello-from-image\n", output);
+            Assert.Contains("oops", err);
+            var (piped, echoed, _) = await SupDaemon.Run("sh", ["-c", "printf 'in the image\\n' | kubectl exec -i shell -- cat"], kubeconfig);
+            Assert.Equal((0, "in the image\n"), (piped, echoed));
+            var (tty, terminal, _) = await SupDaemon.Run("script", ["-qec", "stty cols 90 rows 20; kubectl exec -it shell -- sh -c 'stty size; exit 2'", "/dev/null"], kubeconfig);
+            Assert.Equal(2, tty);
+            Assert.Contains("20 90", terminal);
+
+            // attach: the engine tells stdout and stderr apart, and kubectl gets them apart.
+            var (stopped, ticks, tocks) = await SupDaemon.Run("timeout", ["3", "kubectl", "attach", "shell"], kubeconfig);
+            Assert.Equal(124, stopped);
+            Assert.Matches(@"tick \d+\ntick \d+\n", ticks);
+            Assert.Matches(@"tock \d+\n", tocks);
+            // Its stdin is the engine's: refused with the reason.
+            var (refused, _, why) = await SupDaemon.Run("sh", ["-c", "kubectl attach -i shell </dev/null"], kubeconfig);
+            Assert.NotEqual(0, refused);
+            Assert.True(why.Contains("the stdin of an image container is not attached by sup"), why);
+            Assert.Equal(0, await d.StopAsync());
+        }
+    }
+
     /// <summary>The pod's network namespace is attached when its sandbox is made: the readiness probe dials the
     /// server's 127.0.0.1-only port from inside the pod, the Service's endpoints are dialled from inside, and another
     /// image pod reaches a Service by its name: one with a loopback clusterIP at that address, one without (on the

@@ -37,6 +37,9 @@ internal sealed class EngineContainer : IContainerInstance
 
     public string Name { get; }
 
+    /// <summary>Its live output for kubectl attach (stdout and stderr apart).</summary>
+    public ContainerStreams? Streams { get; init; }
+
     public string Id { get; }
 
     public int Pid { get; }

@@ -108,14 +108,20 @@ public sealed partial class EngineRuntime : IContainerRuntime
         ContainerLogPump pump;
         try { pump = new ContainerLogPump(launch.LogPath, _output, launch.PodName, launch.ContainerName, _rotation, losses: _losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
-        var output = new AttachedOutput(pump);
-        var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(), output.Stream());
+        // Its stdin and terminal are the engine's: attach follows its output only (and says so to an attach -i of a
+        // container that declares stdin or tty; one that does not gets no input, as in Kubernetes).
+        var streams = new ContainerStreams(null, stdinOnce: false, tty: false)
+        {
+            StdinUnavailable = launch.Stdio.Stdin || launch.Stdio.Tty ? StdinUnavailable : null,
+        };
+        var output = new AttachedOutput(pump, streams);
+        var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(stderr: false), output.Stream(stderr: true));
         var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
         // Rootless, the container has no cgroup of its own: it is in the daemon's (whose memory counters are not its).
         var cgroup = _rootless ? null : EngineCgroup.OfProcess(state.Pid);
         var exec = new EngineExecContext(state.Pid, state.Environment, cgroup?.MemoryDirectory, image.Security.RunAsUser, image.Security.RunAsGroup,
             UserNamespace: _rootless);
-        return new EngineContainer(_dialect, state, attached, drained, exec, cgroup, image.Limits.MemoryBytes is not null);
+        return new EngineContainer(_dialect, state, attached, drained, exec, cgroup, image.Limits.MemoryBytes is not null) { Streams = streams };
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -157,6 +163,10 @@ public sealed partial class EngineRuntime : IContainerRuntime
 
     internal const string RootlessLimits =
         "rootless podman: resources.limits are ignored (its containers get no cgroup of their own without cgroup v2 delegation to the user)";
+
+    /// <summary>Why kubectl attach -i cannot reach an image container's stdin.</summary>
+    internal const string StdinUnavailable =
+        "the stdin of an image container is not attached by sup (the engine holds it; stdin and tty are not given to image containers): kubectl attach follows its output only";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Engine}: {Name} could not be removed: {Problem}")]
     private static partial void LogRemoveFailed(ILogger logger, string engine, string name, string problem);

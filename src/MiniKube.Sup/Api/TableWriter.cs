@@ -40,6 +40,8 @@ public static class TableWriter
             foreach (var cell in Tables.Cells(kind, obj, now))
             {
                 if (cell is int i) w.WriteNumberValue(i);
+                else if (cell is long l) w.WriteNumberValue(l);
+                else if (cell is bool b) w.WriteBooleanValue(b);
                 else w.WriteStringValue(Tables.Cell(cell));
             }
             w.WriteEndArray();

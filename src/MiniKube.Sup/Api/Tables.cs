@@ -32,6 +32,23 @@ public static class Tables
         [Kinds.ReplicationController.Kind] = ReplicationControllerTable.Table,
         [Kinds.ConfigMap.Kind] = ConfigMapTable.Table,
         [Kinds.Secret.Kind] = SecretTable.Table,
+        [Kinds.PersistentVolumeClaim.Kind] = PersistentVolumeClaimTable.Table,
+        [Kinds.PersistentVolume.Kind] = PersistentVolumeTable.Table,
+        [Kinds.ServiceAccount.Kind] = ServiceAccountTable.Table,
+        [Kinds.ControllerRevision.Kind] = ControllerRevisionTable.Table,
+        [Kinds.PodDisruptionBudget.Kind] = PodDisruptionBudgetTable.Table,
+        [Kinds.NetworkPolicy.Kind] = NetworkPolicyTable.Table,
+        [Kinds.Ingress.Kind] = IngressTable.Table,
+        [Kinds.IngressClass.Kind] = IngressClassTable.Table,
+        [Kinds.RoleBinding.Kind] = RoleBindingTable.Table,
+        [Kinds.ClusterRoleBinding.Kind] = ClusterRoleBindingTable.Table,
+        [Kinds.Role.Kind] = CreatedAtTable.Table,
+        [Kinds.ClusterRole.Kind] = CreatedAtTable.Table,
+        [Kinds.LimitRange.Kind] = CreatedAtTable.Table,
+        [Kinds.StorageClass.Kind] = StorageClassTable.Table,
+        [Kinds.PriorityClass.Kind] = PriorityClassTable.Table,
+        [Kinds.ResourceQuota.Kind] = ResourceQuotaTable.Table,
+        [Kinds.HorizontalPodAutoscaler.Kind] = HorizontalPodAutoscalerTable.Table,
     };
 
     public static IReadOnlyList<TableColumn> Columns(KindInfo kind) => (ByKind.GetValueOrDefault(kind.Kind) ?? Default).Columns;
@@ -42,27 +59,56 @@ public static class Tables
     public static string AgeOf(IKubernetesObject<V1ObjectMeta> obj, DateTime now) =>
         obj.Metadata.CreationTimestamp is { } created ? HumanDuration.Format(now - created) : "<unknown>";
 
-    /// <summary>kubectl's rendering of a label selector (<c>app=web,tier in (a,b)</c>; <c>&lt;none&gt;</c> when empty).</summary>
+    /// <summary>kubectl's rendering of a label selector (labels.Selector's String: requirements by key, values sorted;
+    /// <c>app=web,tier in (a,b)</c>; <c>&lt;none&gt;</c> when empty).</summary>
     public static string Selector(V1LabelSelector? selector)
     {
-        var parts = new List<string>();
-        foreach (var (k, v) in selector?.MatchLabels ?? new Dictionary<string, string>()) parts.Add($"{k}={v}");
+        var parts = new List<(string Key, string Text)>();
+        foreach (var (k, v) in selector?.MatchLabels ?? new Dictionary<string, string>()) parts.Add((k, $"{k}={v}"));
         foreach (var e in selector?.MatchExpressions ?? [])
-            parts.Add(e.OperatorProperty switch
+        {
+            var values = string.Join(",", (e.Values ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            parts.Add((e.Key, e.OperatorProperty switch
             {
-                "In" => $"{e.Key} in ({string.Join(",", e.Values ?? [])})",
-                "NotIn" => $"{e.Key} notin ({string.Join(",", e.Values ?? [])})",
+                "In" => $"{e.Key} in ({values})",
+                "NotIn" => $"{e.Key} notin ({values})",
                 "Exists" => e.Key,
                 _ => $"!{e.Key}",
-            });
-        return parts.Count == 0 ? "<none>" : string.Join(",", parts);
+            }));
+        }
+        return parts.Count == 0 ? "<none>" : string.Join(",", parts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Text));
     }
 
-    /// <summary>A cell as text, control characters escaped (k8s-style tables are one line per row, and a name or
+    /// <summary>The annotation that, when present, names a claim's or volume's class before spec.storageClassName.</summary>
+    public const string BetaStorageClassAnnotation = "volume.beta.kubernetes.io/storage-class";
+
+    /// <summary>kubectl's access modes (GetAccessModesAsString: RWO,ROX,RWX,RWOP in that order, each once).</summary>
+    public static string AccessModes(IEnumerable<string>? modes)
+    {
+        var set = (modes ?? []).ToHashSet(StringComparer.Ordinal);
+        (string Mode, string Short)[] order = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
+        return string.Join(",", order.Where(o => set.Contains(o.Mode)).Select(o => o.Short));
+    }
+
+    /// <summary>A binding's subjects as kubectl's wide columns show them (rbac.SubjectsStrings): users, groups, and
+    /// service accounts as namespace/name, each list joined by ", ".</summary>
+    public static string[] Subjects(IEnumerable<Rbacv1Subject>? subjects)
+    {
+        var all = (subjects ?? []).ToList();
+        return
+        [
+            string.Join(", ", all.Where(s => s.Kind == "User").Select(s => s.Name)),
+            string.Join(", ", all.Where(s => s.Kind == "Group").Select(s => s.Name)),
+            string.Join(", ", all.Where(s => s.Kind == "ServiceAccount").Select(s => $"{s.NamespaceProperty}/{s.Name}")),
+        ];
+    }
+
+    /// <summary>A cell as text (a boolean as JSON writes it, which kubectl prints), control characters escaped (k8s-style tables are one line per row, and a name or
     /// message must not drive the terminal of whoever prints it, kubectl included).</summary>
     public static string Cell(object value) => value switch
     {
         string s => ControlCharacters.Escape(s),
+        bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

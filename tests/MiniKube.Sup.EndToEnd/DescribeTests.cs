@@ -120,6 +120,55 @@ public sealed class DescribeTests
         Assert.Equal(Comparable(expected), Comparable(actual));
     }
 
+    private const string Inert = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: reader, labels: {team: a}, annotations: {owner: team-a}}
+        rules:
+          - {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}
+          - {apiGroups: [""], resources: [pods], verbs: [watch, get]}
+          - {apiGroups: [apps, batch], resources: [deployments], resourceNames: [web, api], verbs: [get]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: viewer}
+        rules:
+          - {apiGroups: [""], resources: [nodes, namespaces], verbs: [list]}
+          - {nonResourceURLs: [/healthz, /metrics], verbs: [get]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: read-pods}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+        subjects:
+          - {kind: ServiceAccount, name: app, namespace: default}
+          - {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: view-all, labels: {team: a}}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: viewer}
+        subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
+        """;
+
+    [Theory]
+    [InlineData("role", "reader")]
+    [InlineData("clusterrole", "viewer")]
+    [InlineData("rolebinding", "read-pods")]
+    [InlineData("clusterrolebinding", "view-all")]
+    public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
+    {
+        await using var d = new SupDaemon(Inert);
+        await d.StartAsync();
+        await Poll.Until(() => d.Kubectl("get", kind, name).GetAwaiter().GetResult().Code == 0, $"{kind} {name} stored", 30);
+
+        var (kubectlCode, expected, kubectlErr) = await d.Kubectl("describe", kind, name);
+        Assert.True(kubectlCode == 0, kubectlErr);
+        var (supCode, actual, _) = await d.Sup("describe", kind, name);
+        Assert.Equal(0, supCode);
+        Assert.Equal(Comparable(expected), Comparable(actual));
+    }
+
     /// <summary>Up to the events, and up to a pod template (whose image sup names "&lt;none&gt; (host process)" where
     /// kubectl leaves it empty).</summary>
     private static string Comparable(string text)

@@ -61,6 +61,7 @@ internal static class DescribeCommand
                         + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.Endpoints) text = ObjectDescription.Endpoints(KubernetesJson.Deserialize<V1Endpoints>(json)) + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.ServiceAccount) text = ObjectDescription.ServiceAccount(KubernetesJson.Deserialize<V1ServiceAccount>(json)) + Events(events, DateTime.UtcNow);
+                else if (Described(kind, json) is { } other) text = other + Events(events, DateTime.UtcNow);
                 else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
                     ? described + Events(events, DateTime.UtcNow)
                     : DescribeOther(json, events, DateTime.UtcNow);
@@ -70,6 +71,16 @@ internal static class DescribeCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The kinds laid out by <see cref="RbacDescription"/>; null for the others.</summary>
+    private static string? Described(KindInfo kind, string json)
+    {
+        if (kind == Kinds.Role) { var r = KubernetesJson.Deserialize<V1Role>(json); return RbacDescription.Role(r.Metadata, r.Rules); }
+        if (kind == Kinds.ClusterRole) { var r = KubernetesJson.Deserialize<V1ClusterRole>(json); return RbacDescription.Role(r.Metadata, r.Rules); }
+        if (kind == Kinds.RoleBinding) { var b = KubernetesJson.Deserialize<V1RoleBinding>(json); return RbacDescription.Binding(b.Metadata, b.RoleRef, b.Subjects); }
+        if (kind == Kinds.ClusterRoleBinding) { var b = KubernetesJson.Deserialize<V1ClusterRoleBinding>(json); return RbacDescription.Binding(b.Metadata, b.RoleRef, b.Subjects); }
+        return null;
     }
 
     public static string DescribePod(V1Pod pod, string eventsJson, DateTime now)

@@ -91,13 +91,13 @@ internal static class ObjectDescription
     private static List<string> Names(IEnumerable<string?>? names) =>
         names?.Where(n => n is not null).Select(n => n!).ToList() is { Count: > 0 } list ? list : ["<none>"];
 
-    private static List<string> Pairs(IDictionary<string, string>? map, string separator) =>
+    internal static List<string> Pairs(IDictionary<string, string>? map, string separator) =>
         map is { Count: > 0 } ? map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}{separator}{kv.Value}").ToList() : ["<none>"];
 
     private static string Ns(V1ObjectMeta meta) => meta.NamespaceProperty ?? "default";
 
     /// <summary>A table as Go's tabwriter pads it for kubectl describe: each column two spaces wider than its widest cell.</summary>
-    private static string Columns(IReadOnlyList<string[]> rows, int indent)
+    internal static string Columns(IReadOnlyList<string[]> rows, int indent)
     {
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => ControlCharacters.Escape(r[c]).Length) + 2).ToArray();
         var t = new StringBuilder();
@@ -116,7 +116,7 @@ internal static class ObjectDescription
 
     /// <summary>Label/value lines padded to the block's longest label plus two, as Go's tabwriter lays them out; a
     /// value of several lines continues under the first.</summary>
-    private static string Lines(IReadOnlyList<(string Label, List<string> Values)> lines, int indent = 0)
+    internal static string Lines(IReadOnlyList<(string Label, List<string> Values)> lines, int indent = 0)
     {
         var t = new StringBuilder();
         var width = lines.Max(l => l.Label.Length) + 2;

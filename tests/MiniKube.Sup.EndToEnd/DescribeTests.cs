@@ -149,6 +149,13 @@ public sealed class DescribeTests
         metadata: {name: view-all, labels: {team: a}}
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: viewer}
         subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: In, values: [front, edge]}]}
         """;
 
     [Theory]
@@ -156,6 +163,7 @@ public sealed class DescribeTests
     [InlineData("clusterrole", "viewer")]
     [InlineData("rolebinding", "read-pods")]
     [InlineData("clusterrolebinding", "view-all")]
+    [InlineData("pdb", "web")]
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

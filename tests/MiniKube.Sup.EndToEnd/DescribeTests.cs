@@ -156,6 +156,13 @@ public sealed class DescribeTests
         spec:
           minAvailable: 1
           selector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: In, values: [front, edge]}]}
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: local, annotations: {storageclass.kubernetes.io/is-default-class: "true"}}
+        provisioner: kubernetes.io/no-provisioner
+        parameters: {type: ssd}
+        volumeBindingMode: WaitForFirstConsumer
         """;
 
     [Theory]
@@ -164,6 +171,7 @@ public sealed class DescribeTests
     [InlineData("rolebinding", "read-pods")]
     [InlineData("clusterrolebinding", "view-all")]
     [InlineData("pdb", "web")]
+    [InlineData("storageclass", "local")]
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

@@ -163,6 +163,18 @@ public sealed class DescribeTests
         provisioner: kubernetes.io/no-provisioner
         parameters: {type: ssd}
         volumeBindingMode: WaitForFirstConsumer
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: db-in}
+        spec:
+          podSelector: {matchLabels: {app: db}}
+          policyTypes: [Ingress, Egress]
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: web}}}, {ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+              ports: [{protocol: TCP, port: 5432}]
+          egress:
+            - to: [{namespaceSelector: {matchLabels: {team: a}}}]
         """;
 
     [Theory]
@@ -172,6 +184,7 @@ public sealed class DescribeTests
     [InlineData("clusterrolebinding", "view-all")]
     [InlineData("pdb", "web")]
     [InlineData("storageclass", "local")]
+    [InlineData("networkpolicy", "db-in")]
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

@@ -73,7 +73,7 @@ internal static class DescribeCommand
         return command;
     }
 
-    /// <summary>The kinds laid out by <see cref="RbacDescription"/> <see cref="PolicyDescription"/> and <see cref="StorageDescription"/>; null for the others.</summary>
+    /// <summary>The kinds laid out by <see cref="RbacDescription"/> <see cref="PolicyDescription"/>, <see cref="NetworkPolicyDescription"/> and <see cref="StorageDescription"/>; null for the others.</summary>
     private static string? Described(KindInfo kind, string json)
     {
         if (kind == Kinds.Role) { var r = KubernetesJson.Deserialize<V1Role>(json); return RbacDescription.Role(r.Metadata, r.Rules); }
@@ -82,6 +82,7 @@ internal static class DescribeCommand
         if (kind == Kinds.ClusterRoleBinding) { var b = KubernetesJson.Deserialize<V1ClusterRoleBinding>(json); return RbacDescription.Binding(b.Metadata, b.RoleRef, b.Subjects); }
         if (kind == Kinds.PodDisruptionBudget) return PolicyDescription.DisruptionBudget(KubernetesJson.Deserialize<V1PodDisruptionBudget>(json));
         if (kind == Kinds.StorageClass) return StorageDescription.StorageClass(KubernetesJson.Deserialize<V1StorageClass>(json));
+        if (kind == Kinds.NetworkPolicy) return NetworkPolicyDescription.Describe(KubernetesJson.Deserialize<V1NetworkPolicy>(json));
         return null;
     }
 

@@ -70,6 +70,15 @@ public static class ManifestDefaults
             case V1Secret secret:
                 secret.Type ??= "Opaque";
                 break;
+            case V1PriorityClass priorityClass:
+                // SetDefaults_PriorityClass (kubectl describe priorityclass dereferences it).
+                priorityClass.PreemptionPolicy ??= "PreemptLowerPriority";
+                break;
+            case V1StorageClass storageClass:
+                // SetDefaults_StorageClass.
+                storageClass.ReclaimPolicy ??= "Delete";
+                storageClass.VolumeBindingMode ??= "Immediate";
+                break;
         }
     }
 

@@ -39,6 +39,26 @@ public class ManifestDefaultsTests
     }
 
     [Fact]
+    public void PriorityClasses_and_StorageClasses_get_the_api_servers_defaults()
+    {
+        // kubectl describe priorityclass dereferences preemptionPolicy: without the default it crashed.
+        var priority = LoadOne<V1PriorityClass>("""
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {name: high}
+            value: 1000
+            """);
+        Assert.Equal("PreemptLowerPriority", priority.PreemptionPolicy);
+        var storage = LoadOne<V1StorageClass>("""
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: fast}
+            provisioner: example.com/fast
+            """);
+        Assert.Equal(("Delete", "Immediate"), (storage.ReclaimPolicy, storage.VolumeBindingMode));
+    }
+
+    [Fact]
     public void Values_the_user_wrote_are_kept()
     {
         var pod = LoadOne<V1Pod>("""

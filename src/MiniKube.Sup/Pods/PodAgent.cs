@@ -127,8 +127,10 @@ public sealed partial class PodAgent : IAsyncDisposable
         if (PodPhases.IsTerminal(pod.Status?.Phase)) return;
         if (_order.Waiting(pod) is { } waiting)
         {
-            if (slot.HeldFor != waiting) ReportWaiting(slot, desired!, pod, waiting);
+            // Written when what it waits for changes, and for each new pod of the name (a replacement is held too).
+            if (slot.HeldFor != waiting || slot.HeldUid != desired!.Uid) ReportWaiting(slot, desired!, pod, waiting);
             slot.HeldFor = waiting;
+            slot.HeldUid = desired!.Uid;
             return;
         }
         slot.HeldFor = null;
@@ -290,6 +292,9 @@ public sealed partial class PodAgent : IAsyncDisposable
 
         /// <summary>What the pod still waits for before it may start, while its start order holds it.</summary>
         public string? HeldFor { get; set; }
+
+        /// <summary>The uid of the pod <see cref="HeldFor"/> was written for.</summary>
+        public string? HeldUid { get; set; }
 
         /// <summary>The pod's <see cref="Spec.SupAnnotations.RestartedAt"/> its worker has acted on.</summary>
         public string? RestartedAt { get; set; }

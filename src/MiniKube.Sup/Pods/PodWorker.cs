@@ -92,13 +92,13 @@ public sealed partial class PodWorker
         _ = Task.Run(RunAsync);
     }
 
-    /// <summary>Terminates the pod: every container gets SIGTERM, then SIGKILL after the grace period
-    /// (the pod's terminationGracePeriodSeconds unless <paramref name="grace"/> overrides it).</summary>
     /// <summary>Restarts the pod's running containers (preStop, SIGTERM, the grace period, SIGKILL, then at once
-    /// again, whatever the restartPolicy and without back-off): <paramref name="why"/> says what asked for it ("watched
-    /// files changed").</summary>
+    /// again, whatever the restartPolicy and without back-off): <paramref name="why"/> completes the Killing event's
+    /// message ("Container app saw a watched file change, will be restarted").</summary>
     public void RestartContainers(string why) => _events.Writer.TryWrite(new PodEvent.RestartAsked(why));
 
+    /// <summary>Terminates the pod: every container gets SIGTERM, then SIGKILL after the grace period
+    /// (the pod's terminationGracePeriodSeconds unless <paramref name="grace"/> overrides it).</summary>
     public Task StopAsync(TimeSpan? grace = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -73,6 +73,20 @@ public sealed class StartOrderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_made_again_under_the_same_name_is_shown_as_held_too()
+    {
+        _store.Create(Endpoints("db"), "test");
+        _store.Create(Pod("api", new() { ["sup.minikube.io/wait-for"] = "svc/db" }), "test");
+        await Until(() => Status("api")?.State?.Waiting?.Reason == "WaitingFor", "held");
+
+        _store.Delete("Pod", "api");
+        await Until(() => _store.Get("Pod", "api") is null, "the held pod gone");
+        var again = _store.Create(Pod("api", new() { ["sup.minikube.io/wait-for"] = "svc/db" }), "test");
+        await Until(() => _store.Get("Pod", "api")?.Uid == again.Uid && Status("api")?.State?.Waiting?.Reason == "WaitingFor", "the new pod held and shown so");
+        Assert.Empty(_runtime.Of("app"));
+    }
+
+    [Fact]
     public async Task A_target_must_stay_Ready_for_the_stable_seconds_and_a_relapse_starts_the_count_again()
     {
         _store.Create(new V1Job { ApiVersion = "batch/v1", Kind = "Job", Metadata = new V1ObjectMeta { Name = "migrate" }, Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "m" }] } } } }, "test");

@@ -154,8 +154,13 @@ public sealed partial class Supervisor : IAsyncDisposable
         if (!ChildReaper.Shared.IsSubreaper) LogNotSubreaper(_logger);
         LogProcessTracking(_logger, Tracking.Description);
         LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
-        var leftovers = await Tracking.KillLeftoversAsync(_time).ConfigureAwait(false);
+        // What an earlier daemon left running (it was killed, or stopped with --keep-running) is taken back where its
+        // pod's stored status vouches for it; the rest is killed, and its pods start it again.
+        var adopted = ContainerAdoption.Find(Store, Paths.DaemonId);
+        var leftovers = await Tracking.KillLeftoversAsync(_time, adopted).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
+        if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
+        Pods.Adopt(adopted);
         LogEngine(_logger, Engine.Description);
         LogPodAddresses(_logger, _addresses.Range.ToString());
         await SweepEngineAsync().ConfigureAwait(false);
@@ -189,13 +194,29 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops every pod; with <see cref="SupervisorOptions.KeepRunning"/> (an upgrade), host pods' containers
+    /// are left running instead, with their cgroups, named pipes and volumes, for the next daemon on this state dir to
+    /// adopt.</summary>
+    /// <summary>Set once a stop with --keep-running has let go of the host pods: nothing of theirs is to be released.</summary>
+    private bool _leftRunning;
+
     public async Task StopAsync()
     {
+        var keepRunning = _options.KeepRunning;
         LogStopping(_logger);
         await _devLoop.DisposeAsync().ConfigureAwait(false);
         await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
         await _collector.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
+        if (keepRunning)
+        {
+            await Pods.LeaveRunningAsync().ConfigureAwait(false);
+            await SweepEngineAsync().ConfigureAwait(false);
+            await ReleaseRootlessPauseAsync().ConfigureAwait(false);
+            _leftRunning = true;
+            LogLeftRunning(_logger);
+            return;
+        }
         await Pods.StopAllAsync().ConfigureAwait(false);
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         await SweepEngineAsync().ConfigureAwait(false);
@@ -211,7 +232,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Controllers.DisposeAsync().ConfigureAwait(false);
         await _collector.DisposeAsync().ConfigureAwait(false);
         await Pods.DisposeAsync().ConfigureAwait(false);
-        await Tracking.ReleaseAsync(_time).ConfigureAwait(false); // a start that failed before StartAsync made the tree too
+        // A start that failed before StartAsync made the tree too; a stop with --keep-running leaves it to the next start.
+        if (!_leftRunning) await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
@@ -299,6 +321,12 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "processes: {Limit}")]
     private static partial void LogDescriptorLimit(ILogger logger, string limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "adopting {Count} container(s) an earlier run left running: {Containers}")]
+    private static partial void LogAdopting(ILogger logger, int count, string containers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped with --keep-running: host containers are left running for the next start on this state dir to adopt")]
+    private static partial void LogLeftRunning(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);

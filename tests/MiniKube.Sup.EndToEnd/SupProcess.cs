@@ -75,8 +75,12 @@ internal sealed class SupProcess : IAsyncDisposable
         while (Lines.Count > _keepLines) Lines.TryDequeue(out _);
     }
 
-    public Task WaitForLineAsync(string fragment, double seconds = 30) =>
-        Poll.Until(() => Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)), $"a line with \"{fragment}\" in:\n{Output}", seconds);
+    /// <exception cref="TimeoutException">no such line came; the message holds the output as it was then</exception>
+    public async Task WaitForLineAsync(string fragment, double seconds = 30)
+    {
+        try { await Poll.Until(() => Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)), $"a line with \"{fragment}\"", seconds); }
+        catch (TimeoutException e) { throw new TimeoutException($"{e.Message} in:\n{Output}", e); }
+    }
 
     public void Signal(int signal) => Native.kill(_process.Id, signal);
 

@@ -99,24 +99,37 @@ public sealed class SupRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_after_sup_was_SIGKILLed_kills_what_the_earlier_run_left()
+    public async Task Run_after_sup_was_SIGKILLed_adopts_what_still_runs_and_kills_what_its_store_does_not_vouch_for()
     {
         var manifest = Manifest(Stack);
-        int orphan;
+        int shell, apache;
+        IReadOnlyList<int> workers;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir))
         {
             await first.WaitForLineAsync("apache/httpd | apache-up");
+            await first.WaitForLineAsync("shell/loop | shell-up");
+            await Task.Delay(1000); // the pods' statuses reach the disk (batched every 50 ms)
             first.Signal(Native.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
             var owners = ContainerProcesses.FindByOwnerPrefix(new StatePaths(StateDir).DaemonId + "/", ProcFs.Snapshot(),
                 pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
             Assert.NotEmpty(owners); // the children outlived a SIGKILLed daemon, as with any supervisor
-            orphan = owners[0].Pid;
+            shell = owners.Single(p => p.Comm == "sh" && p.Pid == p.Sid).Pid;
+            apache = owners.Single(p => p.Pid == p.Sid && ProcFs.ReadEnvironmentVariable(p.Pid, ContainerProcesses.OwnerVariable)!.Contains("/apache/", StringComparison.Ordinal)).Pid;
+            workers = owners.Where(p => p.Ppid == apache).Select(p => p.Pid).ToList();
         }
+        // Apache's master dies while no daemon runs: its workers are orphans no store vouches for.
+        Native.kill(apache, Native.SIGKILL);
+        await Poll.Until(() => Leftovers.IsGone(apache) || (ProcFs.TryRead(apache, out var p) && p.IsZombie), "the master gone");
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir);
         await second.WaitForLineAsync("left behind by an earlier run");
-        await Poll.Until(() => Leftovers.IsGone(orphan) || (ProcFs.TryRead(orphan, out var p) && p.IsZombie), "the orphan killed");
+        await second.WaitForLineAsync("adopting");
+        foreach (var worker in workers)
+            await Poll.Until(() => Leftovers.IsGone(worker) || (ProcFs.TryRead(worker, out var p) && p.IsZombie), "an orphaned worker killed");
         await second.WaitForLineAsync("apache/httpd | apache-up");
+        Assert.True(ProcFs.TryRead(shell, out var adopted) && !adopted.IsZombie, "the shell pod's container was adopted, not killed");
+        var (_, json, _) = await SupDaemon.Run(Binaries.Sup, ["get", "pod", "shell", "-o", "jsonpath={.status.containerStatuses[0].containerID} {.status.containerStatuses[0].restartCount}", "--state-dir", StateDir]);
+        Assert.Equal($"sup://{shell} 0", json.Trim());
         second.Signal(Native.SIGTERM);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }

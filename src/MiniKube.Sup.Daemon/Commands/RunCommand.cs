@@ -87,8 +87,12 @@ internal static class RunCommand
         };
         var logFormat = KebabEnumOption.Create("--log-format", "How the daemon writes its output: text (lines for people) or json (one JSON object per line, for journald and log shippers)", Hosting.Logging.LogFormat.Text);
         var readyWhen = KebabEnumOption.Create("--ready-when", "When systemd (NOTIFY_SOCKET) is told READY=1: api (the API answers and the files are applied) or all-ready (also every pod and workload is Ready, Jobs' pods aside)", Hosting.Systemd.ReadyWhen.Api);
+        var keepRunning = new Option<bool>("--keep-running")
+        {
+            Description = "When stopped (SIGTERM, Ctrl+C), leave host pods' containers running for the next `sup run` on this state dir to adopt (an upgrade); image pods are stopped",
+        };
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);
+        foreach (var option in new Option[] { keepRunning, files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -107,6 +111,7 @@ internal static class RunCommand
                 LogRotation = new Logs.LogRotationOptions(parse.GetValue(logMaxSize), parse.GetValue(logMaxFiles)),
                 ContainerEngine = parse.GetValue(engine),
                 PodCidr = parse.GetValue(podCidr),
+                KeepRunning = parse.GetValue(keepRunning),
             };
             if (parse.GetValue(listen) is { } api && !System.Net.IPAddress.IsLoopback(api.Address) && !parse.GetValue(listenAny))
             {
@@ -116,6 +121,11 @@ internal static class RunCommand
             }
             var job = JobName(parse.GetValue(exitWith));
             var limit = parse.GetValue(timeout) is { } t ? DurationArgument.Parse(t) : null;
+            if (options.KeepRunning && job is not null)
+            {
+                Console.Error.WriteLine("sup: --keep-running cannot go with --exit-with: a CI run tears everything down");
+                return ExitCodes.BadInput;
+            }
             if (limit is not null && job is null)
             {
                 Console.Error.WriteLine("sup: --timeout needs --exit-with job/NAME");

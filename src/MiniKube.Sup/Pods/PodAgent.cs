@@ -45,6 +45,29 @@ public sealed partial class PodAgent : IAsyncDisposable
     /// <summary>The subscription that feeds the agent (tests wait on it).</summary>
     public StoreSubscription? Subscription => _subscription;
 
+    /// <summary>The containers an earlier daemon left running, by pod uid: each pod's worker takes them back when it
+    /// starts, and every pod it ran goes on from its stored status (<see cref="PodWorker"/>'s Resume). Given before
+    /// <see cref="Start"/>.</summary>
+    public void Adopt(IReadOnlyList<Processes.AdoptedInstance> instances)
+    {
+        lock (_gate)
+        {
+            // Every pod an earlier daemon ran goes on from its stored status (restart counts, completed steps, containers
+            // that ended meanwhile), whether or not any of its containers still runs.
+            foreach (var stored in _store.List(Spec.Kinds.Pod.Kind))
+                if (stored.Uid is { } uid && stored.Object is V1Pod { Status: { } status } && !PodPhases.IsTerminal(status.Phase)
+                    && (status.ContainerStatuses is { Count: > 0 } || status.InitContainerStatuses is { Count: > 0 }))
+                    _adopted[uid] = [];
+            foreach (var group in instances.GroupBy(i => i.PodUid)) _adopted[group.Key] = group.ToList();
+            // Their addresses are taken before any other pod is given one: their processes listen on them.
+            foreach (var stored in _store.List(Spec.Kinds.Pod.Kind))
+                if (stored.Uid is { } uid && _adopted.TryGetValue(uid, out var running) && running.Count > 0)
+                    _ips.TryReserve((stored.Object as V1Pod)?.Status?.PodIP);
+        }
+    }
+
+    private readonly Dictionary<string, IReadOnlyList<Processes.AdoptedInstance>> _adopted = new(StringComparer.Ordinal);
+
     public void Start()
     {
         _order.Start();
@@ -173,10 +196,14 @@ public sealed partial class PodAgent : IAsyncDisposable
         // The worker gets a private copy: it records what it set up on it (the volumes annotation), and the stored
         // model is shared by every reader.
         var pod = stored.Copy<V1Pod>();
-        // k8s: a pod on the host's network has the host's IP; an image pod's own network namespace has its own.
-        var ip = pod.Spec.HostNetwork == true && Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec) ? HostNetworkIp : _ips.Allocate();
         var uid = stored.Uid;
-        var worker = new PodWorker(pod, _context, snapshot => Report(slot.Key, uid, snapshot), ip);
+        _adopted.Remove(uid ?? "", out var adopted);
+        // k8s: a pod on the host's network has the host's IP; an image pod's own network namespace has its own. A pod
+        // whose containers are adopted keeps the one they listen on.
+        var ip = pod.Spec.HostNetwork == true && Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec) ? HostNetworkIp
+            : adopted is { Count: > 0 } && pod.Status?.PodIP is { } kept ? kept
+            : _ips.Allocate();
+        var worker = new PodWorker(pod, _context, snapshot => Report(slot.Key, uid, snapshot), ip, adopted);
         slot.Worker = worker;
         slot.WorkerUid = uid;
         worker.Start();
@@ -270,6 +297,35 @@ public sealed partial class PodAgent : IAsyncDisposable
             await w.Finished.ConfigureAwait(false);
             // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
             PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
+        }).Concat(stopping)).ConfigureAwait(false);
+    }
+
+    /// <summary>The daemon stops with --keep-running: host pods are let go of with their containers running, for the next
+    /// daemon on this state dir to adopt (their objects and statuses stay as they are); image pods, which are not
+    /// adopted, are stopped as at a normal stop.</summary>
+    public async Task LeaveRunningAsync()
+    {
+        List<PodWorker> workers;
+        List<Task> stopping;
+        lock (_gate)
+        {
+            _detached = true;
+            workers = _slots.Values.Select(s => s.Worker).OfType<PodWorker>().ToList();
+            stopping = _slots.Values.Select(s => s.Stopping).OfType<Task>().ToList();
+        }
+        await _order.DisposeAsync().ConfigureAwait(false);
+        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(workers.Select(async w =>
+        {
+            if (w.RunsImages)
+            {
+                await w.StopAsync().ConfigureAwait(false);
+                await w.Finished.ConfigureAwait(false);
+                PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
+                return;
+            }
+            w.Detach();
+            await w.Finished.ConfigureAwait(false);
         }).Concat(stopping)).ConfigureAwait(false);
     }
 

@@ -37,6 +37,16 @@ public sealed class PodIpAllocator(PodAddressRange range)
         }
     }
 
+    /// <summary>Takes <paramref name="ip"/> for a pod that already has it (one adopted from an earlier daemon), if it is
+    /// in the range and free.</summary>
+    public bool TryReserve(string? ip)
+    {
+        if (ip is null || !IPAddress.TryParse(ip, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
+        var value = PodAddressRange.Value(address);
+        if (value < range.First || value > range.Last) return false;
+        lock (_gate) return _used.Add(value);
+    }
+
     public void Release(string? ip)
     {
         if (ip is null || !IPAddress.TryParse(ip, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return;

@@ -64,7 +64,7 @@ public sealed partial class PodWorker
         }
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
-        return NewLaunch(slot, command, environment, workingDirectory) with { Isolation = isolation, User = user };
+        return NewLaunch(slot, command, environment, workingDirectory) with { Isolation = isolation, User = user, OutputFifo = OutputFifoPath(slot) };
     }
 
     /// <summary>The pod's /etc/hosts for its isolated containers, written at each container start (the Services as
@@ -135,6 +135,11 @@ public sealed partial class PodWorker
             Report = (type, reason, message) => Record(type, reason, message, slot),
         };
     }
+
+    /// <summary>Where a host container instance's output pipe is named (<see cref="OutputFifo"/>): in the pod's
+    /// directory, by container and instance, so that the next daemon finds the one it adopts.</summary>
+    private string OutputFifoPath(ContainerSlot slot) =>
+        Path.Combine(_context.Paths.PodDirectory(DiskName), "out", $"{slot.Name}.{slot.Instance}");
 
     /// <summary>Keeps the current and the previous instance's log, as the kubelet does. Called once the new instance's
     /// start has come back (its log exists then): until then the last one's is the current log, and the one before

@@ -41,9 +41,12 @@ public sealed partial class PodWorker
     private volatile V1Pod _snapshot;
     private volatile IReadOnlyList<RunningContainer> _running = [];
 
-    public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null, string? podIp = null)
+    /// <param name="adopted">the pod's containers an earlier daemon left running, to take back from the pod's stored
+    /// status (<see cref="Resume"/>); null for a pod that starts from nothing</param>
+    public PodWorker(V1Pod pod, PodWorkerContext context, Action<V1Pod>? publish = null, string? podIp = null, IReadOnlyList<AdoptedInstance>? adopted = null)
     {
         PodIp = podIp;
+        _adopted = adopted;
         _pod = pod;
         _context = context;
         _publish = publish ?? (_ => { });
@@ -67,6 +70,9 @@ public sealed partial class PodWorker
     /// <summary>This pod instance's uid (its logs are its own: <see cref="StatePaths.PodLogDirectory"/>).</summary>
     public string Uid => _pod.Metadata.Uid ?? "";
 
+    /// <summary>Whether its containers run in a container engine (an image pod), not as host processes.</summary>
+    public bool RunsImages => _runsImages;
+
     /// <summary>The pod's own loopback address (status.podIP), shared by its containers.</summary>
     public string? PodIp { get; }
 
@@ -86,7 +92,7 @@ public sealed partial class PodWorker
     /// <summary>Publishes the pod as Pending (its containers ContainerCreating), then starts running it.</summary>
     public void Start()
     {
-        _startTime = Time.GetUtcNow();
+        _startTime = _adopted is not null && _pod.Status?.StartTime is { } started ? new DateTimeOffset(started, TimeSpan.Zero) : Time.GetUtcNow();
         Publish();
         ScheduleActiveDeadline();
         _ = Task.Run(RunAsync);
@@ -111,12 +117,14 @@ public sealed partial class PodWorker
         try
         {
             Directory.CreateDirectory(_context.Paths.PodDirectory(DiskName));
+            Resume();
             Advance();
             Publish();
             FinishIfDone();
             await foreach (var e in _events.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 Handle(e);
+                if (_detaching) break;
                 CheckShutdownProgress();
                 Publish();
                 FinishIfDone();
@@ -134,7 +142,8 @@ public sealed partial class PodWorker
         finally
         {
             _timers.CancelAll();
-            await RemoveSandboxAsync().ConfigureAwait(false);
+            // A pod let go of keeps its sandbox for the next daemon.
+            if (!_detaching) await RemoveSandboxAsync().ConfigureAwait(false);
             _finished.TrySetResult();
         }
     }
@@ -145,7 +154,7 @@ public sealed partial class PodWorker
         {
             case PodEvent.Exited exited when exited.Slot.Instance == exited.Instance:
                 // k8s: the runtime may know better than the exit code why it ended (OOMKilled).
-                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: exited.Slot.Process?.ExitReason, message: null);
+                OnExited(exited.Slot, exited.Status, exited.FinishedAt, reason: exited.Slot.Process?.ExitReason, message: exited.Slot.Process?.ExitMessage);
                 break;
             case PodEvent.RestartDue due when due.Slot.Instance == due.Instance && !_shuttingDown:
                 due.Slot.PendingRestart = null;
@@ -157,6 +166,9 @@ public sealed partial class PodWorker
                 break;
             case PodEvent.SetupRetry setup when !_shuttingDown:
                 setup.Retry();
+                break;
+            case PodEvent.Detach:
+                OnDetach();
                 break;
             case PodEvent.Stop stop:
                 _stopWaiters.Add(stop.Done);
@@ -373,5 +385,6 @@ public sealed partial class PodWorker
         public sealed record Stopped(ContainerSlot Slot, int Instance, Task<ContainerStopOutcome> Outcome) : PodEvent;
         public sealed record StartDone(ContainerSlot Slot, int Instance, Task<IContainerInstance> Start) : PodEvent;
         public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;
+        public sealed record Detach : PodEvent;
     }
 }

@@ -97,14 +97,22 @@ public sealed class ContainerCgroups
         catch (DirectoryNotFoundException) { return []; }
     }
 
+    /// <summary>The cgroup <paramref name="name"/> if it exists (one an earlier daemon made).</summary>
+    public ContainerCgroup? Existing(string name)
+    {
+        var directory = System.IO.Path.Combine(Directory, name);
+        return System.IO.Directory.Exists(directory) ? new ContainerCgroup(directory, Path + "/" + name, HasKill) : null;
+    }
+
     /// <summary>Kills every process in the tree and removes every cgroup in it (the tree itself stays when
-    /// <paramref name="removeTree"/> is false): at start, what a killed daemon left running, whatever it became;
-    /// at the end, anything a container's clean-up missed.</summary>
+    /// <paramref name="removeTree"/> is false), but the cgroups named in <paramref name="keep"/>: at start, what a
+    /// killed daemon left running, whatever it became, and this one does not adopt; at the end, anything a
+    /// container's clean-up missed.</summary>
     /// <returns>the pids that were killed</returns>
-    public async Task<IReadOnlyList<int>> KillAllAsync(TimeProvider time, bool removeTree)
+    public async Task<IReadOnlyList<int>> KillAllAsync(TimeProvider time, bool removeTree, IReadOnlySet<string>? keep = null)
     {
         var killed = new List<int>();
-        var cgroups = Existing();
+        var cgroups = Existing().Where(c => keep is null || !keep.Contains(System.IO.Path.GetFileName(c.Directory))).ToList();
         foreach (var cgroup in cgroups) killed.AddRange(cgroup.ProcessIds());
         await Task.WhenAll(cgroups.Select(c => c.KillAndRemoveAsync(time, SweepTimeout))).ConfigureAwait(false);
         if (removeTree) ContainerCgroup.TryRemoveDirectory(Directory);

@@ -130,12 +130,14 @@ public sealed class LimitHierarchies
     /// <summary>At start: kills what a killed daemon left in its v1 limit cgroups and removes them (the v2 tree has
     /// its own sweep, <see cref="ContainerCgroups.KillAllAsync"/>).</summary>
     /// <returns>the pids killed</returns>
-    public async Task<IReadOnlyList<int>> KillLeftoversAsync(TimeProvider time)
+    /// <param name="keep">the instance cgroups of adopted containers: left as they are</param>
+    public async Task<IReadOnlyList<int>> KillLeftoversAsync(TimeProvider time, IReadOnlySet<string>? keep = null)
     {
         var killed = new List<int>();
         foreach (var hierarchy in V1())
             foreach (var directory in hierarchy.Existing())
             {
+                if (keep?.Contains(System.IO.Path.GetFileName(directory)) == true) continue;
                 killed.AddRange(CgroupFile.ReadPids(System.IO.Path.Combine(directory, "cgroup.procs")));
                 await ContainerLimitCgroups.KillAndRemoveAsync(directory, time, SweepTimeout).ConfigureAwait(false);
             }

@@ -31,6 +31,8 @@ internal static unsafe partial class Native
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int O_NONBLOCK = 0x800;
+    public const int F_SETPIPE_SZ = 1031;
+    public const int ENXIO = 6;
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x001;
@@ -181,6 +183,9 @@ internal static unsafe partial class Native
     public static int pidfd_open(int pid) => (int)syscall2(SysPidfdOpen, pid, 0);
 
     public static int pidfd_send_signal(int pidfd, int signal) => (int)syscall4(SysPidfdSendSignal, pidfd, signal, 0, 0);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int ioctl(int fd, nuint request, void* argument);
 
     /// <summary>A close-on-exec pipe: the child gets only the copies posix_spawn dup2s onto 1 and 2.</summary>
     /// <returns>0, or the errno of the failure (EMFILE when the daemon is out of descriptors)</returns>

@@ -59,19 +59,28 @@ public sealed class ProcessTracking
     public ContainerCgroup? CreateCgroup(string pod, string podUid, string container, int instance) =>
         Cgroups?.Create(CgroupName.For(pod, podUid, container, instance));
 
+    /// <summary>The cgroup an earlier daemon made for a container instance it left running, if
+    /// <paramref name="masterPid"/> is in it.</summary>
+    public ContainerCgroup? ExistingCgroup(string pod, string podUid, string container, int instance, int masterPid) =>
+        Cgroups?.Existing(CgroupName.For(pod, podUid, container, instance)) is { } cgroup && cgroup.IsMember(masterPid) ? cgroup : null;
+
     /// <summary>The scope of an instance once its master runs.</summary>
     public IProcessScope Scope(ContainerCgroup? cgroup, int masterPid, string ownerToken) =>
         cgroup is not null ? new CgroupScope(cgroup) : new ProcessTreeScope(masterPid, ownerToken, SharedProcessTable.Shared);
 
-    /// <summary>At start: kills whatever an earlier run with the same state dir left running (it crashed, or was
-    /// SIGKILLed): everything in its cgroups, and every process carrying its owner mark.</summary>
+    /// <summary>At start: kills whatever an earlier run with the same state dir left running (it crashed, was
+    /// SIGKILLed, or stopped with --keep-running) and this one does not adopt: everything in its cgroups, and every
+    /// process carrying its owner mark, but the instances whose owner marks are in <paramref name="adopted"/>.</summary>
     /// <returns>the pids killed</returns>
-    public async Task<IReadOnlyList<int>> KillLeftoversAsync(TimeProvider time)
+    public async Task<IReadOnlyList<int>> KillLeftoversAsync(TimeProvider time, IReadOnlyCollection<AdoptedInstance>? adopted = null)
     {
+        adopted ??= [];
+        var keepCgroups = adopted.Select(a => CgroupName.For(a.Pod, a.PodUid, a.Container, a.Instance)).ToHashSet(StringComparer.Ordinal);
+        var keepOwners = adopted.Select(a => a.OwnerToken).ToHashSet(StringComparer.Ordinal);
         var killed = new List<int>();
-        if (Cgroups is { } cgroups) killed.AddRange(await cgroups.KillAllAsync(time, removeTree: false).ConfigureAwait(false));
-        killed.AddRange(await Limits.KillLeftoversAsync(time).ConfigureAwait(false));
-        killed.AddRange(OrphanSweeper.KillLeftovers(_daemonId).Select(p => p.Pid));
+        if (Cgroups is { } cgroups) killed.AddRange(await cgroups.KillAllAsync(time, removeTree: false, keep: keepCgroups).ConfigureAwait(false));
+        killed.AddRange(await Limits.KillLeftoversAsync(time, keepCgroups).ConfigureAwait(false));
+        killed.AddRange(OrphanSweeper.KillLeftovers(_daemonId, keepOwners).Select(p => p.Pid));
         return killed.Distinct().ToList();
     }
 

@@ -23,8 +23,10 @@ internal sealed class ContainerIo
     /// <summary>The descriptor that becomes the child's stdout and stderr (-1 with a terminal).</summary>
     public int OutputFd => _outputWrite;
 
+    /// <param name="outputFifo">where the output pipe is made as a named one that outlives the daemon
+    /// (<see cref="OutputFifo"/>); null: an anonymous pipe</param>
     /// <exception cref="ContainerExecException">a pipe or terminal could not be had</exception>
-    public static ContainerIo Open(ContainerStdio stdio, HostProcessRuntime.PipeFactory createPipe)
+    public static ContainerIo Open(ContainerStdio stdio, HostProcessRuntime.PipeFactory createPipe, string? outputFifo = null)
     {
         var io = new ContainerIo(stdio);
         try
@@ -36,7 +38,8 @@ internal sealed class ContainerIo
                 if (stdio.Stdin) io._inputWrite = PseudoTerminal.Duplicate(io._master);
                 return io;
             }
-            if (createPipe(out var read, out var write) is var errno and not 0) throw new ContainerExecException("cannot create output pipe: " + Errno.Describe(errno));
+            var errno = outputFifo is null ? createPipe(out var read, out var write) : OutputFifo.Create(outputFifo, out read, out write);
+            if (errno != 0) throw new ContainerExecException("cannot create output pipe: " + Errno.Describe(errno));
             (io.ReadFd, io._outputWrite) = (read, write);
             if (stdio.Stdin)
             {

@@ -37,6 +37,10 @@ public sealed record ContainerLaunch(
     /// first attach ends), and it runs on a terminal.</summary>
     public ContainerStdio Stdio { get; init; } = ContainerStdio.None;
 
+    /// <summary>A host container's output pipe as a named one at this path, which outlives the daemon (adoption, see
+    /// <see cref="OutputFifo"/>); null: an anonymous pipe. Not used with a terminal.</summary>
+    public string? OutputFifo { get; init; }
+
     /// <summary>Where the runtime reports what the pod's events show (type Normal or Warning, reason, message):
     /// k8s Pulling, Pulled, Failed.</summary>
     public Action<string, string, string>? Report { get; init; }

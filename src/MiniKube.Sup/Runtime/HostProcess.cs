@@ -23,6 +23,29 @@ public sealed class HostProcess : IContainerInstance
         ExecContext = execContext;
     }
 
+    /// <summary>An instance an earlier daemon started (<see cref="HostProcessRuntime.Adopt"/>): not this daemon's child,
+    /// so its exit is noticed through its pidfd, and its status may be unknown (k8s: <c>ContainerStatusUnknown</c>,
+    /// exit code 137, as the kubelet reports a container it lost).</summary>
+    internal static HostProcess Adopted(int pid, IProcessScope scope, Task<ExitStatus?> exited, Task outputDrained, HostExecContext execContext)
+    {
+        HostProcess? process = null;
+        async Task<ExitStatus> Known()
+        {
+            if (await exited.ConfigureAwait(false) is { } status) return status;
+            process!.ExitReason = UnknownReason;
+            process.ExitMessage = "The container's exit status could not be read: it was adopted from an earlier sup daemon, and is not this one's child";
+            return ExitStatus.Exited(137);
+        }
+        process = new HostProcess(pid, scope, Known(), outputDrained, execContext);
+        return process;
+    }
+
+    /// <summary>k8s: the reason of a container whose end the kubelet could not see.</summary>
+    public const string UnknownReason = "ContainerStatusUnknown";
+
+    /// <summary>Once <see cref="Exited"/> has completed: what the status says about an unknown end, else null.</summary>
+    public string? ExitMessage { get; private set; }
+
     /// <summary>What kubectl attach reaches; null for an adopted instance (its stdin and terminal were the last daemon's).</summary>
     public ContainerStreams? Streams { get; init; }
 

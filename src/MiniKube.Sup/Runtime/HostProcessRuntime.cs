@@ -51,12 +51,15 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         var environment = EnvironmentOf(launch);
 
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // logs/<pod>_<uid>/<container>: owner-only
+        // A terminal is the daemon's to hold: a container on one cannot outlive it, so it gets no named pipe.
+        var fifo = launch.Stdio.Tty ? null : launch.OutputFifo;
+        if (fifo is not null) FileSystem.Directories.Create(Path.GetDirectoryName(fifo)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (DescriptorLimit.CheckHeadroom() is { } full) throw new ContainerStartException(full);
         ContainerLogPump pump;
         try { pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses, @namespace: launch.Namespace); }
         catch (IOException e) { throw new ContainerStartException($"cannot open its log file: {e.Message}", e); }
         ContainerIo io;
-        try { io = ContainerIo.Open(launch.Stdio, CreatePipe); }
+        try { io = ContainerIo.Open(launch.Stdio, CreatePipe, fifo); }
         catch (ContainerExecException e)
         {
             pump.OnClosed();
@@ -98,14 +101,46 @@ public sealed class HostProcessRuntime(IContainerOutput output, LogRotationOptio
         }
         var streams = io.Streams();
         OutputMultiplexer.Shared.Add(io.ReadFd, streams.Tee(pump));
-        var drained = pump.Closed;
+        var drained = RemoveWhenRead(pump.Closed, fifo);
         var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
         if (limits is not null) HostLimitReport.Report(launch, limits);
+        return new HostProcess(pid, scope, exited, drained, ExecContextOf(launch, pid, environment, path, cgroup, limits), limits) { Streams = streams };
+    }
+
+    /// <summary>Takes back an instance an earlier daemon started (<see cref="IContainerRuntime.Adopt"/>): its output is
+    /// read on from its named pipe into the same log file, its processes are found in its cgroup (or by its group and
+    /// owner mark), and its exit is noticed through its pidfd. Its stdin and terminal, if it had them, were the last
+    /// daemon's: kubectl attach cannot reach it.</summary>
+    public IContainerInstance? Adopt(ContainerLaunch launch, int pid)
+    {
+        var exited = AdoptedExits.Shared.Watch(pid);
+        Task drained;
+        var fd = launch.OutputFifo is { } fifo ? OutputFifo.Reopen(fifo) : -1;
+        if (fd >= 0)
+        {
+            FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var pump = new ContainerLogPump(launch.LogPath, output, launch.PodName, launch.ContainerName, rotation, losses: losses, @namespace: launch.Namespace);
+            OutputMultiplexer.Shared.Add(fd, pump);
+            drained = RemoveWhenRead(pump.Closed, launch.OutputFifo);
+        }
+        else drained = Task.CompletedTask; // its output went to a pipe the last daemon held: it cannot be read any more
+        var cgroup = tracking?.ExistingCgroup(launch.PodName, launch.PodUid, launch.ContainerName, launch.Instance, pid);
+        var scope = tracking?.Scope(cgroup, pid, launch.OwnerToken) ?? new ProcessTreeScope(pid, launch.OwnerToken, SharedProcessTable.Shared);
+        var path = SearchPath(launch);
+        return HostProcess.Adopted(pid, scope, exited, drained, ExecContextOf(launch, pid, EnvironmentOf(launch), path, cgroup, limits: null));
+    }
+
+    private static HostExecContext ExecContextOf(ContainerLaunch launch, int pid, List<string> environment, string path, ContainerCgroup? cgroup, ContainerLimitCgroups? limits)
+    {
         var exec = new HostExecContext(environment, path, launch.WorkingDirectory, cgroup?.Directory, limits?.JoinDirectories);
         if (launch.Isolation is not null || launch.User is not null)
             exec = exec with { Enter = (p, a) => IsolatedCommand.InContainer(pid, launch.Isolation, launch.User, p, a, launch.WorkingDirectory) };
-        return new HostProcess(pid, scope, exited, drained, exec, limits) { Streams = streams };
+        return exec;
     }
+
+    /// <summary>Once its output is all read, an instance's named pipe goes: a later daemon finds nothing to reopen.</summary>
+    private static Task RemoveWhenRead(Task closed, string? fifo) =>
+        fifo is null ? closed : closed.ContinueWith(_ => OutputFifo.Remove(fifo), TaskScheduler.Default);
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -35,6 +35,12 @@ public interface IContainerRuntime
     /// <summary>What to spawn to run <paramref name="command"/> in the container with its own streams (kubectl exec).</summary>
     /// <exception cref="ContainerExecException">no command, or it cannot be found.</exception>
     ExecTarget ExecTarget(IContainerInstance container, IReadOnlyList<string> command);
+
+    /// <summary>Takes back a container instance an earlier daemon started and left running (it was killed, or stopped
+    /// with --keep-running): <paramref name="pid"/> is its main process, already checked to be that instance's
+    /// (<see cref="Pods.ContainerAdoption"/>). Null where this runtime cannot adopt it: it is then killed and started
+    /// again.</summary>
+    IContainerInstance? Adopt(ContainerLaunch launch, int pid) => null;
 }
 
 /// <summary>A started container instance.</summary>
@@ -59,6 +65,9 @@ public interface IContainerInstance
     /// <summary>Once <see cref="Exited"/> has completed: why it ended when the runtime knows better than the exit
     /// code (k8s: <c>OOMKilled</c>), else null.</summary>
     string? ExitReason => null;
+
+    /// <summary>Once <see cref="Exited"/> has completed: the message that goes with <see cref="ExitReason"/>, if any.</summary>
+    string? ExitMessage => null;
 
     /// <summary>Sends a signal to the container's process group, or SIGKILL to its cgroup (cheap: no search).</summary>
     void SignalGroup(int signal);

@@ -30,9 +30,27 @@ internal sealed class DaemonObserver(SupDaemon daemon)
     /// <summary>The pod a token names: daemon/POD/uid/container/instance.</summary>
     public static string PodOf(string owner) => owner.Split('/')[1];
 
-    /// <summary>The main process of each pod (its only container), when it runs.</summary>
+    /// <summary>The main process of each pod (its only container), when it runs: the leader of the session the daemon
+    /// spawned it into (its child, or one adopted from an earlier daemon).</summary>
     public Dictionary<string, ProcessInfo> MainProcesses() =>
-        ContainerProcesses().Where(c => c.Process.Ppid == Pid).GroupBy(c => PodOf(c.Owner)).ToDictionary(g => g.Key, g => g.First().Process);
+        ContainerProcesses().Where(c => c.Process.Pid == c.Process.Sid).GroupBy(c => PodOf(c.Owner)).ToDictionary(g => g.Key, g => g.First().Process);
+
+    /// <summary>The main pid of every running container as the daemon reports it (containerID sup://PID), by pod.</summary>
+    public async Task<Dictionary<string, int>> ReportedPidsAsync()
+    {
+        var (code, output, err) = await daemon.Sup("get", "pods", "-o", "json");
+        Assert.True(code == 0, $"sup get pods failed ({code}): {err}");
+        var result = new Dictionary<string, int>();
+        foreach (var item in JsonDocument.Parse(output).RootElement.GetProperty("items").EnumerateArray())
+        {
+            if (!item.GetProperty("status").TryGetProperty("containerStatuses", out var cs)) continue;
+            foreach (var c in cs.EnumerateArray())
+                if (c.TryGetProperty("containerID", out var id) && id.GetString() is { } text && text.StartsWith("sup://", StringComparison.Ordinal)
+                    && c.GetProperty("state").TryGetProperty("running", out _))
+                    result[item.GetProperty("metadata").GetProperty("name").GetString()!] = int.Parse(text["sup://".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
 
     public int OpenFds() => Directory.GetFiles($"/proc/{Pid}/fd").Length;
 

@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MiniKube.Sup.Processes;
+
+namespace MiniKube.Sup.EndToEnd;
+
+/// <summary>Issue 20 / SPEC §3: a daemon killed with SIGKILL, or stopped with --keep-running, is followed on the same
+/// state dir by one that adopts the containers still running instead of restarting them: same pids, restart counts
+/// and start times, output still reaching the logs without a gap, exits still noticed, a Job's running step not run
+/// again; and a SIGTERM afterwards leaves nothing behind.</summary>
+public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sup-adopt-").FullName;
+    private string StateDir => Path.Combine(_dir, "state");
+    private string Marker => Path.Combine(_dir, "step-starts");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Leftovers.AssertNoneAsync(new StatePaths(StateDir));
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Manifest(string yaml)
+    {
+        var path = Path.Combine(_dir, "supervisor.yaml");
+        File.WriteAllText(path, yaml.Replace("TESTAPP", Binaries.TestApp).Replace("MARKER", Marker));
+        return path;
+    }
+
+    /// <summary>A container that counts, 20 lines a second: a gap or a repeat in its log shows at once.</summary>
+    private const string Ticker = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: ticker
+        spec:
+          terminationGracePeriodSeconds: 5
+          containers:
+            - name: count
+              command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done"]
+        """;
+
+    private const string StepJob = """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: steps
+        spec:
+          backoffLimit: 0
+          template:
+            spec:
+              restartPolicy: Never
+              initContainers:
+                - name: slow-step
+                  command: ["sh", "-c", "echo started >> MARKER; echo step-running; sleep 10; echo step-done"]
+              containers:
+                - name: last
+                  command: ["sh", "-c", "echo last-step"]
+        """;
+
+    [Fact]
+    public async Task A_daemon_killed_with_kill_9_is_followed_by_one_that_adopts_its_containers()
+    {
+        var manifest = Manifest(Ticker + "\n---\n" + StepJob);
+        ContainerState before;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("steps-", 30);
+            await first.WaitForLineAsync("step-running");
+            await first.WaitForLineAsync("ticker/count | tick 20");
+            before = await StatusAsync("ticker", "count");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            Show("first daemon", first);
+        }
+        Assert.True(IsAlive(before.Pid), "the container outlived the SIGKILLed daemon, as under any supervisor");
+        await Task.Delay(500); // the container writes on while no daemon runs
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        try
+        {
+            await second.WaitForLineAsync("adopting");
+            await second.WaitForLineAsync("step-done", 40);
+        }
+        finally { Show("second daemon", second); }
+        var after = await StatusAsync("ticker", "count");
+        Assert.Equal(before.Pid, after.Pid);
+        Assert.Equal(before.RestartCount, after.RestartCount);
+        Assert.Equal(before.StartedAt, after.StartedAt);
+        await Poll.Until(() => Sup("get", "job", "steps", "-o", "jsonpath={.status.succeeded}").Result == "1", "the Job complete", 30);
+        // The step that ran while the daemon died was adopted, not run again.
+        Assert.Equal(["started"], File.ReadAllLines(Marker));
+        await AssertTicksContiguousAsync();
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(IsAlive(before.Pid));
+    }
+
+    [Fact]
+    public async Task A_stop_with_keep_running_leaves_host_containers_for_the_next_start_to_adopt()
+    {
+        var manifest = Manifest(Ticker);
+        ContainerState before;
+        await using (var first = SupProcess.Start("run", "--keep-running", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("ticker/count | tick 10");
+            before = await StatusAsync("ticker", "count");
+            first.Signal(Native.SIGTERM);
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("--keep-running", first.Output);
+        }
+        Assert.True(IsAlive(before.Pid), "--keep-running left the container running");
+        await Task.Delay(1000); // 20 lines wait in its pipe
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        await second.WaitForLineAsync("adopting");
+        var last = LastTick(await LogAsync());
+        await second.WaitForLineAsync($"ticker/count | tick {last + 5}");
+        var after = await StatusAsync("ticker", "count");
+        Assert.Equal((before.Pid, before.RestartCount, before.StartedAt), (after.Pid, after.RestartCount, after.StartedAt));
+        await AssertTicksContiguousAsync();
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(IsAlive(before.Pid));
+    }
+
+    [Fact]
+    public async Task An_adopted_container_that_exits_is_restarted_with_its_exit_code_and_one_that_ended_while_no_daemon_ran_is_reported_unknown()
+    {
+        var manifest = Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: quitter
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: app
+                  command: ["sh", "-c", "echo quitter-up; trap 'exit 3' USR1; while true; do sleep 0.1; done"]
+            """);
+        ContainerState before;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("quitter/app | quitter-up");
+            before = await StatusAsync("quitter", "app");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        await using (var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await second.WaitForLineAsync("adopting");
+            Native.kill(before.Pid, 10 /* SIGUSR1 */);
+            // Its exit is noticed though it is not the daemon's child, with the code it exited with where the kernel
+            // tells it (PIDFD_INFO_EXIT, Linux 6.15), and it is restarted as any container is.
+            await Poll.Until(() => StatusAsync("quitter", "app").Result is { RestartCount: 1, Pid: > 0 } s && s.Pid != before.Pid, "the adopted container restarted", 30);
+            var last = await LastTerminationAsync("quitter", "app");
+            Assert.True(last.ExitCode == 3 || last.Reason == "ContainerStatusUnknown", $"last state: {last}");
+            if (Environment.OSVersion.Version >= new Version(6, 15)) Assert.Equal((3, "Error"), (last.ExitCode, last.Reason));
+
+            var restarted = await StatusAsync("quitter", "app");
+            await StatusOnDiskAsync();
+            second.Signal(Native.SIGKILL);
+            await second.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            // It ends while no daemon runs.
+            Native.kill(-restarted.Pid, Native.SIGKILL);
+            await Poll.Until(() => !IsAlive(restarted.Pid), "the container gone");
+        }
+        await using var third = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        await Poll.Until(() => StatusAsync("quitter", "app").Result is { RestartCount: 2, Pid: > 0 }, "the lost container started again", 30);
+        var lost = await LastTerminationAsync("quitter", "app");
+        Assert.Equal((137, "ContainerStatusUnknown"), (lost.ExitCode, lost.Reason));
+        third.Signal(Native.SIGTERM);
+        Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private sealed record ContainerState(int Pid, int RestartCount, string StartedAt);
+
+    private sealed record Termination(int ExitCode, string Reason);
+
+    private async Task<string> Sup(params string[] args)
+    {
+        var (code, output, err) = await SupDaemon.Run(Binaries.Sup, [.. args, "--state-dir", StateDir]);
+        return code == 0 ? output.Trim() : "";
+    }
+
+    private async Task<ContainerState> StatusAsync(string pod, string container)
+    {
+        var json = await Sup("get", "pod", pod, "-o", "json");
+        if (json.Length == 0) return new ContainerState(0, -1, "");
+        var status = JsonDocument.Parse(json).RootElement.GetProperty("status");
+        if (!status.TryGetProperty("containerStatuses", out var statuses)) return new ContainerState(0, -1, "");
+        var c = statuses.EnumerateArray().First(s => s.GetProperty("name").GetString() == container);
+        var pid = c.TryGetProperty("containerID", out var id) && c.GetProperty("state").TryGetProperty("running", out var running)
+            ? int.Parse(id.GetString()!["sup://".Length..], CultureInfo.InvariantCulture) : 0;
+        var startedAt = pid > 0 ? c.GetProperty("state").GetProperty("running").GetProperty("startedAt").GetString()! : "";
+        return new ContainerState(pid, c.GetProperty("restartCount").GetInt32(), startedAt);
+    }
+
+    private async Task<Termination> LastTerminationAsync(string pod, string container)
+    {
+        var json = await Sup("get", "pod", pod, "-o", "json");
+        var c = JsonDocument.Parse(json).RootElement.GetProperty("status").GetProperty("containerStatuses").EnumerateArray()
+            .First(s => s.GetProperty("name").GetString() == container);
+        var t = c.GetProperty("lastState").GetProperty("terminated");
+        return new Termination(t.GetProperty("exitCode").GetInt32(), t.GetProperty("reason").GetString()!);
+    }
+
+    /// <summary>A status is written to disk in batches (<c>ObjectStore.FlushInterval</c>, 50 ms), not at once: a kill
+    /// before it is there leaves nothing to adopt, so the tests kill the daemon only once it has had the time.</summary>
+    private static Task StatusOnDiskAsync() => Task.Delay(1000);
+
+    private Task<string> LogAsync() => Sup("logs", "ticker");
+
+    private static int LastTick(string log) =>
+        Regex.Matches(log, @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Last();
+
+    /// <summary>The log holds every tick once, in order: no gap beyond what the pipe held, no repeat.</summary>
+    private async Task AssertTicksContiguousAsync()
+    {
+        var ticks = Regex.Matches(await LogAsync(), @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(ticks.Count > 20, $"{ticks.Count} ticks in the log");
+        for (var i = 1; i < ticks.Count; i++)
+            Assert.True(ticks[i] == ticks[i - 1] + 1, $"tick {ticks[i - 1]} is followed by tick {ticks[i]} in the log");
+    }
+
+    /// <summary>A daemon's output but the ticks, for the test's log.</summary>
+    private void Show(string which, SupProcess sup) =>
+        log.WriteLine($"--- {which}:\n" + string.Join("\n", sup.Lines.Where(l => !l.StartsWith("ticker/count | tick", StringComparison.Ordinal))));
+
+    private static bool IsAlive(int pid) => ProcFs.TryRead(pid, out var p) && !p.IsZombie;
+}

@@ -63,7 +63,7 @@ public sealed class SupExecAttachTests
         Assert.Contains("got: one\nerr: one\ngot: two\nerr: two\nstdin closed\n", output);
         await d.WaitForPodAsync("echo", "Failed");
 
-        var (stopped, ticks, _) = await Shell(d, "timeout 3 \"$SUP\" attach ticker");
+        var (stopped, ticks, _) = await Shell(d, "timeout 5 \"$SUP\" attach ticker"); // the client starts, connects, then follows
         Assert.Equal(124, stopped);
         Assert.Matches(@"tick \d+\ntick \d+\n", ticks);
     }

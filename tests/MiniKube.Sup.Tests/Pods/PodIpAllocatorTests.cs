@@ -14,6 +14,16 @@ public class PodIpAllocatorTests
     }
 
     [Fact]
+    public void An_adopted_pods_address_is_reserved_and_never_given_to_another_pod()
+    {
+        var ips = new PodIpAllocator();
+        Assert.True(ips.TryReserve("127.0.1.1"));
+        Assert.False(ips.TryReserve("127.0.1.1"));
+        Assert.False(ips.TryReserve("10.0.0.1")); // outside the range: nothing to hold
+        Assert.Equal("127.0.1.2", ips.Allocate());
+    }
+
+    [Fact]
     public void A_released_address_is_not_reused_at_once()
     {
         var ips = new PodIpAllocator();

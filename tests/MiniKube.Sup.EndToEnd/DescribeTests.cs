@@ -175,6 +175,120 @@ public sealed class DescribeTests
               ports: [{protocol: TCP, port: 5432}]
           egress:
             - to: [{namespaceSelector: {matchLabels: {team: a}}}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: mixed}
+        spec:
+          podSelector: {}
+          ingress:
+            - from:
+                - {ipBlock: {cidr: 172.16.0.0/12, except: [172.16.1.0/24, 172.16.2.0/24]}}
+                - {namespaceSelector: {matchLabels: {team: a}}, podSelector: {matchExpressions: [{key: tier, operator: In, values: [web]}]}}
+            - ports: [{port: 8080}, {protocol: UDP, port: 5000, endPort: 5010}]
+            - {}
+          egress:
+            - to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+              ports: [{port: dns, protocol: UDP}]
+            - {}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-all}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress, Egress]
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: zoned}
+        provisioner: example.com/zoned
+        mountOptions: [noatime]
+        allowVolumeExpansion: true
+        allowedTopologies:
+          - matchLabelExpressions: [{key: topology.kubernetes.io/zone, values: [a, b]}, {key: disk, values: [ssd]}]
+          - matchLabelExpressions: [{key: kubernetes.io/hostname, values: [h1]}]
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: disk, labels: {type: local}, annotations: {note: hand-made}}
+        spec:
+          storageClassName: local
+          capacity: {storage: 5Gi}
+          accessModes: [ReadWriteOnce, ReadOnlyMany]
+          hostPath: {path: /srv/disk, type: DirectoryOrCreate}
+          claimRef: {namespace: default, name: data}
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+                - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [h1, h2]}, {key: ssd, operator: Exists}]
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: share}
+        spec:
+          capacity: {storage: 100Mi}
+          accessModes: [ReadWriteMany]
+          persistentVolumeReclaimPolicy: Delete
+          nfs: {server: 127.0.0.1, path: /exports/share, readOnly: true}
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: high, annotations: {owner: team-a}}
+        value: 100000
+        globalDefault: false
+        description: For the pods that must run first.
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: limits}
+        spec:
+          limits:
+            - {type: Container, max: {cpu: "2"}}
+            - {type: Container, min: {memory: 64Mi}}
+            - {type: Container, default: {memory: 512Mi}}
+            - {type: Container, defaultRequest: {cpu: 100m}}
+            - {type: Pod, maxLimitRequestRatio: {cpu: "4"}}
+            - {type: PersistentVolumeClaim, max: {storage: 10Gi}}
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: quota}
+        spec:
+          hard: {pods: "10", requests.cpu: "4"}
+          scopes: [NotTerminating, BestEffort]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: nginx, labels: {app: ingress}, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+        spec:
+          controller: k8s.io/ingress-nginx
+          parameters: {apiGroup: k8s.example.com, kind: IngressParameters, name: external-lb}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web, labels: {app: web}}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 2
+          maxReplicas: 10
+          metrics:
+            - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}
+            - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}}
+            - {type: Pods, pods: {metric: {name: requests_per_second}, target: {type: AverageValue, averageValue: "1k"}}}
+            - {type: External, external: {metric: {name: queue_length}, target: {type: Value, value: "30"}}}
+          behavior:
+            scaleDown:
+              stabilizationWindowSeconds: 300
+              policies: [{type: Pods, value: 1, periodSeconds: 60}, {type: Percent, value: 10, periodSeconds: 60}]
+              selectPolicy: Min
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: api}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: api}
+          maxReplicas: 3
         """;
 
     [Theory]
@@ -185,6 +299,17 @@ public sealed class DescribeTests
     [InlineData("pdb", "web")]
     [InlineData("storageclass", "local")]
     [InlineData("networkpolicy", "db-in")]
+    [InlineData("networkpolicy", "mixed")]
+    [InlineData("networkpolicy", "deny-all")]
+    [InlineData("storageclass", "zoned")]
+    [InlineData("pv", "disk")]
+    [InlineData("pv", "share")]
+    [InlineData("priorityclass", "high")]
+    [InlineData("limitrange", "limits")]
+    [InlineData("quota", "quota")]
+    [InlineData("ingressclass", "nginx")]
+    [InlineData("hpa", "web")]
+    [InlineData("hpa", "api")]
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

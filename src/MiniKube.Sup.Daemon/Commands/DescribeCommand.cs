@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MiniKube.Sup.Api;
+using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 using MiniKube.Sup.Client.Commands;
 using MiniKube.Sup.Client.Output;
@@ -61,6 +62,13 @@ internal static class DescribeCommand
                         + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.Endpoints) text = ObjectDescription.Endpoints(KubernetesJson.Deserialize<V1Endpoints>(json)) + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.ServiceAccount) text = ObjectDescription.ServiceAccount(KubernetesJson.Deserialize<V1ServiceAccount>(json)) + Events(events, DateTime.UtcNow);
+                else if (kind == Kinds.Ingress)
+                    text = IngressDescription.Ingress(KubernetesJson.Deserialize<V1Ingress>(json),
+                        await ByName<V1Service>(client, Kinds.Service).ConfigureAwait(false), await ByName<V1Endpoints>(client, Kinds.Endpoints).ConfigureAwait(false))
+                        + Events(events, DateTime.UtcNow);
+                // kubectl shows no events for these two.
+                else if (kind == Kinds.LimitRange) text = QuotaDescription.LimitRange(KubernetesJson.Deserialize<V1LimitRange>(json));
+                else if (kind == Kinds.ResourceQuota) text = QuotaDescription.ResourceQuota(KubernetesJson.Deserialize<V1ResourceQuota>(json));
                 else if (Described(kind, json) is { } other) text = other + Events(events, DateTime.UtcNow);
                 else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
                     ? described + Events(events, DateTime.UtcNow)
@@ -73,7 +81,8 @@ internal static class DescribeCommand
         return command;
     }
 
-    /// <summary>The kinds laid out by <see cref="RbacDescription"/> <see cref="PolicyDescription"/>, <see cref="NetworkPolicyDescription"/> and <see cref="StorageDescription"/>; null for the others.</summary>
+    /// <summary>The kinds laid out by <see cref="RbacDescription"/>, <see cref="PolicyDescription"/>, <see cref="NetworkPolicyDescription"/>,
+    /// <see cref="StorageDescription"/>, <see cref="IngressDescription"/> and <see cref="AutoscalerDescription"/>; null for the others.</summary>
     private static string? Described(KindInfo kind, string json)
     {
         if (kind == Kinds.Role) { var r = KubernetesJson.Deserialize<V1Role>(json); return RbacDescription.Role(r.Metadata, r.Rules); }
@@ -83,6 +92,10 @@ internal static class DescribeCommand
         if (kind == Kinds.PodDisruptionBudget) return PolicyDescription.DisruptionBudget(KubernetesJson.Deserialize<V1PodDisruptionBudget>(json));
         if (kind == Kinds.StorageClass) return StorageDescription.StorageClass(KubernetesJson.Deserialize<V1StorageClass>(json));
         if (kind == Kinds.NetworkPolicy) return NetworkPolicyDescription.Describe(KubernetesJson.Deserialize<V1NetworkPolicy>(json));
+        if (kind == Kinds.PersistentVolume) return StorageDescription.PersistentVolume(KubernetesJson.Deserialize<V1PersistentVolume>(json));
+        if (kind == Kinds.PriorityClass) return PolicyDescription.PriorityClass(KubernetesJson.Deserialize<V1PriorityClass>(json));
+        if (kind == Kinds.IngressClass) return IngressDescription.IngressClass(KubernetesJson.Deserialize<V1IngressClass>(json));
+        if (kind == Kinds.HorizontalPodAutoscaler) return AutoscalerDescription.Describe(KubernetesJson.Deserialize<V2HorizontalPodAutoscaler>(json));
         return null;
     }
 
@@ -198,6 +211,15 @@ internal static class DescribeCommand
     {
         var width = lines.Count == 0 ? 0 : lines.Max(l => ControlCharacters.Escape(l.Label).Length) + 2;
         foreach (var (label, value) in lines) t.Append(ControlCharacters.Escape(label).PadRight(width)).Append(value).Append('\n');
+    }
+
+    /// <summary>The namespace's objects of a kind, by name.</summary>
+    private static async Task<IReadOnlyDictionary<string, T>> ByName<T>(SupClient client, KindInfo kind) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        using var list = JsonDocument.Parse(await client.GetJsonAsync(kind, null).ConfigureAwait(false));
+        return list.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => KubernetesJson.Deserialize<T>(i.GetRawText()))
+            .ToDictionary(o => o.Metadata.Name, StringComparer.Ordinal);
     }
 
     /// <summary>The pods whose volumes name claim <paramref name="claim"/>.</summary>

@@ -97,6 +97,23 @@ public sealed class DescribeTests
             spec:
               terminationGracePeriodSeconds: 3
               containers: [{name: app, command: ["TESTAPP"]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: site, labels: {app: db}, annotations: {note: front}}
+        spec:
+          ingressClassName: nginx
+          defaultBackend: {service: {name: db, port: {name: sql}}}
+          tls: [{hosts: [a.example.com, www.example.com], secretName: tls-a}, {hosts: [b.example.com]}]
+          rules:
+            - host: a.example.com
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: db, port: {number: 3306}}}}
+                  - {path: /api, pathType: Prefix, backend: {service: {name: missing, port: {number: 80}}}}
+            - http:
+                paths:
+                  - {path: /static, pathType: Prefix, backend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: static}}}
         """;
 
     [Theory]
@@ -104,7 +121,8 @@ public sealed class DescribeTests
     [InlineData("endpoints", "db")]
     [InlineData("serviceaccount", "app")]
     [InlineData("rc", "legacy")]
-    public async Task Claims_Endpoints_ServiceAccounts_and_ReplicationControllers_are_described_as_kubectl_describes_them(string kind, string name)
+    [InlineData("ingress", "site")]
+    public async Task Claims_Endpoints_ServiceAccounts_ReplicationControllers_and_Ingresses_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Claims);
         await d.StartAsync();
@@ -112,13 +130,28 @@ public sealed class DescribeTests
         Assert.True(code == 0, output + err);
         await Poll.Until(() => d.Sup("get", "pods").GetAwaiter().GetResult().Out.Contains("legacy-"), "the ReplicationController's pod", 30);
 
+        if (kind == "ingress")
+            await Poll.Until(() => d.Sup("get", "endpoints", "db").GetAwaiter().GetResult().Out.Contains(":3306"), "the Service's endpoint", 30);
+
         // kubectl formats what it reads from our API itself: the same text, up to the events.
         var (kubectlCode, expected, kubectlErr) = await d.Kubectl("describe", kind, name);
         Assert.True(kubectlCode == 0, kubectlErr);
         var (supCode, actual, _) = await d.Sup("describe", kind, name);
         Assert.Equal(0, supCode);
+        if (kind == "ingress")
+        {
+            // kubectl reads a backend's addresses from EndpointSlices, which sup does not serve (kubectl shows the
+            // error); sup shows them from the Service's Endpoints, as kubectl would from its slices.
+            Assert.Matches(@"\n\s+/\s+db:3306 \(\d+\.\d+\.\d+\.\d+:3306\)\n", actual);
+            Assert.Matches(@"Default backend:\s+db:sql \(\d+\.\d+\.\d+\.\d+:3306\)\n", actual);
+            Assert.Contains("missing:80 (<error: services \"missing\" not found>)", actual);
+            (expected, actual) = (BackendAddresses(expected), BackendAddresses(actual));
+        }
         Assert.Equal(Comparable(expected), Comparable(actual));
     }
+
+    private static string BackendAddresses(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"(\S+:\S+) \((<error: [^\n]*>|[^()\n]*)\)\n", "$1 (…)\n");
 
     private const string Inert = """
         apiVersion: rbac.authorization.k8s.io/v1

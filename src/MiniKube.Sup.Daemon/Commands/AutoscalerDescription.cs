@@ -8,7 +8,7 @@ namespace MiniKube.Sup.Daemon.Commands;
 /// events follow (written by the caller).</summary>
 internal static class AutoscalerDescription
 {
-    public static string Describe(V2HorizontalPodAutoscaler hpa)
+    public static DescribeWriter Describe(V2HorizontalPodAutoscaler hpa)
     {
         var spec = hpa.Spec ?? new V2HorizontalPodAutoscalerSpec();
         var status = hpa.Status ?? new V2HorizontalPodAutoscalerStatus();
@@ -38,7 +38,7 @@ internal static class AutoscalerDescription
             w.Write(0, "Conditions:\n").Write(1, "Type\tStatus\tReason\tMessage\n").Write(1, "----\t------\t------\t-------\n");
             foreach (var c in conditions) w.Write(1, $"{c.Type}\t{c.Status}\t{c.Reason}\t{c.Message}\n");
         }
-        return w.ToString();
+        return w;
     }
 
     private static void Metric(DescribeWriter w, V2MetricSpec metric, V2MetricStatus? current)

@@ -10,7 +10,7 @@ internal static class IngressDescription
     /// <param name="services">the namespace's Services by name</param>
     /// <param name="endpoints">the namespace's Endpoints by name: a backend shows its ready addresses, as kubectl
     /// shows them from EndpointSlices (which sup does not serve)</param>
-    public static string Ingress(V1Ingress ing, IReadOnlyDictionary<string, V1Service> services, IReadOnlyDictionary<string, V1Endpoints> endpoints)
+    public static DescribeWriter Ingress(V1Ingress ing, IReadOnlyDictionary<string, V1Service> services, IReadOnlyDictionary<string, V1Endpoints> endpoints)
     {
         var spec = ing.Spec ?? new V1IngressSpec();
         // ingressLoadBalancerStatusStringerV1 (wide): IPs or host names, sorted, each once.
@@ -41,10 +41,10 @@ internal static class IngressDescription
                 w.Write(2, $"\t{path.Path} \t{Backend(path.Backend, services, endpoints)}\n");
         }
         if (count == 0) w.Write(1, $"*\t*\t{defaultBackend}\n");
-        return w.Annotations("Annotations", ing.Metadata.Annotations).ToString();
+        return w.Annotations("Annotations", ing.Metadata.Annotations);
     }
 
-    public static string IngressClass(V1IngressClass c)
+    public static DescribeWriter IngressClass(V1IngressClass c)
     {
         var w = new DescribeWriter()
             .Write(0, $"Name:\t{c.Metadata.Name}\n")
@@ -57,7 +57,7 @@ internal static class IngressDescription
             if (parameters.ApiGroup is { } group) w.Write(1, $"APIGroup:\t{group}\n");
             w.Write(1, $"Kind:\t{parameters.Kind}\n").Write(1, $"Name:\t{parameters.Name}\n");
         }
-        return w.ToString();
+        return w;
     }
 
     /// <summary>describeBackendV1: "service:port (ready endpoints)", or a resource backend's group, kind and name.</summary>

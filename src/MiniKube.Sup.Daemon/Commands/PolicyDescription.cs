@@ -28,7 +28,7 @@ internal static class PolicyDescription
         ], indent: 4);
     }
 
-    public static string PriorityClass(V1PriorityClass c) => new DescribeWriter()
+    public static DescribeWriter PriorityClass(V1PriorityClass c) => new DescribeWriter()
         .Write(0, $"Name:\t{c.Metadata.Name}\n")
         .Write(0, $"Value:\t{(c.Value ?? 0).ToString(CultureInfo.InvariantCulture)}\n")
         .Write(0, $"GlobalDefault:\t{(c.GlobalDefault == true ? "true" : "false")}\n")
@@ -36,8 +36,7 @@ internal static class PolicyDescription
         .Write(0, $"Description:\t{c.Description}\n")
         // labels.FormatLabels, on one line (not the multi-line annotations of other kinds).
         .Write(0, "Annotations:\t" + (c.Metadata.Annotations is { Count: > 0 } a
-            ? string.Join(",", a.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>") + "\n")
-        .ToString();
+            ? string.Join(",", a.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) : "<none>") + "\n");
 
     private static string Number(int? n) => (n ?? 0).ToString(CultureInfo.InvariantCulture);
 }

@@ -7,7 +7,7 @@ namespace MiniKube.Sup.Daemon.Commands;
 /// (written by the caller).</summary>
 internal static class StorageDescription
 {
-    public static string StorageClass(V1StorageClass c)
+    public static DescribeWriter StorageClass(V1StorageClass c)
     {
         var annotations = c.Metadata.Annotations ?? new Dictionary<string, string>();
         var isDefault = new[] { "storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class" }
@@ -40,10 +40,10 @@ internal static class StorageDescription
                         .Select(r => r.Values is { Count: > 0 } values ? $"{r.Key} in [{string.Join(", ", values)}]" : $"{r.Key} in").ToList());
             }
         }
-        return w.ToString();
+        return w;
     }
 
-    public static string PersistentVolume(V1PersistentVolume pv)
+    public static DescribeWriter PersistentVolume(V1PersistentVolume pv)
     {
         var spec = pv.Spec ?? new V1PersistentVolumeSpec();
         var w = new DescribeWriter()
@@ -99,7 +99,7 @@ internal static class StorageDescription
             }
         }
         else w.Write(1, "<unknown>\n");
-        return w.ToString();
+        return w;
     }
 
     /// <summary>printNodeSelectorTermsMultilineWithIndent / printTopologySelectorTermsMultilineWithIndent.</summary>

@@ -64,7 +64,7 @@ public sealed class DescribeTests
         kind: PersistentVolumeClaim
         metadata: {name: data, labels: {app: db, tier: store}}
         spec:
-          accessModes: [ReadWriteOnce]
+          accessModes: [ReadOnlyMany, ReadWriteOnce]
           resources: {requests: {storage: 1Gi}}
         ---
         apiVersion: v1
@@ -132,6 +132,8 @@ public sealed class DescribeTests
 
         if (kind == "ingress")
             await Poll.Until(() => d.Sup("get", "endpoints", "db").GetAwaiter().GetResult().Out.Contains(":3306"), "the Service's endpoint", 30);
+        // The claim is bound once pod db has made its directory: capacity and access modes show from then on.
+        await Poll.Until(() => d.Kubectl("get", "pvc", "data", "-o", "jsonpath={.status.phase}").GetAwaiter().GetResult().Out == "Bound", "claim data Bound", 30);
 
         // kubectl formats what it reads from our API itself: the same text, up to the events.
         var (kubectlCode, expected, kubectlErr) = await d.Kubectl("describe", kind, name);

@@ -94,6 +94,7 @@ public sealed partial class Supervisor : IAsyncDisposable
             new JobController(controllers, options.JobBackoff),
             new CronJobController(controllers),
             new NamespaceController(controllers),
+            new ClaimController(controllers),
         ]);
         ProcessView = new ProcessViewService(Pods);
         Api = new KubeApi(Store, Desired, new PodLogs(Store, Pods, Paths), time, Version)

@@ -64,7 +64,7 @@ public sealed class DescribeTests
         kind: PersistentVolumeClaim
         metadata: {name: data, labels: {app: db, tier: store}}
         spec:
-          accessModes: [ReadWriteOnce]
+          accessModes: [ReadOnlyMany, ReadWriteOnce]
           resources: {requests: {storage: 1Gi}}
         ---
         apiVersion: v1
@@ -97,6 +97,23 @@ public sealed class DescribeTests
             spec:
               terminationGracePeriodSeconds: 3
               containers: [{name: app, command: ["TESTAPP"]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: site, labels: {app: db}, annotations: {note: front}}
+        spec:
+          ingressClassName: nginx
+          defaultBackend: {service: {name: db, port: {name: sql}}}
+          tls: [{hosts: [a.example.com, www.example.com], secretName: tls-a}, {hosts: [b.example.com]}]
+          rules:
+            - host: a.example.com
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: db, port: {number: 3306}}}}
+                  - {path: /api, pathType: Prefix, backend: {service: {name: missing, port: {number: 80}}}}
+            - http:
+                paths:
+                  - {path: /static, pathType: Prefix, backend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: static}}}
         """;
 
     [Theory]
@@ -104,7 +121,8 @@ public sealed class DescribeTests
     [InlineData("endpoints", "db")]
     [InlineData("serviceaccount", "app")]
     [InlineData("rc", "legacy")]
-    public async Task Claims_Endpoints_ServiceAccounts_and_ReplicationControllers_are_described_as_kubectl_describes_them(string kind, string name)
+    [InlineData("ingress", "site")]
+    public async Task Claims_Endpoints_ServiceAccounts_ReplicationControllers_and_Ingresses_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Claims);
         await d.StartAsync();
@@ -112,13 +130,30 @@ public sealed class DescribeTests
         Assert.True(code == 0, output + err);
         await Poll.Until(() => d.Sup("get", "pods").GetAwaiter().GetResult().Out.Contains("legacy-"), "the ReplicationController's pod", 30);
 
+        if (kind == "ingress")
+            await Poll.Until(() => d.Sup("get", "endpoints", "db").GetAwaiter().GetResult().Out.Contains(":3306"), "the Service's endpoint", 30);
+        // The claim is bound once pod db has made its directory: capacity and access modes show from then on.
+        await Poll.Until(() => d.Kubectl("get", "pvc", "data", "-o", "jsonpath={.status.phase}").GetAwaiter().GetResult().Out == "Bound", "claim data Bound", 30);
+
         // kubectl formats what it reads from our API itself: the same text, up to the events.
         var (kubectlCode, expected, kubectlErr) = await d.Kubectl("describe", kind, name);
         Assert.True(kubectlCode == 0, kubectlErr);
         var (supCode, actual, _) = await d.Sup("describe", kind, name);
         Assert.Equal(0, supCode);
+        if (kind == "ingress")
+        {
+            // kubectl reads a backend's addresses from EndpointSlices, which sup does not serve (kubectl shows the
+            // error); sup shows them from the Service's Endpoints, as kubectl would from its slices.
+            Assert.Matches(@"\n\s+/\s+db:3306 \(\d+\.\d+\.\d+\.\d+:3306\)\n", actual);
+            Assert.Matches(@"Default backend:\s+db:sql \(\d+\.\d+\.\d+\.\d+:3306\)\n", actual);
+            Assert.Contains("missing:80 (<error: services \"missing\" not found>)", actual);
+            (expected, actual) = (BackendAddresses(expected), BackendAddresses(actual));
+        }
         Assert.Equal(Comparable(expected), Comparable(actual));
     }
+
+    private static string BackendAddresses(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"(\S+:\S+) \((<error: [^\n]*>|[^()\n]*)\)\n", "$1 (…)\n");
 
     private const string Inert = """
         apiVersion: rbac.authorization.k8s.io/v1
@@ -175,6 +210,120 @@ public sealed class DescribeTests
               ports: [{protocol: TCP, port: 5432}]
           egress:
             - to: [{namespaceSelector: {matchLabels: {team: a}}}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: mixed}
+        spec:
+          podSelector: {}
+          ingress:
+            - from:
+                - {ipBlock: {cidr: 172.16.0.0/12, except: [172.16.1.0/24, 172.16.2.0/24]}}
+                - {namespaceSelector: {matchLabels: {team: a}}, podSelector: {matchExpressions: [{key: tier, operator: In, values: [web]}]}}
+            - ports: [{port: 8080}, {protocol: UDP, port: 5000, endPort: 5010}]
+            - {}
+          egress:
+            - to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+              ports: [{port: dns, protocol: UDP}]
+            - {}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-all}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress, Egress]
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: zoned}
+        provisioner: example.com/zoned
+        mountOptions: [noatime]
+        allowVolumeExpansion: true
+        allowedTopologies:
+          - matchLabelExpressions: [{key: topology.kubernetes.io/zone, values: [a, b]}, {key: disk, values: [ssd]}]
+          - matchLabelExpressions: [{key: kubernetes.io/hostname, values: [h1]}]
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: disk, labels: {type: local}, annotations: {note: hand-made}}
+        spec:
+          storageClassName: local
+          capacity: {storage: 5Gi}
+          accessModes: [ReadWriteOnce, ReadOnlyMany]
+          hostPath: {path: /srv/disk, type: DirectoryOrCreate}
+          claimRef: {namespace: default, name: data}
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+                - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [h1, h2]}, {key: ssd, operator: Exists}]
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: share}
+        spec:
+          capacity: {storage: 100Mi}
+          accessModes: [ReadWriteMany]
+          persistentVolumeReclaimPolicy: Delete
+          nfs: {server: 127.0.0.1, path: /exports/share, readOnly: true}
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: high, annotations: {owner: team-a}}
+        value: 100000
+        globalDefault: false
+        description: For the pods that must run first.
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: limits}
+        spec:
+          limits:
+            - {type: Container, max: {cpu: "2"}}
+            - {type: Container, min: {memory: 64Mi}}
+            - {type: Container, default: {memory: 512Mi}}
+            - {type: Container, defaultRequest: {cpu: 100m}}
+            - {type: Pod, maxLimitRequestRatio: {cpu: "4"}}
+            - {type: PersistentVolumeClaim, max: {storage: 10Gi}}
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: quota}
+        spec:
+          hard: {pods: "10", requests.cpu: "4"}
+          scopes: [NotTerminating, BestEffort]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: nginx, labels: {app: ingress}, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+        spec:
+          controller: k8s.io/ingress-nginx
+          parameters: {apiGroup: k8s.example.com, kind: IngressParameters, name: external-lb}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web, labels: {app: web}}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 2
+          maxReplicas: 10
+          metrics:
+            - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}
+            - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}}
+            - {type: Pods, pods: {metric: {name: requests_per_second}, target: {type: AverageValue, averageValue: "1k"}}}
+            - {type: External, external: {metric: {name: queue_length}, target: {type: Value, value: "30"}}}
+          behavior:
+            scaleDown:
+              stabilizationWindowSeconds: 300
+              policies: [{type: Pods, value: 1, periodSeconds: 60}, {type: Percent, value: 10, periodSeconds: 60}]
+              selectPolicy: Min
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: api}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: api}
+          maxReplicas: 3
         """;
 
     [Theory]
@@ -185,6 +334,17 @@ public sealed class DescribeTests
     [InlineData("pdb", "web")]
     [InlineData("storageclass", "local")]
     [InlineData("networkpolicy", "db-in")]
+    [InlineData("networkpolicy", "mixed")]
+    [InlineData("networkpolicy", "deny-all")]
+    [InlineData("storageclass", "zoned")]
+    [InlineData("pv", "disk")]
+    [InlineData("pv", "share")]
+    [InlineData("priorityclass", "high")]
+    [InlineData("limitrange", "limits")]
+    [InlineData("quota", "quota")]
+    [InlineData("ingressclass", "nginx")]
+    [InlineData("hpa", "web")]
+    [InlineData("hpa", "api")]
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

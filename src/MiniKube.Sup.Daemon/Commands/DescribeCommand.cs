@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MiniKube.Sup.Api;
+using MiniKube.Sup.Client;
 using MiniKube.Sup.Client.Arguments;
 using MiniKube.Sup.Client.Commands;
 using MiniKube.Sup.Client.Output;
@@ -61,6 +62,13 @@ internal static class DescribeCommand
                         + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.Endpoints) text = ObjectDescription.Endpoints(KubernetesJson.Deserialize<V1Endpoints>(json)) + Events(events, DateTime.UtcNow);
                 else if (kind == Kinds.ServiceAccount) text = ObjectDescription.ServiceAccount(KubernetesJson.Deserialize<V1ServiceAccount>(json)) + Events(events, DateTime.UtcNow);
+                else if (kind == Kinds.Ingress)
+                    text = WithEvents(IngressDescription.Ingress(KubernetesJson.Deserialize<V1Ingress>(json),
+                        await ByName<V1Service>(client, Kinds.Service).ConfigureAwait(false), await ByName<V1Endpoints>(client, Kinds.Endpoints).ConfigureAwait(false)), events);
+                // kubectl shows no events for these two.
+                else if (kind == Kinds.LimitRange) text = QuotaDescription.LimitRange(KubernetesJson.Deserialize<V1LimitRange>(json));
+                else if (kind == Kinds.ResourceQuota) text = QuotaDescription.ResourceQuota(KubernetesJson.Deserialize<V1ResourceQuota>(json));
+                else if (Written(kind, json) is { } writer) text = WithEvents(writer, events);
                 else if (Described(kind, json) is { } other) text = other + Events(events, DateTime.UtcNow);
                 else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
                     ? described + Events(events, DateTime.UtcNow)
@@ -73,7 +81,7 @@ internal static class DescribeCommand
         return command;
     }
 
-    /// <summary>The kinds laid out by <see cref="RbacDescription"/> <see cref="PolicyDescription"/>, <see cref="NetworkPolicyDescription"/> and <see cref="StorageDescription"/>; null for the others.</summary>
+    /// <summary>The kinds laid out by <see cref="RbacDescription"/>, <see cref="PolicyDescription"/> and <see cref="NetworkPolicyDescription"/>; null for the others.</summary>
     private static string? Described(KindInfo kind, string json)
     {
         if (kind == Kinds.Role) { var r = KubernetesJson.Deserialize<V1Role>(json); return RbacDescription.Role(r.Metadata, r.Rules); }
@@ -81,8 +89,19 @@ internal static class DescribeCommand
         if (kind == Kinds.RoleBinding) { var b = KubernetesJson.Deserialize<V1RoleBinding>(json); return RbacDescription.Binding(b.Metadata, b.RoleRef, b.Subjects); }
         if (kind == Kinds.ClusterRoleBinding) { var b = KubernetesJson.Deserialize<V1ClusterRoleBinding>(json); return RbacDescription.Binding(b.Metadata, b.RoleRef, b.Subjects); }
         if (kind == Kinds.PodDisruptionBudget) return PolicyDescription.DisruptionBudget(KubernetesJson.Deserialize<V1PodDisruptionBudget>(json));
-        if (kind == Kinds.StorageClass) return StorageDescription.StorageClass(KubernetesJson.Deserialize<V1StorageClass>(json));
         if (kind == Kinds.NetworkPolicy) return NetworkPolicyDescription.Describe(KubernetesJson.Deserialize<V1NetworkPolicy>(json));
+        return null;
+    }
+
+    /// <summary>The kinds laid out through a <see cref="DescribeWriter"/>, whose events join its last column block as
+    /// kubectl's do; null for the others.</summary>
+    private static DescribeWriter? Written(KindInfo kind, string json)
+    {
+        if (kind == Kinds.StorageClass) return StorageDescription.StorageClass(KubernetesJson.Deserialize<V1StorageClass>(json));
+        if (kind == Kinds.PersistentVolume) return StorageDescription.PersistentVolume(KubernetesJson.Deserialize<V1PersistentVolume>(json));
+        if (kind == Kinds.PriorityClass) return PolicyDescription.PriorityClass(KubernetesJson.Deserialize<V1PriorityClass>(json));
+        if (kind == Kinds.IngressClass) return IngressDescription.IngressClass(KubernetesJson.Deserialize<V1IngressClass>(json));
+        if (kind == Kinds.HorizontalPodAutoscaler) return AutoscalerDescription.Describe(KubernetesJson.Deserialize<V2HorizontalPodAutoscaler>(json));
         return null;
     }
 
@@ -200,6 +219,15 @@ internal static class DescribeCommand
         foreach (var (label, value) in lines) t.Append(ControlCharacters.Escape(label).PadRight(width)).Append(value).Append('\n');
     }
 
+    /// <summary>The namespace's objects of a kind, by name.</summary>
+    private static async Task<IReadOnlyDictionary<string, T>> ByName<T>(SupClient client, KindInfo kind) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        using var list = JsonDocument.Parse(await client.GetJsonAsync(kind, null).ConfigureAwait(false));
+        return list.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => KubernetesJson.Deserialize<T>(i.GetRawText()))
+            .ToDictionary(o => o.Metadata.Name, StringComparer.Ordinal);
+    }
+
     /// <summary>The pods whose volumes name claim <paramref name="claim"/>.</summary>
     private static List<string> ClaimUsers(string podsJson, string claim)
     {
@@ -216,6 +244,16 @@ internal static class DescribeCommand
 
     private static string DescribeOther(string json, string eventsJson, DateTime now) =>
         YamlOutput.FromJson(json) + Events(eventsJson, now);
+
+    /// <summary>DescribeEvents: "Events:\t&lt;none&gt;" is a line of the writer's last column block; a table of events
+    /// starts a block of its own.</summary>
+    private static string WithEvents(DescribeWriter writer, string eventsJson)
+    {
+        using var doc = JsonDocument.Parse(eventsJson);
+        return doc.RootElement.GetProperty("items").GetArrayLength() == 0
+            ? writer.Write(0, "Events:\t<none>\n").ToString()
+            : writer + Events(eventsJson, DateTime.UtcNow);
+    }
 
     private static string Events(string eventsJson, DateTime now)
     {

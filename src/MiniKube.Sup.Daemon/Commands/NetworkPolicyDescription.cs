@@ -24,11 +24,12 @@ internal static class NetworkPolicyDescription
         var spec = policy.Spec ?? new V1NetworkPolicySpec();
         var types = spec.PolicyTypes ?? [];
         t.Append("Spec:\n  PodSelector:     ").Append(Selector(spec.PodSelector, "<none> (Allowing the specific traffic to all pods in this namespace)")).Append('\n');
-        Direction(t, "ingress", "From", types.Contains("Ingress") || spec.Ingress is { Count: > 0 },
+        // getPolicyType: only the declared policy types count (the API server fills them in: ManifestDefaults).
+        Direction(t, "ingress", "From", types.Contains("Ingress"),
             spec.Ingress?.Select(r => ((IList<V1NetworkPolicyPort>?)r.Ports, (IList<V1NetworkPolicyPeer>?)r.FromProperty)).ToList() ?? []);
-        Direction(t, "egress", "To", types.Contains("Egress") || spec.Egress is { Count: > 0 },
+        Direction(t, "egress", "To", types.Contains("Egress"),
             spec.Egress?.Select(r => ((IList<V1NetworkPolicyPort>?)r.Ports, (IList<V1NetworkPolicyPeer>?)r.To)).ToList() ?? []);
-        t.Append("  Policy Types: ").Append(string.Join(", ", types)).Append('\n');
+        t.Append("  Policy Types: ").Append(types.Count > 0 ? string.Join(", ", types) : "<none>").Append('\n');
         return t.ToString();
     }
 
@@ -44,8 +45,9 @@ internal static class NetworkPolicyDescription
             var (ports, peers) = rules[i];
             if (ports is not { Count: > 0 }) t.Append("    To Port: <any> (traffic allowed to all ports)\n");
             else foreach (var p in ports)
-                t.Append("    To Port: ").Append(p.Port?.Value ?? "<any>").Append(p.EndPort is { } end ? "-" + end.ToString(CultureInfo.InvariantCulture) : "")
-                    .Append('/').Append(p.Protocol ?? "TCP").Append('\n');
+                t.Append(p.EndPort is { } end
+                    ? $"    To Port Range: {p.Port?.Value}-{end.ToString(CultureInfo.InvariantCulture)}/{p.Protocol ?? "TCP"}\n"
+                    : $"    To Port: {Port(p.Port)}/{p.Protocol ?? "TCP"}\n");
             if (peers is not { Count: > 0 })
             {
                 t.Append($"    {peerLabel}: <any> (traffic not restricted by {(peerLabel == "From" ? "source" : "destination")})\n");
@@ -54,9 +56,10 @@ internal static class NetworkPolicyDescription
             foreach (var peer in peers)
             {
                 t.Append($"    {peerLabel}:\n");
+                // One of: both selectors, one, or an IP block (kubectl's order).
                 if (peer.NamespaceSelector is { } ns) t.Append("      NamespaceSelector: ").Append(Selector(ns, "<none>")).Append('\n');
                 if (peer.PodSelector is { } pods) t.Append("      PodSelector: ").Append(Selector(pods, "<none>")).Append('\n');
-                if (peer.IpBlock is { } block)
+                if (peer is { IpBlock: { } block, PodSelector: null, NamespaceSelector: null })
                 {
                     t.Append("      IPBlock:\n        CIDR: ").Append(block.Cidr).Append('\n');
                     t.Append("        Except: ").Append(string.Join(", ", block.Except ?? [])).Append('\n');
@@ -64,6 +67,9 @@ internal static class NetworkPolicyDescription
             }
         }
     }
+
+    /// <summary>Go's %s of an *IntOrString: &lt;nil&gt; for a port that is not given (all ports of the protocol).</summary>
+    private static string Port(IntOrString? port) => port?.Value ?? "<nil>";
 
     private static string Selector(V1LabelSelector? selector, string none) =>
         selector is { MatchLabels.Count: > 0 } or { MatchExpressions.Count: > 0 } ? Tables.Selector(selector) : none;

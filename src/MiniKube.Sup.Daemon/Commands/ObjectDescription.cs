@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using k8s.Models;
+using MiniKube.Sup.Api;
 using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Daemon.Commands;
@@ -13,7 +14,8 @@ internal static class ObjectDescription
     public static string Claim(V1PersistentVolumeClaim claim, IReadOnlyList<string> usedBy)
     {
         var status = claim.Status ?? new V1PersistentVolumeClaimStatus();
-        var modes = status.AccessModes is { Count: > 0 } m ? string.Join(",", m.Select(AccessMode)) : "";
+        // GetAccessModesAsString: RWO,ROX,RWX,RWOP in that order.
+        var modes = Tables.AccessModes(status.AccessModes);
         List<(string, List<string>)> lines =
         [
             ("Name:", [claim.Metadata.Name]),
@@ -74,16 +76,6 @@ internal static class ObjectDescription
         ("Mountable secrets:", Names(account.Secrets?.Select(s => s.Name))),
         ("Tokens:", ["<none>"]),
     ]);
-
-    /// <summary>kubectl's abbreviations (RWO, ROX, RWX, RWOP).</summary>
-    private static string AccessMode(string mode) => mode switch
-    {
-        "ReadWriteOnce" => "RWO",
-        "ReadOnlyMany" => "ROX",
-        "ReadWriteMany" => "RWX",
-        "ReadWriteOncePod" => "RWOP",
-        _ => mode,
-    };
 
     private static string Addresses(IList<V1EndpointAddress>? addresses) =>
         addresses is { Count: > 0 } ? string.Join(",", addresses.Select(a => a.Ip)) : "<none>";

@@ -79,7 +79,31 @@ public static class ManifestDefaults
                 storageClass.ReclaimPolicy ??= "Delete";
                 storageClass.VolumeBindingMode ??= "Immediate";
                 break;
+            case V1PersistentVolume volume when volume.Spec is { } pv:
+                // SetDefaults_PersistentVolume: a volume made by hand is kept when its claim goes.
+                pv.PersistentVolumeReclaimPolicy ??= "Retain";
+                pv.VolumeMode ??= "Filesystem";
+                break;
+            case V1NetworkPolicy policy when policy.Spec is { } np:
+                ApplyNetworkPolicy(np);
+                break;
+            case V2HorizontalPodAutoscaler autoscaler when autoscaler.Spec is { } hpa:
+                // autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: at least one replica; 80% of the pods' CPU requests.
+                hpa.MinReplicas ??= 1;
+                if (hpa.Metrics is not { Count: > 0 })
+                    hpa.Metrics = [new V2MetricSpec { Type = "Resource", Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 80 } } }];
+                break;
         }
+    }
+
+    /// <summary>networking/v1 SetDefaults_NetworkPolicy: ports are TCP unless said; a policy without policyTypes
+    /// isolates ingress, and egress too when it has egress rules.</summary>
+    private static void ApplyNetworkPolicy(V1NetworkPolicySpec spec)
+    {
+        foreach (var port in (spec.Ingress ?? []).SelectMany(r => r.Ports ?? []).Concat((spec.Egress ?? []).SelectMany(r => r.Ports ?? [])))
+            port.Protocol ??= "TCP";
+        if (spec.PolicyTypes is { Count: > 0 }) return;
+        spec.PolicyTypes = spec.Egress is { Count: > 0 } ? ["Ingress", "Egress"] : ["Ingress"];
     }
 
     /// <summary>SetDefaults_PodSpec + SetDefaults_Container + probe/handler defaults for every container.</summary>

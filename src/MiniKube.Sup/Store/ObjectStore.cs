@@ -188,8 +188,10 @@ public sealed partial class ObjectStore : IDisposable
             if (current is null) throw new StoreNotFoundException(key);
             if (conditional) CheckPreconditions(current, obj.Metadata.Uid, obj.Metadata.ResourceVersion);
             var previous = current.Current.Object.Metadata;
-            // k8s: a pod's binding to its node is kept (an update that does not name the node keeps it).
-            var bound = BoundToNode(obj, (current.Current.Object as V1Pod)?.Spec?.NodeName);
+            // k8s: a pod's binding to its node, and a claim's to its volume, are kept (an update that does not name
+            // the node or the volume keeps it: the manifest applied again leaves them bound).
+            var bound = BoundToVolume(BoundToNode(obj, (current.Current.Object as V1Pod)?.Spec?.NodeName),
+                (current.Current.Object as V1PersistentVolumeClaim)?.Spec?.VolumeName);
             string Spec(long? generation) => ObjectParts.Split(bound, meta =>
             {
                 meta.Uid = previous.Uid;
@@ -451,6 +453,14 @@ public sealed partial class ObjectStore : IDisposable
         if (node is null || obj is not V1Pod { Spec: { NodeName: null } }) return obj;
         var bound = KubernetesJson.Deserialize<V1Pod>(ModelJson.Serialize(obj));
         bound.Spec.NodeName = node;
+        return bound;
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> BoundToVolume(IKubernetesObject<V1ObjectMeta> obj, string? volume)
+    {
+        if (string.IsNullOrEmpty(volume) || obj is not V1PersistentVolumeClaim { Spec.VolumeName: null or "" }) return obj;
+        var bound = KubernetesJson.Deserialize<V1PersistentVolumeClaim>(ModelJson.Serialize(obj));
+        bound.Spec.VolumeName = volume;
         return bound;
     }
 

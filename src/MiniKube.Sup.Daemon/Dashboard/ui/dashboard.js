@@ -236,7 +236,8 @@ function renderPods() {
     return h('tr', { 'data-pod': pod.metadata.name, 'data-namespace': pod.metadata.namespace },
       h('td', null, pod.metadata.namespace),
       h('td', null, pod.metadata.name),
-      h('td', { class: 'ready' + readyClass(ready) }, ready),
+      // A pod that has completed has no container left to be ready: 0/1 is not a fault there.
+      h('td', { class: 'ready' + (status === 'Completed' ? '' : readyClass(ready)) }, ready),
       h('td', { class: 'status ' + statusClass(status) }, status),
       h('td', { class: 'restarts' }, podRestarts(pod)),
       h('td', null, age(pod.metadata.creationTimestamp)),

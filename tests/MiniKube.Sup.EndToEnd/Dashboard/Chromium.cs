@@ -34,7 +34,12 @@ internal sealed class Chromium : IAsyncDisposable
         try
         {
             var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Executable, Headless = true, Env = env });
-            return new Chromium(playwright, browser, marker);
+            var chromium = new Chromium(playwright, browser, marker);
+            // The check at the end finds what it looks for: the browser's processes carry the marker, the driver is ours.
+            var running = chromium.Left();
+            Assert.True(running.Count(p => p.Contains("chrom", StringComparison.Ordinal)) > 0 && running.Any(p => p.EndsWith(" playwright driver", StringComparison.Ordinal)),
+                "the browser's processes are not found by their marker: " + string.Join(", ", running));
+            return chromium;
         }
         catch
         {
@@ -67,9 +72,14 @@ internal sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>This browser's processes (by the marker) and this test process's Playwright drivers (its node).</summary>
-    private List<string> Left() => ProcFs.Snapshot()
-        .Where(p => ProcFs.ReadEnvironmentVariable(p.Pid, MarkerVariable) == _marker
-            || (p.Ppid == Environment.ProcessId && ProcFs.ReadCommandLine(p.Pid).Contains(".playwright", StringComparison.Ordinal)))
-        .Select(p => $"{p.Pid} {p.Comm}")
-        .ToList();
+    private List<string> Left()
+    {
+        var left = new List<string>();
+        foreach (var p in ProcFs.Snapshot())
+        {
+            if (ProcFs.ReadEnvironmentVariable(p.Pid, MarkerVariable) == _marker) left.Add($"{p.Pid} {p.Comm}");
+            else if (p.Ppid == Environment.ProcessId && ProcFs.ReadCommandLine(p.Pid).Contains(".playwright", StringComparison.Ordinal)) left.Add($"{p.Pid} playwright driver");
+        }
+        return left;
+    }
 }

@@ -129,7 +129,7 @@ internal static class DaemonHost
             socket.Publish();
             app.Services.GetRequiredService<SystemdNotifications>().ApiAnswered();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
-                "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
+                "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods; web dashboard: sup dashboard",
                 endpoint, options.StateDir, credentials.KubeconfigPath);
             await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;

@@ -32,6 +32,7 @@ internal static class SupCommands
         new(EventsCommand.Create),
         new(PsCommand.CreatePs),
         new(PsCommand.CreateTop),
+        new(DashboardCommand.Create),
         new(Validate),
         new(VersionCommand.Create),
     ];

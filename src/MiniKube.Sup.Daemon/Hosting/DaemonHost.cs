@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MiniKube.Sup.Api;
 using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Daemon.Dashboard;
 using MiniKube.Sup.Daemon.Hosting.Logging;
 using MiniKube.Sup.Daemon.Hosting.Systemd;
 using MiniKube.Sup.Processes;
@@ -111,6 +112,7 @@ internal static class DaemonHost
                 return ctx.Response.WriteAsync(result.Succeeded ? "reloaded\n" : string.Join("\n", result.Errors) + "\n");
             });
             app.MapGet("/healthz", ctx => ctx.Response.WriteAsync("ok"));
+            DashboardAssets.Map(app);
 
             try
             {
@@ -127,7 +129,7 @@ internal static class DaemonHost
             socket.Publish();
             app.Services.GetRequiredService<SystemdNotifications>().ApiAnswered();
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("sup").LogInformation(
-                "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods",
+                "API on https://{Endpoint} (token in {StateDir}/token); kubectl: KUBECONFIG={Kubeconfig} kubectl get pods; web dashboard: sup dashboard",
                 endpoint, options.StateDir, credentials.KubeconfigPath);
             await app.WaitForShutdownAsync(cancel).ConfigureAwait(false);
             return ExitCodes.Success;
@@ -188,12 +190,13 @@ internal static class DaemonHost
     private static bool IsHostStartFault(LogEvent e) =>
         e.Level >= LogEventLevel.Error && e.MessageTemplate.Text == "Hosting failed to start";
 
-    /// <summary>The Unix socket is protected by its mode; a TCP client must present the token.</summary>
     /// <summary>The Unix socket is its user's; on TCP the daemon's token may do anything, a pod's service account token
     /// only what <see cref="ServiceAccountTokens.Allows"/> grants (403 otherwise, as RBAC answers), anything else is 401.</summary>
     private static Task Authorize(HttpContext ctx, RequestDelegate next, string token, ServiceAccountTokens accounts)
     {
         if (ctx.Connection.LocalIpAddress is null) return next(ctx); // the Unix socket
+        // The dashboard's page, script and style hold no data: its API calls present the token like any client's.
+        if (DashboardAssets.IsAsset(ctx.Request)) return next(ctx);
         var header = ctx.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return ApiStatus.Unauthorized(ctx);
         var presented = header[7..].Trim();

@@ -21,7 +21,7 @@ public class SupCommandsTests
 
         Assert.Equal(client, daemon);
         Assert.Equal(client.Distinct(), client);
-        Assert.Equal(["run", "get", "describe", "logs", "exec", "attach", "apply", "delete", "create", "port-forward", "scale", "rollout", "wait", "events", "ps", "top", "validate", "version"], client);
+        Assert.Equal(["run", "get", "describe", "logs", "exec", "attach", "apply", "delete", "create", "port-forward", "scale", "rollout", "wait", "events", "ps", "top", "dashboard", "validate", "version"], client);
     }
 
     [Fact]

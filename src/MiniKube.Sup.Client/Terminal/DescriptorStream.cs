@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MiniKube.Sup.Client.Terminal;
 
 /// <summary>
-/// A write-only stream on a bare file descriptor (1 or 2), each write one <c>write(2)</c> loop. Console.Out's own
+/// A stream on a bare file descriptor (0, 1 or 2), each write one <c>write(2)</c> loop, each read one <c>read(2)</c>. Console.Out's own
 /// stream initialises the terminal on its first write and sends it the terminfo keypad-transmit string (application
 /// cursor keys), which no .NET program takes back: every <c>sup</c> command left the terminal in that mode. As the
 /// console's stream does, a reader that went away (EPIPE, <c>sup get | head -1</c>) is not an error.
@@ -11,11 +11,11 @@ namespace MiniKube.Sup.Client.Terminal;
 internal sealed partial class DescriptorStream(int fd) : Stream
 {
     private const int EINTR = 4, EAGAIN = 11, EPIPE = 32;
-    private const short POLLOUT = 4;
+    private const short POLLIN = 1, POLLOUT = 4;
 
-    public override bool CanRead => false;
+    public override bool CanRead => fd == 0;
     public override bool CanSeek => false;
-    public override bool CanWrite => true;
+    public override bool CanWrite => fd != 0;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
@@ -50,7 +50,28 @@ internal sealed partial class DescriptorStream(int fd) : Stream
     }
 
     public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override unsafe int Read(Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                var n = read(fd, start, (nuint)buffer.Length);
+                if (n >= 0) return (int)n;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN)
+                {
+                    var p = new PollFd { Fd = fd, Events = POLLIN };
+                    poll(ref p, 1, -1);
+                    continue;
+                }
+                throw new IOException($"read from descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+        }
+    }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
@@ -64,6 +85,9 @@ internal sealed partial class DescriptorStream(int fd) : Stream
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint read(int fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int poll(ref PollFd fds, nuint count, int timeout);

@@ -10,7 +10,7 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// <code>
 /// NAME    READY  STATUS   RESTARTS  AGE  LAST EVENT
 /// web     1/1    Running  0         12s  Started: Started container app (11s ago)
-///  sup · 1 pod: 1 Running · restarts 0 · logs: all pods · p pause  f filter  q quit
+///  sup · 1 pod: 1 Running · restarts 0 · logs: all pods · keys: p pause, f pod, q quit
 /// </code>
 /// </summary>
 internal static class LivePodTable
@@ -57,7 +57,7 @@ internal static class LivePodTable
         if (shown.Count < rows.Count) lines.Add(Fit($"... and {rows.Count - shown.Count} more pod(s) (sup get pods)", columns));
 
         var summary = string.Join(", ", statuses.GroupBy(s => s).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
-        var line = $" sup{(status.Stopping ? " stopping" : "")} · {pods.Count} pod{(pods.Count == 1 ? "" : "s")}{(summary.Length > 0 ? ": " + summary : "")} · restarts {restarts} · logs: {status.Logs} · p pause  f filter  q quit ";
+        var line = $" sup{(status.Stopping ? " stopping" : "")} · {pods.Count} pod{(pods.Count == 1 ? "" : "s")}{(summary.Length > 0 ? ": " + summary : "")} · restarts {restarts} · logs: {status.Logs} · keys: p pause, f pod, q quit ";
         lines.Add(colour ? $"\e[7m{Fit(line, columns)}\e[0m" : Fit(line, columns));
         return lines;
     }

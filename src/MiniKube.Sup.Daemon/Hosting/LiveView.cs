@@ -102,9 +102,9 @@ internal sealed partial class LiveView(Supervisor supervisor, LiveScreen screen,
         var (columns, rows) = TerminalScreen.Size();
         var pods = supervisor.Store.List(Kinds.Pod.Kind).Select(o => o.As<V1Pod>()).ToList();
         var events = supervisor.Store.List(Kinds.Event.Kind).Select(o => o.As<Corev1Event>()).ToList();
-        var logs = screen.Paused ? $"PAUSED ({screen.Held} held, p resumes)"
-            : screen.Filter is { } pod ? $"{pod} only (f: next)" : "all pods";
         var stopping = lifetime.ApplicationStopping.IsCancellationRequested;
+        if (stopping) screen.SetPaused(false); // the stop is shown as it happens
+        var logs = (screen.Filter is { } pod ? $"{pod} only" : "all pods") + (screen.Paused ? $", PAUSED ({screen.Held} held)" : "");
         // A third of the screen at most, so that the logs keep most of it.
         var table = LivePodTable.Render(pods, events, time.GetUtcNow().UtcDateTime, columns, Math.Max(1, rows / 3 - 2),
             new LivePodTable.Status(logs, stopping), TerminalScreen.Colour);

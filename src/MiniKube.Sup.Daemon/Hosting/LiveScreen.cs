@@ -20,7 +20,7 @@ internal sealed class LiveScreen(TextWriter output, TextWriter? error = null)
     private readonly Queue<(string Text, bool Error)> _held = new();
     private IReadOnlyList<string> _table = [];
     private int _drawn;
-    private bool _closed;
+    private bool _closed, _suspended;
 
     /// <summary>Lines held while paused that did not fit in <see cref="MaxHeld"/>.</summary>
     public int Dropped { get; private set; }
@@ -45,7 +45,7 @@ internal sealed class LiveScreen(TextWriter output, TextWriter? error = null)
                 }
                 return;
             }
-            Print([(text, isError)], redraw: !_closed);
+            Print([(text, isError)], redraw: !_closed && !_suspended);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class LiveScreen(TextWriter output, TextWriter? error = null)
         {
             if (_closed) return;
             _table = table;
-            Print([], redraw: true);
+            if (!_suspended) Print([], redraw: true);
         }
     }
 
@@ -75,10 +75,19 @@ internal sealed class LiveScreen(TextWriter output, TextWriter? error = null)
         lock (_gate) Filter = pod;
     }
 
-    /// <summary>Erases the block until the next <see cref="Show"/> (Ctrl+Z: the shell gets a clean screen).</summary>
-    public void Erase()
+    /// <summary>Erases the block and draws none until <see cref="Resume"/> (Ctrl+Z: the shell gets a clean screen).</summary>
+    public void Suspend()
     {
-        lock (_gate) if (!_closed && _drawn > 0) Print([], redraw: false);
+        lock (_gate)
+        {
+            _suspended = true;
+            if (!_closed && _drawn > 0) Print([], redraw: false);
+        }
+    }
+
+    public void Resume()
+    {
+        lock (_gate) _suspended = false;
     }
 
     /// <summary>Erases the block and prints what is held: from here on lines pass straight through. Idempotent.</summary>
@@ -101,7 +110,7 @@ internal sealed class LiveScreen(TextWriter output, TextWriter? error = null)
         _held.Clear();
         if (Dropped > 0) lines.Insert(0, ($"sup: {Dropped} line(s) dropped while paused (sup logs has them)", false));
         Dropped = 0;
-        if (lines.Count > 0 || !_closed) Print(lines, redraw: !_closed);
+        if (lines.Count > 0 || !_closed) Print(lines, redraw: !_closed && !_suspended);
     }
 
     /// <summary>Erase the block, print the lines, draw the block again: one write per stream.</summary>

@@ -60,10 +60,11 @@ internal sealed partial class LiveView(Supervisor supervisor, LiveScreen screen,
             _suspend = PosixSignalRegistration.Create(PosixSignal.SIGTSTP, context =>
             {
                 context.Cancel = true;
-                screen.Erase();
+                screen.Suspend();
                 _keys?.Suspend();
                 kill(Environment.ProcessId, SIGSTOP);
                 _keys?.Resume();
+                screen.Resume();
             });
         }
     }

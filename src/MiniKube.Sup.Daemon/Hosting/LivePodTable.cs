@@ -15,7 +15,8 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// </summary>
 internal static class LivePodTable
 {
-    public sealed record Status(string Logs, bool Stopping);
+    /// <param name="Keys">whether keys are read (stdin is the terminal, and this process its foreground)</param>
+    public sealed record Status(string Logs, bool Stopping, bool Keys = true);
 
     public static IReadOnlyList<string> Render(IReadOnlyList<V1Pod> pods, IReadOnlyList<Corev1Event> events, DateTime now,
         int columns, int maxPods, Status status, bool colour)
@@ -57,7 +58,7 @@ internal static class LivePodTable
         if (shown.Count < rows.Count) lines.Add(Fit($"... and {rows.Count - shown.Count} more pod(s) (sup get pods)", columns));
 
         var summary = string.Join(", ", statuses.GroupBy(s => s).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
-        var line = $" sup{(status.Stopping ? " stopping" : "")} · {pods.Count} pod{(pods.Count == 1 ? "" : "s")}{(summary.Length > 0 ? ": " + summary : "")} · restarts {restarts} · logs: {status.Logs} · keys: p pause, f pod, q quit ";
+        var line = $" sup{(status.Stopping ? " stopping" : "")} · {pods.Count} pod{(pods.Count == 1 ? "" : "s")}{(summary.Length > 0 ? ": " + summary : "")} · restarts {restarts} · logs: {status.Logs}{(status.Keys ? " · keys: p pause, f pod, q quit" : "")} ";
         lines.Add(colour ? $"\e[7m{Fit(line, columns)}\e[0m" : Fit(line, columns));
         return lines;
     }

@@ -108,7 +108,7 @@ internal sealed partial class LiveView(Supervisor supervisor, LiveScreen screen,
         var logs = (screen.Filter is { } pod ? $"{pod} only" : "all pods") + (screen.Paused ? $", PAUSED ({screen.Held} held)" : "");
         // A third of the screen at most, so that the logs keep most of it.
         var table = LivePodTable.Render(pods, events, time.GetUtcNow().UtcDateTime, columns, Math.Max(1, rows / 3 - 2),
-            new LivePodTable.Status(logs, stopping), TerminalScreen.Colour);
+            new LivePodTable.Status(logs, stopping, _keys is not null), TerminalScreen.Colour);
         screen.Show(table);
     }
 

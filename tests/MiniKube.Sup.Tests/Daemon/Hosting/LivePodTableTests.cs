@@ -53,4 +53,9 @@ public sealed class LivePodTableTests
         Assert.StartsWith(" sup stopping · 8 pods: 8 Running", lines[4]);
         Assert.EndsWith("…", lines[4]);
     }
+
+    [Fact]
+    public void Without_keys_the_status_line_offers_none() =>
+        Assert.Equal(" sup · 0 pods · restarts 0 · logs: all pods ",
+            LivePodTable.Render([], [], Now, 200, 10, new LivePodTable.Status("all pods", Stopping: false, Keys: false), colour: false)[^1]);
 }

@@ -1,4 +1,5 @@
 using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Client.Terminal;
 
 namespace MiniKube.Sup.Cli;
 
@@ -8,6 +9,7 @@ public static class ClientCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        ConsoleStreams.Install();
         if (CommandOf(args) is { } name && SupCommands.IsEngine(name)) return EngineExec.Replace(args);
         return await CommandLine.InvokeAsync(CommandLine.Root(SupCommands.Build(engine => engine.StandIn())), args).ConfigureAwait(false);
     }

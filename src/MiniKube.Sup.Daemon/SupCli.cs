@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MiniKube.Sup.Client.Commands;
+using MiniKube.Sup.Client.Terminal;
 using MiniKube.Sup.Daemon.Commands;
 
 namespace MiniKube.Sup.Daemon;
@@ -8,7 +9,11 @@ namespace MiniKube.Sup.Daemon;
 /// `sup` runs the client commands itself and becomes this for the others.</summary>
 public static class SupCli
 {
-    public static Task<int> RunAsync(string[] args) => CommandLine.InvokeAsync(CommandLine.Root(SupCommands.Build(Create)), args);
+    public static Task<int> RunAsync(string[] args)
+    {
+        ConsoleStreams.Install();
+        return CommandLine.InvokeAsync(CommandLine.Root(SupCommands.Build(Create)), args);
+    }
 
     private static Command Create(EngineCommand command) =>
         command == SupCommands.Run ? RunCommand.Create()

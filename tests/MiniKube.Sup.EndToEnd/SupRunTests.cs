@@ -68,6 +68,9 @@ public sealed class SupRunTests : IAsyncLifetime
         sup.Signal(Native.SIGTERM);
         Assert.Equal(0, await sup.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("all pods stopped", sup.Output);
+        // Off a terminal, plain lines: no live table, no control code (the terminal's view: Terminal/LiveViewTests).
+        Assert.DoesNotContain("\e", sup.Output);
+        Assert.DoesNotContain(sup.Lines, l => l.StartsWith("NAME ", StringComparison.Ordinal));
         // Nothing of ours is left running: checked for every test in DisposeAsync (Leftovers). The test host is a
         // subreaper itself (other tests run pods in-process), so zombies cannot be told apart by parent here.
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 
 namespace MiniKube.Sup.Client.Commands;
@@ -51,17 +52,24 @@ internal static class ClientCommand
     /// message), shown escaped so that they cannot drive the terminal; its lines stay lines.</summary>
     public static string Error(string message) => Printing.ControlCharacters.EscapeKeepingLines(message);
 
-    /// <summary>Ctrl+C ends a follow or a watch quietly.</summary>
+    /// <summary>Ctrl+C ends a follow or a watch quietly. (A signal registration, not Console.CancelKeyPress: that
+    /// initialises .NET's console, which puts the terminal in application cursor-key mode for good.)</summary>
     public static CancellationToken CancelOnCtrlC()
     {
         var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        lock (Interrupts)
         {
-            e.Cancel = true;
-            cts.Cancel();
-        };
+            Interrupts.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                cts.Cancel();
+            }));
+        }
         return cts.Token;
     }
+
+    /// <summary>Kept for the process's life: a registration that is collected stops handling its signal.</summary>
+    private static readonly List<PosixSignalRegistration> Interrupts = [];
 
     private sealed class UsageException(string message) : Exception(message);
 }

@@ -175,7 +175,7 @@ internal static class LogsCommand
         await using var stream = await client.StreamAsync(path, null, cancel).ConfigureAwait(false);
         if (prefix is null)
         {
-            await using var stdout = Console.OpenStandardOutput();
+            await using var stdout = Terminal.ConsoleStreams.OpenStandardOutput();
             var buffer = new byte[16 * 1024];
             int n;
             while ((n = await stream.ReadAsync(buffer, cancel).ConfigureAwait(false)) > 0)

@@ -10,10 +10,35 @@ namespace MiniKube.Sup.Client.Output;
 /// </summary>
 public static class PodUsageTable
 {
-    public static string Format(string podMetricsListJson)
+    public static string Format(string podMetricsListJson) => Format(podMetricsListJson, TopSort.Name);
+
+    /// <summary>The table, its pods ordered by <paramref name="sort"/> (kubectl top pod --sort-by cpu|memory).</summary>
+    public static string Format(string podMetricsListJson, TopSort sort) => Format(Rows(podMetricsListJson), sort);
+
+    /// <summary>How many pods the list holds.</summary>
+    public static int Count(string podMetricsListJson) => Rows(podMetricsListJson).Count;
+
+    private static string Format(List<(string Namespace, string Name, decimal Cpu, decimal Memory)> pods, TopSort sort)
+    {
+        if (pods.Count == 0) return "No pods are running.\n";
+        var sorted = sort switch
+        {
+            TopSort.Cpu => pods.OrderByDescending(p => p.Cpu).ThenBy(p => p.Name, StringComparer.Ordinal),
+            TopSort.Memory => pods.OrderByDescending(p => p.Memory).ThenBy(p => p.Name, StringComparer.Ordinal),
+            _ => pods.OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal),
+        };
+        var rows = new List<string[]> { new[] { "NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)" } };
+        foreach (var (ns, name, cpu, memory) in sorted)
+            rows.Add([ns, name, Math.Ceiling(cpu * 1000).ToString(CultureInfo.InvariantCulture) + "m",
+                Math.Floor(memory / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "Mi"]);
+        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        return string.Concat(rows.Select(r => string.Join("   ", r.Select((cell, i) => i == 3 ? cell : cell.PadRight(widths[i]))).TrimEnd() + "\n"));
+    }
+
+    private static List<(string Namespace, string Name, decimal Cpu, decimal Memory)> Rows(string podMetricsListJson)
     {
         using var doc = JsonDocument.Parse(podMetricsListJson);
-        var rows = new List<string[]> { new[] { "NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)" } };
+        var pods = new List<(string, string, decimal, decimal)>();
         foreach (var item in doc.RootElement.GetProperty("items").EnumerateArray())
         {
             var meta = item.GetProperty("metadata");
@@ -24,13 +49,9 @@ public static class PodUsageTable
                 cpu += Quantity(usage.GetProperty("cpu").GetString() ?? "0");
                 memory += Quantity(usage.GetProperty("memory").GetString() ?? "0");
             }
-            rows.Add([meta.GetProperty("namespace").GetString() ?? "", meta.GetProperty("name").GetString() ?? "",
-                Math.Ceiling(cpu * 1000).ToString(CultureInfo.InvariantCulture) + "m",
-                Math.Floor(memory / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "Mi"]);
+            pods.Add((meta.GetProperty("namespace").GetString() ?? "", meta.GetProperty("name").GetString() ?? "", cpu, memory));
         }
-        if (rows.Count == 1) return "No pods are running.\n";
-        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        return string.Concat(rows.Select(r => string.Join("   ", r.Select((cell, i) => i == 3 ? cell : cell.PadRight(widths[i]))).TrimEnd() + "\n"));
+        return pods;
     }
 
     /// <summary>The value of a Kubernetes quantity in the forms metrics.k8s.io uses (n, u, m, none, Ki, Mi, Gi, k, M, G).</summary>

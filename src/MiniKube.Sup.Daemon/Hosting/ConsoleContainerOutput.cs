@@ -12,12 +12,18 @@ internal sealed class ConsoleContainerOutput : IContainerOutput
 
     public void WriteLine(string pod, string container, string line)
     {
+        lock (_gate) Console.Out.WriteLine(Format(pod, container, line, _colour));
+    }
+
+    /// <summary>"pod/container | line", the prefix in the pod's colour when <paramref name="colour"/>.</summary>
+    public static string Format(string pod, string container, string line, bool colour)
+    {
         var prefix = $"{pod}/{container} |";
-        if (_colour)
+        if (colour)
         {
-            var colour = Colours[(int)((uint)StringComparer.Ordinal.GetHashCode(pod) % Colours.Length)];
-            prefix = $"{colour}{prefix}\e[0m";
+            var code = Colours[(int)((uint)StringComparer.Ordinal.GetHashCode(pod) % Colours.Length)];
+            prefix = $"{code}{prefix}\e[0m";
         }
-        lock (_gate) Console.Out.WriteLine($"{prefix} {line}");
+        return $"{prefix} {line}";
     }
 }

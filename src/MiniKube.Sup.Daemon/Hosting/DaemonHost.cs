@@ -15,6 +15,8 @@ using MiniKube.Sup.Processes;
 using MiniKube.Sup.Spec;
 using Serilog;
 using Serilog.Events;
+using Serilog.Sinks.SystemConsole.Themes;
+using MiniKube.Sup.Client.Terminal;
 
 namespace MiniKube.Sup.Daemon.Hosting;
 
@@ -27,14 +29,18 @@ internal static class DaemonHost
     public static async Task<int> RunAsync(SupervisorOptions options, ManifestLoadResult manifests, IPEndPoint? listen, HostingOptions hosting, CancellationToken cancel)
     {
         var json = hosting.LogFormat == LogFormat.Json;
+        var live = !json && LiveView.Enabled;
         var logging = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             // A failed start is said once, in one line, below; not also as the host's error with a stack trace.
             .Filter.ByExcluding(IsHostStartFault);
         // Off a terminal the console sink writes no colour codes (its themes apply to redirected output only when told to).
+        // On a terminal the colours are ANSI codes in the text (the system theme sets them through the console
+        // around the text, which the live view's line writer would see out of order).
         Log.Logger = (json ? logging.WriteTo.Console(new JsonLogFormatter())
-            : logging.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")).CreateLogger();
+            : logging.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                theme: TerminalScreen.IsTerminal(1) && TerminalScreen.Colour ? AnsiConsoleTheme.Literate : ConsoleTheme.None)).CreateLogger();
         // Read (and removed from the environment the pods inherit) before anything else is built.
         var notify = NotifySocket.FromEnvironment();
         // The API is always served on loopback TCP too (token and TLS), on an ephemeral port unless --listen names
@@ -62,11 +68,18 @@ internal static class DaemonHost
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton(manifests);
             if (json) builder.Services.AddSingleton<Runtime.IContainerOutput>(new JsonContainerOutput(TimeProvider.System, Console.Out));
+            else if (live) builder.Services.AddSingleton<Runtime.IContainerOutput, LiveContainerOutput>();
             else builder.Services.AddSingleton<Runtime.IContainerOutput, ConsoleContainerOutput>();
             builder.Services.AddSingleton<Supervisor>();
             builder.Services.AddSingleton<SupervisorService>();
+            if (live)
+            {
+                // Before the supervisor's service: hosted services stop in reverse order, and the view must outlive
+                // the stop it shows.
+                builder.Services.AddSingleton(new LiveScreen(Console.Out, TerminalScreen.IsTerminal(2) ? Console.Error : null));
+                builder.Services.AddHostedService<LiveView>();
+            }
             builder.Services.AddHostedService(services => services.GetRequiredService<SupervisorService>());
-            if (!json) builder.Services.AddHostedService<LiveStatusLine>();
             // Not the package's AddSystemd: it activates only when the parent is systemd (see NotifySocket).
             builder.Services.AddSingleton(notify);
             builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<SystemdNotifications>(services, hosting.ReadyWhen));

@@ -55,7 +55,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
               restartPolicy: Never
               initContainers:
                 - name: slow-step
-                  command: ["sh", "-c", "echo started >> MARKER; echo step-running; sleep 10; echo step-done"]
+                  command: ["sh", "-c", "echo started >> MARKER; echo step-running; while [ ! -e MARKER.go ]; do sleep 0.1; done; echo step-done"]
               containers:
                 - name: last
                   command: ["sh", "-c", "echo last-step"]
@@ -71,7 +71,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             await first.WaitForLineAsync("steps-", 30);
             await first.WaitForLineAsync("step-running");
             await first.WaitForLineAsync("ticker/count | tick 20");
-            before = await StatusAsync("ticker", "count");
+            before = await RunningAsync("ticker", "count");
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -83,11 +83,13 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
         try
         {
-            await second.WaitForLineAsync("adopting");
-            await second.WaitForLineAsync("step-done", 40);
+            await second.WaitForLineAsync("container slow-step adopted");
+            // The step goes on only now: it ends under the daemon that adopted it, whatever the machine's load.
+            File.WriteAllText(Marker + ".go", "");
+            await second.WaitForLineAsync("step-done");
         }
         finally { Show("second daemon", second); }
-        var after = await StatusAsync("ticker", "count");
+        var after = await RunningAsync("ticker", "count");
         Assert.Equal(before.Pid, after.Pid);
         Assert.Equal(before.RestartCount, after.RestartCount);
         Assert.Equal(before.StartedAt, after.StartedAt);
@@ -109,7 +111,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         await using (var first = SupProcess.Start("run", "--keep-running", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("ticker/count | tick 10");
-            before = await StatusAsync("ticker", "count");
+            before = await RunningAsync("ticker", "count");
             first.Signal(Native.SIGTERM);
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("--keep-running", first.Output);
@@ -121,7 +123,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         await second.WaitForLineAsync("adopting");
         var last = LastTick(await LogAsync());
         await second.WaitForLineAsync($"ticker/count | tick {last + 5}");
-        var after = await StatusAsync("ticker", "count");
+        var after = await RunningAsync("ticker", "count");
         Assert.Equal((before.Pid, before.RestartCount, before.StartedAt), (after.Pid, after.RestartCount, after.StartedAt));
         await AssertTicksContiguousAsync();
 
@@ -148,7 +150,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("quitter/app | quitter-up");
-            before = await StatusAsync("quitter", "app");
+            before = await RunningAsync("quitter", "app");
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -164,7 +166,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             Assert.True(last.ExitCode == 3 || last.Reason == "ContainerStatusUnknown", $"last state: {last}");
             if (Environment.OSVersion.Version >= new Version(6, 15)) Assert.Equal((3, "Error"), (last.ExitCode, last.Reason));
 
-            var restarted = await StatusAsync("quitter", "app");
+            var restarted = await RunningAsync("quitter", "app");
             await StatusOnDiskAsync();
             second.Signal(Native.SIGKILL);
             await second.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -180,6 +182,33 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task A_pod_whose_manifest_changed_while_no_daemon_ran_is_adopted_then_replaced_and_one_removed_is_stopped()
+    {
+        var manifest = Manifest(Ticker + "\n---\n" + Ticker.Replace("name: ticker", "name: other"));
+        int ticker, other;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("ticker/count | tick 5");
+            await first.WaitForLineAsync("other/count | tick 5");
+            ticker = (await RunningAsync("ticker", "count")).Pid;
+            other = (await RunningAsync("other", "count")).Pid;
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        // The next start's files change ticker's command and drop the other pod.
+        Manifest(Ticker.Replace("echo tick $i", "echo tock $i"));
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        await second.WaitForLineAsync("ticker/count | tock 5");
+        await Poll.Until(() => !IsAlive(ticker) && !IsAlive(other), "the adopted instances stopped");
+        Assert.Contains("Killing: Stopping container count", second.Output);
+        Assert.Equal("pod/ticker", await Sup("get", "pods", "-o", "name"));
+        Assert.NotEqual(ticker, (await RunningAsync("ticker", "count")).Pid);
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private sealed record ContainerState(int Pid, int RestartCount, string StartedAt);
 
     private sealed record Termination(int ExitCode, string Reason);
@@ -188,6 +217,14 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     {
         var (code, output, err) = await SupDaemon.Run(Binaries.Sup, [.. args, "--state-dir", StateDir]);
         return code == 0 ? output.Trim() : "";
+    }
+
+    /// <summary>The container's status once the daemon's API answers and shows it running.</summary>
+    private async Task<ContainerState> RunningAsync(string pod, string container)
+    {
+        ContainerState state = new(0, -1, "");
+        await Poll.Until(() => (state = StatusAsync(pod, container).Result).Pid > 0, $"{pod}/{container} running, through the API", 30);
+        return state;
     }
 
     private async Task<ContainerState> StatusAsync(string pod, string container)

@@ -127,24 +127,50 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         var first = 0;
         await Poll.Until(() => (first = RunningPid(ContainerStatus(d, "steady").GetAwaiter().GetResult())) > 0, "running", 30);
         var memory = V1Cgroup(first, "memory")!;
-        var inode = await Inode(memory);
+        await Task.Delay(1000); // its status reaches the disk (batched every 50 ms)
         d.Process.Signal(Native.SIGKILL);
         await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
         await d.Process.DisposeAsync();
         Assert.Contains(first.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllLines(Path.Combine(memory, "cgroup.procs")));
+        // Its container ends too while no daemon runs: nothing is left to adopt, so what it leaves is swept.
+        Native.kill(first, Native.SIGKILL);
+        await Poll.Until(() => !File.ReadAllLines(Path.Combine(memory, "cgroup.procs")).Any(l => l.Length > 0), "the container gone from its cgroup");
 
         await d.StartAsync();
         var second = 0;
         await Poll.Until(() => (second = RunningPid(ContainerStatus(d, "steady").GetAwaiter().GetResult())) is > 0 && second != first, "running again", 30);
-        Assert.True(Leftovers.IsGone(first));
-        // Its cgroup of the same name (same pod, same instance number) is a new one: the old one was removed.
-        Assert.True(Directory.Exists(memory));
-        Assert.NotEqual(inode, await Inode(memory));
+        Assert.True(Leftovers.IsGone(first) || (ProcFs.TryRead(first, out var zombie) && zombie.IsZombie));
+        // The lost instance's cgroup was removed; the next instance (counted on from the stored status) has its own.
+        Assert.False(Directory.Exists(memory));
+        Assert.NotEqual(memory, V1Cgroup(second, "memory"));
         // Only the new instance is in the daemon's memory tree.
         var tree = Leftovers.LimitTreeDirectories(new StatePaths(d.StateDir)).First(t => t.Contains("/memory/", StringComparison.Ordinal));
         var members = Directory.EnumerateFiles(tree, "cgroup.procs", SearchOption.AllDirectories).SelectMany(File.ReadAllLines).Where(l => l.Length > 0).ToList();
         Assert.Equal([second.ToString(System.Globalization.CultureInfo.InvariantCulture)], members);
         Assert.Equal(0, await d.StopAsync());
+    }
+
+    [Fact]
+    public async Task A_container_adopted_after_a_kill_9_keeps_its_limit_cgroups()
+    {
+        await using var d = new SupDaemon(Pod("steady", "Always", "--print, up", "{memory: 80Mi}"));
+        await d.StartAsync();
+        var first = 0;
+        await Poll.Until(() => (first = RunningPid(ContainerStatus(d, "steady").GetAwaiter().GetResult())) > 0, "running", 30);
+        var memory = V1Cgroup(first, "memory")!;
+        var inode = await Inode(memory);
+        await Task.Delay(1000); // its status reaches the disk (batched every 50 ms)
+        d.Process.Signal(Native.SIGKILL);
+        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await d.Process.DisposeAsync();
+
+        await d.StartAsync();
+        await Poll.Until(() => d.Sup("get", "pods").GetAwaiter().GetResult().Code == 0, "the API of the new daemon", 30);
+        Assert.Equal(first, RunningPid(await ContainerStatus(d, "steady")));
+        Assert.Equal(inode, await Inode(memory));
+        Assert.Equal(memory, V1Cgroup(first, "memory"));
+        Assert.Equal(0, await d.StopAsync());
+        Assert.True(Leftovers.IsGone(first));
     }
 
     [Fact]

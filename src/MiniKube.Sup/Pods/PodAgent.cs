@@ -52,19 +52,30 @@ public sealed partial class PodAgent : IAsyncDisposable
     {
         lock (_gate)
         {
-            // Every pod an earlier daemon ran goes on from its stored status (restart counts, completed steps, containers
-            // that ended meanwhile), whether or not any of its containers still runs.
-            foreach (var stored in _store.List(Spec.Kinds.Pod.Kind))
-                if (stored.Uid is { } uid && stored.Object is V1Pod { Status: { } status } && !PodPhases.IsTerminal(status.Phase)
-                    && (status.ContainerStatuses is { Count: > 0 } || status.InitContainerStatuses is { Count: > 0 }))
-                    _adopted[uid] = [];
-            foreach (var group in instances.GroupBy(i => i.PodUid)) _adopted[group.Key] = group.ToList();
+            var running = instances.GroupBy(i => i.PodUid).ToDictionary(g => g.Key, g => (IReadOnlyList<Processes.AdoptedInstance>)g.ToList(), StringComparer.Ordinal);
+            var resumed = _store.List(Spec.Kinds.Pod.Kind).Where(stored => stored.Uid is { } uid && (running.ContainsKey(uid) || Ran(stored))).ToList();
             // Their addresses are taken before any other pod is given one: their processes listen on them.
-            foreach (var stored in _store.List(Spec.Kinds.Pod.Kind))
-                if (stored.Uid is { } uid && _adopted.TryGetValue(uid, out var running) && running.Count > 0)
-                    _ips.TryReserve((stored.Object as V1Pod)?.Status?.PodIP);
+            foreach (var stored in resumed)
+                if (running.ContainsKey(stored.Uid!)) _ips.TryReserve((stored.Object as V1Pod)?.Status?.PodIP);
+            // Each is run at once as it was stored, before the store's first replay to the agent: that replay (or a
+            // change the files make at start) then finds it running, and a pod deleted or replaced meanwhile is stopped
+            // as any running pod is, its adopted containers with it, rather than left running with nobody watching.
+            foreach (var stored in resumed)
+            {
+                _adopted[stored.Uid!] = running.GetValueOrDefault(stored.Uid!) ?? [];
+                var slot = _slots[stored.Key] = new Slot(stored.Key) { Desired = stored };
+                slot.RestartedAt = RestartedAt(stored.As<V1Pod>());
+                StartWorker(slot, stored);
+            }
         }
     }
+
+    /// <summary>Whether an earlier daemon ran the pod: not finished, and a container of it started (one held by its
+    /// start order, or never started, goes through the usual path).</summary>
+    private static bool Ran(StoredObject stored) =>
+        stored.Object is V1Pod { Status: { } status } && !PodPhases.IsTerminal(status.Phase)
+        && (status.InitContainerStatuses ?? []).Concat(status.ContainerStatuses ?? [])
+            .Any(c => c.State?.Running is not null || c.State?.Terminated is not null || c.RestartCount > 0);
 
     private readonly Dictionary<string, IReadOnlyList<Processes.AdoptedInstance>> _adopted = new(StringComparer.Ordinal);
 

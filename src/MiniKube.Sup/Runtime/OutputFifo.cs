@@ -8,7 +8,7 @@ namespace MiniKube.Sup.Runtime;
 /// A host container's stdout and stderr as a named pipe in its pod's directory, not an anonymous one, so that its
 /// output does not depend on the daemon's life (SPEC §3, adoption). The container's end is opened for reading and
 /// writing: while it runs the pipe always has a reader, so a write never meets a closed pipe (no SIGPIPE, no EPIPE)
-/// when no daemon reads; it waits in the pipe's buffer (<see cref="Capacity"/> where the kernel allows), and beyond
+/// when no daemon reads; it waits in the pipe's buffer (<see cref="Capacity"/> for a root daemon, else 64 KiB), and beyond
 /// that blocks until a daemon reads again. The next daemon opens the pipe again by its path and reads on, where the
 /// last one stopped. The daemon's end sees the end of the output once every process of the container that holds the
 /// pipe has closed it, as with an anonymous pipe.
@@ -36,8 +36,9 @@ internal static unsafe class OutputFifo
             writeFd = Native.open(p, Native.O_RDWR | Native.O_CLOEXEC, 0);
             if (writeFd < 0) return Fail(p, ref readFd, ref writeFd);
         }
-        // Best effort: an unprivileged daemon past the user's pipe quota keeps the default 64 KiB.
-        Native.fcntl(writeFd, Native.F_SETPIPE_SZ, Capacity);
+        // Only as root: a user's large pipes count against its pipe quota (fs.pipe-user-pages-soft), past which every new
+        // pipe of that user, not only ours, would get a tiny buffer; an unprivileged daemon keeps the default 64 KiB.
+        if (Native.geteuid() == 0) Native.fcntl(writeFd, Native.F_SETPIPE_SZ, Capacity);
         return 0;
     }
 

@@ -130,9 +130,11 @@ public sealed class LiveViewTests : IAsyncLifetime
         Assert.Equal(modes, await _tmux.ModesAsync()); // no scroll region, cursor shown, keypad as it was
         Assert.Equal(stty, await _tmux.SttyAsync()); // bash restores a killed job's terminal settings
 
-        // What the killed daemon left running, the next run stops (and this one is stopped in order).
+        // What the killed daemon left running, the next run adopts (and this one is stopped in order). It is stopped
+        // once it has taken both pods back: what they wrote meanwhile comes out first, and would push the stop's first
+        // line off the screen if the stop came in the middle of it.
         await _tmux.TypeAsync(RunCommand);
-        await _tmux.WaitForScreenAsync(HasTable, "the live table of the second run");
+        await _tmux.WaitForScreenAsync(s => HasTable(s) && s.Count(l => l.Contains(" adopted (pid ", StringComparison.Ordinal)) == 2, "the live table of the second run, both pods adopted");
         await _tmux.KeysAsync("C-c");
         await AssertStoppedCleanlyAsync("0");
     }

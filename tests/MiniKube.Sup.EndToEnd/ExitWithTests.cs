@@ -78,7 +78,7 @@ public sealed class ExitWithTests : IAsyncLifetime
         var failed = output.IndexOf("job/tests Failed", StringComparison.Ordinal);
         Assert.True(failed >= 0, output);
         // The logs printed after the verdict, as `sup logs job/tests` prints them.
-        Assert.Matches(@"\[pod/tests-[a-z0-9]+/run\] expected 2 got 3", output[failed..]);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output[failed..], @"\[pod/tests-[a-z0-9]+/run\] expected 2 got 3"), output);
         Assert.Contains("all pods stopped", output);
         Assert.StartsWith("sigterm", File.ReadAllText(Path.Combine(_dir, "app-stopped")));
     }

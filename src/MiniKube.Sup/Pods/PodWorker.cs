@@ -241,7 +241,10 @@ public sealed partial class PodWorker
         catch (TimeoutException) { }
     }
 
-    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(1);
+    // Raised from 1 s: under load (3 busy loops on this 2-core machine) a failed Job's last line was missing from the logs
+    // `sup run --exit-with` printed once in 5 runs, a slow output thread the likely cause. A container killed through its
+    // cgroup closes its pipe at once: the limit only holds back an exit whose pipe an escaped process keeps open.
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(3);
 
     private async Task CleanupAsync(ContainerSlot slot, IContainerInstance process)
     {

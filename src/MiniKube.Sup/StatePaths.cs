@@ -13,6 +13,10 @@ public sealed class StatePaths(string stateDir)
     /// <summary>A host container with no workingDir runs here; kept across container restarts, removed with the pod.</summary>
     public string PodDirectory(string pod) => Path.Combine(Root, "pods", pod);
 
+    /// <summary>Written when a daemon has stopped every pod itself (a normal stop), removed at the next start: without
+    /// it, the last daemon was killed or stopped with --keep-running, and its pods are resumed and adopted.</summary>
+    public string StoppedFile => Path.Combine(Root, "stopped");
+
     /// <summary>Where a pod's emptyDir, configMap and secret volumes live: inside the pod directory, so they go
     /// with the pod.</summary>
     public string PodVolumeDirectory(string pod, string volume) => Path.Combine(PodDirectory(pod), "volumes", volume);

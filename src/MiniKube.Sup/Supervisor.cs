@@ -157,11 +157,14 @@ public sealed partial class Supervisor : IAsyncDisposable
         LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
         // What an earlier daemon left running (it was killed, or stopped with --keep-running) is taken back where its
         // pod's stored status vouches for it; the rest is killed, and its pods start it again.
-        var adopted = ContainerAdoption.Find(Store, Paths.DaemonId);
+        // After a normal stop every pod was stopped by the daemon itself: they start afresh, as they always did.
+        var stoppedCleanly = File.Exists(Paths.StoppedFile);
+        File.Delete(Paths.StoppedFile);
+        var adopted = stoppedCleanly ? [] : ContainerAdoption.Find(Store, Paths.DaemonId);
         var leftovers = await Tracking.KillLeftoversAsync(_time, adopted).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
         if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
-        Pods.Adopt(adopted);
+        if (!stoppedCleanly) Pods.Adopt(adopted);
         LogEngine(_logger, Engine.Description);
         LogPodAddresses(_logger, _addresses.Range.ToString());
         await SweepEngineAsync().ConfigureAwait(false);
@@ -224,6 +227,9 @@ public sealed partial class Supervisor : IAsyncDisposable
         await ReleaseRootlessPauseAsync().ConfigureAwait(false);
         if (Engine.Rootless) ChildReaper.Shared.ReapZombiesNamed(RootlessPause.Helpers);
         ChildReaper.Shared.ReapAllZombies();
+        // The next start need not resume anything: every pod's containers were stopped here.
+        try { File.WriteAllText(Paths.StoppedFile, ""); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* the next start resumes them as lost: a restart counted */ }
         LogStopped(_logger);
     }
 

@@ -161,7 +161,13 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             Native.kill(before.Pid, 10 /* SIGUSR1 */);
             // Its exit is noticed though it is not the daemon's child, with the code it exited with where the kernel
             // tells it (PIDFD_INFO_EXIT, Linux 6.15), and it is restarted as any container is.
-            await Poll.Until(() => StatusAsync("quitter", "app").Result is { RestartCount: 1, Pid: > 0 } s && s.Pid != before.Pid, "the adopted container restarted", 30);
+            try { await Poll.Until(() => StatusAsync("quitter", "app").Result is { RestartCount: 1, Pid: > 0 } s && s.Pid != before.Pid, "the adopted container restarted", 30); }
+            catch (TimeoutException)
+            {
+                Show("second daemon", second);
+                log.WriteLine("status: " + await Sup("get", "pod", "quitter", "-o", "json"));
+                throw;
+            }
             var last = await LastTerminationAsync("quitter", "app");
             Assert.True(last.ExitCode == 3 || last.Reason == "ContainerStatusUnknown", $"last state: {last}");
             if (Environment.OSVersion.Version >= new Version(6, 15)) Assert.Equal((3, "Error"), (last.ExitCode, last.Reason));
@@ -208,6 +214,29 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         second.Signal(Native.SIGTERM);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task After_a_normal_stop_the_next_start_runs_every_pod_afresh()
+    {
+        var manifest = Manifest(Ticker);
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("ticker/count | tick 3");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGTERM);
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        // The daemon stopped its containers itself: nothing was lost, so no restart is counted.
+        Assert.Equal(0, (await RunningAsync("ticker", "count")).RestartCount);
+        Assert.DoesNotContain("adopting", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" adopted (pid ", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(HostProcessUnknown, await Sup("get", "pod", "ticker", "-o", "json"), StringComparison.Ordinal);
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private const string HostProcessUnknown = "ContainerStatusUnknown";
 
     private sealed record ContainerState(int Pid, int RestartCount, string StartedAt);
 

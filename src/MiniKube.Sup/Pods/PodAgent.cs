@@ -290,31 +290,14 @@ public sealed partial class PodAgent : IAsyncDisposable
 
     /// <summary>The daemon stops: every pod's containers are stopped in parallel, each within its own grace period;
     /// the pod objects stay as they are (they run again at the next start), and so does nothing else.</summary>
-    public async Task StopAllAsync()
-    {
-        List<PodWorker> workers;
-        List<Task> stopping;
-        lock (_gate)
-        {
-            _detached = true;
-            workers = _slots.Values.Select(s => s.Worker).OfType<PodWorker>().ToList();
-            stopping = _slots.Values.Select(s => s.Stopping).OfType<Task>().ToList();
-        }
-        await _order.DisposeAsync().ConfigureAwait(false);
-        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(workers.Select(async w =>
-        {
-            await w.StopAsync().ConfigureAwait(false);
-            await w.Finished.ConfigureAwait(false);
-            // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
-            PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
-        }).Concat(stopping)).ConfigureAwait(false);
-    }
+    public Task StopAllAsync() => EndAsync(leaveHostPodsRunning: false);
 
     /// <summary>The daemon stops with --keep-running: host pods are let go of with their containers running, for the next
     /// daemon on this state dir to adopt (their objects and statuses stay as they are); image pods, which are not
     /// adopted, are stopped as at a normal stop.</summary>
-    public async Task LeaveRunningAsync()
+    public Task LeaveRunningAsync() => EndAsync(leaveHostPodsRunning: true);
+
+    private async Task EndAsync(bool leaveHostPodsRunning)
     {
         List<PodWorker> workers;
         List<Task> stopping;
@@ -328,15 +311,16 @@ public sealed partial class PodAgent : IAsyncDisposable
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(workers.Select(async w =>
         {
-            if (w.RunsImages)
+            if (leaveHostPodsRunning && !w.RunsImages)
             {
-                await w.StopAsync().ConfigureAwait(false);
+                w.Detach();
                 await w.Finished.ConfigureAwait(false);
-                PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
                 return;
             }
-            w.Detach();
+            await w.StopAsync().ConfigureAwait(false);
             await w.Finished.ConfigureAwait(false);
+            // Memory-backed emptyDirs do not outlive the daemon (nothing it mounted is left behind).
+            PodVolumes.Teardown(_context.Paths.PodDirectory(w.DiskName));
         }).Concat(stopping)).ConfigureAwait(false);
     }
 

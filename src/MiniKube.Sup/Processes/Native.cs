@@ -18,6 +18,7 @@ internal static unsafe partial class Native
     public const int P_ALL = 0;
     public const int O_CLOEXEC = 0x80000;
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
     public const int O_RDWR = 2;
     public const int P_PID = 1;
     public const int RLIMIT_NOFILE = 7;

@@ -46,8 +46,18 @@ internal static unsafe class OutputFifo
     /// (the container ran with an anonymous pipe, or its instance ended).</summary>
     public static int Reopen(string path)
     {
+        if (!File.Exists(path)) return -1;
         fixed (byte* p = Utf8(path))
-            return File.Exists(path) ? Native.open(p, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0) : -1;
+        {
+            var fd = Native.open(p, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0);
+            if (fd < 0) return -1;
+            // A reader that opens a FIFO no writer holds is not told of the end (no EPOLLHUP) until a writer has come
+            // and gone (fs/pipe.c: "suppress EPOLLHUP until we have seen a writer"): an instance that ended just before
+            // this open would never be seen to end. A writer of our own, opened and closed at once, is that writer.
+            var writer = Native.open(p, Native.O_WRONLY | Native.O_NONBLOCK | Native.O_CLOEXEC, 0);
+            if (writer >= 0) Native.close(writer);
+            return fd;
+        }
     }
 
     /// <summary>The pipe's name goes once its output has all been read: a later daemon has nothing to reopen.</summary>

@@ -1,0 +1,56 @@
+using System.Text;
+using MiniKube.Sup.Processes;
+using MiniKube.Sup.Runtime;
+
+namespace MiniKube.Sup.Tests.Runtime;
+
+/// <summary>The named pipe of a host container's output (<see cref="OutputFifo"/>), as a later daemon reopens it.</summary>
+public sealed class OutputFifoTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sup-fifo-").FullName;
+    private string Path => System.IO.Path.Combine(_dir, "app.1");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Reopening_the_pipe_of_an_instance_that_ended_before_reports_its_output_and_its_end()
+    {
+        // An earlier daemon made the pipe and died; the container wrote a last line and ended before the next daemon
+        // reopened the pipe (it was adopted at the very moment it exited).
+        Assert.Equal(0, OutputFifo.Create(Path, out var daemonEnd, out var containerEnd));
+        Native.close(daemonEnd);
+        using (var container = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(containerEnd, ownsHandle: true), FileAccess.Write, bufferSize: 0))
+            container.Write("last words\n"u8);
+
+        var fd = OutputFifo.Reopen(Path);
+        Assert.True(fd >= 0);
+        var handler = new Collecting();
+        OutputMultiplexer.Shared.Add(fd, handler);
+        await handler.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("last words\n", handler.Text);
+    }
+
+    [Fact]
+    public async Task Reopening_the_empty_pipe_of_an_instance_that_ended_reports_its_end()
+    {
+        Assert.Equal(0, OutputFifo.Create(Path, out var daemonEnd, out var containerEnd));
+        Native.close(daemonEnd);
+        Native.close(containerEnd);
+
+        var fd = OutputFifo.Reopen(Path);
+        Assert.True(fd >= 0);
+        var handler = new Collecting();
+        OutputMultiplexer.Shared.Add(fd, handler);
+        await handler.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("", handler.Text);
+    }
+
+    private sealed class Collecting : IOutputHandler
+    {
+        private readonly StringBuilder _text = new();
+        public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string Text { get { lock (_text) return _text.ToString(); } }
+        public void OnData(ReadOnlySpan<byte> data) { lock (_text) _text.Append(Encoding.UTF8.GetString(data)); }
+        public void OnClosed() => Closed.TrySetResult();
+    }
+}

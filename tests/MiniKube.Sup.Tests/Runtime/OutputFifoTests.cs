@@ -13,26 +13,31 @@ public sealed class OutputFifoTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Reopening_the_pipe_of_an_instance_that_ended_before_reports_its_output_and_its_end()
+    public async Task Reopening_the_pipe_of_a_running_instance_reads_what_it_wrote_meanwhile_and_its_end()
     {
-        // An earlier daemon made the pipe and died; the container wrote a last line and ended before the next daemon
-        // reopened the pipe (it was adopted at the very moment it exited).
+        // An earlier daemon made the pipe and died; the container wrote while no daemon read, then ends after the next
+        // daemon reopened the pipe.
         Assert.Equal(0, OutputFifo.Create(Path, out var daemonEnd, out var containerEnd));
         Native.close(daemonEnd);
         using (var container = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(containerEnd, ownsHandle: true), FileAccess.Write, bufferSize: 0))
+        {
+            container.Write("while no daemon ran\n"u8);
+            var fd = OutputFifo.Reopen(Path);
+            Assert.True(fd >= 0);
+            var handler = new Collecting();
+            OutputMultiplexer.Shared.Add(fd, handler);
             container.Write("last words\n"u8);
-
-        var fd = OutputFifo.Reopen(Path);
-        Assert.True(fd >= 0);
-        var handler = new Collecting();
-        OutputMultiplexer.Shared.Add(fd, handler);
-        await handler.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("last words\n", handler.Text);
+            container.Dispose();
+            await handler.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("while no daemon ran\nlast words\n", handler.Text);
+        }
     }
 
     [Fact]
-    public async Task Reopening_the_empty_pipe_of_an_instance_that_ended_reports_its_end()
+    public async Task Reopening_the_pipe_of_an_instance_that_ended_meanwhile_reports_its_end()
     {
+        // Adopted at the moment it exited: its pipe has no writer left when the next daemon opens it (and whatever it
+        // wrote went with the last descriptor on the pipe).
         Assert.Equal(0, OutputFifo.Create(Path, out var daemonEnd, out var containerEnd));
         Native.close(daemonEnd);
         Native.close(containerEnd);

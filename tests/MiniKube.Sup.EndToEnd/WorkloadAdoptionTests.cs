@@ -157,6 +157,62 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task A_daemon_killed_in_the_middle_of_an_apply_keeps_every_object_it_acknowledged_and_adopts_its_pods()
+    {
+        Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: ticker
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: count
+                  command: ["sh", "-c", "while true; do sleep 0.1; done"]
+            """);
+        var many = Path.Combine(_dir, "many.yaml");
+        File.WriteAllText(many, string.Join("---\n", Enumerable.Range(1, 400).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  n: \"{i}\"\n")));
+        List<string> acknowledged;
+        int ticker;
+        await using (var first = Start())
+        {
+            ticker = await TickerPidAsync();
+            await Task.Delay(1000); // the pod's status reaches the disk
+            await using var apply = SupProcess.Start("apply", "-f", many, "--state-dir", StateDir);
+            await Poll.Until(() => apply.Lines.Count(l => l.EndsWith(" created", StringComparison.Ordinal)) >= 50, "50 objects applied", 60);
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            Assert.NotEqual(0, await apply.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            acknowledged = apply.Lines.Where(l => l.StartsWith("configmap/", StringComparison.Ordinal) && l.EndsWith(" created", StringComparison.Ordinal))
+                .Select(l => l["configmap/".Length..^" created".Length]).ToList();
+            log.WriteLine($"{acknowledged.Count} of 400 acknowledged before the kill");
+        }
+
+        await using var second = Start();
+        Assert.Equal(ticker, await TickerPidAsync());
+        var stored = (await SupDaemon.Run(Binaries.Sup, ["get", "cm", "-o", "name", "--state-dir", StateDir])).Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()[(n.Trim().LastIndexOf('/') + 1)..]).ToHashSet();
+        Assert.All(acknowledged, name => Assert.Contains(name, stored));
+        // The same apply again finishes the job.
+        Assert.Equal(0, (await SupDaemon.Run(Binaries.Sup, ["apply", "-f", many, "--state-dir", StateDir])).Code);
+        var all = (await SupDaemon.Run(Binaries.Sup, ["get", "cm", "-o", "name", "--state-dir", StateDir])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(400, all.Count(n => n.Contains("/cm-", StringComparison.Ordinal)));
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private async Task<int> TickerPidAsync()
+    {
+        var pid = 0;
+        await Poll.Until(() =>
+        {
+            var (code, id, _) = SupDaemon.Run(Binaries.Sup, ["get", "pod", "ticker", "-o", "jsonpath={.status.containerStatuses[0].containerID}", "--state-dir", StateDir]).Result;
+            return code == 0 && id.Trim().StartsWith("sup://", StringComparison.Ordinal) && int.TryParse(id.Trim()["sup://".Length..], CultureInfo.InvariantCulture, out pid);
+        }, "the ticker running, through the API", 30);
+        return pid;
+    }
+
     private sealed record PodView(string Name, int Pid, bool Ready, string Version);
 
     private async Task<List<PodView>> PodsAsync()

@@ -225,3 +225,7 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
 /// <summary><see cref="ImageAdoptionTests"/> under podman.</summary>
 [Collection(ContainersCollection.Name)]
 public sealed class PodmanImageAdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : ImageAdoptionTests(TestEngine.Podman, log), IClassFixture<PodmanImages>;
+
+/// <summary><see cref="ImageAdoptionTests"/> under docker.</summary>
+[Collection(ContainersCollection.Name)]
+public sealed class DockerImageAdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : ImageAdoptionTests(TestEngine.Docker, log), IClassFixture<DockerImages>;

@@ -2,8 +2,9 @@ namespace MiniKube.Sup.Runtime.Engine;
 
 /// <summary>
 /// Removes every pod and container daemon <c>daemonId</c> made in the engine (by its label, so never another
-/// daemon's): at start (what a crash left, but what the daemon adopts), and at the end (what a stop missed). A pod's own sandbox goes with the
-/// pod (<see cref="EngineRuntime.RemoveSandboxAsync"/>); docker's pause containers are containers like the others.
+/// daemon's): at start (what a crash left, but what the daemon adopts), and at the end (what a stop missed). A pod's
+/// own sandbox goes with the pod (<see cref="EngineRuntime.RemoveSandboxAsync"/>); docker's pause containers are
+/// containers like the others.
 /// </summary>
 public sealed class EngineSweeper
 {

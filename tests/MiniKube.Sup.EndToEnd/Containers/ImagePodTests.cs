@@ -432,7 +432,7 @@ public abstract class ImagePodTests(TestEngine engine)
         await d.StartAsync(extra: engine.DaemonArguments);
         await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
         Assert.Contains(stale, d.Process.Output);
-        Assert.Contains("container app adopted", d.Process.Output);
+        await Poll.Until(() => d.Process.Output.Contains("container app adopted"), "its running container adopted");
         await d.WaitForPodAsync("left");
         Assert.Equal(running, Field(await ContainerStatusAsync(d, "left", "app"), "containerID"));
         Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end

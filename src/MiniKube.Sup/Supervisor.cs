@@ -32,6 +32,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     private readonly Lock _reloadGate = new();
     private readonly TimeProvider _time;
     private readonly PodAddressLease _addresses;
+    private readonly EngineRuntime? _engineRuntime;
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
@@ -62,9 +63,10 @@ public sealed partial class Supervisor : IAsyncDisposable
         Networks = new PodNetworks();
         // Found once, before anything runs (podman version: ~0.1 s).
         Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
-        IContainerRuntime engine = Engine.Dialect is { } dialect
+        _engineRuntime = Engine.Dialect is { } dialect
             ? new EngineRuntime(dialect, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
-            : new NoEngine(Engine.Problem ?? "none");
+            : null;
+        IContainerRuntime engine = _engineRuntime is not null ? _engineRuntime : new NoEngine(Engine.Problem ?? "none");
         var runtimes = new PodRuntimes(new HostProcessRuntime(output, options.LogRotation, losses, Tracking), engine);
         var context = new PodWorkerContext(runtimes, time, _events, Paths, options.Backoff, environment, _logger)
         {
@@ -163,11 +165,15 @@ public sealed partial class Supervisor : IAsyncDisposable
         var adopted = stoppedCleanly ? [] : ContainerAdoption.Find(Store, Paths.DaemonId);
         var leftovers = await Tracking.KillLeftoversAsync(_time, adopted).ConfigureAwait(false);
         if (leftovers.Count > 0) LogLeftovers(_logger, leftovers.Count, string.Join(", ", leftovers));
-        if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
-        if (!stoppedCleanly) Pods.Adopt(adopted);
         LogEngine(_logger, Engine.Description);
         LogPodAddresses(_logger, _addresses.Range.ToString());
-        await SweepEngineAsync().ConfigureAwait(false);
+        // Image containers the same way, in the engine: claimed first, then the sweep removes the rest (before any
+        // pod makes a sandbox, which the sweep would take for a leftover).
+        var images = stoppedCleanly ? [] : await ClaimEngineContainersAsync().ConfigureAwait(false);
+        await SweepEngineAsync(_engineRuntime?.Kept).ConfigureAwait(false);
+        adopted = [.. adopted, .. images];
+        if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
+        if (!stoppedCleanly) Pods.Adopt(adopted);
         LogStarting(_logger, _manifests.Objects.Count, Paths.Root);
         // The files first, so that the first look of every subscriber sees what they ask for.
         Desired.EnsureNamespace(ObjectKey.DefaultNamespace);
@@ -198,12 +204,12 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every pod; with <see cref="SupervisorOptions.KeepRunning"/> (an upgrade), host pods' containers
-    /// are left running instead, with their cgroups, named pipes and volumes, for the next daemon on this state dir to
-    /// adopt.</summary>
-    /// <summary>Set once a stop with --keep-running has let go of the host pods: nothing of theirs is to be released.</summary>
+    /// <summary>Set once a stop with --keep-running has let go of the pods: nothing of theirs is to be released.</summary>
     private bool _leftRunning;
 
+    /// <summary>Stops every pod; with <see cref="SupervisorOptions.KeepRunning"/> (an upgrade), their containers are
+    /// left running instead, for the next daemon on this state dir to adopt: host containers with their cgroups, named
+    /// pipes and volumes, image containers in the engine with their pods' sandboxes.</summary>
     public async Task StopAsync()
     {
         var keepRunning = _options.KeepRunning;
@@ -215,7 +221,6 @@ public sealed partial class Supervisor : IAsyncDisposable
         if (keepRunning)
         {
             await Pods.LeaveRunningAsync().ConfigureAwait(false);
-            await SweepEngineAsync().ConfigureAwait(false);
             await ReleaseRootlessPauseAsync().ConfigureAwait(false);
             _leftRunning = true;
             LogLeftRunning(_logger);
@@ -258,14 +263,30 @@ public sealed partial class Supervisor : IAsyncDisposable
             .Select(g => g.Key)
             .FirstOrDefault();
 
+    /// <summary>The image containers an earlier daemon left running that stored pods vouch for, and the engine still
+    /// runs (<see cref="EngineRuntime.ClaimAsync"/>).</summary>
+    private async Task<IReadOnlyList<AdoptedInstance>> ClaimEngineContainersAsync()
+    {
+        if (_engineRuntime is null || ContainerAdoption.ImageCandidates(Store) is not { Count: > 0 } candidates) return [];
+        try
+        {
+            return await _engineRuntime.ClaimAsync(candidates).ConfigureAwait(false);
+        }
+        catch (EngineException e)
+        {
+            LogEngineSweepFailed(_logger, e.Message);
+            return [];
+        }
+    }
+
     /// <summary>Removes every pod and container this daemon made in the engine (by its label): at start what a crash
-    /// left, at the end what a stop missed. Never another daemon's.</summary>
-    private async Task SweepEngineAsync()
+    /// left, but <paramref name="keep"/> (what it adopts), at the end what a stop missed. Never another daemon's.</summary>
+    private async Task SweepEngineAsync(IReadOnlySet<string>? keep = null)
     {
         if (Engine.Dialect is not { } engine) return;
         try
         {
-            var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync().ConfigureAwait(false);
+            var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync(keep).ConfigureAwait(false);
             if (removed.Count > 0) LogEngineLeftovers(_logger, removed.Count, string.Join(", ", removed));
         }
         catch (EngineException e)
@@ -332,7 +353,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "adopting {Count} container(s) an earlier run left running: {Containers}")]
     private static partial void LogAdopting(ILogger logger, int count, string containers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "stopped with --keep-running: host containers are left running for the next start on this state dir to adopt")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped with --keep-running: containers are left running for the next start on this state dir to adopt")]
     private static partial void LogLeftRunning(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]

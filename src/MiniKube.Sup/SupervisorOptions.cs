@@ -22,7 +22,7 @@ public sealed record SupervisorOptions
     /// <summary>What pods are given to reach the API as in a cluster (a token per namespace and the CA), if it is served on TCP.</summary>
     public Api.ServiceAccountTokens? ServiceAccounts { get; init; }
 
-    /// <summary>--keep-running: a stop leaves host pods' containers running for the next start on the same state dir to
-    /// adopt (an upgrade), instead of stopping them.</summary>
+    /// <summary>--keep-running: a stop leaves pods' containers running (host processes, and image containers in their
+    /// engine) for the next start on the same state dir to adopt (an upgrade), instead of stopping them.</summary>
     public bool KeepRunning { get; init; }
 }

@@ -89,7 +89,7 @@ internal static class RunCommand
         var readyWhen = KebabEnumOption.Create("--ready-when", "When systemd (NOTIFY_SOCKET) is told READY=1: api (the API answers and the files are applied) or all-ready (also every pod and workload is Ready, Jobs' pods aside)", Hosting.Systemd.ReadyWhen.Api);
         var keepRunning = new Option<bool>("--keep-running")
         {
-            Description = "When stopped (SIGTERM, Ctrl+C), leave host pods' containers running for the next `sup run` on this state dir to adopt (an upgrade); image pods are stopped",
+            Description = "When stopped (SIGTERM, Ctrl+C), leave pods' containers running (image containers too, in their engine) for the next `sup run` on this state dir to adopt (an upgrade)",
         };
         var command = SupCommands.Run.Create();
         foreach (var option in new Option[] { keepRunning, files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);

@@ -53,6 +53,46 @@ internal static class CriTail
         return (files.Count - 1, 0);
     }
 
+    /// <summary>The time of the last record of a log (a daemon that adopts a container reads on from there); null
+    /// when it has none.</summary>
+    /// <param name="files">the log's files, newest first</param>
+    public static DateTimeOffset? LastTime(IReadOnlyList<Stream> files)
+    {
+        foreach (var file in files)
+        {
+            DateTimeOffset? found = null;
+            ScanBackwards(file, (start, tag) =>
+            {
+                var header = new byte[CriLogRecord.MaxHeaderBytes];
+                file.Position = start;
+                var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+                if (CriLogRecord.TryParseHeader(header.AsSpan(0, read), out var time, out _, out _, out _)) found = time;
+                return found is not null;
+            });
+            if (found is not null) return found;
+        }
+        return null;
+    }
+
+    /// <summary>The time of the last record of instance log <paramref name="currentFile"/> (N.log, then N.log.1).</summary>
+    public static DateTimeOffset? LastTime(string currentFile)
+    {
+        var streams = new List<Stream>();
+        try
+        {
+            foreach (var path in new[] { currentFile, currentFile + ".1" })
+            {
+                try { streams.Add(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)); }
+                catch (FileNotFoundException) { }
+            }
+            return LastTime(streams);
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
+        }
+    }
+
     /// <summary>Calls <paramref name="visit"/> with the offset and tag of each record of <paramref name="file"/>, last
     /// first, until it returns true. A record starts at the file's start and after each '\n' (but the last).</summary>
     private static void ScanBackwards(Stream file, Func<long, Tag, bool> visit)

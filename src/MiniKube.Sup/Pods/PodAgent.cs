@@ -290,14 +290,14 @@ public sealed partial class PodAgent : IAsyncDisposable
 
     /// <summary>The daemon stops: every pod's containers are stopped in parallel, each within its own grace period;
     /// the pod objects stay as they are (they run again at the next start), and so does nothing else.</summary>
-    public Task StopAllAsync() => EndAsync(leaveHostPodsRunning: false);
+    public Task StopAllAsync() => EndAsync(leaveRunning: false);
 
-    /// <summary>The daemon stops with --keep-running: host pods are let go of with their containers running, for the next
-    /// daemon on this state dir to adopt (their objects and statuses stay as they are); image pods, which are not
-    /// adopted, are stopped as at a normal stop.</summary>
-    public Task LeaveRunningAsync() => EndAsync(leaveHostPodsRunning: true);
+    /// <summary>The daemon stops with --keep-running: every pod is let go of with its containers running (an image
+    /// pod's in the engine, with its sandbox), for the next daemon on this state dir to adopt (their objects and
+    /// statuses stay as they are).</summary>
+    public Task LeaveRunningAsync() => EndAsync(leaveRunning: true);
 
-    private async Task EndAsync(bool leaveHostPodsRunning)
+    private async Task EndAsync(bool leaveRunning)
     {
         List<PodWorker> workers;
         List<Task> stopping;
@@ -311,7 +311,7 @@ public sealed partial class PodAgent : IAsyncDisposable
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(workers.Select(async w =>
         {
-            if (leaveHostPodsRunning && !w.RunsImages)
+            if (leaveRunning)
             {
                 w.Detach();
                 await w.Finished.ConfigureAwait(false);

@@ -12,8 +12,9 @@ namespace MiniKube.Sup.Pods;
 /// pids, instance numbers, restart counts, start times, readiness and last terminations; init containers that had
 /// completed stay completed; a container that ended while no daemon watched it is counted as the kubelet counts a
 /// container it lost (exit code 137, reason <c>ContainerStatusUnknown</c>) and its restart policy decides what
-/// follows. And the other way: a daemon stopping with --keep-running lets go of the pod without touching its
-/// processes (<see cref="Detach"/>).
+/// follows. An image pod's sandbox is taken back with its containers (its network namespace, IP and published ports).
+/// And the other way: a daemon stopping with --keep-running lets go of the pod without touching its processes
+/// (<see cref="Detach"/>).
 /// </summary>
 public sealed partial class PodWorker
 {
@@ -29,6 +30,7 @@ public sealed partial class PodWorker
         _detaching = true;
         foreach (var slot in AllSlots())
         {
+            slot.Process?.Release();
             slot.Health?.Stop();
             slot.Health = null;
             slot.StepTimer?.Cancel();
@@ -45,10 +47,20 @@ public sealed partial class PodWorker
     {
         RemoveStalePipes();
         if (_pod.Status is not { } stored || _adopted is null) return;
+        // An image pod's containers run in its sandbox: it is taken back with them (else made afresh, without them).
+        if (_adopted.Count > 0 && _runsImages) AdoptSandbox();
         if (!VolumesReady() || !SandboxReady())
         {
             // Its containers cannot be given what they run with: they start again once it can be.
             foreach (var a in _adopted) Native.kill(-a.Pid, Native.SIGKILL);
+            if (_runsImages && _sandbox is { } kept)
+            {
+                // Its engine removes them with their sandbox, which is made again.
+                _network?.Dispose();
+                _network = null;
+                _sandbox = null;
+                _ = RemoveSandboxQuietlyAsync(kept);
+            }
             return;
         }
         _conditions = stored.Conditions?.ToList();
@@ -76,6 +88,20 @@ public sealed partial class PodWorker
             slot.RunningSince = startedAt;
             OnExited(slot, ExitStatus.Exited(137), now, HostProcess.UnknownReason,
                 "The container ended while no sup daemon ran: its exit status is unknown", startedAt);
+        }
+    }
+
+    private void AdoptSandbox()
+    {
+        if (Runtime.AdoptSandbox(BuildSandboxRequest()) is not { } sandbox) return;
+        try
+        {
+            AttachNetwork(sandbox);
+            _sandbox = sandbox;
+        }
+        catch (Networking.NetworkNamespaceGoneException e)
+        {
+            LogAdoptFailed(_context.Logger, Name, "(sandbox)", e.Message);
         }
     }
 

@@ -41,6 +41,11 @@ public interface IContainerRuntime
     /// (<see cref="Pods.ContainerAdoption"/>). Null where this runtime cannot adopt it: it is then killed and started
     /// again.</summary>
     IContainerInstance? Adopt(ContainerLaunch launch, int pid) => null;
+
+    /// <summary>The sandbox an earlier daemon made for the pod of <paramref name="request"/>, which holds the
+    /// containers this runtime adopts (an engine's pod, with its network namespace and published ports); null where
+    /// there is none to take back (it is then made afresh, and what was in it goes).</summary>
+    PodSandbox? AdoptSandbox(SandboxRequest request) => null;
 }
 
 /// <summary>A started container instance.</summary>
@@ -81,4 +86,9 @@ public interface IContainerInstance
 
     /// <summary>SIGKILLs whatever is left of the container once its main process is gone.</summary>
     Task KillRemainingAsync(TimeProvider time, TimeSpan timeout);
+
+    /// <summary>The daemon stops with --keep-running and lets go of the container, which runs on for the next daemon
+    /// to adopt: whatever the runtime runs to follow it (an engine's attach) ends; <see cref="Exited"/> never
+    /// completes after this.</summary>
+    void Release() { }
 }

@@ -29,13 +29,15 @@ public sealed class PodRuntimes(IContainerRuntime host, IContainerRuntime engine
         return instance;
     }
 
-    /// <summary>Host containers only: an engine's containers are not adopted (the sweep at start removes them).</summary>
     public IContainerInstance? Adopt(ContainerLaunch launch, int pid)
     {
-        if (launch.Image is not null || host.Adopt(launch, pid) is not { } instance) return null;
-        _owners.AddOrUpdate(instance, host);
+        var runtime = launch.Image is null ? host : engine;
+        if (runtime.Adopt(launch, pid) is not { } instance) return null;
+        _owners.AddOrUpdate(instance, runtime);
         return instance;
     }
+
+    public PodSandbox? AdoptSandbox(SandboxRequest request) => (request.RunsImages ? engine : host).AdoptSandbox(request);
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         (_owners.TryGetValue(container, out var runtime) ? runtime : host).ExecAsync(container, command, timeout, cancellationToken);

@@ -408,7 +408,7 @@ public abstract class ImagePodTests(TestEngine engine)
     }
 
     [Fact]
-    public async Task After_a_crash_the_next_start_removes_what_the_daemon_had_left_in_the_engine()
+    public async Task After_a_crash_the_next_start_adopts_what_its_pods_show_running_and_removes_the_rest_it_had_left_in_the_engine()
     {
         await using var d = new SupDaemon("""
             apiVersion: v1
@@ -419,14 +419,22 @@ public abstract class ImagePodTests(TestEngine engine)
             """);
         await d.StartAsync(extra: engine.DaemonArguments);
         await d.WaitForPodAsync("left");
+        var running = Field(await ContainerStatusAsync(d, "left", "app"), "containerID");
+        await Task.Delay(1000); // the status reaches the disk in batches
         d.Process.Signal(Native.SIGKILL);
         await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var daemonId = new StatePaths(d.StateDir).DaemonId;
         Assert.NotEmpty(await engine.FindLeftoversAsync($"{EngineLabels.Daemon}={daemonId}")); // the crash left its pod running
+        // And a container of this daemon's that no stored pod shows running (as one an instance that ended left).
+        var stale = $"sup-{daemonId}_stale";
+        await engine.OutputAsync("create", "--label", $"{EngineLabels.Daemon}={daemonId}", "--name", stale, TestImages.Busybox, "sleep", "600");
 
         await d.StartAsync(extra: engine.DaemonArguments);
         await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
+        Assert.Contains(stale, d.Process.Output);
+        await Poll.Until(() => d.Process.Output.Contains("container app adopted"), "its running container adopted");
         await d.WaitForPodAsync("left");
+        Assert.Equal(running, Field(await ContainerStatusAsync(d, "left", "app"), "containerID"));
         Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end
     }
 

@@ -34,8 +34,15 @@ internal sealed class DockerDialect(EngineCommand command) : IEngineDialect
             await command.RunAsync(RemoveContainers([name])).ConfigureAwait(false);
             throw new SandboxException(run.Succeeded ? "docker run: the pause container is not running" : $"docker run: {DaemonProblem(run)}");
         }
+        return AdoptSandbox(request, name, pause.Pid);
+    }
+
+    public string SandboxHolder(string name) => name;
+
+    public PodSandbox AdoptSandbox(SandboxRequest request, string name, int holderPid)
+    {
         _sharedPid[name] = request.ShareProcessNamespace;
-        return new PodSandbox(request.PodIp, request.HostNetwork ? null : pause.Pid, name);
+        return new PodSandbox(request.PodIp, request.HostNetwork ? null : holderPid, name);
     }
 
     public List<string> CreateContainer(ContainerLaunch launch, string daemonId, string name, string sandbox, ContainerUlimits limits) =>
@@ -47,7 +54,9 @@ internal sealed class DockerDialect(EngineCommand command) : IEngineDialect
     public string StartError(EngineResult prepared, EngineContainerState? state) =>
         state?.Error is { Length: > 0 } error ? error : DaemonProblem(prepared);
 
-    public IReadOnlyList<string> Attach(string name) => ["logs", "--follow", name];
+    public IReadOnlyList<string> Attach(string name) => Follow(name, since: null);
+
+    public IReadOnlyList<string> Follow(string name, DateTimeOffset? since) => EngineLogs.Follow(name, since);
 
     public IReadOnlyList<string> ImageExists(string image) => ["image", "inspect", "--format", "{{.Id}}", image];
 

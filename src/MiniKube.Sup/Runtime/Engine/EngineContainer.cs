@@ -14,14 +14,17 @@ internal sealed class EngineContainer : IContainerInstance
     private readonly EngineCgroup? _cgroup;
     private readonly string? _stopSignal;
     private readonly Task<bool>? _oom;
+    private readonly CancellationTokenSource _following;
     private volatile bool _exited;
 
     /// <param name="memoryLimited">it has a memory limit: its OOM kills are watched for (a thread while it runs)</param>
     /// <param name="cgroup">its own cgroup; null where it has none (rootless): its processes are then its main process's
     /// descendants</param>
+    /// <param name="following">cancels the command that follows its output (<paramref name="attached"/>): <see cref="Release"/></param>
     public EngineContainer(IEngineDialect dialect, EngineContainerState state, Task attached, Task outputDrained, EngineExecContext exec,
-        EngineCgroup? cgroup, bool memoryLimited)
+        EngineCgroup? cgroup, bool memoryLimited, CancellationTokenSource following)
     {
+        _following = following;
         _dialect = dialect;
         _engine = dialect.Command;
         Name = state.Name;
@@ -60,6 +63,8 @@ internal sealed class EngineContainer : IContainerInstance
     {
         try { await attached.ConfigureAwait(false); }
         catch (Exception) { /* the attach's own failure: the engine's state below says what happened */ }
+        // Let go of (--keep-running): it runs on, and the next daemon notices its end.
+        if (_following.IsCancellationRequested) await new TaskCompletionSource().Task.ConfigureAwait(false);
         var state = await EngineContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
         if (state is { Running: true })
         {
@@ -106,6 +111,9 @@ internal sealed class EngineContainer : IContainerInstance
             result.AddRange(table.All.Where(p => p.Ppid == result[i].Pid && !p.IsZombie));
         return result;
     }
+
+    /// <summary>The daemon lets go of it (--keep-running): its attach (or follow) ends, the container runs on.</summary>
+    public void Release() => _following.Cancel();
 
     /// <summary>The container is done: the engine removes it (and whatever is left of it).</summary>
     public async Task KillRemainingAsync(TimeProvider time, TimeSpan timeout)

@@ -13,7 +13,9 @@ namespace MiniKube.Sup.Runtime.Engine;
 /// into the daemon's log files as a host container's does (same rotation, same <c>sup logs -f</c> and
 /// <c>--previous</c>), and the attach ends when the container does. Commands run in a container enter its namespaces
 /// (<see cref="NsenterExec"/>). Everything is labelled with the daemon's id (<see cref="EngineLabels"/>), and
-/// <see cref="EngineSweeper"/> removes what the daemon no longer wants.
+/// <see cref="EngineSweeper"/> removes what the daemon no longer wants. A daemon killed, or stopped with
+/// --keep-running, leaves its containers running in the engine: the next one claims those its stored pods show
+/// running (<see cref="ClaimAsync"/>) and adopts them with their sandboxes (<see cref="Adopt"/>).
 /// </summary>
 public sealed partial class EngineRuntime : IContainerRuntime
 {
@@ -27,6 +29,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
     private readonly ImagePuller _images;
     private readonly ILogger _logger;
     private readonly bool _rootless;
+    private readonly EngineClaims _claims = new();
 
     /// <param name="rootless">the daemon is not root (<see cref="EngineSelection.Rootless"/>): podman runs in a user
     /// namespace of its own, whose network namespaces the daemon cannot enter (setns(2) into a user namespace is refused
@@ -91,7 +94,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
         }
         try
         {
-            return Attach(launch, image, state);
+            return Follow(launch, image, state, _dialect.Attach(name));
         }
         catch (ContainerStartException)
         {
@@ -101,8 +104,80 @@ public sealed partial class EngineRuntime : IContainerRuntime
         }
     }
 
-    /// <summary>Attaches the container's output to its log (podman: starting the initialised container).</summary>
-    private EngineContainer Attach(ContainerLaunch launch, ImageLaunch image, EngineContainerState state)
+    /// <summary>Takes back an instance an earlier daemon started and this one claimed (<see cref="ClaimAsync"/>): its
+    /// output is followed from the engine's own log, from the time of the last line in the daemon's log on, so that
+    /// what it wrote while no daemon ran is logged now, once; its exit is the engine's to tell, as for any instance.
+    /// A claimed instance that cannot be taken back is removed (its pod starts another).</summary>
+    public IContainerInstance? Adopt(ContainerLaunch launch, int pid)
+    {
+        if (launch.Image is not { } image || launch.Sandbox?.Id is not { } pod) return null;
+        var name = EngineLabels.ContainerName(pod, launch.ContainerName, launch.Instance);
+        if (!_claims.TakeContainer(name, out var state)) return null;
+        try
+        {
+            if (state.Pid != pid) throw new ContainerStartException($"its main process is {state.Pid}, not {pid}");
+            return Follow(launch, image, state, _dialect.Follow(name, Logs.CriTail.LastTime(launch.LogPath)));
+        }
+        catch (Exception e) when (e is ContainerStartException or IOException or UnauthorizedAccessException)
+        {
+            LogNotAdopted(_logger, name, e.Message);
+            _ = _engine.RunAsync(_dialect.RemoveContainers([name]));
+            return null;
+        }
+    }
+
+    /// <summary>The pod's sandbox as the earlier daemon left it, if <see cref="ClaimAsync"/> found it running with a
+    /// container to adopt: its network namespace, hence its published ports and its containers' connections, stay.</summary>
+    public PodSandbox? AdoptSandbox(SandboxRequest request)
+    {
+        var name = EngineLabels.PodName(_daemonId, request.Namespace, request.PodName, request.PodUid);
+        return _claims.TakeSandbox(name, out var holderPid) ? _dialect.AdoptSandbox(request, name, holderPid) : null;
+    }
+
+    /// <summary>At start, before the sweep: which of the containers stored pods show running (<paramref name="candidates"/>)
+    /// the engine still runs, in a sandbox that still runs, as this daemon's (named by its id, and by the pod, its uid,
+    /// the container and its instance; the containerID is the engine's own for that one container). Those are kept
+    /// for their pods to adopt (<see cref="Adopt"/>, <see cref="AdoptSandbox"/>), and out of the sweep
+    /// (<see cref="Kept"/>). The engine commands a killed daemon left following them go first.</summary>
+    public async Task<IReadOnlyList<AdoptedInstance>> ClaimAsync(IReadOnlyList<AdoptionCandidate> candidates, CancellationToken cancellationToken = default)
+    {
+        var orphans = EngineFollowers.KillOrphans(_engine.Executable, _daemonId);
+        if (orphans.Count > 0) LogOrphanFollowers(_logger, _dialect.Name, string.Join(", ", orphans));
+        var adopted = new List<AdoptedInstance>();
+        var scheme = _dialect.Name + "://";
+        foreach (var pod in candidates.GroupBy(c => c.PodUid, StringComparer.Ordinal))
+        {
+            var first = pod.First();
+            var sandbox = EngineLabels.PodName(_daemonId, first.Namespace, first.Pod, first.PodUid);
+            var holder = await EngineContainerState.InspectAsync(_engine, _dialect.SandboxHolder(sandbox), cancellationToken).ConfigureAwait(false);
+            if (holder is not { Running: true, Pid: > 0 })
+            {
+                LogNotAdopted(_logger, sandbox, "its sandbox is not running");
+                continue;
+            }
+            foreach (var candidate in pod)
+            {
+                if (!candidate.ContainerId.StartsWith(scheme, StringComparison.Ordinal)) continue;
+                var id = candidate.ContainerId[scheme.Length..];
+                var state = await EngineContainerState.InspectAsync(_engine, id, cancellationToken).ConfigureAwait(false);
+                var prefix = EngineLabels.ContainerName(sandbox, candidate.Container, 0)[..^1];
+                if (state is not { Running: true, Pid: > 0 } || state.Id != id || !state.Name.StartsWith(prefix, StringComparison.Ordinal)
+                    || !int.TryParse(state.Name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var instance))
+                    continue;
+                _claims.Add(sandbox, holder.Pid, state);
+                adopted.Add(new AdoptedInstance(candidate.Pod, candidate.PodUid, candidate.Container, instance,
+                    $"{_daemonId}/{candidate.Pod}/{candidate.PodUid}/{candidate.Container}/{instance.ToString(System.Globalization.CultureInfo.InvariantCulture)}", state.Pid));
+            }
+        }
+        return adopted;
+    }
+
+    /// <summary>What <see cref="ClaimAsync"/> kept: the names of the containers and sandboxes the sweep must leave.</summary>
+    public IReadOnlySet<string> Kept => _claims.Names(_dialect);
+
+    /// <summary>Follows the container's output into its log with <paramref name="command"/> (podman's attach starts the
+    /// initialised container; a follow of the engine's log, an adopted one's).</summary>
+    private EngineContainer Follow(ContainerLaunch launch, ImageLaunch image, EngineContainerState state, IReadOnlyList<string> command)
     {
         FileSystem.Directories.Create(Path.GetDirectoryName(launch.LogPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         ContainerLogPump pump;
@@ -115,13 +190,14 @@ public sealed partial class EngineRuntime : IContainerRuntime
             StdinUnavailable = launch.Stdio.Stdin || launch.Stdio.Tty ? StdinUnavailable : null,
         };
         var output = new AttachedOutput(pump, streams);
-        var attached = _engine.RunAsync(_dialect.Attach(state.Name), output.Stream(stderr: false), output.Stream(stderr: true));
+        var following = new CancellationTokenSource();
+        var attached = _engine.RunAsync(command, output.Stream(stderr: false), output.Stream(stderr: true), following.Token);
         var drained = attached.ContinueWith(_ => output.Complete(), TaskScheduler.Default);
         // Rootless, the container has no cgroup of its own: it is in the daemon's (whose memory counters are not its).
         var cgroup = _rootless ? null : EngineCgroup.OfProcess(state.Pid);
         var exec = new EngineExecContext(state.Pid, state.Environment, cgroup?.MemoryDirectory, image.Security.RunAsUser, image.Security.RunAsGroup,
             UserNamespace: _rootless);
-        return new EngineContainer(_dialect, state, attached, drained, exec, cgroup, image.Limits.MemoryBytes is not null) { Streams = streams };
+        return new EngineContainer(_dialect, state, attached, drained, exec, cgroup, image.Limits.MemoryBytes is not null, following) { Streams = streams };
     }
 
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -167,6 +243,12 @@ public sealed partial class EngineRuntime : IContainerRuntime
     /// <summary>Why kubectl attach -i cannot reach an image container's stdin.</summary>
     internal const string StdinUnavailable =
         "the stdin of an image container is not attached by sup (the engine holds it; stdin and tty are not given to image containers): kubectl attach follows its output only";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} is not adopted: {Why}")]
+    private static partial void LogNotAdopted(ILogger logger, string name, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Engine}: killed the commands an earlier run left following its containers: {Pids}")]
+    private static partial void LogOrphanFollowers(ILogger logger, string engine, string pids);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Engine}: {Name} could not be removed: {Problem}")]
     private static partial void LogRemoveFailed(ILogger logger, string engine, string name, string problem);

@@ -32,6 +32,19 @@ internal interface IEngineDialect
     /// <summary>The command whose stdout and stderr are the container's, and which ends when the container does.</summary>
     IReadOnlyList<string> Attach(string name);
 
+    /// <summary>The command that follows the output the engine kept of a container (its own log), from
+    /// <paramref name="since"/> on (all of it when null), and ends when the container does: an adopted container's
+    /// output, from where the last daemon's log stopped.</summary>
+    IReadOnlyList<string> Follow(string name, DateTimeOffset? since);
+
+    /// <summary>The container that holds the namespaces of sandbox <paramref name="name"/> (podman: its infra
+    /// container; docker: the pause container, which is the sandbox).</summary>
+    string SandboxHolder(string name);
+
+    /// <summary>The sandbox <paramref name="name"/> an earlier daemon made for <paramref name="request"/>, taken back
+    /// as it is (its holder runs as <paramref name="holderPid"/>).</summary>
+    PodSandbox AdoptSandbox(SandboxRequest request, string name, int holderPid);
+
     /// <summary>The command that answers 0 when the image is present.</summary>
     IReadOnlyList<string> ImageExists(string image);
 

@@ -35,8 +35,11 @@ public static class PodmanArguments
         return args;
     }
 
-    /// <summary><c>podman create</c> of one container instance in its pod (<see cref="ContainerArguments"/>), which
-    /// keeps no log of its own: its output goes to whoever attaches (the daemon, into its log files).</summary>
+    /// <summary><c>podman create</c> of one container instance in its pod (<see cref="ContainerArguments"/>). Its output
+    /// goes to whoever attaches (the daemon, into its log files), and into a small log of podman's own (conmon's
+    /// k8s-file, at most 10 MB), which outlives the daemon: a daemon that adopts the container after a crash or an
+    /// upgrade reads there what it missed (<see cref="EngineLogs"/>).</summary>
     public static List<string> CreateContainer(ContainerLaunch launch, string daemonId, string name, string podName, ContainerUlimits limits) =>
-        ContainerArguments.Create(launch, daemonId, name, limits, sandbox: ["--pod", podName], log: ["--log-driver", "none"], EntrypointForm.JsonArray);
+        ContainerArguments.Create(launch, daemonId, name, limits, sandbox: ["--pod", podName], log: ["--log-driver", "k8s-file", "--log-opt", "max-size=10mb"],
+            EntrypointForm.JsonArray);
 }

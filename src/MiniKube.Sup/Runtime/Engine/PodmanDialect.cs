@@ -26,16 +26,22 @@ internal sealed class PodmanDialect(EngineCommand command, bool rootless = false
             await command.RunAsync(RemoveSandboxes([name])).ConfigureAwait(false);
             throw new SandboxException($"podman pod start: {started.Problem}");
         }
-        if (request.HostNetwork) return new PodSandbox(request.PodIp, null, name);
-        if (rootless) return new PodSandbox(request.PodIp, null, name) { NetworkLimitation = EngineRuntime.RootlessNetwork };
+        if (request.HostNetwork || rootless) return AdoptSandbox(request, name, 0);
         var infra = await EngineContainerState.InspectAsync(command, EngineLabels.InfraName(name), cancellationToken).ConfigureAwait(false);
         if (infra is not { Pid: > 0 })
         {
             await command.RunAsync(RemoveSandboxes([name])).ConfigureAwait(false);
             throw new SandboxException("podman pod start: its infra container is not running");
         }
-        return new PodSandbox(request.PodIp, infra.Pid, name);
+        return AdoptSandbox(request, name, infra.Pid);
     }
+
+    public string SandboxHolder(string name) => EngineLabels.InfraName(name);
+
+    public PodSandbox AdoptSandbox(SandboxRequest request, string name, int holderPid) =>
+        request.HostNetwork ? new PodSandbox(request.PodIp, null, name)
+        : rootless ? new PodSandbox(request.PodIp, null, name) { NetworkLimitation = EngineRuntime.RootlessNetwork }
+        : new PodSandbox(request.PodIp, holderPid, name);
 
     public List<string> CreateContainer(ContainerLaunch launch, string daemonId, string name, string sandbox, ContainerUlimits limits) =>
         PodmanArguments.CreateContainer(launch, daemonId, name, sandbox, limits);
@@ -48,6 +54,9 @@ internal sealed class PodmanDialect(EngineCommand command, bool rootless = false
 
     /// <summary>No signal proxy: the daemon signals the container itself, with the pod's grace period.</summary>
     public IReadOnlyList<string> Attach(string name) => ["start", "--attach", "--sig-proxy=false", name];
+
+    /// <summary>From the container's k8s-file log, which conmon writes whoever is attached (<see cref="PodmanArguments.CreateContainer"/>).</summary>
+    public IReadOnlyList<string> Follow(string name, DateTimeOffset? since) => EngineLogs.Follow(name, since);
 
     public IReadOnlyList<string> ImageExists(string image) => ["image", "exists", image];
 

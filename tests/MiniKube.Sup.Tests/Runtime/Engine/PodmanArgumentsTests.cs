@@ -26,13 +26,14 @@ public sealed class PodmanArgumentsTests
         args.Select((a, i) => (a, i)).Where(x => x.a == flag).Select(x => args[x.i + 1]).ToList();
 
     [Fact]
-    public void A_container_is_made_in_its_pod_labelled_with_the_daemon_and_the_pod_and_keeps_no_log_of_its_own()
+    public void A_container_is_made_in_its_pod_labelled_with_the_daemon_and_the_pod_and_keeps_a_bounded_log_for_a_daemon_that_adopts_it()
     {
         var args = Create(Launch(Image()));
         Assert.Equal(["create", "--pod", "pod", "--name", "pod_app_3"], args.Take(5));
         Assert.Equal(["sup.daemon=d1", "sup.namespace=shop", "sup.pod=web", "sup.pod-uid=uid-1234567890", "sup.container=app"], ValuesOf(args, "--label"));
         Assert.Equal(["never"], ValuesOf(args, "--pull"));
-        Assert.Equal(["none"], ValuesOf(args, "--log-driver"));
+        Assert.Equal(["k8s-file"], ValuesOf(args, "--log-driver"));
+        Assert.Equal(["max-size=10mb"], ValuesOf(args, "--log-opt"));
         Assert.Equal(["nofile=1024:20000", "nproc=4096:4096"], ValuesOf(args, "--ulimit"));
         Assert.Equal(["30"], ValuesOf(args, "--stop-timeout"));
         Assert.Equal("busybox:1.28", args[^1]);

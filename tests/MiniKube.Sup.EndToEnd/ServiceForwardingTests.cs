@@ -66,9 +66,9 @@ public sealed partial class ServiceForwardingTests
         await Poll.Until(() => EndpointIps(d).GetAwaiter().GetResult() is var ips && ips.Order().SequenceEqual(ready.Order()), "the two Ready pods as the endpoints", 60);
 
         var (_, described, _) = await d.Sup("describe", "svc", "web");
-        Assert.Contains($"listening on 127.0.0.1:{servicePort}, forwarded in kernel (nftables DNAT, table ip sup_{new StatePaths(d.StateDir).DaemonId})", described);
+        Assert.Contains($"listening on 127.0.0.1:{servicePort}, forwarded in the kernel (nftables DNAT, table ip sup_{new StatePaths(d.StateDir).DaemonId})", described);
         var (_, events, _) = await d.Kubectl("describe", "service", "web");
-        Assert.Contains("connections from the host are forwarded in kernel (nftables DNAT", events);
+        Assert.Contains("connections from the host are forwarded in the kernel (nftables DNAT", events);
         var table = await KernelRules.TableAsync(new StatePaths(d.StateDir));
         Assert.NotNull(table);
         foreach (var ip in ready) Assert.Contains($"dnat to {ip}:{podPort}", table);

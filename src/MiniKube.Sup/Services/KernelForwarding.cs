@@ -29,8 +29,8 @@ public sealed class KernelForwarding : IDisposable
 
     public KernelServiceRules Rules { get; }
 
-    /// <summary>Where forwarding is, for people: "kernel (nftables table ip sup_…)".</summary>
-    public string Description => $"kernel (nftables DNAT, table ip {Rules.Table})";
+    /// <summary>Where forwarding is, for people: "the kernel (nftables DNAT, table ip sup_…)".</summary>
+    public string Description => $"the kernel (nftables DNAT, table ip {Rules.Table})";
 
     /// <summary>Takes the daemon's table (removing a stale one) where the kernel forwarding can work: the daemon is
     /// root and nft can make a nat chain on the output hook. Null, with <paramref name="why"/>, elsewhere.</summary>

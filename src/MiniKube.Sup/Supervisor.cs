@@ -43,8 +43,19 @@ public sealed partial class Supervisor : IAsyncDisposable
         Paths = new StatePaths(options.StateDir);
         // The database and the pod addresses first: a start that fails on either leaves nothing made (the
         // process tracking makes cgroups).
+        // The kernel's Service rules before anything else: the table a killed daemon left goes now, and a start that
+        // asked for them where they cannot be made fails having made nothing.
+        var kernel = OpenKernelForwarding(options.ServiceProxy, Paths.DaemonId, out var userspace);
         var opening = System.Diagnostics.Stopwatch.StartNew();
-        Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
+        try
+        {
+            Store = ObjectStore.Open(Path.Combine(Paths.Root, "sup.db"), time, _logger);
+        }
+        catch
+        {
+            kernel?.Dispose();
+            throw;
+        }
         LogStoreLoaded(_logger, Store.Count, opening.ElapsedMilliseconds);
         try
         {
@@ -52,6 +63,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
         catch
         {
+            kernel?.Dispose();
             Store.Dispose();
             throw;
         }
@@ -79,7 +91,8 @@ public sealed partial class Supervisor : IAsyncDisposable
             Metrics = Metrics,
             PodAddresses = _addresses.Range,
         };
-        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint, _addresses.Range);
+        ServiceProxies = new ServiceProxies(_logger, Networks, time, options.ApiEndPoint, _addresses.Range, kernel, userspace);
+        LogServiceForwarding(_logger, kernel?.Description ?? $"user space ({userspace})");
         Pods = new PodAgent(Store, context, ServiceProxies);
         Desired = new DesiredState(Store, _logger);
         _devLoop = new DevLoop.RestartOnChange(Store, time, Environment.CurrentDirectory, _logger);
@@ -107,6 +120,24 @@ public sealed partial class Supervisor : IAsyncDisposable
         };
         MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
         PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));
+    }
+
+    /// <summary>The kernel forwarding of Services that <paramref name="mode"/> asks for, where it can be made; null, with
+    /// why Services are forwarded in user space instead.</summary>
+    /// <exception cref="IOException">--service-proxy kernel, and the kernel forwarding cannot be made here</exception>
+    private static KernelForwarding? OpenKernelForwarding(ServiceProxyMode mode, string daemonId, out string userspace)
+    {
+        if (mode == ServiceProxyMode.Userspace)
+        {
+            userspace = "--service-proxy userspace";
+            KernelForwarding.RemoveStale(daemonId);
+            return null;
+        }
+        var kernel = KernelForwarding.TryOpen(daemonId, out var why);
+        if (kernel is null && mode == ServiceProxyMode.Kernel)
+            throw new IOException($"--service-proxy kernel: Services cannot be forwarded in the kernel here: {why}");
+        userspace = why;
+        return kernel;
     }
 
     /// <summary>What the daemon measures as it works (probes, CronJob lateness, Job durations), for /metrics.</summary>
@@ -340,6 +371,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind}/{Name}{Container} {Reason}: {Message}")]
     private static partial void LogWarningEvent(ILogger logger, string kind, string name, string container, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Services are forwarded in {Forwarding}")]
+    private static partial void LogServiceForwarding(ILogger logger, string forwarding);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "starting: {Count} object(s) from the manifest files, state in {StateDir}")]
     private static partial void LogStarting(ILogger logger, int count, string stateDir);

@@ -25,4 +25,7 @@ public sealed record SupervisorOptions
     /// <summary>--keep-running: a stop leaves pods' containers running (host processes, and image containers in their
     /// engine) for the next start on the same state dir to adopt (an upgrade), instead of stopping them.</summary>
     public bool KeepRunning { get; init; }
+
+    /// <summary>How Service connections from the host are forwarded (--service-proxy).</summary>
+    public Services.ServiceProxyMode ServiceProxy { get; init; } = Services.ServiceProxyMode.Auto;
 }

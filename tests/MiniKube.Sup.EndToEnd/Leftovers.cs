@@ -23,6 +23,8 @@ internal static class Leftovers
             await CleanAsync(paths);
             Assert.Fail("left behind: " + string.Join(", ", left));
         }
+        // Nor the daemon's nftables table of Service rules (where it could make one: root, with nft).
+        if (await KernelRules.TableAsync(paths) is { } table) Assert.Fail($"left behind: nftables table {table.Split('\n')[0]}");
         // Nor anything in a container engine that carries the daemon's label (docker where its daemon answers).
         var label = $"{Runtime.Engine.EngineLabels.Daemon}={paths.DaemonId}";
         if (PodmanInstalled) await Containers.TestEngine.Podman.AssertNoLeftoversAsync(label);

@@ -91,8 +91,12 @@ internal static class RunCommand
         {
             Description = "When stopped (SIGTERM, Ctrl+C), leave pods' containers running (image containers too, in their engine) for the next `sup run` on this state dir to adopt (an upgrade)",
         };
+        var serviceProxy = KebabEnumOption.Create("--service-proxy", "How Service connections from the host are forwarded: auto (in the kernel, nftables DNAT, where the daemon is root and nft works; else userspace), kernel (or do not start), userspace (through the daemon's listeners); default $SUP_SERVICE_PROXY, else auto", Services.ServiceProxyMode.Auto);
+        // The environment's choice, where the command line makes none (a whole test suite run on one path).
+        if (Environment.GetEnvironmentVariable("SUP_SERVICE_PROXY") is { Length: > 0 } fromEnvironment)
+            serviceProxy.DefaultValueFactory = _ => Enum.GetValues<Services.ServiceProxyMode>().FirstOrDefault(m => KebabEnumOption.Kebab(m.ToString()) == fromEnvironment);
         var command = SupCommands.Run.Create();
-        foreach (var option in new Option[] { keepRunning, files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);
+        foreach (var option in new Option[] { serviceProxy, keepRunning, files, backoffBase, backoffMax, jobBackoffBase, jobBackoffMax, listen, listenAny, podCidr, logMaxSize, logMaxFiles, engine, exitWith, timeout, logFormat, readyWhen }) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var k8s = BackoffPolicy.Kubernetes;
@@ -112,6 +116,7 @@ internal static class RunCommand
                 ContainerEngine = parse.GetValue(engine),
                 PodCidr = parse.GetValue(podCidr),
                 KeepRunning = parse.GetValue(keepRunning),
+                ServiceProxy = parse.GetValue(serviceProxy),
             };
             if (parse.GetValue(listen) is { } api && !System.Net.IPAddress.IsLoopback(api.Address) && !parse.GetValue(listenAny))
             {

@@ -13,8 +13,8 @@ namespace MiniKube.Sup.Services;
 /// endpoint a connection is reset at once. A connect that fails, or an endpoint that closes before either side sent
 /// a byte (its process died with the connection in its backlog), is retried on the next endpoint, as kube-proxy's
 /// userspace mode retried dial failures. Each endpoint is dialled through its pod's network (from inside an image
-/// pod's namespace). Forwarding is plain async socket I/O on pooled buffers: no copies beyond the kernel's, no
-/// allocation per read.
+/// pod's namespace). Once both ends are connected, the bytes are spliced from socket to socket in the kernel
+/// (<see cref="SpliceRelay"/>), or, where that cannot be set up, copied with async socket I/O on pooled buffers.
 /// </summary>
 public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
 {
@@ -125,9 +125,7 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
                     }
                     finally { ArrayPool<byte>.Shared.Return(first); }
                 }
-                await Task.WhenAll(
-                    PumpAsync(client, upstream, clientReady),
-                    PumpAsync(upstream, client, upstreamReady)).ConfigureAwait(false);
+                await RelayAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
                 return;
             }
         }
@@ -140,6 +138,40 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
             Close(client);
         }
     }
+
+    /// <summary>Passes the connection's bytes both ways until both ends close: spliced in the kernel
+    /// (<see cref="SpliceRelay"/>) where it can be, else copied through pooled buffers.</summary>
+    private async Task RelayAsync(Socket client, Socket upstream, Task clientReady, Task upstreamReady)
+    {
+        if (SpliceRelay.Shared is { } relay)
+        {
+            // The zero-byte receives still pending complete by themselves, consuming nothing.
+            Observe(clientReady);
+            Observe(upstreamReady);
+            bool clean;
+            try { clean = await relay.RelayAsync(client, upstream, _stop.Token).ConfigureAwait(false); }
+            catch (IOException)
+            {
+                await CopyAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
+                return;
+            }
+            if (!clean)
+            {
+                // One side reset (or the daemon stops): reset the other too, as a direct connection would have seen.
+                Reset(upstream);
+                Reset(client);
+            }
+            return;
+        }
+        await CopyAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
+    }
+
+    private static Task CopyAsync(Socket client, Socket upstream, Task clientReady, Task upstreamReady) => Task.WhenAll(
+        PumpAsync(client, upstream, clientReady),
+        PumpAsync(upstream, client, upstreamReady));
+
+    private static void Observe(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async Task<Socket?> ConnectAsync(Backend backend)
     {

@@ -12,12 +12,15 @@ public static class ServiceListening
     public const string Type = "Listening";
     public const string Failed = "FailedToListen";
 
-    /// <summary>The condition for what was bound and what failed; the transition time is kept from
-    /// <paramref name="previous"/> when the status did not change.</summary>
-    public static V1Condition Condition(IReadOnlyList<string> bound, IReadOnlyList<string> problems, V1Condition? previous, long? generation, DateTime now)
+    /// <summary>The condition for what was bound and what failed, and how what was bound is forwarded
+    /// (<see cref="ServiceProxies.Forwarding"/>); the transition time is kept from <paramref name="previous"/> when
+    /// the status did not change.</summary>
+    public static V1Condition Condition(IReadOnlyList<string> bound, IReadOnlyList<string> problems, V1Condition? previous, long? generation, DateTime now, string? forwarding = null)
     {
         var ok = problems.Count == 0;
-        var message = string.Join("; ", (bound.Count > 0 ? [$"listening on {string.Join(", ", bound)}"] : Array.Empty<string>()).Concat(problems));
+        var listening = bound.Count == 0 ? Array.Empty<string>()
+            : [$"listening on {string.Join(", ", bound)}" + (string.IsNullOrEmpty(forwarding) ? "" : $", forwarded in {forwarding}")];
+        var message = string.Join("; ", listening.Concat(problems));
         var status = ok ? "True" : "False";
         return new V1Condition
         {

@@ -99,7 +99,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         holder.Stop();
         Assert.Null(await _controller.ReconcileAsync("taken", CancellationToken.None));
         var listening = ServiceListening.Of((V1Service)_repository.Get("Service", "taken")!.Object)!;
-        Assert.Equal(("True", "Bound", $"listening on 127.0.0.1:{port}"), (listening.Status, listening.Reason, listening.Message));
+        Assert.Equal(("True", "Bound", $"listening on 127.0.0.1:{port}, forwarded in user space"), (listening.Status, listening.Reason, listening.Message));
         Assert.Single(_proxies.Of("default/taken"));
         Assert.Contains(_events.Snapshot(), e => e.Reason == "Listening" && e.Type == SupEvent.Normal);
     }

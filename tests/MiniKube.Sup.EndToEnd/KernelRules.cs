@@ -18,4 +18,9 @@ internal static class KernelRules
         var (code, output, _) = await SupDaemon.Run(Nft, ["list", "table", "ip", KernelServiceRules.NameFor(paths.DaemonId)]);
         return code == 0 ? output : null;
     }
+
+    public static async Task RemoveAsync(StatePaths paths)
+    {
+        if (Available) await SupDaemon.Run(Nft, ["delete", "table", "ip", KernelServiceRules.NameFor(paths.DaemonId)]);
+    }
 }

@@ -24,7 +24,11 @@ internal static class Leftovers
             Assert.Fail("left behind: " + string.Join(", ", left));
         }
         // Nor the daemon's nftables table of Service rules (where it could make one: root, with nft).
-        if (await KernelRules.TableAsync(paths) is { } table) Assert.Fail($"left behind: nftables table {table.Split('\n')[0]}");
+        if (await KernelRules.TableAsync(paths) is { } table)
+        {
+            await KernelRules.RemoveAsync(paths); // its DNAT rules would route the addresses a later daemon is given
+            Assert.Fail($"left behind: nftables table {table.Split('\n')[0]}");
+        }
         // Nor anything in a container engine that carries the daemon's label (docker where its daemon answers).
         var label = $"{Runtime.Engine.EngineLabels.Daemon}={paths.DaemonId}";
         if (PodmanInstalled) await Containers.TestEngine.Podman.AssertNoLeftoversAsync(label);

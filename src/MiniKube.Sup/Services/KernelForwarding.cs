@@ -50,7 +50,9 @@ public sealed class KernelForwarding : IDisposable
         var forwarding = new KernelForwarding(nft, new KernelServiceRules(KernelServiceRules.NameFor(daemonId)));
         try
         {
-            // An empty table with its nat chain: proves the kernel has nf_tables NAT, and replaces a stale table.
+            // An empty table with its nat chain, checked and not made (nft -c): proves the kernel has nf_tables NAT.
+            // Then a stale table goes; the table exists only while a Service has an endpoint to forward to.
+            forwarding.Run(forwarding.Rules.Probe(), check: true);
             forwarding.Apply([]);
         }
         catch (IOException e)
@@ -96,11 +98,11 @@ public sealed class KernelForwarding : IDisposable
         }
     }
 
-    private void Run(string script)
+    private void Run(string script, bool check = false)
     {
         using var timeout = new CancellationTokenSource(CommandTimeout);
         var cli = Cli.Wrap(_nft)
-            .WithArguments(["-f", "-"])
+            .WithArguments(check ? ["-c", "-f", "-"] : ["-f", "-"])
             .WithStandardInputPipe(PipeSource.FromString(script))
             .WithValidation(CommandResultValidation.None);
         BufferedCommandResult result;

@@ -29,16 +29,25 @@ public sealed record KernelServiceRules(string Table)
     /// <summary>The transaction that makes the table exactly <paramref name="ports"/>: each Service address and port
     /// with the endpoints new connections to it go to (a port with none is left out: its connections reach the
     /// daemon's placeholder listener, which resets them as a cluster's Service without endpoints rejects them).
-    /// Only IPv4 addresses are written.</summary>
+    /// Only IPv4 addresses are written. With nothing to forward there is no table at all: a daemon without Services (or
+    /// killed while it had none) leaves nothing in the kernel.</summary>
     public string Render(IReadOnlyList<(IPEndPoint Service, IReadOnlyList<IPEndPoint> Endpoints)> ports)
     {
-        var text = new StringBuilder();
-        Reset(text);
-        text.Append(CultureInfo.InvariantCulture, $"table ip {Table} {{\n");
         var forwarded = ports
             .Where(p => p.Service.AddressFamily == AddressFamily.InterNetwork && p.Endpoints.Count > 0 && p.Endpoints.All(IsIPv4))
             .OrderBy(p => p.Service.Address.ToString(), StringComparer.Ordinal).ThenBy(p => p.Service.Port)
             .ToList();
+        return forwarded.Count == 0 ? Removal() : Write(forwarded);
+    }
+
+    /// <summary>The table with its nat chain and nothing in it, for a check (<c>nft -c</c>) that the kernel can take it.</summary>
+    public string Probe() => Write([]);
+
+    private string Write(List<(IPEndPoint Service, IReadOnlyList<IPEndPoint> Endpoints)> forwarded)
+    {
+        var text = new StringBuilder();
+        Reset(text);
+        text.Append(CultureInfo.InvariantCulture, $"table ip {Table} {{\n");
         text.Append("\tchain output {\n");
         text.Append(CultureInfo.InvariantCulture, $"\t\ttype nat hook output priority {Priority}; policy accept;\n");
         if (forwarded.Count > 0)

@@ -48,10 +48,18 @@ public sealed class KernelServiceRulesTests
     [Fact]
     public void A_port_without_endpoints_gets_no_rule_its_connections_reach_the_placeholder_listener()
     {
-        var script = Rules.Render([(At("127.0.0.5:80"), [])]);
-        Assert.DoesNotContain("vmap", script);
-        Assert.Contains("type nat hook output priority -101; policy accept;", script);
+        var script = Rules.Render([(At("127.0.0.5:80"), [At("127.0.1.1:8080")]), (At("127.0.0.6:80"), [])]);
+        Assert.Contains("127.0.0.5 . 80", script);
+        Assert.DoesNotContain("127.0.0.6", script);
     }
+
+    [Fact]
+    public void With_nothing_to_forward_there_is_no_table_so_a_killed_daemon_without_Services_leaves_nothing() =>
+        Assert.Equal(Rules.Removal(), Rules.Render([(At("127.0.0.5:80"), [])]));
+
+    [Fact]
+    public void The_start_probe_is_the_empty_table_with_its_nat_chain() =>
+        Assert.Contains("type nat hook output priority -101; policy accept;", Rules.Probe());
 
     [Fact]
     public void Removal_deletes_the_table_whether_or_not_it_exists() =>

@@ -76,6 +76,34 @@ public sealed class SupRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_appsettings_json_in_the_working_directory_is_not_the_daemons_configuration()
+    {
+        // A user's app's settings where sup is run: its Kestrel endpoint once made the daemon listen there too.
+        var port = SupDaemon.FreePort();
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "app")).FullName;
+        File.WriteAllText(Path.Combine(work, "appsettings.json"), """{"Kestrel":{"Endpoints":{"App":{"Url":"http://127.0.0.1:""" + port + "\"}}}}");
+        var manifest = Manifest("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: app
+            spec:
+              containers:
+                - name: app
+                  command: ["sh", "-c", "echo app-up; exec sleep 600"]
+            """);
+        await using var sup = SupProcess.StartThrough(["sh", "-c", $"cd '{work}' && exec \"$0\" \"$@\""], int.MaxValue,
+            "run", "-f", manifest, "--state-dir", StateDir);
+        await sup.WaitForLineAsync("app/app | app-up");
+
+        using var client = new System.Net.Sockets.TcpClient();
+        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => client.ConnectAsync("127.0.0.1", port));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        sup.Signal(Native.SIGTERM);
+        Assert.Equal(0, await sup.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task SIGTERM_gives_a_stubborn_pod_its_whole_grace_period_then_exits_0()
     {
         var manifest = Manifest("""

@@ -61,7 +61,15 @@ internal static class DaemonHost
             var credentials = TcpListenerCredentials.Create(options.StateDir, endpoint);
             var accounts = new ServiceAccountTokens(credentials.CertificatePem);
             options = options with { ServiceAccounts = accounts };
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            // The host's content root is the program's directory and its configuration files are not watched: by
+            // default it is the working directory, whose appsettings.json (a user's app's) the daemon would read,
+            // and whose whole tree (a project's, the default ./.sup with every pod's directory) it would watch with
+            // inotify, one watch and one object per directory, growing with the pods.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
             builder.Services.AddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MiniKube.Sup.Daemon.Hosting;
 
@@ -8,9 +9,11 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// <remarks>The pods start in <see cref="StartedAsync"/>, after every hosted service's StartAsync — Kestrel's binds
 /// the API's listeners there — and before the host reports itself started (systemd's READY=1): a listener that
 /// cannot be bound fails the start before any pod runs.</remarks>
-internal sealed class SupervisorService(Supervisor supervisor) : IHostedLifecycleService, IAsyncDisposable
+internal sealed class SupervisorService(Supervisor supervisor, TimeProvider time, ILoggerFactory loggers) : IHostedLifecycleService, IAsyncDisposable
 {
     private PosixSignalRegistration? _sighup;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _settling = Task.CompletedTask;
 
     /// <summary>Whether the supervisor was started (so may have pods to stop), even if its start then failed.</summary>
     public bool Started { get; private set; }
@@ -28,6 +31,8 @@ internal sealed class SupervisorService(Supervisor supervisor) : IHostedLifecycl
             context.Cancel = true; // SIGHUP reloads; it does not end the daemon
             _ = Task.Run(supervisor.Reload);
         });
+        var settling = new StartupSettling(supervisor.Store, time, loggers.CreateLogger("sup"));
+        _settling = Task.Run(() => settling.RunAsync(_stopping.Token));
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -43,12 +48,19 @@ internal sealed class SupervisorService(Supervisor supervisor) : IHostedLifecycl
     /// services when its start fails).</summary>
     public Task StopAfterFailedStartAsync() => Started ? StopSupervisorAsync() : Task.CompletedTask;
 
-    private Task StopSupervisorAsync()
+    private async Task StopSupervisorAsync()
     {
         _sighup?.Dispose();
         _sighup = null;
-        return supervisor.StopAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try { await _settling.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        await supervisor.StopAsync().ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => supervisor.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        await supervisor.DisposeAsync().ConfigureAwait(false);
+    }
 }

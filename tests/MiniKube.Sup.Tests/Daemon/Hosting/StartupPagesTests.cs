@@ -1,0 +1,70 @@
+using MiniKube.Sup.Daemon.Hosting;
+
+namespace MiniKube.Sup.Tests.Daemon.Hosting;
+
+public sealed class StartupPagesTests
+{
+    // An excerpt of a sup-daemon's /proc/PID/smaps, fields cut to the ones that matter.
+    private const string Smaps = """
+        55b3591a7000-55b359f87000 r-xp 00069000 fd:00 1234 /opt/sup/sup-daemon
+        Size:              14208 kB
+        Rss:               12288 kB
+        Anonymous:             0 kB
+        55b35afe1000-55b35b557000 r--p 02419000 fd:00 1234 /opt/sup/sup-daemon
+        Size:               5592 kB
+        Rss:                  20 kB
+        Anonymous:            20 kB
+        55b35b559000-55b35b626000 rw-p 0241b000 fd:00 1234 /opt/sup/sup-daemon
+        Rss:                 820 kB
+        Anonymous:           812 kB
+        55b35b626000-55b35cbcd000 rw-p 00000000 00:00 0
+        Rss:               21596 kB
+        Anonymous:         21596 kB
+        7f7ed1600000-7f7ed16c5000 r--p 00000000 fd:00 99 /usr/lib/x86_64-linux-gnu/libcrypto.so.3
+        Rss:                 788 kB
+        Anonymous:             0 kB
+        7f7ed1942000-7f7ed1a20000 r--p 00342000 fd:00 99 /usr/lib/x86_64-linux-gnu/libcrypto.so.3
+        Rss:                   0 kB
+        Anonymous:             0 kB
+        7f7ed2833000-7f7ed283b000 rw-s 00000000 fd:00 77 /state/sup.db-shm
+        Rss:                  32 kB
+        Anonymous:             0 kB
+        7f7ed283c000-7f7ed283d000 r--s 00000000 fd:00 78 /state/other
+        Rss:                   4 kB
+        Anonymous:             0 kB
+        7f8ab3be6000-7f8ab3be8000 r-xp 00000000 00:00 0 [vdso]
+        Rss:                   4 kB
+        Anonymous:             0 kB
+        7f8ab3c0f000-7f8ab3c19000 r--p 00026000 fd:00 5 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+        Rss:                  40 kB
+        Anonymous:             0 kB
+        """;
+
+    [Fact]
+    public void Only_resident_private_read_only_file_mappings_without_copied_pages_are_released()
+    {
+        var found = StartupPages.CleanFileMappings(Smaps.Split('\n'));
+
+        Assert.Equal(
+            [
+                ("55b3591a7000", "/opt/sup/sup-daemon", 12288L * 1024),
+                ("7f7ed1600000", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", 788L * 1024),
+                ("7f8ab3c0f000", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", 40L * 1024),
+            ],
+            found.Select(m => (m.Start.ToString("x"), m.Path, m.ResidentBytes)));
+    }
+
+    [Fact]
+    public void A_process_whose_clean_file_pages_are_released_runs_on_and_holds_fewer_of_them()
+    {
+        var before = StartupPages.Find();
+
+        StartupPages.Release(before);
+
+        // This test's own process: its runtime's code and libraries are mapped again as it goes on running.
+        var after = StartupPages.Find().ToDictionary(m => m.Start, m => m.ResidentBytes);
+        Assert.True(before.Sum(m => m.ResidentBytes) > before.Sum(m => after.GetValueOrDefault(m.Start)),
+            "no resident file page was released");
+        Assert.Equal("sup", string.Concat(new[] { 's', 'u', 'p' }.Select(c => c.ToString())));
+    }
+}

@@ -200,8 +200,11 @@ public sealed partial class Supervisor : IAsyncDisposable
         LogPodAddresses(_logger, _addresses.Range.ToString());
         // Image containers the same way, in the engine: claimed first, then the sweep removes the rest (before any
         // pod makes a sandbox, which the sweep would take for a leftover).
+        // The sweep runs while host pods start (a podman listing costs more than starting a hundred host processes):
+        // the engine runtime holds every sandbox and container it is asked for until the sweep is done.
         var images = stoppedCleanly ? [] : await ClaimEngineContainersAsync().ConfigureAwait(false);
-        await SweepEngineAsync(_engineRuntime?.Kept).ConfigureAwait(false);
+        _startSweep = SweepEngineAsync(_engineRuntime?.Kept);
+        _engineRuntime?.HoldUntil(_startSweep);
         adopted = [.. adopted, .. images];
         if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
         if (!stoppedCleanly) Pods.Adopt(adopted);
@@ -235,6 +238,9 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>The engine sweep of the start, which runs on while host pods start.</summary>
+    private Task _startSweep = Task.CompletedTask;
+
     /// <summary>Set once a stop with --keep-running has let go of the pods: nothing of theirs is to be released.</summary>
     private bool _leftRunning;
 
@@ -249,6 +255,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         await Controllers.DisposeAsync().ConfigureAwait(false); // nothing new is created while pods stop
         await _collector.DisposeAsync().ConfigureAwait(false);
         await ServiceProxies.DisposeAsync().ConfigureAwait(false);
+        await _startSweep.ConfigureAwait(false);
         if (keepRunning)
         {
             await Pods.LeaveRunningAsync().ConfigureAwait(false);

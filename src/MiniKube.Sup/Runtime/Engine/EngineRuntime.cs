@@ -51,9 +51,18 @@ public sealed partial class EngineRuntime : IContainerRuntime
         _images = new ImagePuller(dialect, _time);
     }
 
-    public Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken) =>
-        _dialect.CreateSandboxAsync(request, _daemonId, EngineLabels.PodName(_daemonId, request.Namespace, request.PodName, request.PodUid),
-            cancellationToken);
+    /// <summary>Nothing is made in the engine before <paramref name="swept"/> (the start's sweep of what an earlier
+    /// daemon left) is done: the sweep would take what is made meanwhile for a leftover.</summary>
+    public void HoldUntil(Task swept) => _swept = swept;
+
+    private Task _swept = Task.CompletedTask;
+
+    public async Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken)
+    {
+        await _swept.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _dialect.CreateSandboxAsync(request, _daemonId, EngineLabels.PodName(_daemonId, request.Namespace, request.PodName, request.PodUid),
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken cancellationToken) =>
         sandbox.Id is { } name ? RemovePodAsync(name) : Task.CompletedTask;
@@ -67,6 +76,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
 
     public async Task<IContainerInstance> StartAsync(ContainerLaunch launch, CancellationToken cancellationToken)
     {
+        await _swept.WaitAsync(cancellationToken).ConfigureAwait(false);
         var image = launch.Image ?? throw new ArgumentException("not an image container", nameof(launch));
         var pod = launch.Sandbox?.Id ?? throw new ArgumentException("an image container needs its pod's sandbox", nameof(launch));
         await _images.EnsureAsync(image.Image, image.PullPolicy, launch.Report, cancellationToken).ConfigureAwait(false);

@@ -5,8 +5,9 @@ CPU% over 30 s (from /proc/PID/stat), the probe rate the HTTP child actually ser
 threshold being crossed (the failing response sent, failureThreshold 1) to the new process running (median of K).
 
     python3 bench/probes.py [--sup PATH] [--testapp PATH] [--pods 100] [--containers 5] [--seconds 30] [--kills 10]
-                            [--probe http|exec] [--image IMAGE]
+                            [--restarts 20] [--probe http|exec] [--image IMAGE]
 
+--restarts N: kill -9 of N probed containers, one at a time, while the probes go on (kill -> new pid).
 --probe exec gives every container exec probes (`true`) instead, run in host containers, or with --image in image
 pods of that image (e.g. busybox:1.28, through the engine's namespaces); the rate is then the daemon's own count
 (sup_probe_total on /metrics) and its CPU is given with and without the children it reaped (the probe commands).
@@ -110,7 +111,7 @@ def victim_pid(prefix):
             return pid
     return None
 
-def new_victim(daemon, before):
+def new_victim(daemon, before, mark=b'/victim/'):
     """The victim's new instance among the /proc entries that were not there before: a cheap poll (only new pids
     are read), so the poll does not add to the latency it measures."""
     for d in os.listdir('/proc'):
@@ -122,7 +123,7 @@ def new_victim(daemon, before):
             if int(fields[1]) != daemon or fields[0] == 'Z':
                 continue
             with open(f'/proc/{d}/environ', 'rb') as f:
-                if b'/victim/' in f.read():
+                if mark in f.read():
                     return int(d)
         except OSError:
             continue
@@ -137,6 +138,7 @@ def main():
     ap.add_argument('--containers', type=int, default=5)
     ap.add_argument('--seconds', type=float, default=30)
     ap.add_argument('--kills', type=int, default=10)
+    ap.add_argument('--restarts', type=int, default=20, help='kill -9 of probed containers under the load (kill -> new pid)')
     ap.add_argument('--probe', choices=['http', 'exec'], default='http')
     ap.add_argument('--image', help='exec probes in image pods of this image (with --probe exec)')
     args = ap.parse_args()
@@ -187,6 +189,19 @@ def measure(args, daemon, http, sup, prefix, state):
     children_cpu = (c1 - c0) / CLK_TCK / elapsed * 100
     http_cpu = (h1 - h0) / CLK_TCK / elapsed * 100
 
+    # kill -9 of a probed container -> its new process, while the probes go on (issue 23: restarts under load)
+    restarts = []
+    probed = sorted(pid for pid, owner in owned(prefix).items() if '/probed-' in owner)
+    for k in range(args.restarts if probed else 0):
+        before = set(os.listdir('/proc'))
+        t = time.perf_counter()
+        os.kill(probed[k % len(probed)], signal.SIGKILL)
+        while new_victim(daemon.pid, before, b'/probed-') is None:
+            if time.perf_counter() - t > 10:
+                sys.exit('the killed container was not restarted')
+        restarts.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.1)
+
     latencies = []
     for _ in range(args.kills):
         before = set(os.listdir('/proc'))
@@ -216,6 +231,9 @@ def measure(args, daemon, http, sup, prefix, state):
               f"readiness probe every 1 s")
         print(f"probes run: {rate:.0f}/s over {elapsed:.0f} s (sup_probe_total)")
         print(f"daemon CPU: {daemon_cpu:.1f}% of one core; with the children it reaped: {children_cpu:.1f}%")
+    if restarts:
+        print(f"restart after kill -9 under the probes (kill -> new pid, n={len(restarts)}): "
+              f"median {statistics.median(restarts):.1f} ms, max {max(restarts):.1f} ms")
     print(f"liveness failure (500 sent, failureThreshold 1) -> new process running, n={len(latencies)}: "
           f"median {statistics.median(latencies):.1f} ms, max {max(latencies):.1f} ms")
     print(f"SIGTERM -> daemon exit: {stopped:.3f} s, exit code {code}, processes left: {len(owned(prefix))}")

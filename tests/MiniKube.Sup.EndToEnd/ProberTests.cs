@@ -78,6 +78,7 @@ public sealed class ProberTests : IDisposable, IContainerOutput
                 case "/away": c.Response.StatusCode = 302; c.Response.RedirectLocation = $"http://127.0.0.2:{_port}/ok"; Write(c, "moved"); break;
                 case "/slow": await Task.Delay(3000); c.Response.StatusCode = 200; Write(c, ""); break;
                 case "/big": c.Response.StatusCode = 200; Write(c, new string('x', 50_000)); break;
+                case "/chunked": await WriteChunkedAsync(c, n > 0 ? new string('y', n) : "first,", "second"); break;
                 default: c.Response.StatusCode = 404; Write(c, ""); break;
             }
         }
@@ -90,6 +91,22 @@ public sealed class ProberTests : IDisposable, IContainerOutput
         {
             c.Response.ContentLength64 = bytes.Length;
             c.Response.OutputStream.Write(bytes);
+            c.Response.Close();
+        }
+        catch (Exception) { /* the prober hung up */ }
+    }
+
+    private static async Task WriteChunkedAsync(HttpListenerContext c, params string[] parts)
+    {
+        try
+        {
+            c.Response.StatusCode = 200;
+            c.Response.SendChunked = true;
+            foreach (var part in parts)
+            {
+                await c.Response.OutputStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(part));
+                await c.Response.OutputStream.FlushAsync();
+            }
             c.Response.Close();
         }
         catch (Exception) { /* the prober hung up */ }
@@ -115,7 +132,17 @@ public sealed class ProberTests : IDisposable, IContainerOutput
         lock (_requests) request = _requests.Last();
         Assert.Equal("kube-probe/1.32", request.UserAgent);
         Assert.Equal("*/*", request.Headers["Accept"]);
+        Assert.Equal($"127.0.0.1:{_port}", request.Headers["Host"]); // Go's client: the URL's host:port
         Assert.False(request.KeepAlive);
+    }
+
+    [Fact]
+    public async Task Http_chunked_body_is_read_whole_and_cut_at_ten_KiB()
+    {
+        Assert.Equal(ProbeOutcome.Success("first,second"), await _http.ProbeAsync(Get("/chunked"), CancellationToken.None));
+        var big = await _http.ProbeAsync(Get("/chunked?n=12000"), CancellationToken.None);
+        Assert.Equal(ProbeStatus.Success, big.Status);
+        Assert.Equal(new string('y', 10 * 1024), big.Output);
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace MiniKube.Sup.Probes;
 /// k8s pkg/probe/http: GET scheme://host:port/path with User-Agent kube-probe/1.32 and Accept */* unless the
 /// probe's headers say otherwise; 200–399 is success; at most 10 KiB of the body is read; keep-alive is off.
 /// Redirects to the same host are followed (at most 10); a redirect to another host is not, and its 3xx is a
-/// Warning (success, plus a ProbeWarning event). HTTPS does not verify certificates. One client serves every
-/// probe, so a thousand probes a second cost no more than their requests. Connections to an IP go through the
+/// Warning (success, plus a ProbeWarning event). HTTPS does not verify certificates. Cleartext HTTP is one plain
+/// HTTP/1.1 exchange on a new connection (<see cref="PlainHttpGet"/>), so a thousand probes a second cost little
+/// more than their connections; HTTPS goes through one shared HttpClient. Connections to an IP go through the
 /// network of the pod at that IP (<see cref="PodNetworks"/>): an image pod is dialled from inside its namespace.
 /// </summary>
 public sealed class HttpGetProber(TimeProvider time, PodNetworks networks) : IProber
@@ -49,12 +50,13 @@ public sealed class HttpGetProber(TimeProvider time, PodNetworks networks) : IPr
         {
             for (var redirects = 0; ; redirects++)
             {
-                using var message = NewRequest(url, action.HttpHeaders, agent);
-                using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-                var code = (int)response.StatusCode;
-                if (code is >= 300 and < 400 && response.Headers.Location is { } location)
+                var answer = string.Equals(url.Scheme, "http", StringComparison.Ordinal)
+                    ? await SendPlainAsync(url, action.HttpHeaders, agent, deadline.Token).ConfigureAwait(false)
+                    : await SendTlsAsync(url, action.HttpHeaders, agent, deadline.Token).ConfigureAwait(false);
+                var code = answer.Code;
+                if (code is >= 300 and < 400 && answer.Location is { } location
+                    && Uri.TryCreate(location, UriKind.RelativeOrAbsolute, out var target) && Uri.TryCreate(url, target, out var next))
                 {
-                    var next = location.IsAbsoluteUri ? location : new Uri(url, location);
                     // k8s RedirectChecker(followNonLocalRedirects=false): another host ends the chain with this 3xx.
                     if (string.Equals(next.Host, first.Host, StringComparison.OrdinalIgnoreCase))
                     {
@@ -64,7 +66,7 @@ public sealed class HttpGetProber(TimeProvider time, PodNetworks networks) : IPr
                         continue;
                     }
                 }
-                var body = await ReadBodyAsync(response, deadline.Token).ConfigureAwait(false);
+                var body = answer.Body;
                 // k8s: a lifecycle hook fails only when no response comes; its status code is not looked at.
                 if (request.IsHook) return ProbeOutcome.Success(body);
                 if (code is >= 200 and < 300) return ProbeOutcome.Success(body);
@@ -85,6 +87,60 @@ public sealed class HttpGetProber(TimeProvider time, PodNetworks networks) : IPr
         {
             return ProbeOutcome.Failure($"Get \"{url}\": {e.Message}");
         }
+    }
+
+    private async Task<PlainHttpGet.Answer> SendPlainAsync(Uri url, IList<k8s.Models.V1HTTPHeader>? headers, string agent, CancellationToken cancellationToken)
+    {
+        Socket socket;
+        try
+        {
+            socket = await ProbeDialer.ConnectSocketAsync(networks, url.Host, url.Port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException(e.Message, e); // a dial error, worded as the kubelet words it
+        }
+        try
+        {
+            return await PlainHttpGet.SendAsync(socket, url.PathAndQuery, HeaderLines(url, headers, agent), MaxBody, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException(GoErrors.Socket(e), e);
+        }
+    }
+
+    private async Task<PlainHttpGet.Answer> SendTlsAsync(Uri url, IList<k8s.Models.V1HTTPHeader>? headers, string agent, CancellationToken cancellationToken)
+    {
+        using var message = NewRequest(url, headers, agent);
+        using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var location = response.Headers.Location?.OriginalString;
+        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        return new PlainHttpGet.Answer((int)response.StatusCode, location, body);
+    }
+
+    /// <summary>The request's headers as Go's client writes them: Host (host:port, or the probe's Host header),
+    /// User-Agent and Accept unless the probe names them, the probe's own, and Connection: close (k8s:
+    /// DisableKeepAlives). A value's line breaks become spaces, as Go's.</summary>
+    private static List<string> HeaderLines(Uri url, IList<k8s.Models.V1HTTPHeader>? headers, string agent)
+    {
+        string? host = null;
+        var lines = new List<string>(6);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var h in headers ?? [])
+        {
+            if (string.IsNullOrEmpty(h.Name)) continue;
+            names.Add(h.Name);
+            var value = (h.Value ?? "").Replace('\r', ' ').Replace('\n', ' ');
+            if (h.Name.Equals("Host", StringComparison.OrdinalIgnoreCase)) host = value;
+            else if (h.Name.Equals("Accept", StringComparison.OrdinalIgnoreCase) && value.Length == 0) continue; // k8s: an empty Accept removes it
+            else lines.Add($"{h.Name}: {value}");
+        }
+        lines.Insert(0, $"Host: {(string.IsNullOrEmpty(host) ? $"{url.Host}:{url.Port}" : host)}");
+        if (!names.Contains("User-Agent")) lines.Insert(1, $"User-Agent: {agent}/{KubeVersion}");
+        if (!names.Contains("Accept")) lines.Add("Accept: */*");
+        lines.Add("Connection: close");
+        return lines;
     }
 
     /// <summary>k8s formatURL: the path may carry a query; the host and port are set from the probe.</summary>

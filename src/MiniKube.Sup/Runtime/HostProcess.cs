@@ -28,15 +28,21 @@ public sealed class HostProcess : IContainerInstance
     /// exit code 137, as the kubelet reports a container it lost).</summary>
     internal static HostProcess Adopted(int pid, IProcessScope scope, Task<ExitStatus?> exited, Task outputDrained, HostExecContext execContext)
     {
-        HostProcess? process = null;
-        async Task<ExitStatus> Known()
+        // The instance exists before its end is looked at: an end already known (it ended just before the adoption)
+        // completes at once, and is written on it.
+        var known = new TaskCompletionSource<ExitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new HostProcess(pid, scope, known.Task, outputDrained, execContext);
+        _ = exited.ContinueWith(t =>
         {
-            if (await exited.ConfigureAwait(false) is { } status) return status;
-            process!.ExitReason = UnknownReason;
+            if (t.IsCompletedSuccessfully && t.Result is { } status)
+            {
+                known.SetResult(status);
+                return;
+            }
+            process.ExitReason = UnknownReason;
             process.ExitMessage = "The container's exit status could not be read: it was adopted from an earlier sup daemon, and is not this one's child";
-            return ExitStatus.Exited(137);
-        }
-        process = new HostProcess(pid, scope, Known(), outputDrained, execContext);
+            known.SetResult(ExitStatus.Exited(137));
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
     }
 

@@ -52,18 +52,21 @@ public sealed class NginxExampleTests
         Assert.True(code == 0, output + err);
         (code, output, err) = await d.Sup("rollout", "status", "deployment/web", "--timeout", "60s");
         Assert.True(code == 0, output + err);
-        var rolled = answers.Count;
-        await Poll.Until(() => answers.Count > rolled + 20, "traffic after the rollout");
+        // The old pods drain (preStop) and go, under traffic. Between the Deployment's status saying done and the old
+        // pod's endpoint leaving the Service's rules there are a few milliseconds (the kernel path writes them with
+        // nft), as under kube-proxy: a request routed there then is still served, by the draining pod, never lost.
+        (code, output, err) = await d.Sup(["wait", "--for=delete", .. pods.Select(p => "pod/" + p.Name), "--timeout", "60s"]);
+        Assert.True(code == 0, output + err);
+        var gone = answers.Count;
+        await Poll.Until(() => answers.Count > gone + 20, "traffic after the old pods went");
         await stop.CancelAsync();
         await Task.WhenAll(drivers);
 
         Assert.True(failures.IsEmpty, $"{failures.Count} of {failures.Count + answers.Count} requests failed: {string.Join("; ", failures.Distinct().Take(5))}");
         var seen = answers.ToArray();
         Assert.Contains(seen, a => a.EndsWith("(v1)\n", StringComparison.Ordinal));
-        Assert.All(seen.Skip(rolled), a => Assert.EndsWith("(v2)\n", a));
-        // The old pods drain (preStop) and go.
-        (code, output, err) = await d.Sup(["wait", "--for=delete", .. pods.Select(p => "pod/" + p.Name), "--timeout", "60s"]);
-        Assert.True(code == 0, output + err);
+        var late = seen.Skip(gone).Where(a => !a.EndsWith("(v2)\n", StringComparison.Ordinal)).ToList();
+        Assert.True(late.Count == 0, $"{late.Count} of {seen.Length - gone} answers after the old pods went came from one ({late.FirstOrDefault()?.Trim()})");
         var now = (await Example.Json(d, "get", "pods", "-l", "app=web", "-o", "json")).GetProperty("items").EnumerateArray()
             .Select(p => p.GetProperty("metadata").GetProperty("name").GetString()!).ToList();
         Assert.Equal(2, now.Count);

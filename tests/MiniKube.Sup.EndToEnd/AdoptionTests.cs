@@ -157,9 +157,10 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         }
         await using (var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
-            await second.WaitForLineAsync("adopting");
-            // It is told to exit through a file (each instance takes it once), not a signal: a trapped signal's
-            // delivery to a shell was one more unknown when this test timed out in CIs.
+            // Told to exit once it is adopted (its pidfd held: its exit code can be read); one that ends before that
+            // is reported ContainerStatusUnknown (HostProcessRuntimeTests). Through a file, each instance taking it
+            // once, not a trapped signal.
+            await second.WaitForLineAsync("container app adopted");
             File.WriteAllText(Marker + ".quit", "");
             // Its exit is noticed though it is not the daemon's child, with the code it exited with where the kernel
             // tells it (PIDFD_INFO_EXIT, Linux 6.15), and it is restarted as any container is.

@@ -54,8 +54,17 @@ internal sealed class Chromium : IAsyncDisposable
     {
         var context = await _browser.NewContextAsync(new() { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1280, Height = 760 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(url);
-        return page;
+        // Chromium aborts a load when it sees the host's links or addresses change (ERR_NETWORK_CHANGED), which the
+        // engine tests running alongside do: that is the browser's, not the page's; the load is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url);
+                return page;
+            }
+            catch (PlaywrightException e) when (attempt < 3 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)) { }
+        }
     }
 
     public async ValueTask DisposeAsync()

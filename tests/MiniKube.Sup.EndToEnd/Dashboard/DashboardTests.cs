@@ -168,6 +168,35 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task A_log_view_whose_connection_breaks_follows_on_from_its_last_line_without_repeating_one()
+    {
+        await using var d = Daemon();
+        await d.StartAsync();
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await browser.OpenAsync(await DashboardUrlAsync(d));
+        await page.Locator("#pods tr[data-pod=clock] button.logs").ClickAsync();
+        var log = page.Locator("#log");
+        await Expect(log).ToContainTextAsync("tick 2\n");
+        await Expect(page.Locator("#log-state")).ToHaveTextAsync("following");
+
+        // The page's connections break (as when Chromium drops them on a network change): the kernel aborts every
+        // TCP connection to the daemon's port (ss -K); the view reconnects a second later and follows on.
+        var port = new Uri(page.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (code, killed, error) = await SupDaemon.Run("ss", ["-K", "dst", "127.0.0.1", "dport", "=", port]);
+        Assert.True(code == 0 && killed.Contains(":" + port), $"ss -K: {killed}{error}");
+        var last = int.Parse((await log.TextContentAsync())!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last()["tick ".Length..]);
+        await Expect(log).ToContainTextAsync($"tick {last + 3}\n");
+
+        // Every tick once, in order, none lost while the connection was down.
+        var lines = (await log.TextContentAsync())!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, lines.Length).Select(i => $"tick {i}"), lines);
+
+        await page.Context.CloseAsync();
+        await browser.DisposeAsync();
+        Assert.Equal(0, await d.StopAsync());
+    }
+
+    [Fact]
     public async Task Without_the_token_the_page_shows_nothing_and_the_API_refuses_it()
     {
         await using var d = Daemon();

@@ -445,7 +445,10 @@ function showLogs(pod) {
   followLog();
 }
 
-// kubectl logs -f: the log from its last 500 lines on, appended as it is written, until another is chosen.
+// kubectl logs -f: the log from its last 500 lines on, appended as it is written, until another is chosen. A
+// connection that breaks (the daemon restarting its listener, the browser dropping requests on a network change) is
+// made again a second later from the last line shown on: each line comes with its CRI timestamp (timestamps=true,
+// a fixed nine-digit fraction), so the new request asks for sinceTime=<the last one> and skips what was shown already.
 async function followLog() {
   if (following) following.abort();
   const controller = new AbortController();
@@ -456,32 +459,46 @@ async function followLog() {
   const [ns, name] = document.getElementById('log-pod').value.split('/');
   const container = document.getElementById('log-container').value;
   if (!name) return;
-  const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/log?follow=true&tailLines=500` +
+  const base = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/log?follow=true&timestamps=true` +
     (container ? '&container=' + encodeURIComponent(container) : '');
-  try {
-    const response = await api(path, { signal: controller.signal, headers: { Accept: 'text/plain' } });
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      state.textContent = body.message || response.statusText;
+  let last = null;   // the timestamp of the last line shown
+  let atLast = 0;    // how many lines shown carry it
+  for (;;) {
+    let skip = 0;
+    try {
+      const path = last === null ? base + '&tailLines=500' : base + '&sinceTime=' + encodeURIComponent(last);
+      const response = await api(path, { signal: controller.signal, headers: { Accept: 'text/plain' } });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        state.textContent = body.message || response.statusText;
+        state.className = '';
+        return;
+      }
+      state.textContent = 'following';
+      state.className = 'following';
+      await readLines(response, line => {
+        const space = line.indexOf(' ');
+        const stamp = space > 0 ? line.slice(0, space) : '';
+        if (last !== null && stamp !== '' && (stamp < last || (stamp === last && skip++ < atLast))) return;
+        if (stamp === last) atLast++;
+        else { last = stamp; atLast = 1; }
+        const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
+        output.append(line.slice(space + 1) + '\n');
+        if (output.childNodes.length > 5000) output.firstChild.remove();
+        if (atBottom) output.scrollTop = output.scrollHeight;
+      });
+      if (following === controller) {
+        state.textContent = 'ended';
+        state.className = '';
+      }
       return;
-    }
-    state.textContent = 'following';
-    state.className = 'following';
-    await readLines(response, line => {
-      const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
-      output.append(line + '\n');
-      if (output.childNodes.length > 5000) output.firstChild.remove();
-      if (atBottom) output.scrollTop = output.scrollHeight;
-    });
-    if (following === controller) {
-      state.textContent = 'ended';
+    } catch (e) {
+      if (following !== controller || refused) return;
+      state.textContent = 'reconnecting: ' + e.message;
       state.className = '';
     }
-  } catch (e) {
-    if (following === controller && !refused) {
-      state.textContent = 'stopped: ' + e.message;
-      state.className = '';
-    }
+    await sleep(1000);
+    if (following !== controller || refused) return;
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sup side by side with supervisord, runit, s6 and PM2, in one run, on this machine (issue 7).
 
-    python3 bench/peers.py [--quick] [--sup PATH] [--only sup,runit,...] [--out bench/RESULTS.md]
+    python3 bench/peers.py [--quick] [--sup PATH] [--before PATH] [--only sup,runit,...] [--out bench/RESULTS.md]
 
 Installs what is missing (apt-get install supervisor runit s6; npm install -g pm2), publishes sup in Release
 (unless --sup is given), then for each supervisor, children being `sleep infinity`:
@@ -13,15 +13,18 @@ Installs what is missing (apt-get install supervisor runit s6; npm install -g pm
   * its status command with 100 children (wall time, median);
   * stopping 100 children;
   * a crash loop: one child that exits 1 at once, with each supervisor's default restart settings.
-Then the sup-only scripts bench/probes.py, bench/service.py and bench/cron.py when they exist (each is run as
-`python3 SCRIPT --sup PATH` and its output is copied into the results).
+Then the sup-only scripts (HOOKS below: probes.py with restarts under the probes, exec probes in image pods,
+service.py, control_plane.py with 1,000 pods, cron.py, engines.py for podman) when they exist (each is run as
+`python3 SCRIPT --sup PATH ARGS...` and its output is copied into the results), and issue 23's targets are marked met
+or not from the figures. --before PATH measures an earlier published sup in the same run as "sup before" (the
+table, probes.py and control_plane.py), for a before/after comparison.
 
 Everything runs under a temp dir in the foreground; no system service is enabled. Timings come from polling /proc
 (one pass over /proc takes a few ms: the start-to-running figures have that resolution; the kill -> restart poll
 looks only at new pids and is well under a millisecond). --quick is for development: fewer children, shorter
 windows, figures not comparable with a full run.
 """
-import argparse, datetime, json, os, platform, shutil, signal, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, platform, re, shutil, signal, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from supbench import ROOT, sup_binary, daemon_id  # noqa: E402
@@ -100,8 +103,9 @@ def dpkg_version(package):
 class Sup(Peer):
     name = 'sup'
 
-    def __init__(self, work, sup, backoff_base):
+    def __init__(self, work, sup, backoff_base, name='sup'):
         super().__init__(work)
+        self.name = name
         self.sup = sup
         self.backoff_base = backoff_base
         self.state = os.path.join(work, 'state')
@@ -491,20 +495,93 @@ def install_peers():
         run_quiet(['npm', 'install', '-g', 'pm2'])
 
 
-def hooks(sup):
-    """The sup-only benchmarks other scripts own: run each when it exists."""
+HOOKS = [
+    # (what, script, its arguments, also run with --before's sup)
+    ('Probe overhead, 1,000 HTTP probes/s (restarts under them, stop with 500 probed containers)', 'probes.py', ['--restarts', '20'], True),
+    ('Exec probes in image pods (podman, busybox:1.28)', 'probes.py', ['--probe', 'exec', '--image', 'busybox:1.28', '--pods', '50', '--containers', '1', '--restarts', '0', '--kills', '3', '--seconds', '20'], False),
+    ('Service proxy throughput', 'service.py', [], False),
+    ('Control plane with 1,000 pods', 'control_plane.py', ['--pods', '1000', '--runs', '10'], True),
+    ('CronJob lateness', 'cron.py', [], False),
+    ('Image pod start (podman)', 'engines.py', ['--engines', 'podman', '--runs', '3', '--pods', '10'], False),
+]
+
+
+def hooks(sup, before=None):
+    """The sup-only benchmarks other scripts own: run each when it exists (and, for those marked, with the earlier
+    sup too). Returns (what, script, label, output or None)."""
     out = []
     here = os.path.dirname(os.path.abspath(__file__))
-    for script, what in [('probes.py', 'Probe overhead'), ("service.py", "Service proxy throughput"),
-                         ('cron.py', 'CronJob lateness')]:
+    for what, script, extra, twice in HOOKS:
         path = os.path.join(here, script)
         if not os.path.exists(path):
-            out.append((what, script, None))
+            out.append((what, script, 'sup', None))
             continue
-        print(f'== {script}', flush=True)
-        p = subprocess.run([sys.executable, path, '--sup', sup], capture_output=True, text=True)
-        out.append((what, script, p.stdout.strip() + ('' if p.returncode == 0 else f'\n(exit {p.returncode}) {p.stderr.strip()[-500:]}')))
+        for label, binary in [('sup', sup)] + ([('sup before', before)] if before and twice else []):
+            print(f'== {script} {" ".join(extra)} ({label})', flush=True)
+            try:
+                p = subprocess.run([sys.executable, path, '--sup', binary, *extra], capture_output=True, text=True, timeout=1200)
+                text = p.stdout.strip() + ('' if p.returncode == 0 else f'\n(exit {p.returncode}) {p.stderr.strip()[-500:]}')
+            except subprocess.TimeoutExpired:
+                text = '(did not finish within 20 minutes)'
+            out.append((what, script + (' ' + ' '.join(extra) if extra else ''), label, text))
     return out
+
+
+def figure(pattern, text, group=1):
+    m = re.search(pattern, text or '')
+    return float(m.group(group)) if m else None
+
+
+def hook_text(hook_out, script, label='sup'):
+    return next((t for _, s, l, t in hook_out if s.split(' ')[0] == script and l == label and t and '--probe exec' not in s), None)
+
+
+def targets23(s, results, hook_out):
+    """Issue 23's targets, each marked met or not, from this run's figures."""
+    verdict = lambda ok: '–' if ok is None else ('**met**' if ok else '**not met**')  # noqa: E731
+    rows = []
+    s6, runit = results.get('s6', {}), results.get('runit', {})
+    if s.get('mem100'):
+        rows.append(('Daemon RSS with 100 pods ≤ 40 MiB', f'{s["mem100"][0]:.1f} MiB', s['mem100'][0] <= 40))
+    if s.get('mem500') and s.get('mem100'):
+        per = (s['mem500'][0] - s['mem100'][0]) * 1024 / 400
+        rows.append(('500 pods ≤ 52 MiB, ≤ 30 KiB per extra pod', f'{s["mem500"][0]:.1f} MiB, {per:.0f} KiB per pod over 100', s['mem500'][0] <= 52 and per <= 30))
+    if s.get('start100') is not None:
+        rows.append(('Start → 100 pods running ≤ s6\'s', f'{s["start100"]:.3f} s vs s6 {s6.get("start100") or float("nan"):.3f} s',
+                     None if s6.get('start100') is None else s['start100'] <= s6['start100']))
+    if s.get('start500') is not None:
+        rows.append(('Start → 500 pods running ≤ 1.0 s', f'{s["start500"]:.3f} s', s['start500'] <= 1.0))
+    if s.get('restart_median') is not None:
+        rows.append(('Restart (idle) median ≤ runit\'s, max ≤ 10 ms', f'{s["restart_median"]:.1f} / {s["restart_max"]:.1f} ms vs runit '
+                     f'{runit.get("restart_median") or float("nan"):.1f} / {runit.get("restart_max") or float("nan"):.1f} ms',
+                     None if runit.get('restart_median') is None else s['restart_median'] <= runit['restart_median'] and s['restart_max'] <= 10))
+    probes = hook_text(hook_out, 'probes.py')
+    if probes:
+        m = re.search(r'restart after kill -9 under the probes.*median ([\d.]+) ms, max ([\d.]+) ms', probes)
+        if m:
+            median, top = float(m.group(1)), float(m.group(2))
+            rows.append(('Restart under 1,000 probes/s: median ≤ runit\'s, max ≤ 10 ms', f'{median:.1f} / {top:.1f} ms',
+                         None if runit.get('restart_median') is None else median <= runit['restart_median'] and top <= 10))
+        rate, cpu = figure(r'probes served: (\d+)/s', probes), figure(r'daemon CPU: ([\d.]+)%', probes)
+        if rate and cpu is not None:
+            rows.append(('1,000 HTTP probes/s ≤ 10 % of a core', f'{cpu:.1f} % at {rate:.0f}/s', cpu * 1000 / rate <= 10))
+        stop = figure(r'SIGTERM -> daemon exit: ([\d.]+) s', probes)
+        if stop is not None:
+            rows.append(('Exit within 1 s (+ the pods\' grace, unused: sleep ends on SIGTERM) with 500 probed containers', f'{stop:.2f} s', stop <= 1.0))
+    service = hook_text(hook_out, 'service.py')
+    for path, floor, extra in [('kernel', 0.8, 0.2), ('userspace', 0.5, None)]:
+        m = re.search(path + r' path:.*?ratio\s+([\d.]+) of direct throughput; added latency p50 ([+-][\d.]+) ms', service or '', re.S)
+        if m:
+            ratio, added = float(m.group(1)), float(m.group(2))
+            want = f'≥ {floor} of direct' + (f', ≤ +{extra} ms p50' if extra else '')
+            rows.append((f'Service, {path} path: {want}', f'{ratio:.2f}, {added:+.3f} ms', ratio >= floor and (extra is None or added <= extra)))
+    control = hook_text(hook_out, 'control_plane.py')
+    got = figure(r'sup get pods: median ([\d.]+) ms', control)
+    if got is not None:
+        rows.append(('`sup get pods` with 1,000 pods ≤ 50 ms', f'{got:.1f} ms', got <= 50))
+    lines = ['## Targets (issue 23)', '', '| Target | Measured | |', '|---|---|---|']
+    lines += [f'| {t} | {m} | {verdict(ok)} |' for t, m, ok in rows]
+    return lines + ['', 'Memory with no growth over 30 minutes with probes: `python3 bench/soak.py` (not part of this run).', '']
 
 
 def machine():
@@ -522,7 +599,7 @@ def fmt_mem(m, pss_only=False):
 
 def write_results(path, results, breakdown, hook_out, cfg, sup):
     names = list(results)
-    peers = [n for n in names if n != 'sup']
+    peers = [n for n in names if not n.startswith('sup')]
     s = results.get('sup', {})
     g = lambda n, k: results[n].get(k)  # noqa: E731
     f3 = lambda v: '–' if v is None else f'{v:.3f} s'  # noqa: E731
@@ -575,6 +652,23 @@ def write_results(path, results, breakdown, hook_out, cfg, sup):
                   f'| Restart latency (median) | {ratio("restart_median")} |',
                   f'| Status command | {ratio("status_ms")} |',
                   f'| Stop 100 children | {ratio("stop100")} |', '']
+    b = results.get('sup before', {})
+    if s and b:
+        def change(key, idx=None, unit=''):
+            a, c = b.get(key), s.get(key)
+            if idx is not None:
+                a, c = (a[idx] if a else None), (c[idx] if c else None)
+            return '–' if not a or c is None else f'{a:.3g}{unit} → {c:.3g}{unit} ({c / a:.2f})'
+        lines += ['## sup before → after', '', f'`sup before`: {b.get("version")}; `sup`: {s.get("version")}; after ÷ before in brackets.', '',
+                  '| Metric | before → after |', '|---|---|',
+                  f'| RSS, 100 pods | {change("mem100", 0, " MiB")} |', f'| PSS, 100 pods | {change("mem100", 1, " MiB")} |']
+        if cfg['big']:
+            lines.append(f'| RSS, {cfg["big"]} pods | {change("mem500", 0, " MiB")} |')
+            lines.append(f'| Start → {cfg["big"]} running | {change("start500", None, " s")} |')
+        lines += [f'| Start → 100 running | {change("start100", None, " s")} |',
+                  f'| Restart latency median / max | {change("restart_median", None, " ms")} / {change("restart_max", None, " ms")} |',
+                  f'| `sup get pods`, 100 pods | {change("status_ms", None, " ms")} |',
+                  f'| Stop 100 | {change("stop100", None, " s")} |', '']
     if s:
         sd = results.get('supervisord', {}).get('mem100')
         verdict = lambda ok: '**met**' if ok else '**not met**'  # noqa: E731
@@ -594,12 +688,14 @@ def write_results(path, results, breakdown, hook_out, cfg, sup):
         small = [v for v in breakdown.values() if v[0] < 64]
         lines += [f'| (mappings under 64 KiB each, {len(small)}) | {sum(v[0] for v in small)} | {sum(v[1] for v in small)} | {sum(v[2] for v in small)} |',
                   f'| **total** | {total} | {sum(v[1] for v in breakdown.values())} | {sum(v[2] for v in breakdown.values())} |', '']
+    if s:
+        lines += targets23(s, results, hook_out)
     lines += ['## sup only', '']
-    for what, script, text in hook_out:
+    for what, script, label, text in hook_out:
         if text is None:
             lines.append(f'- {what}: `bench/{script}` does not exist yet; this script runs it when it does.')
         else:
-            lines += [f'### {what} (`bench/{script}`)', '', '```', text, '```', '']
+            lines += [f'### {what} (`bench/{script}`, {label})', '', '```', text, '```', '']
     lines += ['', f'sup binary: `{sup}`', '']
     with open(path, 'w') as f:
         f.write('\n'.join(lines))
@@ -612,6 +708,8 @@ def main():
     ap.add_argument('--only', help='comma-separated subset: sup,supervisord,runit,s6,PM2')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'RESULTS.md'))
     ap.add_argument('--no-install', action='store_true')
+    ap.add_argument('--before', help='a published sup of an earlier commit: measured in the same run as "sup before" '
+                                     '(the peers\' table, probes.py and control_plane.py), for a before/after comparison')
     args = ap.parse_args()
     cfg = dict(quick=args.quick, settle=1 if args.quick else 3, idle=5 if args.quick else 60, kills=5 if args.quick else 20,
                status_runs=5 if args.quick else 15, big=0 if args.quick else 500, crash_window=8 if args.quick else 20)
@@ -629,6 +727,9 @@ def main():
         's6': S6,
         'PM2': Pm2,
     }
+    if args.before:
+        before = os.path.abspath(args.before)
+        makers = {'sup before': lambda w: Sup(w, before, 0, name='sup before'), **makers}
     only = args.only.split(',') if args.only else list(makers)
     results, breakdown = {}, {}
     try:
@@ -638,7 +739,7 @@ def main():
         left = sweep()
         if left:
             print(f'{left} leftover process(es) killed', file=sys.stderr)
-    hook_out = hooks(sup) if 'sup' in only else []
+    hook_out = hooks(sup, os.path.abspath(args.before) if args.before else None) if 'sup' in only else []
     write_results(args.out, results, breakdown.get('sup'), hook_out, cfg, sup if args.sup else 'published by this run')
     print(f'wrote {args.out}')
 

@@ -74,7 +74,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             before = await RunningAsync("ticker", "count");
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Show("first daemon", first);
         }
         Assert.True(IsAlive(before.Pid), "the container outlived the SIGKILLed daemon, as under any supervisor");
@@ -153,7 +153,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             before = await RunningAsync("quitter", "app");
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         await using (var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
@@ -180,7 +180,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             var restarted = await RunningAsync("quitter", "app");
             await StatusOnDiskAsync();
             second.Signal(Native.SIGKILL);
-            await second.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
             // It ends while no daemon runs.
             Native.kill(-restarted.Pid, Native.SIGKILL);
             await Poll.Until(() => !IsAlive(restarted.Pid), "the container gone");
@@ -206,7 +206,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             other = (await RunningAsync("other", "count")).Pid;
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         // The next start's files change ticker's command and drop the other pod.
         Manifest(Ticker.Replace("echo tick $i", "echo tock $i"));

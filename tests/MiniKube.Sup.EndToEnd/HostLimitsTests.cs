@@ -129,7 +129,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         var memory = V1Cgroup(first, "memory")!;
         await Task.Delay(1000); // its status reaches the disk (batched every 50 ms)
         d.Process.Signal(Native.SIGKILL);
-        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         await d.Process.DisposeAsync();
         Assert.Contains(first.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllLines(Path.Combine(memory, "cgroup.procs")));
         // Its container ends too while no daemon runs: nothing is left to adopt, so what it leaves is swept.
@@ -161,7 +161,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         var inode = await Inode(memory);
         await Task.Delay(1000); // its status reaches the disk (batched every 50 ms)
         d.Process.Signal(Native.SIGKILL);
-        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         await d.Process.DisposeAsync();
 
         await d.StartAsync();

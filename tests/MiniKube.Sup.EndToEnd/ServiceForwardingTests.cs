@@ -126,7 +126,7 @@ public sealed partial class ServiceForwardingTests
         await Poll.Until(() => KernelRules.TableAsync(paths).GetAwaiter().GetResult()?.Contains($"dport vmap {{ 127.0.0.1 . {servicePort}") == true, "the Service's rule", 60);
 
         d.Process.Signal(Native.SIGKILL);
-        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains($"127.0.0.1 . {servicePort}", await KernelRules.TableAsync(paths)); // nothing could remove it
 
         // The next daemon on the state dir removes it as it starts, even one that forwards in user space; and the

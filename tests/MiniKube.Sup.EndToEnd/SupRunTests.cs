@@ -141,7 +141,7 @@ public sealed class SupRunTests : IAsyncLifetime
             await first.WaitForLineAsync("shell/loop | shell-up");
             await Task.Delay(1000); // the pods' statuses reach the disk (batched every 50 ms)
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
             var owners = ContainerProcesses.FindByOwnerPrefix(new StatePaths(StateDir).DaemonId + "/", ProcFs.Snapshot(),
                 pid => ProcFs.ReadEnvironmentVariable(pid, ContainerProcesses.OwnerVariable), Environment.ProcessId);
             Assert.NotEmpty(owners); // the children outlived a SIGKILLed daemon, as with any supervisor

@@ -61,7 +61,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             stepPid = await StepPidAsync(firstJob);
             await Task.Delay(1000); // the status reaches the disk (ObjectStore's flush interval)
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         Assert.True(IsAlive(stepPid), "the tick's step outlived the daemon");
 
@@ -73,7 +73,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             Assert.Contains(firstJob, await JobsAsync());
             Assert.Single(File.ReadAllLines(Marker), l => l.StartsWith(firstJob + "-", StringComparison.Ordinal));
             second.Signal(Native.SIGKILL);
-            await second.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         // No daemon runs over the next minute's tick.
         var now = DateTimeOffset.UtcNow;
@@ -139,7 +139,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             ran = (await PodsAsync()).ToDictionary(p => p.Name, p => p.Pid);
             Assert.Equal(3, ran.Count);
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
 
         await using var second = Start();
@@ -182,7 +182,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             await using var apply = SupProcess.Start("apply", "-f", many, "--state-dir", StateDir);
             await Poll.Until(() => apply.Lines.Count(l => l.EndsWith(" created", StringComparison.Ordinal)) >= 50, "50 objects applied", 60);
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.NotEqual(0, await apply.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             acknowledged = apply.Lines.Where(l => l.StartsWith("configmap/", StringComparison.Ordinal) && l.EndsWith(" created", StringComparison.Ordinal))
                 .Select(l => l["configmap/".Length..^" created".Length]).ToList();

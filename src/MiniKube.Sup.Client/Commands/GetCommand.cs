@@ -106,9 +106,12 @@ internal static class GetCommand
 
         var tables = new List<JsonElement>();
         var docs = new List<JsonDocument>();
+        var spanning = client.AllNamespaces && kind.Namespaced && names.Count == 0 && output != "name";
         if (names.Count == 0)
         {
-            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, query), accept: SupClient.TableAccept).ConfigureAwait(false);
+            // Only the NAMESPACE column of -A comes from the rows' objects: without it the daemon need not write them.
+            var tableQuery = spanning ? query : (query is null ? "" : query + "&") + "includeObject=None";
+            var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, null, tableQuery), accept: SupClient.TableAccept).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) throw ApiException.From(status, body);
             docs.Add(JsonDocument.Parse(body));
         }
@@ -122,7 +125,6 @@ internal static class GetCommand
             }
         }
         var (headers, columns) = TablePrinter.Columns(docs[0].RootElement, output == "wide");
-        var spanning = client.AllNamespaces && kind.Namespaced && names.Count == 0 && output != "name";
         if (spanning) headers = TablePrinter.WithNamespace(headers);
         var rows = docs.SelectMany(d => TablePrinter.Rows(d.RootElement, columns, withNamespace: spanning)).ToList();
         if (output == "name")

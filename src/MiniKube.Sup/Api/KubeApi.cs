@@ -118,7 +118,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
-            if (wantsTable) TableWriter.Write(w, kind, items.Select(e => e.Object), rv, Now);
+            if (wantsTable) TableWriter.Write(w, kind, items.Select(e => e.Object), rv, Now, includeObject: IncludesObject(ctx));
             else WriteList(w, kind, items, rv);
         }
         await ctx.Response.Body.WriteAsync(buffer.ToArray()).ConfigureAwait(false);
@@ -137,7 +137,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
                     {
                         ctx.Response.ContentType = Json;
                         using var buffer = new MemoryStream();
-                        using (var w = new Utf8JsonWriter(buffer)) TableWriter.Write(w, kind, [e.Object], e.ResourceVersion, Now);
+                        using (var w = new Utf8JsonWriter(buffer)) TableWriter.Write(w, kind, [e.Object], e.ResourceVersion, Now, includeObject: IncludesObject(ctx));
                         await ctx.Response.Body.WriteAsync(buffer.ToArray()).ConfigureAwait(false);
                     }
                     else await Text(ctx, e.Json).ConfigureAwait(false);
@@ -365,7 +365,7 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
                     w.WriteStartObject();
                     w.WriteString("type", e.Type);
                     w.WritePropertyName("object");
-                    if (wantsTable) TableWriter.Write(w, kind, [e.Object], e.ResourceVersion, Now, includeColumns: first);
+                    if (wantsTable) TableWriter.Write(w, kind, [e.Object], e.ResourceVersion, Now, includeColumns: first, includeObject: IncludesObject(ctx));
                     else w.WriteRawValue(e.Json, skipInputValidation: true);
                     w.WriteEndObject();
                 }
@@ -423,6 +423,11 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         long? grace = long.TryParse(ctx.Request.Query["gracePeriodSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : body?.GracePeriodSeconds;
         return new Store.DeleteOptions(body?.Preconditions?.Uid, body?.Preconditions?.ResourceVersion, grace);
     }
+
+    /// <summary>A Table's rows carry their object's metadata unless the client asks <c>includeObject=None</c>
+    /// (Metadata, the default, and Object both give the metadata).</summary>
+    private static bool IncludesObject(HttpContext ctx) =>
+        !string.Equals(ctx.Request.Query["includeObject"], "None", StringComparison.Ordinal);
 
     private static bool WantsTable(HttpContext ctx) =>
         ctx.Request.Headers.Accept.Any(a => a is not null && a.Contains("as=Table", StringComparison.Ordinal));

@@ -6,10 +6,12 @@ using MiniKube.Sup.Spec;
 namespace MiniKube.Sup.Api;
 
 /// <summary>Writes a meta.k8s.io/v1 Table: column definitions, then one row per object with its cells and the
-/// object's metadata as PartialObjectMetadata (kubectl's default includeObject=Metadata).</summary>
+/// object's metadata as PartialObjectMetadata (kubectl's default includeObject=Metadata), or with
+/// <c>includeObject=None</c> a null object: a client that prints only the cells (sup get in one namespace) spares the
+/// daemon a metadata serialization per row, most of a large list's cost.</summary>
 public static class TableWriter
 {
-    public static void Write(Utf8JsonWriter w, KindInfo kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long resourceVersion, DateTime now, bool includeColumns = true)
+    public static void Write(Utf8JsonWriter w, KindInfo kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long resourceVersion, DateTime now, bool includeColumns = true, bool includeObject = true)
     {
         w.WriteStartObject();
         w.WriteString("kind", "Table");
@@ -45,6 +47,13 @@ public static class TableWriter
                 else w.WriteStringValue(Tables.Cell(cell));
             }
             w.WriteEndArray();
+            if (!includeObject)
+            {
+                // As the API server writes a row without its object.
+                w.WriteNull("object");
+                w.WriteEndObject();
+                continue;
+            }
             w.WriteStartObject("object");
             w.WriteString("kind", "PartialObjectMetadata");
             w.WriteString("apiVersion", "meta.k8s.io/v1");

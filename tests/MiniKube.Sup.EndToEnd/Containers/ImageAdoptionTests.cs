@@ -64,7 +64,7 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
             await ServedAsync(before.PodIp);
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Show("first daemon", first);
         }
         Assert.True(await RunsInEngineAsync(before.Id), "the container outlived the SIGKILLed daemon");
@@ -121,7 +121,7 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
             before = await RunningAsync("count");
             await StatusOnDiskAsync();
             first.Signal(Native.SIGKILL);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         await using var second = Run();
         try

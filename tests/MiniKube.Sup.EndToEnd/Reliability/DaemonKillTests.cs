@@ -37,7 +37,7 @@ public sealed class DaemonKillTests(ITestOutputHelper output)
             await Task.Delay(delay);
             output.WriteLine($"kill -9 of daemon {daemon.Process.Pid} after {delay} ms ({watch.ContainerProcesses().Count} container processes)");
             daemon.Process.Signal(Native.SIGKILL);
-            await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
             await daemon.Process.DisposeAsync();
         }
 

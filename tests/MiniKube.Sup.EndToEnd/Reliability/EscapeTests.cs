@@ -74,7 +74,7 @@ public sealed class EscapeTests : IAsyncLifetime
         await daemon.StartAsync();
         var first = await EscapeeAsync();
         daemon.Process.Signal(Native.SIGKILL);
-        await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         await daemon.Process.DisposeAsync();
         Assert.Contains(first, Escapees()); // it outlived the daemon, as any supervisor's children do
 

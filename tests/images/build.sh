@@ -11,13 +11,18 @@
 #             conf.d, logs to stdout/stderr), busybox for exec probes; `nginx -g 'daemon off;'`, STOPSIGNAL SIGQUIT
 #   apache2   Debian's apache2 (prefork: a root master and 6 www-data workers), the modules apache2.conf loads and the
 #             libraries they all link, busybox for exec probes; `apache2 -DFOREGROUND` on port 80 (localhost/apache2)
+#   mariadb   Debian's mariadb-server and client: mariadbd, mariadb-install-db (a shell script: busybox runs it) and the
+#             tools it calls, the mariadb, mariadb-admin and mariadb-dump clients, the libraries they all link, the SQL
+#             and English messages and charsets of /usr/share/mysql, a my.cnf (datadir /var/lib/mysql, socket
+#             /run/mysqld/mysqld.sock, user mysql, every address); `mariadbd` on port 3306 (localhost/mariadb)
 #   agnhost   a stand-in for registry.k8s.io/e2e-test-images/agnhost: busybox and a shell `liveness` server (agnhost/)
 #   pause     docker only: localhost/sup-pause, the container that holds each pod's network namespace under docker
 #             (busybox sleeping until SIGTERM; podman has pods and builds its own infra image)
 #
 # Idempotent and fast when up to date: an image is built and imported again only when what it is made of changed
-# (this script, the files beside it, the host's busybox, nginx and apache2, their libraries and files, the image's configuration:
-# their hash is the image's label sup.test-image.hash) or one of its tags is missing or points elsewhere.
+# (this script, the files beside it, the host's busybox, nginx, apache2 and mariadb, their libraries and files, the
+# image's configuration: their hash is the image's label sup.test-image.hash) or one of its tags is missing or points
+# elsewhere.
 # Every image is labelled sup.test-image=NAME; earlier builds of ours that no tag names any more are removed.
 set -euo pipefail
 umask 022
@@ -50,6 +55,11 @@ nginx=/usr/sbin/nginx
 apache2=/usr/sbin/apache2
 [ -x "$apache2" ] || { echo "images: $apache2 is missing (apt-get install apache2)" >&2; exit 1; }
 
+mariadb_bins=(/usr/sbin/mariadbd /usr/bin/my_print_defaults /usr/bin/resolveip /usr/bin/mariadb /usr/bin/mariadb-admin /usr/bin/mariadb-dump)
+for file in "${mariadb_bins[@]}" /usr/bin/mariadb-install-db; do
+  [ -x "$file" ] || { echo "images: $file is missing (apt-get install mariadb-server mariadb-client)" >&2; exit 1; }
+done
+
 # The shared libraries an executable or module links (absolute paths, the loader included).
 libraries() { local f; for f; do ldd "$f"; done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u; }
 
@@ -58,13 +68,17 @@ nginx_files=(/etc/nginx/{mime.types,fastcgi_params,scgi_params,uwsgi_params} /us
 # Only the modules the image's apache2.conf loads, and what they and apache2 link.
 apache2_modules=$(sed -n 's/^LoadModule [^ ]* //p' "$here/apache2/apache2.conf")
 apache2_libs=$(libraries "$apache2" $apache2_modules)
+mariadb_libs=$(libraries "${mariadb_bins[@]}")
+# What mariadb-install-db and mariadbd read: the system tables' SQL, the English messages, the character sets.
+mariadb_files=(/usr/bin/mariadb-install-db /usr/share/mysql/*.sql /usr/share/mysql/english/errmsg.sys /usr/share/mysql/charsets/*)
 
 # What every image is made of, as one hash (a change rebuilds them all: they are built in seconds).
 inputs_hash=$(
   cd "$here"
   { find . -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum "$busybox" "$nginx" $nginx_libs "${nginx_files[@]}" "$apache2" $apache2_modules $apache2_libs /etc/mime.types < /dev/null
-    echo "$nginx_libs $apache2_libs"; } | sha256sum | cut -c1-32)
+    sha256sum "$busybox" "$nginx" $nginx_libs "${nginx_files[@]}" "$apache2" $apache2_modules $apache2_libs /etc/mime.types \
+      "${mariadb_bins[@]}" $mariadb_libs "${mariadb_files[@]}" < /dev/null
+    echo "$nginx_libs $apache2_libs $mariadb_libs"; } | sha256sum | cut -c1-32)
 
 # A minimal root: busybox with every applet in /bin as the official image has them (and at busybox's own paths
 # too, so /usr/bin/env works), the usual directories, and PASSWD_DIR's passwd and group.
@@ -126,6 +140,23 @@ apache2_root() {
   install -D -m 0644 /etc/mime.types "$root/etc/mime.types"
   install -D -m 0644 "$here/apache2/index.html" "$root/var/www/html/index.html"
   mkdir -p "$root/run/apache2"
+}
+
+mariadb_root() {
+  local root=$1 file
+  base_root "$root" "$here/mariadb"
+  install -m 0644 "$here/mariadb/nsswitch.conf" "$root/etc/"
+  for file in "${mariadb_bins[@]}" $mariadb_libs; do
+    install -D -m 0755 "$(readlink -f "$file")" "$root$file"
+  done
+  for file in "${mariadb_files[@]}"; do
+    install -D -m "$([ -x "$file" ] && echo 0755 || echo 0644)" "$file" "$root$file"
+  done
+  install -D -m 0644 "$here/mariadb/my.cnf" "$root/etc/mysql/my.cnf"
+  # The datadir mariadb-install-db fills (a manifest mounts its claim there); the socket's directory, writable by
+  # mysqld once it is the mysql user (the tar's owners are all root).
+  mkdir -p "$root/var/lib/mysql"
+  install -d -m 1777 "$root/run/mysqld"
 }
 
 pause_root() {
@@ -191,6 +222,12 @@ ENV $path_env
 CMD [\"apache2\", \"-DFOREGROUND\"]
 EXPOSE 80/tcp" \
   localhost/apache2:latest localhost/apache2:2.4
+
+build mariadb "
+ENV $path_env
+CMD [\"mariadbd\"]
+EXPOSE 3306/tcp" \
+  localhost/mariadb:latest localhost/mariadb:10.11
 
 build agnhost "
 ENV $path_env

@@ -1,6 +1,6 @@
 namespace MiniKube.Sup.EndToEnd.Containers;
 
-/// <summary>The images of tests/images/build.sh exist in the engine's store (busybox, nginx, apache2 and the agnhost stand-in,
+/// <summary>The images of tests/images/build.sh exist in the engine's store (busybox, nginx, apache2, mariadb and the agnhost stand-in,
 /// under the names the Kubernetes documentation uses; docker's pause image too): the script runs once per engine and
 /// test run and returns at once when they are up to date. A class fixture (<see cref="PodmanImages"/>,
 /// <see cref="DockerImages"/>), or await <see cref="EnsureBuiltAsync"/>. An engine that does not answer fails the

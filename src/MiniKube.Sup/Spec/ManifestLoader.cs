@@ -156,13 +156,36 @@ public static class ManifestLoader
                 continue;
             }
 
-            var parsed = ParseDocument(root, file, errors);
-            if (parsed is not null)
-            {
-                documents.Add(parsed);
-            }
+            ParseObjects(root, file, documents, errors);
         }
     }
+
+    /// <summary>A document is one object, or a list of them: kubectl reads any kind ending in <c>List</c> that has
+    /// <c>items</c> (<c>kind: List</c>, <c>ConfigMapList</c>, ...) as the objects it holds, as apimachinery's
+    /// unstructured decoding does; lists may nest.</summary>
+    private static void ParseObjects(YamlNode root, string file, List<ParsedDocument> documents, List<ManifestError> errors)
+    {
+        if (root is YamlMappingNode mapping
+            && ValueOf(mapping, "kind") is YamlScalarNode { Value: { } kindText }
+            && kindText.EndsWith("List", StringComparison.Ordinal)
+            && ValueOf(mapping, "items") is YamlSequenceNode sequence)
+        {
+            foreach (var item in sequence.Children)
+            {
+                ParseObjects(item, file, documents, errors);
+            }
+            return;
+        }
+
+        var parsed = ParseDocument(root, file, errors);
+        if (parsed is not null)
+        {
+            documents.Add(parsed);
+        }
+    }
+
+    private static YamlNode? ValueOf(YamlMappingNode mapping, string key)
+        => mapping.Children.FirstOrDefault(child => child.Key is YamlScalarNode { Value: var k } && k == key).Value;
 
     private static ParsedDocument? ParseDocument(YamlNode root, string file, List<ManifestError> errors)
     {

@@ -78,6 +78,39 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void A_list_of_objects_loads_as_its_items_each_checked_where_it_is_written()
+    {
+        // The documentation's policy/quota-vac.yaml is a v1 List; kubectl apply -f takes any kind ending in List
+        // that has items (apimachinery's unstructured decoding) as the objects it holds.
+        var result = Load("""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: ConfigMap
+              metadata:
+                name: first
+            - apiVersion: v1
+              kind: ConfigMapList
+              items:
+              - apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: second}
+            - apiVersion: v1
+              kind: Pod
+              metadata:
+                name: broken
+              spec:
+                containers: [{name: a, image: busybox, bogus: 1}]
+            """);
+
+        var error = SingleError(result);
+        AssertError(error, 19, 44, "Pod/broken", "spec.containers[0].bogus");
+        Assert.Equal(["ConfigMap/first", "ConfigMap/second"], result.Objects.Select(o => o.Ref));
+        Assert.Equal(new SourceLocation(FileName, 4, 3), result.Objects[0].Location);
+    }
+
+    [Fact]
     public void Kinds_that_mean_nothing_on_one_host_load_with_one_warning_per_kind()
     {
         var result = Load("""

@@ -167,6 +167,9 @@ public sealed partial class PodWorker
             case PodEvent.HostsChanged:
                 OnHostsChanged();
                 break;
+            case PodEvent.EngineHostsFileFound found:
+                OnEngineHostsFileFound(found.Path);
+                break;
             case PodEvent.SetupRetry setup when !_shuttingDown:
                 setup.Retry();
                 break;
@@ -393,5 +396,6 @@ public sealed partial class PodWorker
         public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;
         public sealed record Detach : PodEvent;
         public sealed record HostsChanged : PodEvent;
+        public sealed record EngineHostsFileFound(string? Path) : PodEvent;
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class PodAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, Slot> _slots = new();
     private StoreSubscription? _subscription;
+    private StoreSubscription? _hostsSubscription;
 
     /// <summary>The pod IP of an image pod on the host's network (SPEC §3).</summary>
     public const string HostNetworkIp = "127.0.0.1";
@@ -83,6 +84,21 @@ public sealed partial class PodAgent : IAsyncDisposable
     {
         _order.Start();
         _subscription ??= _store.Subscribe("pod agent", kind => kind == "Pod", OnPodChanged, _context.Logger);
+        _hostsSubscription ??= _store.Subscribe("pod hosts", kind => kind == Spec.Kinds.Service.Kind || kind == Spec.Kinds.Pod.Kind, OnNamesChanged, _context.Logger);
+    }
+
+    /// <summary>A Service, or a pod that may answer under a headless Service (a hostname and a subdomain: a
+    /// StatefulSet's), changed: every running pod's hosts file is looked at again (its worker writes it only if what
+    /// it should hold changed). k8s: cluster DNS answers with the Services and pods there are now.</summary>
+    private void OnNamesChanged(ObjectEvent change)
+    {
+        if (change.Object is V1Pod pod && string.IsNullOrEmpty(pod.Spec?.Subdomain)) return;
+        lock (_gate)
+        {
+            if (_detached) return;
+            foreach (var slot in _slots.Values)
+                if (slot.Worker is { KeepsHostsFile: true } worker) worker.RefreshHosts();
+        }
     }
 
     /// <summary>A pod held by its start order (<see cref="StartOrder"/>) is looked at again: a target changed.</summary>
@@ -309,6 +325,7 @@ public sealed partial class PodAgent : IAsyncDisposable
         }
         await _order.DisposeAsync().ConfigureAwait(false);
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
+        if (_hostsSubscription is not null) await _hostsSubscription.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(workers.Select(async w =>
         {
             if (leaveRunning)
@@ -329,6 +346,7 @@ public sealed partial class PodAgent : IAsyncDisposable
         _detached = true;
         await _order.DisposeAsync().ConfigureAwait(false);
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
+        if (_hostsSubscription is not null) await _hostsSubscription.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>One pod name: the object the store holds for it, and the worker running it (of that uid, or of the

@@ -98,6 +98,7 @@ public sealed partial class PodWorker
         {
             AttachNetwork(sandbox);
             _sandbox = sandbox;
+            FindEngineHostsFile(sandbox);
         }
         catch (Networking.NetworkNamespaceGoneException e)
         {

@@ -43,6 +43,7 @@ public sealed partial class PodWorker
             {
                 AttachNetwork(creation.Result);
                 _sandbox = creation.Result;
+                FindEngineHostsFile(creation.Result);
                 if (creation.Result.NetworkLimitation is { } limitation) Record(SupEvent.Warning, "NetworkLimited", limitation);
                 return true;
             }
@@ -97,7 +98,9 @@ public sealed partial class PodWorker
         foreach (var alias in spec.HostAliases ?? [])
             foreach (var name in alias.Hostnames ?? [])
                 hosts.Add(new HostEntry(name, alias.Ip));
-        hosts.AddRange(_context.HostEntries(_pod.Metadata.NamespaceProperty ?? "default"));
+        // Kept current in the engine's hosts file once the sandbox is made (FindEngineHostsFile).
+        _sandboxServiceEntries = _context.HostEntries(_pod.Metadata.NamespaceProperty ?? "default");
+        hosts.AddRange(_sandboxServiceEntries);
         return new SandboxRequest(Name, _pod.Metadata.NamespaceProperty ?? "default", _pod.Metadata.Uid ?? "", PodIp ?? "",
             spec.HostNetwork == true, PodHostname.Of(_pod), ports, hosts, _runsImages, spec.ShareProcessNamespace == true);
     }

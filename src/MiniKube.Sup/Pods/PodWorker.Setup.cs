@@ -57,7 +57,7 @@ public sealed partial class PodWorker
             // spawned in the pod directory.
             var inNamespace = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? null : slot.Spec.WorkingDir;
             if (inNamespace is not null) workingDirectory = podDirectory;
-            isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(podDirectory), inNamespace);
+            isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(), inNamespace);
             // In-cluster clients find the service account where they look, as in an image pod.
             if (ServiceAccountFiles.Wanted(_pod, slot.Spec) && _context.ServiceAccount(Namespace) is { } account)
                 isolation = isolation with { Mounts = [.. isolation.Mounts, account.WriteTo(podDirectory, Namespace)] };
@@ -65,19 +65,6 @@ public sealed partial class PodWorker
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         return NewLaunch(slot, command, environment, workingDirectory) with { Isolation = isolation, User = user, OutputFifo = OutputFifoPath(slot) };
-    }
-
-    /// <summary>The pod's /etc/hosts for its isolated containers, written at each container start (the Services as
-    /// they are then).</summary>
-    private string WriteHostsFile(string podDirectory)
-    {
-        var path = Path.Combine(podDirectory, "hosts");
-        string host;
-        try { host = File.ReadAllText("/etc/hosts"); }
-        catch (IOException) { host = "127.0.0.1\tlocalhost\n"; }
-        File.WriteAllText(path, HostContainerIsolation.HostsFile(host, _pod, _context.HostPodEntries(Namespace)));
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        return path;
     }
 
     private static long? PrimaryGroup(long uid)

@@ -164,6 +164,12 @@ public sealed partial class PodWorker
                 foreach (var slot in _regular.Where(s => s.IsRunning))
                     KillForRestart(slot, $"Container {slot.Name} {asked.Why}, will be restarted", PodGrace, restartUnlessNever: true, asked: true);
                 break;
+            case PodEvent.HostsChanged:
+                OnHostsChanged();
+                break;
+            case PodEvent.EngineHostsFileFound found:
+                OnEngineHostsFileFound(found.Path);
+                break;
             case PodEvent.SetupRetry setup when !_shuttingDown:
                 setup.Retry();
                 break;
@@ -389,5 +395,7 @@ public sealed partial class PodWorker
         public sealed record StartDone(ContainerSlot Slot, int Instance, Task<IContainerInstance> Start) : PodEvent;
         public sealed record SandboxCreated(Task<PodSandbox> Creation) : PodEvent;
         public sealed record Detach : PodEvent;
+        public sealed record HostsChanged : PodEvent;
+        public sealed record EngineHostsFileFound(string? Path) : PodEvent;
     }
 }

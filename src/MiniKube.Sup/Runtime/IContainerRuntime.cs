@@ -46,6 +46,11 @@ public interface IContainerRuntime
     /// containers this runtime adopts (an engine's pod, with its network namespace and published ports); null where
     /// there is none to take back (it is then made afresh, and what was in it goes).</summary>
     PodSandbox? AdoptSandbox(SandboxRequest request) => null;
+
+    /// <summary>Where the engine keeps <paramref name="sandbox"/>'s /etc/hosts on the host (bind-mounted into its
+    /// containers), for the pod worker to keep current; null where the runtime has none (a host pod's is its worker's
+    /// own).</summary>
+    Task<string?> HostsFileAsync(PodSandbox sandbox, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 /// <summary>A started container instance.</summary>

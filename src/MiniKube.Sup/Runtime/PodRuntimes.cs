@@ -39,6 +39,9 @@ public sealed class PodRuntimes(IContainerRuntime host, IContainerRuntime engine
 
     public PodSandbox? AdoptSandbox(SandboxRequest request) => (request.RunsImages ? engine : host).AdoptSandbox(request);
 
+    public Task<string?> HostsFileAsync(PodSandbox sandbox, CancellationToken cancellationToken) =>
+        (sandbox.Id is null ? host : engine).HostsFileAsync(sandbox, cancellationToken);
+
     public Task<ExecResult> ExecAsync(IContainerInstance container, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         (_owners.TryGetValue(container, out var runtime) ? runtime : host).ExecAsync(container, command, timeout, cancellationToken);
 

@@ -211,6 +211,61 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal(0, await d.StopAsync());
     }
 
+    /// <summary>An image pod's /etc/hosts (the engine's file, shared by its containers) follows the Services and the
+    /// pods under a headless Service: web-0, started before web-1 was made, finds web-1.web at its pod IP (once); a
+    /// Service made after it started appears, and goes when deleted.</summary>
+    [Fact]
+    public async Task An_image_StatefulSet_pod_finds_its_later_sibling_and_a_later_Service_in_its_hosts_file()
+    {
+        await using var d = await StartAsync("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              clusterIP: None
+              selector: {app: web}
+              ports: [{port: 80}]
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: web}
+            spec:
+              serviceName: web
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                    - name: resolver
+                      image: busybox
+                      command: ["sh", "-c", "last=x; while :; do now=\"web-1:$(awk '$2 == \"web-1.web\" {print $1}' /etc/hosts) late:$(awk '$2 == \"late\" {print $1}' /etc/hosts)\"; if [ \"$now\" != \"$last\" ]; then echo \"$now\"; last=$now; fi; sleep 0.2; done"]
+            """);
+        await d.WaitForPodAsync("web-1", seconds: 60);
+        var ip = Field(await PodAsync(d, "web-1"), "status", "podIP")!;
+        await UntilAsync(async () => (await LogsAsync(d, "web-0")).EndsWith($"web-1:{ip} late:\n", StringComparison.Ordinal),
+            $"web-0 finding web-1.web at {ip}", 60);
+
+        var late = Path.Combine(d.Dir, "late.yaml");
+        File.WriteAllText(late, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: late}
+            spec:
+              clusterIP: 127.0.0.79
+              ports: [{port: 80}]
+            """);
+        var (code, _, err) = await d.Sup("apply", "-f", late);
+        Assert.True(code == 0, err);
+        await UntilAsync(async () => !(await LogsAsync(d, "web-0")).EndsWith(" late:\n", StringComparison.Ordinal), "the later Service in web-0's hosts file", 60);
+        Assert.Matches(@"late:\d+\.\d+\.\d+\.\d+\n$", await LogsAsync(d, "web-0"));
+        (code, _, err) = await d.Sup("delete", "service/late");
+        Assert.True(code == 0, err);
+        await UntilAsync(async () => (await LogsAsync(d, "web-0")).EndsWith($"web-1:{ip} late:\n", StringComparison.Ordinal), "the Service gone from web-0's hosts file", 60);
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     /// <summary>An in-cluster client in a namespace: the service account files where client libraries look (read-only),
     /// the API at KUBERNETES_SERVICE_HOST:PORT; with the pod's token its own namespace's pods are readable over TLS, its
     /// Secrets, other namespaces and any write refused (403). (busybox wget's own TLS cannot talk to a modern OpenSSL

@@ -144,6 +144,15 @@ public sealed partial class EngineRuntime : IContainerRuntime
         return _claims.TakeSandbox(name, out var holderPid) ? _dialect.AdoptSandbox(request, name, holderPid) : null;
     }
 
+    /// <summary>The sandbox's hosts file: the holder's (podman's infra container, docker's pause container), which
+    /// the pod's containers share. podman and docker both name it HostsPath.</summary>
+    public async Task<string?> HostsFileAsync(PodSandbox sandbox, CancellationToken cancellationToken)
+    {
+        if (sandbox.Id is not { } name) return null;
+        var inspected = await _engine.RunAsync(["inspect", "--format", "{{.HostsPath}}", _dialect.SandboxHolder(name)], cancellationToken).ConfigureAwait(false);
+        return inspected.Succeeded && inspected.FirstLine.Trim() is { Length: > 0 } path && Path.IsPathRooted(path) ? path : null;
+    }
+
     /// <summary>At start, before the sweep: which of the containers stored pods show running (<paramref name="candidates"/>)
     /// the engine still runs, in a sandbox that still runs, as this daemon's (named by its id, and by the pod, its uid,
     /// the container and its instance; the containerID is the engine's own for that one container). Those are kept

@@ -31,6 +31,8 @@ public static class HostContainerUser
             throw new ContainerConfigException(
                 $"the pod asks to run as uid {uid}{(security.RunAsGroup is { } rg ? $", gid {rg}" : "")}{(groups.Count > 0 ? $", groups {string.Join(",", groups)}" : "")}, " +
                 $"and the daemon (uid {daemonUid}, not root) can start processes only as itself: run sup as root, or remove these securityContext fields");
+        // Its own ids, which it may not set again (setgroups needs root): only no-new-privs, if asked.
+        if (daemonUid != 0) return security.AllowPrivilegeEscalation == false ? new HostUser(uid, gid, [], NoNewPrivileges: true, TheDaemons: true) : null;
         return new HostUser(uid, gid, groups, NoNewPrivileges: security.AllowPrivilegeEscalation == false);
     }
 

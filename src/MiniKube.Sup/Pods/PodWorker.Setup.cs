@@ -57,14 +57,32 @@ public sealed partial class PodWorker
             // spawned in the pod directory.
             var inNamespace = string.IsNullOrEmpty(slot.Spec.WorkingDir) ? null : slot.Spec.WorkingDir;
             if (inNamespace is not null) workingDirectory = podDirectory;
-            isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(), inNamespace);
-            // In-cluster clients find the service account where they look, as in an image pod.
-            if (ServiceAccountFiles.Wanted(_pod, slot.Spec) && _context.ServiceAccount(Namespace) is { } account)
+            var userNamespace = RootlessNamespace();
+            isolation = HostContainerIsolation.For(_pod, slot.Spec, _volumes ?? [], WriteHostsFile(), inNamespace, userNamespace, MountPoints.Blocker);
+            // In-cluster clients find the service account where they look, as in an image pod (not a daemon that is
+            // not root, where it cannot make that directory: the pod did not ask for it).
+            if (ServiceAccountFiles.Wanted(_pod, slot.Spec) && _context.ServiceAccount(Namespace) is { } account
+                && (userNamespace is null || MountPoints.Blocker(ServiceAccountFiles.MountPath) is null))
                 isolation = isolation with { Mounts = [.. isolation.Mounts, account.WriteTo(podDirectory, Namespace)] };
         }
         var (environment, declared) = ContainerEnvironment.Build(_pod, slot.Spec, INamespacedEnvironment.Of(_context.InheritedEnvironment, Namespace), PodIp, _context.Config.In(Namespace), volumeVariables);
         var command = ContainerEnvironment.CommandLine(slot.Spec, declared);
         return NewLaunch(slot, command, environment, workingDirectory) with { Isolation = isolation, User = user, OutputFifo = OutputFifoPath(slot) };
+    }
+
+    /// <summary>A daemon that is not root makes a host container's mount namespace in a user namespace: its ids; null
+    /// for root.</summary>
+    /// <exception cref="ContainerConfigException">the host allows it no user namespace</exception>
+    private static DaemonIds? RootlessNamespace()
+    {
+        var uid = Processes.Native.geteuid();
+        if (uid == 0) return null;
+        if (UserNamespaces.Unavailable is { } why)
+            throw new ContainerConfigException(
+                $"the pod needs a private mount namespace (a volume at an absolute mountPath, readOnly or subPath, hostAliases, or sup.minikube.io/isolate), " +
+                $"which a daemon that is not root (uid {uid}) can make only in a user namespace, and this host gives it none ({why}): " +
+                $"run sup as root, or mount volumes at relative mountPaths (in the working directory) and use $VOLUME_<NAME>");
+        return new DaemonIds(uid, Processes.Native.getegid());
     }
 
     private static long? PrimaryGroup(long uid)

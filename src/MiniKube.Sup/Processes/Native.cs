@@ -134,6 +134,15 @@ internal static unsafe partial class Native
     public static partial int geteuid();
 
     [LibraryImport(Libc)]
+    public static partial int getegid();
+
+    public const int W_OK = 2;
+
+    /// <summary>access(2): whether the calling process, by its real ids, may reach a path in <paramref name="mode"/>.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int access(byte* path, int mode);
+
+    [LibraryImport(Libc)]
     public static partial int gettid();
 
     [LibraryImport(Libc)]

@@ -8,6 +8,8 @@ namespace MiniKube.Sup.Runtime;
 /// change its user for one child): <c>unshare --mount --propagation slave</c> runs a fixed <c>sh</c> script that
 /// makes the mounts (paths passed as arguments, never as script text) and execs <c>setpriv</c>, which sets the user
 /// and execs the container's program. Every step execs the next: the pid the daemon spawned is the program's.
+/// A daemon that is not root makes the namespace in an unprivileged user namespace (<c>unshare --user
+/// --map-root-user</c>), and the program runs in a nested one that maps the daemon's ids back, as itself.
 /// </summary>
 public static class IsolatedCommand
 {
@@ -53,7 +55,7 @@ public static class IsolatedCommand
         List<string> command = [program, .. argv.Skip(1)];
         if (user is not null)
         {
-            List<string> setpriv =
+            List<string> setpriv = user.TheDaemons ? [Setpriv] :
             [
                 Setpriv, "--reuid", Text(user.Uid), "--regid", Text(user.Gid),
                 .. user.Groups.Count == 0 ? new[] { "--clear-groups" } : ["--groups", string.Join(',', user.Groups.Select(Text))],
@@ -62,11 +64,19 @@ public static class IsolatedCommand
             command = [.. setpriv, "--", .. command];
         }
         if (isolation is null) return user is null ? (program, argv) : (Setpriv, command);
-        List<string> unshare =
+        List<string> unshare = [Unshare];
+        if (isolation.UserNamespace is { } ids)
+        {
+            // Root in a user namespace of the daemon's own makes the mounts; the program runs as the daemon's user
+            // again in a nested one (with a mount namespace of its own, so that nsenter can enter both).
+            unshare.AddRange(["--user", "--map-root-user"]);
+            command = [Unshare, "--user", "--map-user=" + Text(ids.Uid), "--map-group=" + Text(ids.Gid), "--mount", "--propagation", "slave", "--", .. command];
+        }
+        unshare.AddRange(
         [
-            Unshare, "--mount", "--propagation", "slave", "--", "/bin/sh", "-c", Script, "sup-isolate",
+            "--mount", "--propagation", "slave", "--", "/bin/sh", "-c", Script, "sup-isolate",
             isolation.PrivateTmp ? "1" : "0", isolation.HostsFile ?? "", isolation.WorkingDirectory ?? "", Text(isolation.Mounts.Count),
-        ];
+        ]);
         foreach (var m in isolation.Mounts) unshare.AddRange([m.Source, m.Destination, m.ReadOnly ? "ro" : "rw"]);
         return (Unshare, [.. unshare, "--", .. command]);
     }
@@ -80,7 +90,10 @@ public static class IsolatedCommand
     {
         var (executable, inner) = Of(program, argv, null, user);
         if (isolation is null) return (executable, inner);
-        List<string> nsenter = ["nsenter", "--target", Text(pid), "--mount", "--wd=" + (isolation.WorkingDirectory ?? workingDirectory)];
+        List<string> nsenter = ["nsenter", "--target", Text(pid)];
+        // A daemon that is not root enters the container's user namespace too (as itself: nsenter would become its root).
+        if (isolation.UserNamespace is not null) nsenter.AddRange(["--user", "--preserve-credentials"]);
+        nsenter.AddRange(["--mount", "--wd=" + (isolation.WorkingDirectory ?? workingDirectory)]);
         return ("nsenter", [.. nsenter, "--", executable == program ? program : executable, .. inner.Skip(1)]);
     }
 

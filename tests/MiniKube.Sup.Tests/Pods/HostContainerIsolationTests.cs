@@ -101,5 +101,50 @@ public sealed class HostContainerIsolationTests
         Assert.Contains("breaks non-root policy", Assert.Throws<ContainerConfigException>(() => HostContainerUser.For(pod, container, 0, _ => 0)).Message);
         pod.Spec.SecurityContext = new V1PodSecurityContext { RunAsUser = 1001 };
         Assert.Contains("can start processes only as itself", Assert.Throws<ContainerConfigException>(() => HostContainerUser.For(pod, container, 1000, _ => 1000)).Message);
+        pod.Spec.SecurityContext = new V1PodSecurityContext { RunAsUser = 1000 };
+        Assert.Null(HostContainerUser.For(pod, container, 1000, _ => 1000)); // its own uid: nothing to set (it may not set groups)
+        container.SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false };
+        Assert.True(HostContainerUser.For(pod, container, 1000, _ => 1000)!.TheDaemons);
+    }
+
+    [Fact]
+    public void A_daemon_that_is_not_root_isolates_in_a_user_namespace_and_refuses_a_mount_point_it_cannot_make()
+    {
+        var pod = Pod(new V1VolumeMount { Name = "data", MountPath = "/work-dir" });
+        PreparedVolume[] volumes = [new("data", "/home/u/state/pods/p/volumes/data")];
+        var daemon = new DaemonIds(1000, 1000);
+
+        var refused = Assert.Throws<ContainerConfigException>(() =>
+            HostContainerIsolation.For(pod, pod.Spec.Containers[0], volumes, null, null, daemon, path => path == "/work-dir" ? "/" : null));
+        Assert.Contains("volume mount at /work-dir needs a mount point that a daemon that is not root (uid 1000) cannot make: / is not its to write", refused.Message);
+        Assert.Contains("$VOLUME_DATA", refused.Message);
+
+        var isolation = HostContainerIsolation.For(pod, pod.Spec.Containers[0], volumes, null, null, daemon, _ => null);
+        Assert.Equal(daemon, isolation.UserNamespace);
+        Assert.Equal([new BindMount("/home/u/state/pods/p/volumes/data", "/work-dir")], isolation.Mounts);
+        // In a private /tmp every mount point can be made; root needs no check.
+        pod.Spec.Containers[0].VolumeMounts[0].MountPath = "/tmp/x/y";
+        pod.Metadata.Annotations = new Dictionary<string, string> { ["sup.minikube.io/private-tmp"] = "true" };
+        Assert.Single(HostContainerIsolation.For(pod, pod.Spec.Containers[0], volumes, null, null, daemon, _ => "/").Mounts);
+        Assert.Null(HostContainerIsolation.For(pod, pod.Spec.Containers[0], volumes, null, null).UserNamespace);
+    }
+
+    [Fact]
+    public void A_missing_mount_point_is_blocked_by_the_nearest_existing_directory_the_daemon_may_not_write()
+    {
+        var dir = Directory.CreateTempSubdirectory("sup-mountpoints-").FullName;
+        try
+        {
+            Assert.Null(MountPoints.Blocker(dir));
+            Assert.Null(MountPoints.Blocker(Path.Combine(dir, "a", "b", "c")));
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            // access(2) lets root write anything: only a user that is not root is blocked.
+            Assert.Equal(Environment.UserName == "root" ? null : dir, MountPoints.Blocker(Path.Combine(dir, "a", "b")));
+        }
+        finally
+        {
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -37,6 +37,24 @@ public sealed class IsolatedCommandTests
     }
 
     [Fact]
+    public void A_daemon_that_is_not_root_mounts_as_root_of_a_user_namespace_and_runs_the_program_as_itself_in_a_nested_one()
+    {
+        var isolation = new HostIsolation([new BindMount("/home/u/v", "/home/u/w")], UserNamespace: new DaemonIds(1000, 1001));
+
+        var (executable, argv) = IsolatedCommand.Of("/bin/cat", ["cat", "f"], isolation, null);
+
+        Assert.Equal("unshare", executable);
+        Assert.Equal(["unshare", "--user", "--map-root-user", "--mount", "--propagation", "slave", "--", "/bin/sh", "-c", IsolatedCommand.Script, "sup-isolate",
+            "0", "", "", "1", "/home/u/v", "/home/u/w", "rw", "--",
+            "unshare", "--user", "--map-user=1000", "--map-group=1001", "--mount", "--propagation", "slave", "--", "/bin/cat", "f"], argv);
+        Assert.Equal(["nsenter", "--target", "42", "--user", "--preserve-credentials", "--mount", "--wd=/w", "--", "/bin/cat", "f"],
+            IsolatedCommand.InContainer(42, isolation, null, "/bin/cat", ["cat", "f"], "/w").Argv);
+        // Its own ids: setpriv sets only no-new-privs (it may not set groups).
+        Assert.Equal(["setpriv", "--no-new-privs", "--", "/bin/cat", "f"],
+            IsolatedCommand.Of("/bin/cat", ["cat", "f"], null, new HostUser(1000, 1000, [], NoNewPrivileges: true, TheDaemons: true)).Argv);
+    }
+
+    [Fact]
     public void A_command_run_later_enters_the_containers_mount_namespace_and_user()
     {
         var isolation = new HostIsolation([], WorkingDirectory: "/work-dir");

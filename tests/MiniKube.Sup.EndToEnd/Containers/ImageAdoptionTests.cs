@@ -171,7 +171,11 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
         var c = Status(pod, container);
         if (!c.GetProperty("state").TryGetProperty("running", out var running) || !c.TryGetProperty("containerID", out var id)) return null;
         var engineId = id.GetString()!.Split("://")[1];
-        var pid = int.Parse((await engine.OutputAsync("inspect", "--format", "{{.State.Pid}}", engineId)).Trim(), CultureInfo.InvariantCulture);
+        // The API may still show an instance running that has just ended and been removed (its end not yet in the
+        // status): not running yet, as far as the caller is concerned.
+        var inspect = await engine.RunAsync("inspect", "--format", "{{.State.Pid}}", engineId);
+        if (inspect.ExitCode != 0) return null;
+        var pid = int.Parse(inspect.StandardOutput.Trim(), CultureInfo.InvariantCulture);
         return new Container(id.GetString()!, pid, c.GetProperty("restartCount").GetInt32(), running.GetProperty("startedAt").GetString()!,
             pod.GetProperty("status").GetProperty("podIP").GetString()!);
     }

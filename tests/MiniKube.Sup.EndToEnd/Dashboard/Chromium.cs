@@ -55,7 +55,8 @@ internal sealed class Chromium : IAsyncDisposable
         var context = await _browser.NewContextAsync(new() { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1280, Height = 760 } });
         var page = await context.NewPageAsync();
         // Chromium aborts a load when it sees the host's links or addresses change (ERR_NETWORK_CHANGED), which the
-        // engine tests running alongside do: that is the browser's, not the page's; the load is tried again.
+        // engine tests running alongside do: that is the browser's, not the page's; the load is tried again. Chromium
+        // may also report it as the navigation interrupted by its own error page (chrome-error://chromewebdata/).
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -63,7 +64,8 @@ internal sealed class Chromium : IAsyncDisposable
                 await page.GotoAsync(url);
                 return page;
             }
-            catch (PlaywrightException e) when (attempt < 3 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)) { }
+            catch (PlaywrightException e) when (attempt < 3 && (e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)
+                || e.Message.Contains("interrupted by another navigation to \"chrome-error://", StringComparison.Ordinal))) { }
         }
     }
 

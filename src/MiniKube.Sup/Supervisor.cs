@@ -186,6 +186,8 @@ public sealed partial class Supervisor : IAsyncDisposable
     {
         ChildReaper.Shared.EnsureStarted();
         if (!ChildReaper.Shared.IsSubreaper) LogNotSubreaper(_logger);
+        // A daemon SIGKILLed while a new process waited at its spawn gate left it waiting for ever: it ends now.
+        if (SpawnGate.ReleaseAbandoned() is > 0 and var released) LogReleasedSpawns(_logger, released);
         LogProcessTracking(_logger, Tracking.Description);
         LogDescriptorLimit(_logger, DescriptorLimit.Raise().ToString());
         // What an earlier daemon left running (it was killed, or stopped with --keep-running) is taken back where its
@@ -396,6 +398,9 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopped with --keep-running: containers are left running for the next start on this state dir to adopt")]
     private static partial void LogLeftRunning(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ended {Count} process(es) a daemon that is gone left waiting to start (they did not run)")]
+    private static partial void LogReleasedSpawns(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "killed {Count} process(es) left behind by an earlier run: {Pids}")]
     private static partial void LogLeftovers(ILogger logger, int count, string pids);

@@ -70,6 +70,13 @@ internal static unsafe partial class Native
     public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
 
     [LibraryImport(Libc)]
+    public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);
+
+    /// <summary>glibc 2.34 and later: closes every descriptor from <paramref name="from"/> up in the child.</summary>
+    [LibraryImport(Libc)]
+    public static partial int posix_spawn_file_actions_addclosefrom_np(void* fileActions, int from);
+
+    [LibraryImport(Libc)]
     public static partial int posix_spawnattr_init(void* attr);
 
     [LibraryImport(Libc)]
@@ -156,6 +163,12 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int unlink(byte* path);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int rename(byte* oldPath, byte* newPath);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int link(byte* oldPath, byte* newPath);
 
     [LibraryImport(Libc, SetLastError = true)]
     public static partial nint write(int fd, byte* buffer, nint count);

@@ -15,13 +15,19 @@ namespace MiniKube.Sup.Processes;
 /// </summary>
 public static unsafe class ProcessSpawner
 {
+    /// <summary>The descriptor the child opens its gate on, after 0, 1 and 2 (and from which the rest are closed).</summary>
+    private const int GateFd = 3;
+
+    /// <summary>Whether this C library has posix_spawn_file_actions_addclosefrom_np (glibc 2.34).</summary>
+    private static readonly bool CanCloseFrom = HasCloseFrom();
+
     public static int Spawn(SpawnRequest request)
     {
         var limit = request.DescriptorLimit ?? DescriptorLimit.ForChildren;
         if (request.Cgroup is null && limit is null && request.AlsoJoin is not { Count: > 0 }) return SpawnNow(request, gate: null);
         var spawnGate = SpawnGate.Shared
             ?? throw new Win32Exception(Native.ENOSYS, $"cannot start {request.ExecutablePath}: it cannot be held before it starts: {SpawnGate.Problem}");
-        return spawnGate.Spawn(fifo => SpawnNow(request, fifo), pid =>
+        return spawnGate.Spawn(gate => SpawnNow(request, gate), pid =>
         {
             if (limit is { } l && Native.prlimit(pid, Native.RLIMIT_NOFILE, new Native.RLimit { Current = l.Soft, Max = l.Hard }, null) != 0)
                 throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(),
@@ -33,8 +39,8 @@ public static unsafe class ProcessSpawner
         });
     }
 
-    /// <param name="gate">a FIFO the child opens first, which holds it until it is released</param>
-    private static int SpawnNow(SpawnRequest request, string? gate)
+    /// <param name="gate">where the child waits before it execs (<see cref="SpawnGate"/>), or null to start it at once</param>
+    internal static int SpawnNow(SpawnRequest request, SpawnGate.Paths? gate)
     {
         var allocations = new List<nint>();
         var fileActions = NativeMemory.AllocZeroed(Native.FileActionsSize);
@@ -47,10 +53,12 @@ public static unsafe class ProcessSpawner
             Check(Native.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try
             {
-                // Every open targets fd 0, the lowest: posix_spawn closes it first, so the open cannot fail for
-                // want of a descriptor number under the child's (possibly lowered) limit.
-                if (gate is not null)
-                    Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, gate), Native.O_RDONLY, 0), "addopen");
+                // stdin, stdout and stderr first (every open of fd 0 closes it first, so it cannot fail for want of a
+                // descriptor number under the child's possibly lowered limit), then every other descriptor closed: until
+                // it execs, the child holds a copy of each one the daemon has (close-on-exec acts only at the exec), and
+                // one whose daemon dies while it waits at the gate would hold them for as long as it waits: the
+                // daemon's stdout and stderr (and .NET's own copies of them), so that whoever reads those (a
+                // terminal's pipe, systemd's journal, a test) would never see their end, and its sockets and files.
                 if (request.Terminal is { } terminal)
                 {
                     // POSIX_SPAWN_SETSID runs before the file actions: the open makes it the session's terminal.
@@ -64,6 +72,17 @@ public static unsafe class ProcessSpawner
                     else Check(Native.posix_spawn_file_actions_addopen(fileActions, 0, Utf8(allocations, "/dev/null"), Native.O_RDONLY, 0), "addopen");
                     Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.OutputFd, 1), "adddup2");
                     Check(Native.posix_spawn_file_actions_adddup2(fileActions, request.ErrorFd ?? request.OutputFd, 2), "adddup2");
+                }
+                if (CanCloseFrom) Check(Native.posix_spawn_file_actions_addclosefrom_np(fileActions, GateFd), "addclosefrom");
+                if (gate is { } g)
+                {
+                    // Waits until a writer opens the FIFO; then goes on only if the FIFO has its Go name too, which the
+                    // daemon alone gives it (SpawnGate.Release): released by anyone else (the next daemon's
+                    // ReleaseAbandoned, when this one died while the child waited), the open fails and the child ends
+                    // with 127 without running its program outside what it was to be given.
+                    Check(Native.posix_spawn_file_actions_addopen(fileActions, GateFd, Utf8(allocations, g.Wait), Native.O_RDONLY, 0), "addopen");
+                    Check(Native.posix_spawn_file_actions_addopen(fileActions, GateFd, Utf8(allocations, g.Go), Native.O_RDONLY | Native.O_NONBLOCK, 0), "addopen");
+                    Check(Native.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose");
                 }
                 Check(Native.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(allocations, request.WorkingDirectory)), "addchdir");
 
@@ -95,6 +114,22 @@ public static unsafe class ProcessSpawner
             NativeMemory.Free(attr);
             NativeMemory.Free(sigDefault);
             NativeMemory.Free(sigMask);
+        }
+    }
+
+    private static bool HasCloseFrom()
+    {
+        var fileActions = NativeMemory.AllocZeroed(Native.FileActionsSize);
+        try
+        {
+            if (Native.posix_spawn_file_actions_init(fileActions) != 0) return false;
+            try { return Native.posix_spawn_file_actions_addclosefrom_np(fileActions, GateFd) == 0; }
+            catch (EntryPointNotFoundException) { return false; }
+            finally { Native.posix_spawn_file_actions_destroy(fileActions); }
+        }
+        finally
+        {
+            NativeMemory.Free(fileActions);
         }
     }
 

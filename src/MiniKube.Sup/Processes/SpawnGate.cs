@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace MiniKube.Sup.Processes;
@@ -9,13 +10,18 @@ namespace MiniKube.Sup.Processes;
 /// Holds a child that posix_spawn created before it execs, so that what must already be true when its program
 /// starts is done to it first: it joins its container's cgroup (nothing it forks can then start outside) and gets
 /// back the descriptor limit the daemon inherited (see <see cref="DescriptorLimit"/>).
-/// <para>How: the child's first file action opens a FIFO for reading on fd 0, which blocks until a writer opens
-/// it. posix_spawn runs on a spawner thread of ours, so the child is that thread's child, the one pid in
+/// <para>How: once its stdin, stdout and stderr are in place and every other descriptor closed, the child opens a
+/// FIFO for reading (<see cref="ProcessSpawner.SpawnNow"/>), which blocks until a writer opens it. posix_spawn runs on a spawner thread of ours, so the child is that thread's child, the one pid in
 /// /proc/self/task/TID/children that was not there before (only a thread's own forks join its list: orphans go
 /// to the main thread); we act on it while it waits, then open the FIFO, and it goes on to exec. The spawner
 /// thread is replaced every <see cref="RecycleAfter"/> spawns, so that its list stays short (its children then
 /// belong to the main thread); a thread is not made per spawn because .NET cannot start one when the process is
 /// out of descriptors, and a spawn must then fail with its errno, not with an OutOfMemoryException.</para>
+/// <para>A daemon that dies (SIGKILL) while a child waits leaves it waiting for a writer that never comes (holding
+/// nothing of the daemon's, but a process all the same). So the FIFO is named for its daemon (pid and start time), the child
+/// goes on only if the FIFO also has its Go name, which the daemon gives it (a hard link) just before it releases
+/// it, and the next daemon releases every FIFO of a daemon that is gone (<see cref="ReleaseAbandoned()"/>) once no
+/// Go name is left: the child's next open fails and it ends (127) without running its program.</para>
 /// <para>Why not the others. clone3(CLONE_INTO_CGROUP) needs code between fork and exec, which managed code cannot
 /// be (a GC, the JIT or a lock held by a thread that does not exist in the child would hang it), and posix_spawn
 /// has no cgroup attribute in glibc before 2.41. Moving the child after posix_spawn returns races with whatever it
@@ -30,12 +36,25 @@ internal sealed unsafe class SpawnGate
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(10);
     private static readonly Lazy<(SpawnGate? Gate, string? Problem)> Instance = new(Create);
 
+    private const string NamePrefix = "sup-spawn-";
+
     private readonly string _directory;
+    private readonly string _owner;
     private readonly Lock _lock = new();
     private long _counter;
     private Spawner? _spawner;
 
-    private SpawnGate(string directory) => _directory = directory;
+    /// <param name="directory">where the FIFOs are made</param>
+    /// <param name="owner">the process whose gate this is, by pid and start time (/proc/PID/stat's starttime): its
+    /// FIFOs are released by another once it is gone</param>
+    internal SpawnGate(string directory, (int Pid, ulong StartTicks) owner)
+    {
+        _directory = directory;
+        _owner = string.Create(CultureInfo.InvariantCulture, $"{owner.Pid}-{owner.StartTicks}");
+    }
+
+    /// <summary>Where a held child waits (a FIFO), and the name the daemon gives it to let the child go on.</summary>
+    internal readonly record struct Paths(string Wait, string Go);
 
     /// <summary>The gate of this process, or null when this system has no way to find the waiting child
     /// (<see cref="Problem"/> says why).</summary>
@@ -44,18 +63,18 @@ internal sealed unsafe class SpawnGate
     public static string? Problem => Instance.Value.Problem;
 
     /// <summary>Spawns a child and runs <paramref name="prepare"/> on it before it execs.</summary>
-    /// <param name="spawn">calls posix_spawn with this FIFO opened read-only on fd 0 as its first file action</param>
+    /// <param name="spawn">calls posix_spawn with these paths opened on fd 0 (<see cref="ProcessSpawner.SpawnNow"/>)</param>
     /// <param name="prepare">acts on the waiting child; what it throws fails the spawn (the child is killed)</param>
-    public int Spawn(Func<string, int> spawn, Action<int> prepare)
+    internal int Spawn(Func<Paths, int> spawn, Action<int> prepare)
     {
         lock (_lock)
         {
             var spawner = _spawner ??= Spawner.Start();
-            var fifo = NewFifo();
+            var gate = NewGate();
             try
             {
                 var before = spawner.Children();
-                spawner.Begin(() => spawn(fifo));
+                spawner.Begin(() => spawn(gate));
                 var child = spawner.WaitForNewChild(before, FindTimeout);
                 ExceptionDispatchInfo? failure = null;
                 if (child > 0)
@@ -63,7 +82,7 @@ internal sealed unsafe class SpawnGate
                     try { prepare(child); }
                     catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
                 }
-                var release = OpenToRelease(fifo);
+                var release = Release(gate);
                 if (release < 0 && child > 0) Native.kill(child, Native.SIGKILL); // it would wait forever
                 var (pid, error) = spawner.End();
                 if (release >= 0) Native.close(release);
@@ -85,30 +104,87 @@ internal sealed unsafe class SpawnGate
             }
             finally
             {
-                Unlink(fifo);
+                Unlink(gate.Wait);
+                Unlink(gate.Go);
             }
         }
     }
 
-    private string NewFifo()
+    /// <summary>sup-spawn-PID-STARTTICKS-N, and its Go name with a random part no one else can make first.</summary>
+    private Paths NewGate()
     {
         while (true)
         {
             var path = Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture,
-                $"sup-spawn-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}"));
+                $"{NamePrefix}{_owner}-{Interlocked.Increment(ref _counter)}"));
             fixed (byte* p = Utf8(path))
             {
-                if (Native.mkfifo(p, 0x180 /* 0600 */) == 0) return path;
+                if (Native.mkfifo(p, 0x180 /* 0600 */) == 0) return new Paths(path, path + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
             }
             var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno != Native.EEXIST) throw new Win32Exception(errno, $"cannot create {path}: {Errno.Describe(errno)}");
         }
     }
 
-    /// <summary>O_RDWR never blocks on a FIFO (Linux): it is the writer the waiting child's open needs.</summary>
-    private static int OpenToRelease(string fifo)
+    /// <summary>Gives the FIFO its Go name too, then opens it: O_RDWR never blocks on a FIFO (Linux), and it is the
+    /// writer the waiting child's open needs. (Not a rename: the child may not have opened the Wait name yet.)</summary>
+    /// <returns>the descriptor to close once the child has gone on, or -1</returns>
+    private static int Release(Paths gate)
     {
-        fixed (byte* p = Utf8(fifo)) return Native.open(p, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK, 0);
+        fixed (byte* wait = Utf8(gate.Wait))
+        fixed (byte* go = Utf8(gate.Go))
+        {
+            if (Native.link(wait, go) != 0) return -1;
+            return Native.open(wait, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK, 0);
+        }
+    }
+
+    /// <summary>At a daemon's start: lets go every child a gone daemon left waiting at its gate in the temp directory,
+    /// into failure (see the class summary).</summary>
+    /// <returns>how many FIFOs were released</returns>
+    public static int ReleaseAbandoned() => ReleaseAbandoned(Path.GetTempPath());
+
+    /// <inheritdoc cref="ReleaseAbandoned()"/>
+    internal static int ReleaseAbandoned(string directory)
+    {
+        List<(string Path, bool IsGo)> abandoned = [];
+        try
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, NamePrefix + "*"))
+            {
+                // sup-spawn-PID-STARTTICKS-N, with -RANDOM after it for a Go name: the owner is gone if no process has
+                // that pid with that start.
+                var parts = Path.GetFileName(path)[NamePrefix.Length..].Split('-');
+                if (parts.Length is not (3 or 4) || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    || !ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start)) continue;
+                if (ProcFs.TryRead(pid, out var owner) && owner.StartTicks == start && !owner.IsZombie) continue;
+                abandoned.Add((path, parts.Length == 4));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+        // The Go names first: a child released while its Go name is there would go on and run.
+        foreach (var (path, _) in abandoned.Where(a => a.IsGo)) Unlink(path);
+        var released = 0;
+        foreach (var (path, _) in abandoned.Where(a => !a.IsGo))
+        {
+            // Under a name no child opens (one that has not opened the Wait name yet then fails to), then opened: a
+            // child waiting on it goes on, and its open of the Go name fails. A FIFO this user may not rename or open
+            // is another user's daemon's, and is left alone.
+            var aside = Path.Combine(directory, $"{NamePrefix}released-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+            fixed (byte* from = Utf8(path))
+            fixed (byte* to = Utf8(aside))
+            {
+                if (Native.rename(from, to) != 0) continue;
+                var writer = Native.open(to, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK, 0);
+                if (writer >= 0)
+                {
+                    released++;
+                    Native.close(writer);
+                }
+                Native.unlink(to);
+            }
+        }
+        return released;
     }
 
     private static void Unlink(string path)
@@ -122,10 +198,11 @@ internal sealed unsafe class SpawnGate
     {
         if (!File.Exists($"/proc/self/task/{Native.gettid()}/children"))
             return (null, "this kernel has no /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)");
-        var gate = new SpawnGate(Path.GetTempPath());
+        var gate = new SpawnGate(Path.GetTempPath(), (Environment.ProcessId,
+            ProcFs.TryRead(Environment.ProcessId, out var self) ? self.StartTicks : 0));
         try
         {
-            Unlink(gate.NewFifo());
+            Unlink(gate.NewGate().Wait);
         }
         catch (Win32Exception e)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using MiniKube.Sup.Processes;
+using MiniKube.Sup.Testing;
 
 namespace MiniKube.Sup.EndToEnd.Reliability;
 
@@ -45,6 +46,63 @@ public sealed class SpawnGateTests
         }
         Assert.False(Directory.Exists(cgroups.Directory));
     }
+
+    /// <summary>A daemon SIGKILLed while a new process waits at its gate (before it execs, when close-on-exec has not
+    /// acted yet): the waiting child holds only its own stdin and output and the gate, not the daemon's stdout and stderr
+    /// (whose reader, a test or a terminal's pipe, saw no end of them while it waited: the CI's WorkloadAdoptionTests
+    /// waited 60 s for a killed daemon's output to end), and the next daemon's <see cref="SpawnGate.ReleaseAbandoned()"/>
+    /// ends it without running its program. Here the gone daemon is a gate named for pid 0, which no process has,
+    /// whose prepare step waits while the test looks.</summary>
+    [Fact]
+    public async Task A_child_left_waiting_by_a_daemon_that_is_gone_holds_only_its_own_output_and_ends_without_running_once_released()
+    {
+        var directory = Directory.CreateTempSubdirectory("sup-gate-test-").FullName;
+        var ran = Path.Combine(directory, "ran");
+        Assert.Equal(0, Native.CreatePipe(out var readFd, out var writeFd));
+        using var reader = new StreamReader(new FileStream(new SafeFileHandle(readFd, ownsHandle: true), FileAccess.Read));
+        var gate = new SpawnGate(directory, (Pid: 0, StartTicks: 0));
+        var request = new SpawnRequest("/bin/sh", ["sh", "-c", $"touch {ran}"], [], "/", writeFd);
+        var held = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var looked = new ManualResetEventSlim();
+        var spawn = Task.Run(() => gate.Spawn(paths => ProcessSpawner.SpawnNow(request, paths), pid =>
+        {
+            held.SetResult(pid);
+            looked.Wait(TimeSpan.FromSeconds(60));
+        }));
+        try
+        {
+            var child = await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var output = Link($"/proc/self/fd/{writeFd}");
+            Assert.Equal(output, Link($"/proc/{child}/fd/1"));
+            Assert.Equal(output, Link($"/proc/{child}/fd/2"));
+            // Once it waits (in the open of the gate), nothing else of this process: its stdout's copies (.NET keeps
+            // some), its sockets and its files are closed.
+            await Poll.Until(() => File.ReadAllText($"/proc/{child}/wchan") == "wait_for_partner", "the child to wait at the gate", 10);
+            Assert.Equal(["0", "1", "2"], Directory.GetFileSystemEntries($"/proc/{child}/fd").Select(Path.GetFileName).Order());
+            Assert.Equal("/dev/null", Link($"/proc/{child}/fd/0"));
+
+            // A gate of a process that lives (this one) is left alone.
+            Assert.True(ProcFs.TryRead(Environment.ProcessId, out var self));
+            var live = Path.Combine(directory, $"sup-spawn-{Environment.ProcessId}-{self.StartTicks}-1");
+            File.WriteAllText(live, "");
+
+            Assert.Equal(1, SpawnGate.ReleaseAbandoned(directory));
+            await Poll.Until(() => !Directory.Exists($"/proc/{child}"), "the released child to end", 10);
+            Assert.False(File.Exists(ran), "the released child ran its program");
+            Assert.Equal([live], Directory.GetFileSystemEntries(directory).Where(e => e != ran));
+        }
+        finally
+        {
+            looked.Set();
+            Native.close(writeFd);
+        }
+        // The daemon (here, alive) is told its spawn failed.
+        await Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => spawn.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("", await reader.ReadToEndAsync());
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static string Link(string path) => new FileInfo(path).LinkTarget ?? throw new IOException($"{path} is not a link");
 
     /// <summary>Spawns the request with a pipe as its stdout and stderr; returns what it wrote and how it ended.</summary>
     private static async Task<(string Output, ExitStatus Status)> RunAsync(SpawnRequest request)

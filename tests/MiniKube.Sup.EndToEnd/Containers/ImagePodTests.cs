@@ -45,7 +45,10 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Matches(@"^127\.\d+\.\d+\.\d+$", ip);
         Assert.False(ip.StartsWith("127.0.0.", StringComparison.Ordinal), ip);
         using var http = new HttpClient();
-        Assert.Equal("served-by-web\n", await http.GetStringAsync($"http://{ip}:8080/"));
+        string served;
+        try { served = await http.GetStringAsync($"http://{ip}:8080/"); }
+        catch (HttpRequestException e) { throw new HttpRequestException(e.Message + await engine.NetworkReportAsync(null, ip, 8080), e); }
+        Assert.Equal("served-by-web\n", served);
 
         // sup ps shows each container's processes by host pid.
         var (_, ps, _) = await d.Sup("ps", "web");
@@ -75,11 +78,15 @@ public abstract class ImagePodTests(TestEngine engine)
         await d.WaitForPodAsync("web");
         var ip = Field(await PodAsync(d, "web"), "status", "podIP")!;
         using var http = new HttpClient();
-        await UntilAsync(async () =>
+        try
         {
-            try { return await http.GetStringAsync($"http://{ip}:8080/") == "served-by-web\n"; }
-            catch (HttpRequestException) { return false; }
-        }, "the server to answer on the pod IP");
+            await UntilAsync(async () =>
+            {
+                try { return await http.GetStringAsync($"http://{ip}:8080/") == "served-by-web\n"; }
+                catch (HttpRequestException) { return false; }
+            }, "the server to answer on the pod IP");
+        }
+        catch (TimeoutException e) { throw new TimeoutException(e.Message + await engine.NetworkReportAsync(null, ip, 8080), e); }
 
         await using (var kubectl = PortForwarder.Start("kubectl", ["port-forward", "pod/web", ":8080"], new() { ["KUBECONFIG"] = d.Kubeconfig }))
         {

@@ -86,6 +86,40 @@ public sealed class TestEngine
             await RunAsync(_hasPods ? ["rm", "--force", "--time", "0", container] : ["rm", "--force", container]);
     }
 
+    /// <summary>What a failed connection to a published port needs to be understood, for the failure's message: the
+    /// container's state and address (and, given <paramref name="containerPort"/>, the sockets inside it), the host's addresses and routes, who listens on the port, the engine's proxies, and for docker the end of
+    /// its daemon's log (start-dockerd.sh keeps it next to the socket). It sends no traffic beyond loopback.</summary>
+    public async Task<string> NetworkReportAsync(string? container, string address, int port, int? containerPort = null)
+    {
+        var report = new System.Text.StringBuilder($"\n--- {Name} network report for {address}:{port} ---\n");
+        async Task Add(string title, string file, params string[] args)
+        {
+            try
+            {
+                var (code, output, error) = await SupDaemon.Run(file, args, timeoutSeconds: 15);
+                report.Append($"$ {title} (exit {code})\n{output.TrimEnd()}{(error.Length > 0 ? "\n" + error.TrimEnd() : "")}\n");
+            }
+            catch (Exception e) { report.Append($"$ {title}: {e.Message}\n"); }
+        }
+        if (container is not null)
+        {
+            await Add("inspect", Name, "inspect", "--format",
+                "{{.State.Status}} pid={{.State.Pid}} ip={{.NetworkSettings.IPAddress}} ports={{json .NetworkSettings.Ports}}", container);
+            if (containerPort is { } inside)
+                await Add($"listening inside the container (port {inside} is {inside:X4}; state 0A)", Name, "exec", container, "cat", "/proc/net/tcp");
+            await Add("ip route get (the container's address)", "sh", "-c",
+                $"ip=$({Name} inspect --format '{{{{.NetworkSettings.IPAddress}}}}' {container}) && [ -n \"$ip\" ] && ip route get \"$ip\"");
+        }
+        await Add("ip -4 -br addr", "ip", "-4", "-br", "addr");
+        await Add("ip -4 route", "ip", "-4", "route");
+        await Add("listeners on the port", "sh", "-c", $"ss -ltnpH 'sport = :{port}'");
+        await Add("engine proxies", "sh", "-c", "pgrep -a 'docker-proxy|rootlessport|conmon' | cut -c1-200 | tail -n 20");
+        await Add("nat rules", "sh", "-c", "iptables-save -t nat 2>&1 | grep -v '^#' | head -n 40; nft list tables 2>&1");
+        if (Name == "docker" && Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal))
+            await Add("dockerd.log", "tail", "-n", "30", Path.Combine(Path.GetDirectoryName(host["unix://".Length..])!, "dockerd.log"));
+        return report.ToString();
+    }
+
     private async Task<string?> ProbeAsync()
     {
         try

@@ -53,7 +53,8 @@ public abstract class TestImagesTests(TestEngine engine) : IAsyncLifetime
         var id = (await engine.OutputAsync("run", "--detach", "--pull", "never", "--label", _label,
             "--publish", $"127.0.0.1:{port}:80", TestImages.Nginx)).Trim();
 
-        var page = await Poll.For<string>(async () => await _http.GetStringAsync($"http://127.0.0.1:{port}/"), "nginx's welcome page", 60);
+        var page = await WithNetworkReport(id, port, 80,
+            () => Poll.For<string>(async () => await _http.GetStringAsync($"http://127.0.0.1:{port}/"), "nginx's welcome page", 60));
         Assert.Contains("<title>Welcome to nginx!</title>", page);
         var listing = await engine.OutputAsync("exec", id, "ls", "/usr/share/nginx/html");
         Assert.Equal("index.html", listing.Trim());
@@ -78,7 +79,7 @@ public abstract class TestImagesTests(TestEngine engine) : IAsyncLifetime
         var id = (await engine.OutputAsync("run", "--detach", "--pull", "never", "--label", _label,
             "--publish", $"127.0.0.1:{port}:8080", TestImages.Agnhost, "liveness")).Trim();
 
-        var first = await Poll.For(() => Healthz(port), "the liveness server", 60);
+        var first = await WithNetworkReport(id, port, null, () => Poll.For(() => Healthz(port), "the liveness server", 60));
         Assert.Equal(new HealthzAnswer(HttpStatusCode.OK, "ok"), first);
         var failing = await Poll.For(async () => await Healthz(port) is { Status: HttpStatusCode.InternalServerError } r ? r : null,
             "/healthz to answer 500", 60);
@@ -89,6 +90,13 @@ public abstract class TestImagesTests(TestEngine engine) : IAsyncLifetime
         Assert.Equal("143", (await engine.OutputAsync("inspect", "--format", "{{.State.ExitCode}}", id)).Trim());
         await engine.OutputAsync("rm", id);
         await engine.AssertNoLeftoversAsync(_label);
+    }
+
+    /// <summary>A published port that does not answer fails with the engine's network report.</summary>
+    private async Task<T> WithNetworkReport<T>(string container, int port, int? containerPort, Func<Task<T>> poll)
+    {
+        try { return await poll(); }
+        catch (TimeoutException e) { throw new TimeoutException(e.Message + await engine.NetworkReportAsync(container, "127.0.0.1", port, containerPort), e); }
     }
 
     private sealed record HealthzAnswer(HttpStatusCode Status, string Body);

@@ -17,6 +17,7 @@ internal static unsafe partial class Native
     public const int WNOWAIT = 0x01000000;
     public const int P_ALL = 0;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_NOFOLLOW = 0x20000;
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
     public const int O_RDWR = 2;

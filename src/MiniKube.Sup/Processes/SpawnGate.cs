@@ -169,13 +169,14 @@ internal sealed unsafe class SpawnGate
         {
             // Under a name no child opens (one that has not opened the Wait name yet then fails to), then opened: a
             // child waiting on it goes on, and its open of the Go name fails. A FIFO this user may not rename or open
-            // is another user's daemon's, and is left alone.
+            // is another user's daemon's, and is left alone; a symbolic link of that name is not followed (a root
+            // daemon must not open, for anyone who can write to the temp directory, whatever a link names).
             var aside = Path.Combine(directory, $"{NamePrefix}released-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
             fixed (byte* from = Utf8(path))
             fixed (byte* to = Utf8(aside))
             {
                 if (Native.rename(from, to) != 0) continue;
-                var writer = Native.open(to, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK, 0);
+                var writer = Native.open(to, Native.O_RDWR | Native.O_CLOEXEC | Native.O_NONBLOCK | Native.O_NOFOLLOW, 0);
                 if (writer >= 0)
                 {
                     released++;

@@ -102,6 +102,22 @@ public sealed class SpawnGateTests
         Directory.Delete(directory, recursive: true);
     }
 
+    /// <summary>Anyone may write to the temp directory: a link named like a gone daemon's gate is removed, and what it
+    /// names is not opened (a root daemon's open of a device, say, could do something).</summary>
+    [Fact]
+    public void A_link_named_like_a_gone_daemons_gate_is_not_followed()
+    {
+        var directory = Directory.CreateTempSubdirectory("sup-gate-test-").FullName;
+        var target = Path.Combine(directory, "target");
+        File.WriteAllText(target, "kept");
+        File.CreateSymbolicLink(Path.Combine(directory, "sup-spawn-0-0-1"), target);
+
+        Assert.Equal(0, SpawnGate.ReleaseAbandoned(directory));
+        Assert.Equal([target], Directory.GetFileSystemEntries(directory));
+        Assert.Equal("kept", File.ReadAllText(target));
+        Directory.Delete(directory, recursive: true);
+    }
+
     private static string Link(string path) => new FileInfo(path).LinkTarget ?? throw new IOException($"{path} is not a link");
 
     /// <summary>Spawns the request with a pipe as its stdout and stderr; returns what it wrote and how it ended.</summary>

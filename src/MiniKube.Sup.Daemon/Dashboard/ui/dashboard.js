@@ -34,18 +34,35 @@ function takeToken() {
 
 // --- the API -------------------------------------------------------------------------------------------------
 
+// A request the browser drops on a network change ("Failed to fetch": Chromium's ERR_NETWORK_CHANGED, which a
+// container engine's new interface or an address change on a laptop causes) is sent again, twice at most, and the
+// response says so (resent). Each request here may be sent twice: a scale or a restart is the same patch again, and a
+// Job's creation is this click's own name (runNow).
 async function api(path, options = {}) {
   const headers = Object.assign({ Authorization: 'Bearer ' + token, Accept: 'application/json' }, options.headers || {});
-  const response = await fetch(path, Object.assign({}, options, { headers, cache: 'no-store' }));
-  if (response.status === 401) {
-    refuse('The daemon refused the token (401 Unauthorized): it makes a new one each time it starts. Run sup dashboard again.');
-    throw new Error('unauthorized');
+  for (let attempt = 0; ; attempt++) {
+    let response;
+    try {
+      response = await fetch(path, Object.assign({}, options, { headers, cache: 'no-store' }));
+    } catch (e) {
+      if (!(e instanceof TypeError) || attempt >= 2) throw e;
+      await new Promise(resolve => setTimeout(resolve, 300));
+      continue;
+    }
+    if (response.status === 401) {
+      refuse('The daemon refused the token (401 Unauthorized): it makes a new one each time it starts. Run sup dashboard again.');
+      throw new Error('unauthorized');
+    }
+    response.resent = attempt > 0;
+    return response;
   }
-  return response;
 }
 
 async function apiJson(path, options) {
-  const response = await api(path, options);
+  return bodyOf(await api(path, options));
+}
+
+async function bodyOf(response) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.message || response.status + ' ' + response.statusText);
   return body;
@@ -349,7 +366,9 @@ async function runNow(cronJob) {
     spec: template.spec || {},
   };
   const path = KINDS.Job.replace('/jobs', `/namespaces/${encodeURIComponent(fresh.metadata.namespace)}/jobs`);
-  await apiJson(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(job) });
+  const response = await api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(job) });
+  // Sent again after a network change, the first may have arrived: then the Job of this name is this click's.
+  if (!(response.status === 409 && response.resent)) await bodyOf(response);
   return `job.batch/${name} created`;
 }
 

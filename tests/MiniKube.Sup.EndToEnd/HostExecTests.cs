@@ -59,9 +59,12 @@ public sealed class HostExecTests : IAsyncLifetime, IContainerOutput
     [Fact]
     public async Task A_container_cannot_replace_its_owner_mark_with_a_variable_of_its_own()
     {
-        // Until the spawn gate opens the child is still a copy of this process, with this process's environment.
-        await Poll.Until(() => ProcFs.TryRead(_container.Pid, out var p) && p.Comm == "sleep", "the container's program running");
-        var mark = ProcFs.ReadEnvironmentVariable(_container.Pid, ContainerProcesses.OwnerVariable);
+        // Until the spawn gate opens the child is still a copy of this process, with this process's environment; and
+        // the exec names it "sleep" a moment before its new environment can be read (an empty /proc/PID/environ: the
+        // CI of 8cdba4a read it then).
+        string? mark = null;
+        await Poll.Until(() => ProcFs.TryRead(_container.Pid, out var p) && p.Comm == "sleep"
+            && (mark = ProcFs.ReadEnvironmentVariable(_container.Pid, ContainerProcesses.OwnerVariable)) is not null, "the container's program running");
         Assert.Equal("exec-test/p/uid/app/1", mark);
         var result = await Exec("env");
         Assert.Single(result.Output.Split('\n'), line => line.StartsWith(ContainerProcesses.OwnerVariable + "=", StringComparison.Ordinal));

@@ -63,7 +63,7 @@ internal sealed unsafe class SpawnGate
     public static string? Problem => Instance.Value.Problem;
 
     /// <summary>Spawns a child and runs <paramref name="prepare"/> on it before it execs.</summary>
-    /// <param name="spawn">calls posix_spawn with these paths opened on fd 0 (<see cref="ProcessSpawner.SpawnNow"/>)</param>
+    /// <param name="spawn">calls posix_spawn with these paths for the child to wait on (<see cref="ProcessSpawner.SpawnNow"/>)</param>
     /// <param name="prepare">acts on the waiting child; what it throws fails the spawn (the child is killed)</param>
     internal int Spawn(Func<Paths, int> spawn, Action<int> prepare)
     {

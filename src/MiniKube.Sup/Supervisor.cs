@@ -45,7 +45,20 @@ public sealed partial class Supervisor : IAsyncDisposable
         // process tracking makes cgroups).
         // The kernel's Service rules before anything else: the table a killed daemon left goes now, and a start that
         // asked for them where they cannot be made fails having made nothing.
-        var kernel = OpenKernelForwarding(options.ServiceProxy, Paths.DaemonId, out var userspace);
+        // The container engine is asked first (podman version: ~0.2 s), and answers while the rest is opened; a start
+        // that fails waits for its answer, so that it leaves no command of its own running.
+        var detecting = EngineSelection.DetectAsync(options.ContainerEngine);
+        KernelForwarding? kernel;
+        string userspace;
+        try
+        {
+            kernel = OpenKernelForwarding(options.ServiceProxy, Paths.DaemonId, out userspace);
+        }
+        catch
+        {
+            Settle(detecting);
+            throw;
+        }
         var opening = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -54,6 +67,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         catch
         {
             kernel?.Dispose();
+            Settle(detecting);
             throw;
         }
         LogStoreLoaded(_logger, Store.Count, opening.ElapsedMilliseconds);
@@ -65,6 +79,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         {
             kernel?.Dispose();
             Store.Dispose();
+            Settle(detecting);
             throw;
         }
         Tracking = ProcessTracking.Detect(Paths.DaemonId);
@@ -73,8 +88,8 @@ public sealed partial class Supervisor : IAsyncDisposable
         var environment = ServiceLinkedEnvironment.Over(Store, InheritedEnvironment(), api: options.ApiEndPoint);
         var losses = new ContainerLogLosses(_logger, time);
         Networks = new PodNetworks();
-        // Found once, before anything runs (podman version: ~0.1 s).
-        Engine = EngineSelection.DetectAsync(options.ContainerEngine).GetAwaiter().GetResult();
+        // Found once, before anything runs.
+        Engine = detecting.GetAwaiter().GetResult();
         _engineRuntime = Engine.Dialect is { } dialect
             ? new EngineRuntime(dialect, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
             : null;
@@ -120,6 +135,13 @@ public sealed partial class Supervisor : IAsyncDisposable
         };
         MetricsEndpoint = new MetricsEndpoint(Store, Metrics);
         PodMetrics = new Api.ResourceMetrics.PodMetricsApi(Store, new Api.ResourceMetrics.PodUsage(Pods, time));
+    }
+
+    /// <summary>Waits for a task whose result is no longer wanted.</summary>
+    private static void Settle(Task task)
+    {
+        try { task.Wait(); }
+        catch (AggregateException) { /* its result is not wanted */ }
     }
 
     /// <summary>The kernel forwarding of Services that <paramref name="mode"/> asks for, where it can be made; null, with
@@ -353,11 +375,18 @@ public sealed partial class Supervisor : IAsyncDisposable
     }
 
     /// <summary>An image pod's /etc/hosts entries for the Services it is given (see <see cref="ServiceHostNames"/>).</summary>
-    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace, bool isolated) =>
-        ServiceHostNames.For(podNamespace, Store.List(Kinds.Service.Kind).Select(e => e.Object).OfType<k8s.Models.V1Service>(), isolated,
-                Store.List(Kinds.Pod.Kind).Select(e => e.Object).OfType<k8s.Models.V1Pod>())
+    /// <remarks>Every pod asks once as it starts: with no Service there is nothing to list (the pods are listed, and sorted, only
+    /// where a headless Service may name some).</remarks>
+    private IReadOnlyList<HostEntry> ServiceHostEntries(string podNamespace, bool isolated)
+    {
+        var services = Store.List(Kinds.Service.Kind);
+        if (services.Count == 0) return [];
+        var all = services.Select(e => e.Object).OfType<k8s.Models.V1Service>().ToList();
+        return ServiceHostNames.For(podNamespace, all, isolated,
+                ServiceHostNames.AnyHeadless(all) ? Store.List(Kinds.Pod.Kind).Select(e => e.Object).OfType<k8s.Models.V1Pod>() : null)
             .Select(e => new HostEntry(e.Name, e.Address.ToString()))
             .ToList();
+    }
 
     /// <summary>A host process inherits the daemon's environment (SPEC §2), less our own owner mark.</summary>
     private static Dictionary<string, string> InheritedEnvironment()

@@ -32,7 +32,7 @@ namespace MiniKube.Sup.Processes;
 /// </summary>
 internal sealed unsafe class SpawnGate
 {
-    private const int RecycleAfter = 128;
+    private const int RecycleAfter = 32;
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(10);
     private static readonly Lazy<(SpawnGate? Gate, string? Problem)> Instance = new(Create);
 
@@ -73,9 +73,9 @@ internal sealed unsafe class SpawnGate
             var gate = NewGate();
             try
             {
-                var before = spawner.Children();
+                spawner.ReadChildren(spawner.Before);
                 spawner.Begin(() => spawn(gate));
-                var child = spawner.WaitForNewChild(before, FindTimeout);
+                var child = spawner.WaitForNewChild(spawner.Before, FindTimeout);
                 ExceptionDispatchInfo? failure = null;
                 if (child > 0)
                 {
@@ -222,8 +222,14 @@ internal sealed unsafe class SpawnGate
         private ExceptionDispatchInfo? _error;
         private volatile bool _done;
         private int _tid;
+        private byte[] _childrenPath = [];
+        private readonly byte[] _buffer = new byte[4096];
+        private readonly HashSet<int> _now = [];
 
         private Spawner() { }
+
+        /// <summary>The thread's children before the spawn under way (reused: one spawn at a time).</summary>
+        public HashSet<int> Before { get; } = [];
 
         public int Spawned { get; set; }
 
@@ -265,16 +271,47 @@ internal sealed unsafe class SpawnGate
             _begin.Release();
         }
 
-        /// <summary>The thread's children now (zombies included).</summary>
-        public HashSet<int> Children()
+        /// <summary>The thread's children now (zombies included), into <paramref name="into"/>.</summary>
+        /// <remarks>Read with one reused buffer, no allocation: it is read in a spin for every spawn.</remarks>
+        public void ReadChildren(HashSet<int> into)
         {
-            var result = new HashSet<int>();
-            string text;
-            try { text = File.ReadAllText($"/proc/self/task/{_tid.ToString(CultureInfo.InvariantCulture)}/children"); }
-            catch (IOException) { return result; }
-            foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) result.Add(pid);
-            return result;
+            into.Clear();
+            fixed (byte* path = _childrenPath)
+            fixed (byte* buffer = _buffer)
+            {
+                var fd = Native.open(path, Native.O_RDONLY | Native.O_CLOEXEC, 0);
+                if (fd < 0) return;
+                var pid = 0;
+                var digits = false;
+                try
+                {
+                    while (true)
+                    {
+                        var read = Native.read(fd, buffer, _buffer.Length);
+                        if (read <= 0) break;
+                        for (var i = 0; i < read; i++)
+                        {
+                            var b = buffer[i];
+                            if (b is >= (byte)'0' and <= (byte)'9')
+                            {
+                                pid = pid * 10 + (b - '0');
+                                digits = true;
+                            }
+                            else if (digits)
+                            {
+                                into.Add(pid);
+                                pid = 0;
+                                digits = false;
+                            }
+                        }
+                    }
+                    if (digits) into.Add(pid);
+                }
+                finally
+                {
+                    Native.close(fd);
+                }
+            }
         }
 
         /// <returns>the child the running job created, or 0 if posix_spawn failed before creating it or the
@@ -286,7 +323,8 @@ internal sealed unsafe class SpawnGate
             while (Environment.TickCount64 < deadline)
             {
                 var done = _done; // read before the list: a child made before the job ended is in it
-                foreach (var pid in Children())
+                ReadChildren(_now);
+                foreach (var pid in _now)
                     if (!before.Contains(pid)) return pid;
                 if (done) return 0;
                 spin.SpinOnce();
@@ -296,7 +334,9 @@ internal sealed unsafe class SpawnGate
 
         private void Run()
         {
-            Volatile.Write(ref _tid, Native.gettid());
+            var tid = Native.gettid();
+            _childrenPath = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"/proc/self/task/{tid}/children\0"));
+            Volatile.Write(ref _tid, tid);
             while (true)
             {
                 _begin.Wait();

@@ -37,9 +37,8 @@ public static class ServiceHostNames
             entries.Add(($"{name}.{ns}.svc", address));
             entries.Add(($"{name}.{ns}.svc.{ClusterDomain}", address));
         }
-        if (pods is null) return entries;
-        var headless = all.Where(s => s.Spec?.ClusterIP == "None" && s.Spec.Type != "ExternalName")
-            .Select(s => (s.Metadata.NamespaceProperty ?? "default", s.Metadata.Name)).ToHashSet();
+        if (pods is null || !AnyHeadless(all)) return entries;
+        var headless = all.Where(IsHeadless).Select(s => (s.Metadata.NamespaceProperty ?? "default", s.Metadata.Name)).ToHashSet();
         foreach (var pod in pods.OrderBy(p => p.Metadata.NamespaceProperty ?? "default", StringComparer.Ordinal).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
         {
             var ns = pod.Metadata.NamespaceProperty ?? "default";
@@ -53,4 +52,9 @@ public static class ServiceHostNames
         }
         return entries;
     }
+
+    /// <summary>Some Service is headless: only then may a pod answer to a name of its own.</summary>
+    public static bool AnyHeadless(IEnumerable<V1Service> services) => services.Any(IsHeadless);
+
+    private static bool IsHeadless(V1Service s) => s.Spec?.ClusterIP == "None" && s.Spec.Type != "ExternalName";
 }

@@ -29,10 +29,12 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
     {
         // Namespaces first: an object in a namespace the same files declare does not make it on demand. An object new
         // to a namespace being deleted waits (a warning); the next reload or start applies it.
+        // One commit for the whole set, not one per object (an fsync each: 0.4 s for 500 pods here): every write is
+        // visible at once and batched (Soon), and the batch is on disk before this returns (Flush below).
         var applied = new List<Applied>();
         foreach (var o in loaded.Objects.OrderBy(o => o.Kind == Kinds.Namespace.Kind ? 0 : 1))
         {
-            try { applied.Add(Apply(o.Model, FilesSource)); }
+            try { applied.Add(Apply(o.Model, FilesSource, Durability.Soon)); }
             catch (ForbiddenException e) { LogNotApplied(logger, o.Kind, e.Key.Namespace, o.Name, e.Message); }
         }
         foreach (var ns in applied.Select(a => a.NamespaceCreated).OfType<string>())
@@ -45,12 +47,13 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             {
                 try
                 {
-                    store.Delete(stale.Key, new DeleteOptions(Uid: stale.Uid));
+                    store.Delete(stale.Key, new DeleteOptions(Uid: stale.Uid), Durability.Soon);
                     removed++;
                 }
                 catch (Exception e) when (e is StoreNotFoundException or StoreConflictException) { }
             }
         }
+        store.Flush();
         var created = applied.Count(a => a.Outcome == ApplyOutcome.Created);
         var configured = applied.Count(a => a.Outcome == ApplyOutcome.Configured);
         if (created + configured + removed > 0)
@@ -61,7 +64,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
     /// <summary>Applies one object for <paramref name="source"/>: created, updated or unchanged. An object that carries
     /// a resourceVersion is written only if it is still the stored one.</summary>
     /// <exception cref="StoreConflictException">the object changed since the caller read it</exception>
-    public Applied Apply(IKubernetesObject<V1ObjectMeta> obj, string source)
+    public Applied Apply(IKubernetesObject<V1ObjectMeta> obj, string source, Durability durability = Durability.Now)
     {
         var key = ObjectKey.Of(obj);
         for (var attempt = 0; ; attempt++)
@@ -69,9 +72,9 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
             var current = store.Get(key);
             try
             {
-                if (current is null) return Create(obj, source);
-                if (IsReplacement(current, obj)) return Replace(current, obj, source);
-                var updated = store.Update(obj, source);
+                if (current is null) return Create(obj, source, durability);
+                if (IsReplacement(current, obj)) return Replace(current, obj, source, durability);
+                var updated = store.Update(obj, source, durability);
                 return new Applied(updated, updated.ResourceVersion == current.ResourceVersion ? ApplyOutcome.Unchanged : ApplyOutcome.Configured);
             }
             catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists && attempt < 10) { /* created meanwhile: update it */ }
@@ -81,17 +84,17 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
 
     /// <summary>Creates an object for <paramref name="source"/> (POST: one of that name must not exist).</summary>
     /// <exception cref="StoreConflictException">one of that name exists (AlreadyExists)</exception>
-    public Applied Create(IKubernetesObject<V1ObjectMeta> obj, string source)
+    public Applied Create(IKubernetesObject<V1ObjectMeta> obj, string source, Durability durability = Durability.Now)
     {
         var key = ObjectKey.Of(obj);
         CheckNamespace(key);
-        var made = key.Namespace != ObjectKey.DefaultNamespace && EnsureNamespace(key.Namespace);
+        var made = key.Namespace != ObjectKey.DefaultNamespace && EnsureNamespace(key.Namespace, durability);
         obj.Metadata.Uid = null; // k8s: the server gives every new object its uid
-        return new Applied(store.Create(obj, source), ApplyOutcome.Created) { NamespaceCreated = made ? key.Namespace : null };
+        return new Applied(store.Create(obj, source, durability), ApplyOutcome.Created) { NamespaceCreated = made ? key.Namespace : null };
     }
 
     /// <summary>Makes namespace <paramref name="ns"/> if no Namespace object declares it; true when it made one.</summary>
-    public bool EnsureNamespace(string ns)
+    public bool EnsureNamespace(string ns, Durability durability = Durability.Now)
     {
         if (ns.Length == 0 || store.Get(new ObjectKey(Kinds.Namespace.Kind, ObjectKey.ClusterScope, ns)) is not null) return false;
         var made = new V1Namespace
@@ -103,7 +106,7 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
         };
         try
         {
-            store.Create(made, OnDemandSource);
+            store.Create(made, OnDemandSource, durability);
             return true;
         }
         catch (StoreConflictException e) when (e.Reason == StoreConflictReason.AlreadyExists) { return false; }
@@ -134,16 +137,16 @@ public sealed partial class DesiredState(ObjectStore store, ILogger logger)
         _ => false,
     };
 
-    private Applied Replace(StoredObject current, IKubernetesObject<V1ObjectMeta> obj, string source)
+    private Applied Replace(StoredObject current, IKubernetesObject<V1ObjectMeta> obj, string source, Durability durability)
     {
         if (obj.Metadata.ResourceVersion is { Length: > 0 } rv && rv != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
             throw new StoreConflictException(current.Key, StoreConflictReason.Conflict,
                 $"Operation cannot be fulfilled on {current.Kind} \"{current.Name}\": the object has been modified; please apply your changes to the latest version and try again");
         LogReplacing(logger, current.Kind, current.Name);
-        if (current.Kind == Kinds.Pod.Kind) return new Applied(store.CreateOrReplace(obj, source), ApplyOutcome.Configured);
+        if (current.Kind == Kinds.Pod.Kind) return new Applied(store.CreateOrReplace(obj, source, durability), ApplyOutcome.Configured);
         // A Job: the old one goes (and its pods with it, through the garbage collector), the new one starts over.
-        store.Delete(current.Key, new DeleteOptions(Uid: current.Uid));
-        return Create(obj, source) with { Outcome = ApplyOutcome.Configured };
+        store.Delete(current.Key, new DeleteOptions(Uid: current.Uid), durability);
+        return Create(obj, source, durability) with { Outcome = ApplyOutcome.Configured };
     }
 
     private static V1PodSpec WithNode(V1PodSpec spec, string? node)

@@ -73,7 +73,9 @@ internal sealed unsafe class SpawnGate
             var gate = NewGate();
             try
             {
-                spawner.ReadChildren(spawner.Before);
+                // Without the list before, an older child could be taken for the new one.
+                if (!spawner.ReadChildren(spawner.Before))
+                    throw new Win32Exception(spawner.ReadErrno, "cannot read /proc/self/task/TID/children: " + Errno.Describe(spawner.ReadErrno));
                 spawner.Begin(() => spawn(gate));
                 var child = spawner.WaitForNewChild(spawner.Before, FindTimeout);
                 ExceptionDispatchInfo? failure = null;
@@ -233,6 +235,9 @@ internal sealed unsafe class SpawnGate
 
         public int Spawned { get; set; }
 
+        /// <summary>Why the last <see cref="ReadChildren"/> that failed did.</summary>
+        public int ReadErrno { get; private set; }
+
         /// <exception cref="Win32Exception">no thread can be started (.NET needs a descriptor for one)</exception>
         public static Spawner Start()
         {
@@ -273,14 +278,19 @@ internal sealed unsafe class SpawnGate
 
         /// <summary>The thread's children now (zombies included), into <paramref name="into"/>.</summary>
         /// <remarks>Read with one reused buffer, no allocation: it is read in a spin for every spawn.</remarks>
-        public void ReadChildren(HashSet<int> into)
+        /// <returns>false when the list could not be read whole (<see cref="ReadErrno"/> says why)</returns>
+        public bool ReadChildren(HashSet<int> into)
         {
             into.Clear();
             fixed (byte* path = _childrenPath)
             fixed (byte* buffer = _buffer)
             {
                 var fd = Native.open(path, Native.O_RDONLY | Native.O_CLOEXEC, 0);
-                if (fd < 0) return;
+                if (fd < 0)
+                {
+                    ReadErrno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    return false;
+                }
                 var pid = 0;
                 var digits = false;
                 try
@@ -288,7 +298,13 @@ internal sealed unsafe class SpawnGate
                     while (true)
                     {
                         var read = Native.read(fd, buffer, _buffer.Length);
-                        if (read <= 0) break;
+                        if (read < 0)
+                        {
+                            ReadErrno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                            if (ReadErrno == Native.EINTR) continue;
+                            return false;
+                        }
+                        if (read == 0) break;
                         for (var i = 0; i < read; i++)
                         {
                             var b = buffer[i];
@@ -306,6 +322,7 @@ internal sealed unsafe class SpawnGate
                         }
                     }
                     if (digits) into.Add(pid);
+                    return true;
                 }
                 finally
                 {
@@ -323,9 +340,9 @@ internal sealed unsafe class SpawnGate
             while (Environment.TickCount64 < deadline)
             {
                 var done = _done; // read before the list: a child made before the job ended is in it
-                ReadChildren(_now);
-                foreach (var pid in _now)
-                    if (!before.Contains(pid)) return pid;
+                if (ReadChildren(_now))
+                    foreach (var pid in _now)
+                        if (!before.Contains(pid)) return pid;
                 if (done) return 0;
                 spin.SpinOnce();
             }

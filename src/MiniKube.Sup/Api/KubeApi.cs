@@ -347,7 +347,17 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
     {
         long? from = long.TryParse(ctx.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : null;
         int? timeout = int.TryParse(ctx.Request.Query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var ts) ? ts : null;
-        using var watcher = store.Watch(kind.Kind, ns, from);
+        ObjectWatch watcher;
+        try
+        {
+            watcher = store.Watch(kind.Kind, ns, from);
+        }
+        catch (ResourceVersionExpiredException e)
+        {
+            await WatchExpiredAsync(ctx, e).ConfigureAwait(false);
+            return;
+        }
+        using var _ = watcher;
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping);
         if (timeout is { } seconds and > 0) timeoutCts.CancelAfter(TimeSpan.FromSeconds(seconds));
         ctx.Response.ContentType = Json;
@@ -376,6 +386,32 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
             }
         }
         catch (OperationCanceledException) { /* client went away or timeoutSeconds passed: end the stream */ }
+    }
+
+    /// <summary>k8s: a watch from a resourceVersion older than the watch cache is a stream of one ERROR event, a Status
+    /// 410 Expired, after which client-go's reflector (and kubectl) lists again.</summary>
+    private static async Task WatchExpiredAsync(HttpContext ctx, ResourceVersionExpiredException e)
+    {
+        ctx.Response.ContentType = Json;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "ERROR");
+            w.WriteStartObject("object");
+            w.WriteString("kind", "Status");
+            w.WriteString("apiVersion", "v1");
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+            w.WriteString("status", "Failure");
+            w.WriteString("message", e.Message);
+            w.WriteString("reason", "Expired");
+            w.WriteNumber("code", 410);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        await ctx.Response.Body.WriteAsync(buffer.ToArray(), ctx.RequestAborted).ConfigureAwait(false);
     }
 
     private static List<StoredObject> Filter(IReadOnlyList<StoredObject> items, Selectors selectors) =>

@@ -35,8 +35,11 @@ public sealed partial class ObjectStore
         Subscribe(name, kinds.Contains, handler, logger);
 
     /// <summary>Watches one kind (in one namespace, or all). From a resourceVersion still in the recent history it
-    /// replays what came after it; otherwise (or from none) it starts with every current object as ADDED, as the API
-    /// server does for 0.</summary>
+    /// replays what came after it; from none (or 0) it starts with every current object as ADDED, as the API server
+    /// does. A resourceVersion older than the history is refused, as the API server's watch cache refuses it: replaying
+    /// the current objects instead would hide the deletions in between from the client.</summary>
+    /// <exception cref="ResourceVersionExpiredException">the changes after <paramref name="fromResourceVersion"/> are no
+    /// longer all in the history (the client lists again: HTTP 410 Expired)</exception>
     public ObjectWatch Watch(string kind, string? ns, long? fromResourceVersion)
     {
         var watch = new ObjectWatch(this, kind, ns);
@@ -45,7 +48,9 @@ public sealed partial class ObjectStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var oldest = _history.First?.Value.ResourceVersion ?? _rv + 1;
-            if (fromResourceVersion is { } from && from > 0 && from >= oldest - 1 && from <= _rv)
+            if (fromResourceVersion is { } old && old > 0 && old < oldest - 1)
+                throw new ResourceVersionExpiredException(old, oldest - 1);
+            if (fromResourceVersion is { } from && from > 0 && from <= _rv)
             {
                 foreach (var e in _history)
                     if (e.ResourceVersion > from && listener.Wants(e) && !listener.Offer(e)) return watch;

@@ -36,7 +36,10 @@ public sealed partial class ObjectStore : IDisposable
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
 
     private const long CeilingBlock = 1_000_000;
-    private const int HistoryLimit = 4096;
+    /// <summary>How many recent changes a watch can resume from (the API server's watch cache starts at 100 per
+    /// kind). Every change kept holds that version of its object (its JSON and its model): at 4,096 they were a third
+    /// of the daemon's memory with 500 pods, each pod's start leaving three superseded versions behind.</summary>
+    internal const int HistoryLimit = 1024;
 
     private readonly ObjectDatabase _db;
     private readonly TimeProvider _time;

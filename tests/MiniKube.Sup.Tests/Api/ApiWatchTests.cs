@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using k8s.Models;
+using MiniKube.Sup.Store;
 using static MiniKube.Sup.Tests.Api.ApiObjects;
 using static MiniKube.Sup.Tests.Api.ApiServer;
 
@@ -83,6 +85,28 @@ public sealed class ApiWatchTests : IAsyncLifetime
         using var watch = await Open("resourceVersion=" + first["metadata"]!["resourceVersion"]!.GetValue<string>());
 
         Assert.Equal([("ADDED", "b"), ("MODIFIED", "a")], await watch.Take(2));
+    }
+
+    [Fact]
+    public async Task A_watch_from_a_resourceVersion_older_than_the_history_gets_410_Expired_and_no_objects()
+    {
+        // The deletion of "gone" is older than the history by the time the client comes back: replaying the current
+        // objects as ADDED would leave "gone" in the client's cache for ever. The API server answers 410 Expired
+        // (as the one ERROR event of the stream); client-go and kubectl then list again.
+        var first = await _api.Created(ConfigMapsPath, ConfigMap("gone"));
+        var from = first["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await _api.Delete(ConfigMapsPath + "/gone");
+        for (var i = 0; i <= ObjectStore.HistoryLimit; i++)
+            _api.Store.Create(new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = $"filler-{i}" } }, "api", Durability.Soon);
+
+        using var watch = await Open("resourceVersion=" + from);
+
+        Assert.Equal(HttpStatusCode.OK, watch.Code);
+        var (type, status) = await watch.Next();
+        Assert.Equal(("ERROR", "Status", 410, "Expired"),
+            (type, status["kind"]!.GetValue<string>(), status["code"]!.GetValue<int>(), status["reason"]!.GetValue<string>()));
+        Assert.StartsWith($"too old resource version: {from} (", status["message"]!.GetValue<string>());
+        await Assert.ThrowsAsync<EndOfStreamException>(watch.Next);
     }
 
     [Fact]

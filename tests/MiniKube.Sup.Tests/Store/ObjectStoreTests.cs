@@ -202,6 +202,32 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_watch_can_resume_only_from_a_version_whose_later_changes_are_all_kept()
+    {
+        static V1ConfigMap Map(string name) => new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name } };
+        var a = _store.Create(Map("a"), "api");
+        for (var i = 0; i < ObjectStore.HistoryLimit; i++) _store.Create(Map($"m{i}"), "api", Durability.Soon);
+        using (var resumed = _store.Watch("ConfigMap", null, a.ResourceVersion)) // every change after it is still kept
+            Assert.Equal(["m0", "m1"], ReadAll(resumed).Take(2).Select(e => e.Object.Metadata.Name));
+
+        _store.Delete(ObjectKey.Default("ConfigMap", "a"), durability: Durability.Soon); // m0 leaves the history
+
+        var expired = Assert.Throws<ResourceVersionExpiredException>(() => _store.Watch("ConfigMap", null, a.ResourceVersion));
+        Assert.Equal($"too old resource version: {a.ResourceVersion} ({a.ResourceVersion + 1})", expired.Message);
+        using var fresh = _store.Watch("ConfigMap", null, null); // from no version: the current objects, without "a"
+        var names = ReadAll(fresh).Select(e => e.Object.Metadata.Name).ToList();
+        Assert.Equal(ObjectStore.HistoryLimit, names.Count);
+        Assert.DoesNotContain("a", names);
+    }
+
+    private static List<ObjectEvent> ReadAll(ObjectWatch watch)
+    {
+        var events = new List<ObjectEvent>();
+        while (watch.Events.TryRead(out var e)) events.Add(e);
+        return events;
+    }
+
+    [Fact]
     public void A_watch_replays_what_came_after_its_version_and_a_client_that_does_not_keep_up_is_cut_off()
     {
         var a = _store.Create(Pod("a"), "api");

@@ -3,7 +3,7 @@
 
     python3 bench/peers.py [--quick] [--sup PATH] [--before PATH] [--only sup,runit,...] [--out bench/RESULTS.md]
 
-Installs what is missing (apt-get install supervisor runit s6; npm install -g pm2), publishes sup in Release
+Installs what is missing (apt-get install supervisor runit s6, and wrk for service.py; npm install -g pm2), publishes sup in Release
 (unless --sup is given), then for each supervisor, children being `sleep infinity`:
   * its own memory (RSS and PSS summed over its processes) with 1, 100 and 500 children;
   * time from start to 100 (and 500) children running;
@@ -483,7 +483,8 @@ def crash_loop(make, window):
 
 
 def install_peers():
-    missing = [pkg for pkg, exe in [('supervisor', 'supervisord'), ('runit', 'runsvdir'), ('s6', 's6-svscan')]
+    # wrk is not a peer: service.py (one of the HOOKS) measures the Service proxy with it.
+    missing = [pkg for pkg, exe in [('supervisor', 'supervisord'), ('runit', 'runsvdir'), ('s6', 's6-svscan'), ('wrk', 'wrk')]
                if not shutil.which(exe)]
     if missing:
         print(f'installing {" ".join(missing)} (apt-get)', flush=True)

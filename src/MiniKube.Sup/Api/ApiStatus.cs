@@ -40,29 +40,32 @@ public static class ApiStatus
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", "Status");
-            w.WriteString("apiVersion", "v1");
-            w.WriteStartObject("metadata");
-            w.WriteEndObject();
-            w.WriteString("status", code < 400 ? "Success" : "Failure");
-            // k8s quotes names in messages with %q: a control character in one is escaped, not sent to the client's terminal.
-            if (message is not null) w.WriteString("message", ControlCharacters.EscapeKeepingLines(message));
-            if (reason is not null) w.WriteString("reason", reason);
-            if (kind is not null)
-            {
-                w.WriteStartObject("details");
-                if (name is not null) w.WriteString("name", name);
-                if (kind.Group.Length > 0) w.WriteString("group", kind.Group);
-                w.WriteString("kind", kind.Plural);
-                w.WriteEndObject();
-            }
-            w.WriteNumber("code", code);
-            w.WriteEndObject();
-        }
+        using (var w = new Utf8JsonWriter(buffer)) WriteObject(w, code, reason, message, kind, name);
         ctx.Response.ContentLength = buffer.Length;
         return ctx.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
+    }
+
+    /// <summary>The Status object itself, for a response body or a watch's ERROR event.</summary>
+    public static void WriteObject(Utf8JsonWriter w, int code, string? reason, string? message, KindInfo? kind, string? name)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "Status");
+        w.WriteString("apiVersion", "v1");
+        w.WriteStartObject("metadata");
+        w.WriteEndObject();
+        w.WriteString("status", code < 400 ? "Success" : "Failure");
+        // k8s quotes names in messages with %q: a control character in one is escaped, not sent to the client's terminal.
+        if (message is not null) w.WriteString("message", ControlCharacters.EscapeKeepingLines(message));
+        if (reason is not null) w.WriteString("reason", reason);
+        if (kind is not null)
+        {
+            w.WriteStartObject("details");
+            if (name is not null) w.WriteString("name", name);
+            if (kind.Group.Length > 0) w.WriteString("group", kind.Group);
+            w.WriteString("kind", kind.Plural);
+            w.WriteEndObject();
+        }
+        w.WriteNumber("code", code);
+        w.WriteEndObject();
     }
 }

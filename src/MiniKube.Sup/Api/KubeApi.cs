@@ -398,16 +398,8 @@ public sealed class KubeApi(ObjectStore store, DesiredState desired, IPodLogs lo
         {
             w.WriteStartObject();
             w.WriteString("type", "ERROR");
-            w.WriteStartObject("object");
-            w.WriteString("kind", "Status");
-            w.WriteString("apiVersion", "v1");
-            w.WriteStartObject("metadata");
-            w.WriteEndObject();
-            w.WriteString("status", "Failure");
-            w.WriteString("message", e.Message);
-            w.WriteString("reason", "Expired");
-            w.WriteNumber("code", 410);
-            w.WriteEndObject();
+            w.WritePropertyName("object");
+            ApiStatus.WriteObject(w, 410, "Expired", e.Message, null, null);
             w.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');

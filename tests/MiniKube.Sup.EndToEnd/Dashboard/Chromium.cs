@@ -49,24 +49,43 @@ internal sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>A page in a context of its own (its own sessionStorage), at <paramref name="url"/>. The daemon's
-    /// certificate is its own, which this browser has no reason to trust.</summary>
-    public async Task<IPage> OpenAsync(string url)
+    /// certificate is its own, which this browser has no reason to trust. <paramref name="beforeLoad"/> sees the page
+    /// before it loads (to route its requests).</summary>
+    public async Task<IPage> OpenAsync(string url, Func<IPage, Task>? beforeLoad = null)
     {
         var context = await _browser.NewContextAsync(new() { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1280, Height = 760 } });
         var page = await context.NewPageAsync();
+        if (beforeLoad is not null) await beforeLoad(page);
         // Chromium aborts a load when it sees the host's links or addresses change (ERR_NETWORK_CHANGED), which the
         // engine tests running alongside do: that is the browser's, not the page's; the load is tried again. Chromium
-        // may also report it as the navigation interrupted by its own error page (chrome-error://chromewebdata/).
-        for (var attempt = 1; ; attempt++)
+        // may also report it as the navigation interrupted by its own error page (chrome-error://chromewebdata/) or by
+        // its own retry of the same address.
+        // The same change can abort one of the page's own files (its script, its style sheet) while the page itself
+        // loads: the page then asks for a reload (A_page_whose_script_did_not_load_says_to_reload_it_...), and this
+        // reloads it. A reload, not a second goto: the address differs from the page's at most in its fragment.
+        var filesLost = 0;
+        void OnRequestFailed(object? sender, IRequest request)
         {
-            try
-            {
-                await page.GotoAsync(url);
-                return page;
-            }
-            catch (PlaywrightException e) when (attempt < 3 && (e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)
-                || e.Message.Contains("interrupted by another navigation to \"chrome-error://", StringComparison.Ordinal))) { }
+            if (request.ResourceType is "script" or "stylesheet" && request.Failure?.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal) == true)
+                Interlocked.Increment(ref filesLost);
         }
+        page.RequestFailed += OnRequestFailed;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await page.GotoAsync(url);
+                    break;
+                }
+                catch (PlaywrightException e) when (attempt < 4 && (e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)
+                    || e.Message.Contains("is interrupted by another navigation to \"", StringComparison.Ordinal))) { }
+            }
+            for (var attempt = 1; attempt < 3 && Interlocked.Exchange(ref filesLost, 0) > 0; attempt++) await page.ReloadAsync();
+        }
+        finally { page.RequestFailed -= OnRequestFailed; }
+        return page;
     }
 
     public async ValueTask DisposeAsync()

@@ -549,6 +549,7 @@ function refuse(message) {
 }
 
 function start() {
+  document.getElementById('not-loaded').remove();
   token = takeToken();
   if (!token) {
     refuse('This page has no token.');

@@ -44,6 +44,19 @@ internal static class ObjectParts
         return node.ToJsonString();
     }
 
+    /// <summary>The parts <see cref="Compose"/> joined, exactly as they were: the object without its status and its
+    /// metadata.resourceVersion, and its status. Exact because every part is canonical (what JsonNode writes, which
+    /// writing again does not change) and Compose only appends: resourceVersion at the end of metadata (a part has none),
+    /// status at the end of the object.</summary>
+    public static (string Spec, string? Status) Decompose(string json)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        var status = node["status"]?.ToJsonString();
+        node.Remove("status");
+        if (node["metadata"] is JsonObject meta) meta.Remove("resourceVersion");
+        return (node.ToJsonString(), status);
+    }
+
     /// <summary>Kinds whose desired state is a <c>spec</c> (k8s keeps metadata.generation for them).</summary>
     public static bool HasSpec(string kind) => Kinds.ByKind(kind)?.HasSpec ?? true;
 

@@ -42,7 +42,7 @@ public sealed partial class ObjectStore
                 stored = Version(row.Key, loaded.Object, loaded.Status, loaded.Source);
                 _pending[row.Key] = loaded;
             }
-            var entry = new Entry(stored, loaded);
+            var entry = new Entry(stored);
             _objects[row.Key] = entry;
             if (!_byKind.TryGetValue(row.Key.Kind, out var ofKind)) _byKind[row.Key.Kind] = ofKind = new Dictionary<ObjectKey, Entry>();
             ofKind[row.Key] = entry;

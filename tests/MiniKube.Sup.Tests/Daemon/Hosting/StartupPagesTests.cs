@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MiniKube.Sup.Daemon.Hosting;
 
 namespace MiniKube.Sup.Tests.Daemon.Hosting;
@@ -16,7 +17,19 @@ public sealed class StartupPagesTests
         Anonymous:            20 kB
         55b35b559000-55b35b626000 rw-p 0241b000 fd:00 1234 /opt/sup/sup-daemon
         Rss:                 820 kB
+        Private_Clean:         8 kB
+        Private_Dirty:       812 kB
         Anonymous:           812 kB
+        55b35b626000-55b35b700000 rw-p 02500000 fd:00 1234 /opt/sup/sup-daemon
+        Rss:               16484 kB
+        Private_Clean:     15764 kB
+        Private_Dirty:       720 kB
+        Anonymous:           720 kB
+        55b35b700000-55b35b701000 rw-p 02600000 fd:00 1234 /opt/sup/sup-daemon
+        Rss:                   4 kB
+        Private_Clean:         0 kB
+        Private_Dirty:         4 kB
+        Anonymous:             4 kB
         55b35b626000-55b35cbcd000 rw-p 00000000 00:00 0
         Rss:               21596 kB
         Anonymous:         21596 kB
@@ -53,6 +66,61 @@ public sealed class StartupPagesTests
             ],
             found.Select(m => (m.Start.ToString("x"), m.Path, m.ResidentBytes)));
     }
+
+    [Fact]
+    public void Private_writable_file_mappings_are_reclaimed_for_their_clean_pages_only()
+    {
+        var found = StartupPages.WrittenFileMappings(Smaps.Split('\n'));
+
+        Assert.Equal(
+            [("55b35b559000", 8L * 1024, true), ("55b35b626000", 15764L * 1024, true)],
+            found.Select(m => (m.Start.ToString("x"), m.ResidentBytes, m.Written)));
+    }
+
+    [Fact]
+    public void Reclaiming_a_private_file_mapping_keeps_what_was_written_and_gives_back_what_was_only_read()
+    {
+        // The image's data as the daemon has it: a file mapped private and writable, some pages read, one written.
+        var path = Path.GetTempFileName();
+        const int Pages = 64;
+        File.WriteAllBytes(path, Enumerable.Range(0, Pages * 4096).Select(i => (byte)(i / 4096)).ToArray());
+        using var file = File.OpenHandle(path);
+        var address = Mmap(0, Pages * 4096, ProtRead | ProtWrite, MapPrivate, file.DangerousGetHandle().ToInt32(), 0);
+        Assert.NotEqual(-1, address);
+        try
+        {
+            var sum = 0;
+            for (var page = 0; page < Pages; page++) sum += Marshal.ReadByte(address, page * 4096);
+            Assert.Equal(Enumerable.Range(0, Pages).Sum(), sum);
+            Marshal.WriteByte(address, 5 * 4096, 200);
+            var mapping = StartupPages.WrittenFileMappings(File.ReadLines("/proc/self/smaps")).Single(m => (nint)m.Start == address);
+            Assert.Equal((Pages - 1) * 4096L, mapping.ResidentBytes);
+
+            StartupPages.Release([mapping]);
+
+            var after = StartupPages.WrittenFileMappings(File.ReadLines("/proc/self/smaps")).SingleOrDefault(m => (nint)m.Start == address);
+            Assert.True(after.ResidentBytes < mapping.ResidentBytes, $"nothing reclaimed: {after.ResidentBytes} bytes still resident");
+            // What was written is still there; what was read reads again from the file.
+            Assert.Equal(200, Marshal.ReadByte(address, 5 * 4096));
+            Assert.Equal(6, Marshal.ReadByte(address, 6 * 4096));
+            Assert.Equal(Pages - 1, Marshal.ReadByte(address, (Pages - 1) * 4096));
+        }
+        finally
+        {
+            Munmap(address, Pages * 4096);
+            File.Delete(path);
+        }
+    }
+
+    private const int ProtRead = 1;
+    private const int ProtWrite = 2;
+    private const int MapPrivate = 2;
+
+    [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static extern nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [DllImport("libc", EntryPoint = "munmap")]
+    private static extern int Munmap(nint address, nuint length);
 
     [Fact]
     public void A_process_whose_clean_file_pages_are_released_runs_on_and_holds_fewer_of_them()

@@ -96,7 +96,11 @@ internal sealed class ObjectWaiter(SupClient client, TimeProvider time)
             {
                 if (line.Length == 0) continue;
                 using var change = JsonDocument.Parse(line);
-                var json = change.RootElement.GetProperty("type").GetString() == "DELETED" ? null : change.RootElement.GetProperty("object").GetRawText();
+                var type = change.RootElement.GetProperty("type").GetString();
+                // An ERROR event holds a Status (410 Expired: the version listed is older than the watch history), not
+                // the object: list again, as client-go's reflector does.
+                if (type == "ERROR") break;
+                var json = type == "DELETED" ? null : change.RootElement.GetProperty("object").GetRawText();
                 if (until(json)) return (true, json);
             }
         }

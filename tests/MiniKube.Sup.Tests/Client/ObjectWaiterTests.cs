@@ -56,6 +56,28 @@ public class ObjectWaiterTests
     }
 
     [Fact]
+    public async Task A_watch_that_gets_an_ERROR_event_lists_again_and_never_takes_the_Status_for_the_object()
+    {
+        // A watch from a resourceVersion older than the daemon's history gets one ERROR event holding a 410 Status
+        // (ApiWatchTests): that Status is no version of the object, however the wait's condition reads it.
+        const string Expired = """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 7 (2000)","reason":"Expired","code":410}""";
+        var lists = 0;
+        await using var daemon = await FakeDaemon.StartAsync(async ctx =>
+        {
+            if (!IsWatch(ctx)) { await ctx.Response.WriteAsync(Interlocked.Increment(ref lists) == 1 ? List("7") : List("2001", Web)); return; }
+            await ctx.Response.WriteAsync($$"""{"type":"ERROR","object":{{Expired}}}""" + "\n");
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        });
+        using var client = new SupClient(daemon.StateDir);
+
+        var (met, json) = await new ObjectWaiter(client, TimeProvider.System).UntilAsync(Kinds.Pod, "web", j => j is not null, TimeSpan.FromMinutes(1));
+
+        Assert.True(met);
+        Assert.Equal(Web, json);
+        Assert.Equal(2, lists);
+    }
+
+    [Fact]
     public async Task A_watch_that_ends_is_listed_and_watched_again()
     {
         var lists = 0;

@@ -14,9 +14,10 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// "Anonymous: 0") are dropped: for them MADV_DONTNEED loses nothing. Private writable mappings of files (the
 /// image's data: 21.7 MiB, of which start-up leaves ~16 MiB resident with the daemon's data stored undehydrated, all
 /// but ~0.7 MiB of it only read) would lose what was written with MADV_DONTNEED, so they are given to the kernel's
-/// reclaim instead (MADV_PAGEOUT, Linux 5.4): it unmaps the pages still equal to the file's and keeps those written
-/// (it would swap them, and there is no swap to spare for a daemon's few hundred KiB), safely even while another thread
-/// writes one. Shared mappings are left alone.</remarks>
+/// reclaim instead (MADV_PAGEOUT, Linux 5.4): it unmaps the pages still equal to the file's (and drops them from the
+/// page cache when nothing else maps them, so the first later use of one reads it from the file again) and never loses
+/// a written one (without swap it stays; with swap it may be written out and comes back on its next access), safely
+/// even while another thread writes one. Shared mappings are left alone.</remarks>
 internal static partial class StartupPages
 {
     private const int MadvDontNeed = 4;

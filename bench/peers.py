@@ -421,6 +421,9 @@ def measure_peer(make, cfg, results, breakdowns):
         lat = restart_latencies(peer, cfg['kills'])
         r['restart_median'], r['restart_max'] = statistics.median(lat), max(lat)
         time.sleep(cfg['settle'])
+        # Memory once the supervisor has worked (the restarts above), not only idle since its start: what start-up
+        # gave back and a restart needs again is resident again here.
+        r['mem100_worked'] = procfs.memory(peer.supervisors(snapshot()))
         r['status_ms'] = timed_runs(peer.status_argv(), peer.env, cfg['status_runs'])
         r['status_label'] = peer.status_label()
         snap = snapshot()
@@ -543,7 +546,11 @@ def targets23(s, results, hook_out):
     rows = []
     s6, runit = results.get('s6', {}), results.get('runit', {})
     if s.get('mem100'):
-        rows.append(('Daemon RSS with 100 pods ≤ 40 MiB', f'{s["mem100"][0]:.1f} MiB', s['mem100'][0] <= 40))
+        # Met only when it holds once the daemon has worked as well as idle since its start.
+        worked = s.get('mem100_worked')
+        rows.append(('Daemon RSS with 100 pods ≤ 40 MiB (idle since start; after 20 restarts)',
+                     f'{s["mem100"][0]:.1f} MiB; ' + ('–' if worked is None else f'{worked[0]:.1f} MiB'),
+                     s['mem100'][0] <= 40 and (worked is None or worked[0] <= 40)))
     if s.get('mem500') and s.get('mem100'):
         per = (s['mem500'][0] - s['mem100'][0]) * 1024 / 400
         rows.append(('500 pods ≤ 52 MiB, ≤ 30 KiB per extra pod', f'{s["mem500"][0]:.1f} MiB, {per:.0f} KiB per pod over 100', s['mem500'][0] <= 52 and per <= 30))
@@ -623,6 +630,7 @@ def write_results(path, results, breakdown, hook_out, cfg, sup):
         '|---|' + '---|' * len(names),
         '| Memory, 1 child: RSS / PSS MiB | ' + ' | '.join(fmt_mem(g(n, 'mem1')) for n in names) + ' |',
         '| Memory, 100 children: RSS / PSS MiB | ' + ' | '.join(fmt_mem(g(n, 'mem100')) for n in names) + ' |',
+        f'| Memory, 100 children, after the {cfg["kills"]} restarts below: RSS / PSS MiB | ' + ' | '.join(fmt_mem(g(n, 'mem100_worked')) for n in names) + ' |',
         f'| Memory, {cfg["big"]} children: RSS / PSS MiB | ' + ' | '.join(fmt_mem(g(n, 'mem500')) for n in names) + ' |' if cfg['big'] else None,
         '| Start → 100 children running | ' + ' | '.join(f3(g(n, 'start100')) for n in names) + ' |',
         f'| Start → {cfg["big"]} children running | ' + ' | '.join(f3(g(n, 'start500')) for n in names) + ' |' if cfg['big'] else None,
@@ -646,7 +654,8 @@ def write_results(path, results, breakdown, hook_out, cfg, sup):
                     a, b = (a[idx] if a else None), (b[idx] if b else None)
                 return '–' if not a or not b else f'{a / b:.2f}'
             return ' | '.join(one(n) for n in peers)
-        lines += [f'| RSS, 100 children | {ratio("mem100", 0)} |', f'| PSS, 100 children | {ratio("mem100", 1)} |']
+        lines += [f'| RSS, 100 children | {ratio("mem100", 0)} |', f'| PSS, 100 children | {ratio("mem100", 1)} |',
+                  f'| RSS, 100 children, after the restarts | {ratio("mem100_worked", 0)} |']
         if cfg['big']:
             lines.append(f'| PSS, {cfg["big"]} children | {ratio("mem500", 1)} |')
         lines += [f'| Start → 100 running | {ratio("start100")} |',
@@ -662,7 +671,8 @@ def write_results(path, results, breakdown, hook_out, cfg, sup):
             return '–' if not a or c is None else f'{a:.3g}{unit} → {c:.3g}{unit} ({c / a:.2f})'
         lines += ['## sup before → after', '', f'`sup before`: {b.get("version")}; `sup`: {s.get("version")}; after ÷ before in brackets.', '',
                   '| Metric | before → after |', '|---|---|',
-                  f'| RSS, 100 pods | {change("mem100", 0, " MiB")} |', f'| PSS, 100 pods | {change("mem100", 1, " MiB")} |']
+                  f'| RSS, 100 pods | {change("mem100", 0, " MiB")} |', f'| PSS, 100 pods | {change("mem100", 1, " MiB")} |',
+                  f'| RSS, 100 pods, after the restarts | {change("mem100_worked", 0, " MiB")} |']
         if cfg['big']:
             lines.append(f'| RSS, {cfg["big"]} pods | {change("mem500", 0, " MiB")} |')
             lines.append(f'| Start → {cfg["big"]} running | {change("start500", None, " s")} |')

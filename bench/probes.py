@@ -13,6 +13,7 @@ pods of that image (e.g. busybox:1.28, through the engine's namespaces); the rat
 (sup_probe_total on /metrics) and its CPU is given with and without the children it reaped (the probe commands).
 Without --sup it publishes the NativeAOT binary first; without --testapp it uses tests/TestApp's Debug build."""
 from supbench import sup_binary, daemon_id, ROOT
+import procfs
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import argparse, os, signal, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
@@ -188,6 +189,7 @@ def measure(args, daemon, http, sup, prefix, state):
     daemon_cpu = (d1 - d0) / CLK_TCK / elapsed * 100
     children_cpu = (c1 - c0) / CLK_TCK / elapsed * 100
     http_cpu = (h1 - h0) / CLK_TCK / elapsed * 100
+    rss, pss = procfs.memory([daemon.pid])  # the daemon's own memory once it has worked under the probes
 
     # kill -9 of a probed container -> its new process, while the probes go on (issue 23: restarts under load)
     restarts = []
@@ -226,6 +228,7 @@ def measure(args, daemon, http, sup, prefix, state):
               f"readiness probe every 1 s against one HTTP child")
         print(f"probes served: {rate:.0f}/s over {elapsed:.0f} s")
         print(f"daemon CPU: {daemon_cpu:.1f}% of one core (HTTP child: {http_cpu:.1f}%)")
+        print(f"daemon memory under the probes: RSS {rss:.1f} MiB, PSS {pss:.1f} MiB")
     else:
         print(f"pods: {args.pods} x {args.containers} containers ({where}), each with an exec (`true`) liveness and "
               f"readiness probe every 1 s")

@@ -17,9 +17,14 @@ namespace MiniKube.Sup.Daemon.Hosting;
 /// reclaim instead (MADV_PAGEOUT, Linux 5.4): it unmaps the pages still equal to the file's (and drops them from the
 /// page cache when nothing else maps them, so the first later use of one reads it from the file again) and never loses
 /// a written one (without swap it stays; with swap it may be written out and comes back on its next access), safely
-/// even while another thread writes one. Shared mappings are left alone.</remarks>
+/// even while another thread writes one. They are advised random first (MADV_RANDOM), so that a page the daemon needs
+/// again comes back alone, without the read-around and fault-around neighbours a sequential read would want: with 100
+/// pods, RSS once a container has been restarted ~42 -> ~34 MiB, for a first restart after start-up that reads its
+/// pages one by one (median of 6 ~9 -> ~18 ms, once; the restarts after it as before). Shared mappings are left
+/// alone.</remarks>
 internal static partial class StartupPages
 {
+    private const int MadvRandom = 1;
     private const int MadvDontNeed = 4;
     private const int MadvPageOut = 21;
 
@@ -35,7 +40,16 @@ internal static partial class StartupPages
     public static void Release(IReadOnlyList<Mapping> mappings)
     {
         // An older kernel refuses MADV_PAGEOUT (EINVAL): those pages then stay, as before.
-        foreach (var mapping in mappings) _ = madvise((nint)mapping.Start, (nuint)(mapping.End - mapping.Start), mapping.Written ? MadvPageOut : MadvDontNeed);
+        foreach (var mapping in mappings)
+        {
+            var (start, length) = ((nint)mapping.Start, (nuint)(mapping.End - mapping.Start));
+            // Reclaim drops the pages from the page cache too, so a page used again is read from the file again; read
+            // one page at a time (MADV_RANDOM: no read-around), or the kernel would read and map the 64-128 KiB around
+            // each one: the first collection after start-up, reading type descriptions spread over the image's data,
+            // mapped back ~10 MiB of it that way.
+            if (mapping.Written) _ = madvise(start, length, MadvRandom);
+            _ = madvise(start, length, mapping.Written ? MadvPageOut : MadvDontNeed);
+        }
         _ = malloc_trim(0);
     }
 

@@ -112,12 +112,63 @@ public sealed class StartupPagesTests
         }
     }
 
+    [Fact]
+    public void A_reclaimed_mapping_maps_again_only_the_page_read_not_its_neighbours()
+    {
+        // The daemon's first collection after start-up reads type descriptions one here, one there across the
+        // image's data: each read must bring back its page, not the 64 KiB of read-ahead around it.
+        var path = Path.GetTempFileName();
+        const int Pages = 64;
+        using (var stream = new FileStream(path, FileMode.Create))
+        {
+            stream.Write(Enumerable.Range(0, Pages * 4096).Select(i => (byte)(i / 4096)).ToArray());
+            stream.Flush(flushToDisk: true);
+        }
+        using var file = File.OpenHandle(path);
+        // Out of the page cache, so that it comes in as an executable's pages do: read through its mapping.
+        Assert.Equal(0, PosixFadvise(file.DangerousGetHandle().ToInt32(), 0, 0, FadviseDontNeed));
+        var address = Mmap(0, Pages * 4096, ProtRead | ProtWrite, MapPrivate, file.DangerousGetHandle().ToInt32(), 0);
+        Assert.NotEqual(-1, address);
+        try
+        {
+            for (var page = 0; page < Pages; page++) _ = Marshal.ReadByte(address, page * 4096);
+            Marshal.WriteByte(address, 5 * 4096, 200);
+            var mapping = StartupPages.WrittenFileMappings(File.ReadLines("/proc/self/smaps")).Single(m => (nint)m.Start == address);
+
+            StartupPages.Release([mapping]);
+            Assert.Equal(40, Marshal.ReadByte(address, 40 * 4096));
+
+            var resident = ResidentKibibytes(address);
+            Assert.True(resident <= 3 * 4, $"{resident} KiB resident after reading one page: the written page and the one read expected");
+        }
+        finally
+        {
+            Munmap(address, Pages * 4096);
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The "Rss:" of the mapping that starts at address, from /proc/self/smaps.</summary>
+    private static long ResidentKibibytes(nint address)
+    {
+        var start = ((ulong)address).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "-";
+        var lines = File.ReadAllLines("/proc/self/smaps");
+        var at = Array.FindIndex(lines, l => l.StartsWith(start, StringComparison.Ordinal));
+        var rss = lines.Skip(at + 1).First(l => l.StartsWith("Rss:", StringComparison.Ordinal));
+        return long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapPrivate = 2;
 
     [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static extern nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    private const int FadviseDontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "posix_fadvise")]
+    private static extern int PosixFadvise(int fd, long offset, long length, int advice);
 
     [DllImport("libc", EntryPoint = "munmap")]
     private static extern int Munmap(nint address, nuint length);

@@ -98,7 +98,7 @@ internal sealed class DockerDialect(EngineCommand command) : IEngineDialect
         if ((await command.RunAsync(ImageExists(DockerArguments.PauseImage)).ConfigureAwait(false)).Succeeded) return null;
         if (!(await command.RunAsync(ImageExists(Busybox)).ConfigureAwait(false)).Succeeded)
         {
-            var pull = await command.RunAsync(["pull", "--quiet", Busybox]).ConfigureAwait(false);
+            var pull = await command.RunLongAsync(["pull", "--quiet", Busybox]).ConfigureAwait(false);
             if (!pull.Succeeded) return $"{DockerArguments.PauseImage} is missing and {Busybox}, which it is made from, cannot be pulled: {DaemonProblem(pull)}";
         }
         var tag = await command.RunAsync(["tag", Busybox, DockerArguments.PauseImage]).ConfigureAwait(false);

@@ -68,7 +68,7 @@ internal sealed class EngineContainer : IContainerInstance
         var state = await EngineContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
         if (state is { Running: true })
         {
-            await _engine.RunAsync(["wait", Name]).ConfigureAwait(false);
+            await _engine.RunLongAsync(["wait", Name]).ConfigureAwait(false);
             state = await EngineContainerState.InspectAsync(_engine, Name).ConfigureAwait(false);
         }
         _exited = true;

@@ -28,7 +28,7 @@ internal sealed class ImagePuller(IEngineDialect dialect, TimeProvider time)
         }
         report("Normal", "Pulling", $"Pulling image \"{image}\"");
         var started = time.GetTimestamp();
-        var pull = await dialect.Command.RunAsync(["pull", "--quiet", image], cancellationToken).ConfigureAwait(false);
+        var pull = await dialect.Command.RunLongAsync(["pull", "--quiet", image], cancellationToken).ConfigureAwait(false);
         if (pull.Succeeded)
         {
             var took = time.GetElapsedTime(started).TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);

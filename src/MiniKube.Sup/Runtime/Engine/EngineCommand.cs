@@ -12,9 +12,9 @@ namespace MiniKube.Sup.Runtime.Engine;
 /// </summary>
 /// <remarks>The short commands (create, start, inspect, kill, rm) take turns: at most two per core run at once, the
 /// rest wait for one to end. Run all at once they contend for the engine's locks and the cores: with 30 busybox pods
-/// on 2 cores each podman command took 1-12 s instead of 0.2-1 s; sup run took 39-41 s to have them Running and 28-31 s
-/// to stop them, with turns 34 s and 23 s (2 turns: the same; 8: 38 s and 26 s). The commands that last as long as
-/// what they follow (an attach, a wait, a pull) take no turn.</remarks>
+/// on 2 cores each podman command took 1-12 s instead of 0.2-1 s; sup run took 35-41 s to have them Running and 28-31 s
+/// to stop them, with 2 or 4 turns 34 s and 23 s (8 turns: 38 s and 26 s). The commands that last as long as what they
+/// follow (an attach, a wait, a pull) take no turn.</remarks>
 /// <param name="turns">how many short commands may run at once; 0: two per core</param>
 public sealed class EngineCommand(string executable, int turns = 0)
 {

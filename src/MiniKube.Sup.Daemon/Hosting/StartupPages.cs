@@ -47,8 +47,12 @@ internal static partial class StartupPages
             // one page at a time (MADV_RANDOM: no read-around), or the kernel would read and map the 64-128 KiB around
             // each one: the first collection after start-up, reading type descriptions spread over the image's data,
             // mapped back ~10 MiB of it that way.
-            if (mapping.Written) _ = madvise(start, length, MadvRandom);
-            _ = madvise(start, length, mapping.Written ? MadvPageOut : MadvDontNeed);
+            if (mapping.Written)
+            {
+                _ = madvise(start, length, MadvRandom);
+                _ = madvise(start, length, MadvPageOut);
+            }
+            else _ = madvise(start, length, MadvDontNeed);
         }
         _ = malloc_trim(0);
     }

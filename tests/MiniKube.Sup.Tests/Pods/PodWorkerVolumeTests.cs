@@ -101,6 +101,8 @@ public sealed class PodWorkerVolumeTests : IDisposable
 
         _runtime.Of("app")[0].Exit(1);
         await Until(() => _runtime.Of("app").Count == 2, "restart");
+        // The worker writes the restarted container's status just after the runtime has started it: wait for it.
+        await Until(() => Status(worker).RestartCount == 1, "restart counted");
         Assert.Equal("kept", File.ReadAllText(Path.Combine(dir, "state")));
         Assert.Equal(1, Status(worker).RestartCount);
     }

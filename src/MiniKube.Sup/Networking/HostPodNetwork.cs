@@ -11,6 +11,9 @@ public sealed class HostPodNetwork(IPAddress podIp) : IPodNetwork
     public Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken) =>
         PodSockets.ConnectAsync(NewSocket(), new IPEndPoint(PodIp, port), cancellationToken);
 
+    public Task<(Socket Socket, IPEndPoint Target)> OpenAsync(int port) =>
+        Task.FromResult((NewSocket(), new IPEndPoint(PodIp, port)));
+
     public Socket Listen(IPEndPoint endPoint, int backlog) => PodSockets.Listen(NewSocket(), endPoint, backlog);
 
     private Socket NewSocket() => new(PodIp.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

@@ -20,6 +20,12 @@ public interface IPodNetwork
     /// <exception cref="OperationCanceledException">cancelled</exception>
     Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken);
 
+    /// <summary>A TCP socket made in the pod's network, not connected, and the address that reaches the pod's
+    /// <paramref name="port"/> from it: for a caller that connects it its own way (the Service relay, which keeps its
+    /// sockets out of .NET's socket engine).</summary>
+    /// <exception cref="NetworkNamespaceGoneException">the pod's network is gone</exception>
+    Task<(Socket Socket, IPEndPoint Target)> OpenAsync(int port);
+
     /// <summary>A TCP socket bound to <paramref name="endPoint"/> in the pod's network and listening.</summary>
     /// <exception cref="SocketException">the address cannot be bound, or the pod's network is gone</exception>
     Socket Listen(IPEndPoint endPoint, int backlog);

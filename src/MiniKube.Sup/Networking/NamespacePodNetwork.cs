@@ -36,9 +36,13 @@ public sealed class NamespacePodNetwork : IPodNetwork, IDisposable
 
     public async Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken)
     {
-        var socket = await Namespace.CreateSocketAsync(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).ConfigureAwait(false);
-        return await PodSockets.ConnectAsync(socket, new IPEndPoint(IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
+        var (socket, target) = await OpenAsync(port).ConfigureAwait(false);
+        return await PodSockets.ConnectAsync(socket, target, cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<(Socket Socket, IPEndPoint Target)> OpenAsync(int port) =>
+        (await Namespace.CreateSocketAsync(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).ConfigureAwait(false),
+         new IPEndPoint(IPAddress.Loopback, port));
 
     public Socket Listen(IPEndPoint endPoint, int backlog) =>
         PodSockets.Listen(Namespace.CreateSocket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp), endPoint, backlog);

@@ -15,6 +15,8 @@ namespace MiniKube.Sup.Services;
 /// userspace mode retried dial failures. Each endpoint is dialled through its pod's network (from inside an image
 /// pod's namespace). Once both ends are connected, the bytes are spliced from socket to socket in the kernel
 /// (<see cref="SpliceRelay"/>), or, where that cannot be set up, copied with async socket I/O on pooled buffers.
+/// Until then the sockets are connected and waited on by the relay's thread, not .NET's socket engine, which would
+/// otherwise watch them for the rest of their life.
 /// </summary>
 public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
 {
@@ -86,10 +88,8 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
         Socket? upstream = null;
         try
         {
+            var relay = SpliceRelay.Shared;
             client.NoDelay = true;
-            // A zero-byte receive completes when the client has sent something (or closed) without consuming it:
-            // until then, an endpoint that closes silently can be replaced by another.
-            var clientReady = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask();
             List<Backend>? excluded = null;
             for (var attempt = 0; ; attempt++)
             {
@@ -99,39 +99,32 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
                     Reset(client);
                     return;
                 }
-                upstream = await ConnectAsync(backend).ConfigureAwait(false);
+                upstream = await ConnectAsync(relay, backend).ConfigureAwait(false);
                 if (upstream is null)
                 {
                     (excluded ??= []).Add(backend);
                     continue;
                 }
-                var upstreamReady = upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask();
-                // A connection to one destination is passed through as it goes; one to a Service may move on.
-                if (only is null && await Task.WhenAny(clientReady, upstreamReady).ConfigureAwait(false) == upstreamReady)
+                // A connection to one destination is passed through as it goes; one to a Service moves on to the next
+                // endpoint if this one ends before either side sent a byte (its process died with the connection in
+                // its backlog). Nothing is consumed: what either side sent is relayed.
+                if (only is null
+                    && await relay.WaitReadableAsync([client, upstream], _stop.Token).ConfigureAwait(false) == 1
+                    && !Spoke(upstream))
                 {
-                    var first = ArrayPool<byte>.Shared.Rent(BufferSize);
-                    try
-                    {
-                        var n = await ReceiveOrFail(upstream, first).ConfigureAwait(false);
-                        if (n <= 0)
-                        {
-                            // Closed or reset before anyone spoke: nothing was exchanged, try another endpoint.
-                            Close(upstream);
-                            upstream = null;
-                            (excluded ??= []).Add(backend);
-                            continue;
-                        }
-                        await client.SendAsync(first.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
-                    }
-                    finally { ArrayPool<byte>.Shared.Return(first); }
+                    Close(upstream);
+                    upstream = null;
+                    (excluded ??= []).Add(backend);
+                    continue;
                 }
-                await RelayAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
+                await RelayAsync(relay, client, upstream).ConfigureAwait(false);
                 return;
             }
         }
         catch (OperationCanceledException) { }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
+        catch (IOException) { } // the process has no relay (no epoll set): the client is closed
         finally
         {
             if (upstream is not null) Close(upstream);
@@ -139,71 +132,69 @@ public sealed class ServiceForwarder(PodNetworks networks) : IAsyncDisposable
         }
     }
 
-    /// <summary>Passes the connection's bytes both ways until both ends close: spliced in the kernel
-    /// (<see cref="SpliceRelay"/>) where it can be, else copied through pooled buffers.</summary>
-    private async Task RelayAsync(Socket client, Socket upstream, Task clientReady, Task upstreamReady)
+    /// <summary>Whether what made the endpoint readable is something it sent (left in the socket for the relay), not
+    /// its end of stream or a reset.</summary>
+    private static bool Spoke(Socket upstream)
     {
-        if (SpliceRelay.Shared is { } relay)
-        {
-            // The zero-byte receives still pending complete by themselves, consuming nothing.
-            Observe(clientReady);
-            Observe(upstreamReady);
-            bool clean;
-            try { clean = await relay.RelayAsync(client, upstream, _stop.Token).ConfigureAwait(false); }
-            catch (IOException)
-            {
-                await CopyAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
-                return;
-            }
-            if (!clean)
-            {
-                // One side reset (or the daemon stops): reset the other too, as a direct connection would have seen.
-                Reset(upstream);
-                Reset(client);
-            }
-            return;
-        }
-        await CopyAsync(client, upstream, clientReady, upstreamReady).ConfigureAwait(false);
+        Span<byte> one = stackalloc byte[1];
+        try { return upstream.Receive(one, SocketFlags.Peek) > 0; }
+        catch (SocketException e) { return e.SocketErrorCode == SocketError.WouldBlock; }
     }
 
-    private static Task CopyAsync(Socket client, Socket upstream, Task clientReady, Task upstreamReady) => Task.WhenAll(
-        PumpAsync(client, upstream, clientReady),
-        PumpAsync(upstream, client, upstreamReady));
+    /// <summary>Passes the connection's bytes both ways until both ends close: spliced in the kernel
+    /// (<see cref="SpliceRelay"/>) where it can be, else copied through pooled buffers.</summary>
+    private async Task RelayAsync(SpliceRelay relay, Socket client, Socket upstream)
+    {
+        bool clean;
+        try { clean = await relay.RelayAsync(client, upstream, _stop.Token).ConfigureAwait(false); }
+        catch (IOException)
+        {
+            // No pipe to splice through (descriptors exhausted): copy with .NET's socket engine instead.
+            await CopyAsync(client, upstream).ConfigureAwait(false);
+            return;
+        }
+        if (!clean)
+        {
+            // One side reset (or the daemon stops): reset the other too, as a direct connection would have seen.
+            Reset(upstream);
+            Reset(client);
+        }
+    }
 
-    private static void Observe(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    private static Task CopyAsync(Socket client, Socket upstream) => Task.WhenAll(
+        PumpAsync(client, upstream),
+        PumpAsync(upstream, client));
 
-    private async Task<Socket?> ConnectAsync(Backend backend)
+    /// <summary>A connection to <paramref name="backend"/> through its pod's network, made on the relay's thread
+    /// (never .NET's socket engine, <see cref="SpliceRelay"/>); null when it cannot be made in time.</summary>
+    private async Task<Socket?> ConnectAsync(SpliceRelay relay, Backend backend)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(ConnectTimeout);
+        Socket? socket = null;
         try
         {
-            var socket = await networks.Of(backend.EndPoint.Address).ConnectAsync(backend.Port, timeout.Token).ConfigureAwait(false);
+            (socket, var target) = await networks.Of(backend.EndPoint.Address).OpenAsync(backend.Port).ConfigureAwait(false);
             _open.TryAdd(socket, 0);
+            socket.NoDelay = true;
+            await relay.ConnectAsync(socket, target, timeout.Token).ConfigureAwait(false);
             return socket;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
+            if (socket is not null) Close(socket);
             if (_stop.IsCancellationRequested) throw new OperationCanceledException();
             return null;
         }
     }
 
-    private static async Task<int> ReceiveOrFail(Socket socket, byte[] buffer)
-    {
-        try { return await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false); }
-        catch (SocketException) { return -1; }
-    }
-
     /// <summary>Copies one direction until end of stream, then half-closes the other side (a client that shuts
     /// down its sending side still gets the whole answer).</summary>
-    private static async Task PumpAsync(Socket from, Socket to, Task firstData)
+    private static async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await firstData.ConfigureAwait(false);
             while (true)
             {
                 // No cancellation token on the hot path: stopping disposes the sockets, which ends these calls.

@@ -13,7 +13,10 @@ internal static partial class SpliceNative
     public const int EFD_CLOEXEC = 0x80000;
     public const int EFD_NONBLOCK = 0x800;
     public const uint EPOLLOUT = 0x004;
+    public const uint EPOLLERR = 0x008;
+    public const uint EPOLLHUP = 0x010;
     public const uint EPOLLRDHUP = 0x2000;
+    public const uint EPOLLONESHOT = 1u << 30;
     public const uint EPOLLET = 1u << 31;
     public const int EPIPE = 32;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using MiniKube.Sup.Processes;
@@ -14,19 +15,29 @@ namespace MiniKube.Sup.Services;
 /// stream (the other side is then shut down for writing, as the copies did); an error on either side ends the pair
 /// as a reset. The sockets stay referenced (their handles counted) until the relay is done with them, so a Dispose
 /// elsewhere cannot close a descriptor under it: it shuts them down, which the relay sees and ends the pair.
+/// <para>
+/// The same thread also connects the sockets it will carry and waits for them to become readable
+/// (<see cref="ConnectAsync"/>, <see cref="WaitReadableAsync"/>). Their sockets must never meet .NET's socket engine:
+/// once it has waited on a socket, it watches it until it is closed, and every later readiness change (each request,
+/// each answer) wakes its thread and a thread-pool worker for nothing, doubling the daemon's work per request.
+/// </para>
 /// </summary>
 internal sealed class SpliceRelay
 {
     private const int MaxEvents = 64;
     private const int Chunk = 64 * 1024;
     private const ulong WakeKey = 0;
+    private const ulong SideB = 1; // a pair's B socket: its key with the low bit set (every key is even)
+    private const uint Readable = Native.EPOLLIN | SpliceNative.EPOLLRDHUP;
+    private const uint Interest = Native.EPOLLIN | SpliceNative.EPOLLOUT | SpliceNative.EPOLLRDHUP | SpliceNative.EPOLLET;
 
-    private static readonly Lazy<SpliceRelay?> SharedRelay = new(Create);
+    private static readonly Lazy<SpliceRelay> SharedRelay = new(Create);
 
     private readonly int _epoll;
     private readonly int _wake;
     private readonly ConcurrentDictionary<ulong, Pair> _pairs = new();
-    private readonly ConcurrentQueue<Pair> _aborts = new();
+    private readonly ConcurrentQueue<Action> _posted = new();
+    private readonly Dictionary<ulong, (Wait Wait, int Index)> _waits = new(); // the loop's thread only
     private long _nextKey;
 
     private SpliceRelay(int epoll, int wake)
@@ -36,48 +47,89 @@ internal sealed class SpliceRelay
         new Thread(Loop) { IsBackground = true, Name = "sup-splice" }.Start();
     }
 
-    /// <summary>The process's relay, or null where it cannot be made (no epoll, eventfd or pipes).</summary>
-    public static SpliceRelay? Shared => SharedRelay.Value;
+    /// <summary>The process's relay.</summary>
+    /// <exception cref="IOException">it cannot be made (no epoll set or eventfd)</exception>
+    public static SpliceRelay Shared => SharedRelay.Value;
 
-    private static SpliceRelay? Create()
+    private static SpliceRelay Create()
     {
         var epoll = Native.epoll_create1(Native.O_CLOEXEC);
-        if (epoll < 0) return null;
+        if (epoll < 0) throw new IOException($"epoll_create1: errno {Marshal.GetLastPInvokeError()}");
         var wake = SpliceNative.eventfd(0, SpliceNative.EFD_CLOEXEC | SpliceNative.EFD_NONBLOCK);
         if (wake < 0 || Control(epoll, Native.EPOLL_CTL_ADD, wake, Native.EPOLLIN, WakeKey) != 0)
         {
+            var error = Marshal.GetLastPInvokeError();
             Native.close(epoll);
-            return null;
+            throw new IOException($"eventfd: errno {error}");
         }
         return new SpliceRelay(epoll, wake);
     }
 
-    /// <summary>Relays between <paramref name="a"/> and <paramref name="b"/> (connected, non-blocking) until both
-    /// directions end. True: both ended cleanly; false: one side failed or was reset (reset the other). The caller
+    /// <summary>Connects <paramref name="socket"/> (a new TCP socket, made non-blocking here) to
+    /// <paramref name="target"/>, waiting on the relay's thread.</summary>
+    /// <exception cref="SocketException">refused or unreachable</exception>
+    /// <exception cref="OperationCanceledException">cancelled</exception>
+    public async Task ConnectAsync(Socket socket, EndPoint target, CancellationToken cancel)
+    {
+        socket.Blocking = false; // plain syscalls from .NET's synchronous calls, never its engine
+        try
+        {
+            socket.Connect(target);
+            return;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress) { }
+        await WaitAsync([socket], SpliceNative.EPOLLOUT, cancel).ConfigureAwait(false);
+        var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (error != 0) throw new SocketException(error);
+    }
+
+    /// <summary>Which of <paramref name="sockets"/> (their index) first has something to read, has been closed by
+    /// its peer or has failed; nothing is consumed. The sockets are made non-blocking.</summary>
+    /// <exception cref="OperationCanceledException">cancelled</exception>
+    public Task<int> WaitReadableAsync(Socket[] sockets, CancellationToken cancel)
+    {
+        foreach (var socket in sockets) socket.Blocking = false;
+        return WaitAsync(sockets, Readable, cancel);
+    }
+
+    private async Task<int> WaitAsync(Socket[] sockets, uint events, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
+        var wait = new Wait(sockets, events);
+        Post(() => Begin(wait));
+        await using var registration = cancel.Register(() => Post(() => End(wait, Wait.Cancelled)));
+        return await wait.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Relays between <paramref name="a"/> and <paramref name="b"/> (connected; made non-blocking here) until
+    /// both directions end. True: both ended cleanly; false: one side failed or was reset (reset the other). The caller
     /// closes the sockets after. <paramref name="cancel"/> ends the pair early (false).</summary>
     /// <exception cref="IOException">the pair could not be set up (no pipes): relay it another way</exception>
     public async Task<bool> RelayAsync(Socket a, Socket b, CancellationToken cancel)
     {
-        var pair = new Pair((ulong)Interlocked.Increment(ref _nextKey), a, b);
+        a.Blocking = false;
+        b.Blocking = false;
+        var pair = new Pair(NewKey(), a, b);
         pair.Open();
         _pairs[pair.Key] = pair;
         if (Control(_epoll, Native.EPOLL_CTL_ADD, pair.A.Fd, Interest, pair.Key) != 0
-            || Control(_epoll, Native.EPOLL_CTL_ADD, pair.B.Fd, Interest, pair.Key) != 0)
+            || Control(_epoll, Native.EPOLL_CTL_ADD, pair.B.Fd, Interest, pair.Key | SideB) != 0)
         {
             _pairs.TryRemove(pair.Key, out _);
             Control(_epoll, Native.EPOLL_CTL_DEL, pair.A.Fd, 0, 0);
             pair.Release();
             throw new IOException($"epoll_ctl: errno {Marshal.GetLastPInvokeError()}");
         }
-        await using var registration = cancel.Register(() => Abort(pair));
+        await using var registration = cancel.Register(() => Post(() => Finish(pair, clean: false)));
         return await pair.Done.Task.ConfigureAwait(false);
     }
 
-    private const uint Interest = Native.EPOLLIN | SpliceNative.EPOLLOUT | SpliceNative.EPOLLRDHUP | SpliceNative.EPOLLET;
+    private ulong NewKey() => (ulong)Interlocked.Add(ref _nextKey, 2);
 
-    private unsafe void Abort(Pair pair)
+    /// <summary>Runs <paramref name="action"/> on the relay's thread.</summary>
+    private unsafe void Post(Action action)
     {
-        _aborts.Enqueue(pair);
+        _posted.Enqueue(action);
         ulong one = 1;
         SpliceNative.write(_wake, (byte*)&one, sizeof(ulong));
     }
@@ -95,13 +147,16 @@ internal sealed class SpliceRelay
                 {
                     ulong count;
                     Native.read(_wake, (byte*)&count, sizeof(ulong));
-                    while (_aborts.TryDequeue(out var aborted)) Finish(aborted, clean: false);
+                    while (_posted.TryDequeue(out var action)) action();
                     continue;
                 }
-                if (!_pairs.TryGetValue(key, out var pair)) continue;
-                var ok = pair.AtoB.Pump() & pair.BtoA.Pump();
-                if (!ok) Finish(pair, clean: false);
-                else if (pair.AtoB.Ended && pair.BtoA.Ended) Finish(pair, clean: true);
+                if (_pairs.TryGetValue(key & ~SideB, out var pair))
+                {
+                    var ready = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(events + i * Native.EpollEventSize, 4));
+                    if (!pair.Moved(ready, (key & SideB) == 0)) Finish(pair, clean: false);
+                    else if (pair.AtoB.Ended && pair.BtoA.Ended) Finish(pair, clean: true);
+                }
+                else if (_waits.TryGetValue(key, out var waiting)) End(waiting.Wait, waiting.Index);
             }
         }
     }
@@ -115,6 +170,43 @@ internal sealed class SpliceRelay
         pair.Done.TrySetResult(clean);
     }
 
+    /// <summary>Registers a wait's sockets (on the loop's thread, as every change to a wait is made).</summary>
+    private void Begin(Wait wait)
+    {
+        for (var i = 0; i < wait.Sockets.Length && !wait.Ended; i++)
+        {
+            var key = NewKey();
+            try { wait.Sockets[i].Open(); }
+            catch (ObjectDisposedException e)
+            {
+                End(wait, Wait.Failed, e);
+                return;
+            }
+            wait.Keys[i] = key;
+            _waits[key] = (wait, i);
+            if (Control(_epoll, Native.EPOLL_CTL_ADD, wait.Sockets[i].Fd, wait.Events | SpliceNative.EPOLLONESHOT, key) != 0)
+                End(wait, Wait.Failed, new IOException($"epoll_ctl: errno {Marshal.GetLastPInvokeError()}"));
+        }
+    }
+
+    /// <summary>Ends a wait (once): its sockets leave the epoll set, then its task completes with
+    /// <paramref name="result"/> (the index of the socket that became ready), cancelled, or failed.</summary>
+    private void End(Wait wait, int result, Exception? failure = null)
+    {
+        if (wait.Ended) return;
+        wait.Ended = true;
+        for (var i = 0; i < wait.Sockets.Length; i++)
+        {
+            if (wait.Keys[i] == 0) continue;
+            _waits.Remove(wait.Keys[i]);
+            Control(_epoll, Native.EPOLL_CTL_DEL, wait.Sockets[i].Fd, 0, 0);
+            wait.Sockets[i].Release();
+        }
+        if (result >= 0) wait.Done.TrySetResult(result);
+        else if (result == Wait.Cancelled) wait.Done.TrySetCanceled();
+        else wait.Done.TrySetException(failure!);
+    }
+
     private static unsafe int Control(int epoll, int op, int fd, uint events, ulong key)
     {
         var ev = stackalloc byte[16];
@@ -123,7 +215,19 @@ internal sealed class SpliceRelay
         return Native.epoll_ctl(epoll, op, fd, ev);
     }
 
-    /// <summary>A socket the relay holds a reference on (its descriptor stays open until released).</summary>
+    /// <summary>Sockets waited on until one of them is ready for <see cref="Events"/>.</summary>
+    private sealed class Wait(Socket[] sockets, uint events)
+    {
+        public const int Cancelled = -1;
+        public const int Failed = -2;
+
+        public Held[] Sockets { get; } = sockets.Select(s => new Held(s)).ToArray();
+        public ulong[] Keys { get; } = new ulong[sockets.Length];
+        public uint Events { get; } = events;
+        public bool Ended { get; set; }
+        public TaskCompletionSource<int> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private sealed class Held(Socket socket)
     {
         private bool _added;
@@ -169,6 +273,18 @@ internal sealed class SpliceRelay
             }
         }
 
+        /// <summary>Moves what one socket's readiness (<paramref name="ready"/>, of A or of B) lets move: what it has
+        /// to read, and what was waiting for room in it. Each event pumps only the directions it concerns, so that a
+        /// request costs no read of the other side that would only say "nothing". False when a socket failed.</summary>
+        public bool Moved(uint ready, bool ofA)
+        {
+            var (outOf, into) = ofA ? (AtoB, BtoA) : (BtoA, AtoB);
+            var ok = true;
+            if ((ready & (Native.EPOLLIN | SpliceNative.EPOLLRDHUP | SpliceNative.EPOLLHUP | SpliceNative.EPOLLERR)) != 0) ok &= outOf.Pump();
+            if ((ready & (SpliceNative.EPOLLHUP | SpliceNative.EPOLLERR)) != 0 || ((ready & SpliceNative.EPOLLOUT) != 0 && into.Blocked)) ok &= into.Pump();
+            return ok;
+        }
+
         public void Release()
         {
             AtoB?.Close();
@@ -203,9 +319,13 @@ internal sealed class SpliceRelay
         /// <summary>The source ended and all it sent was passed on (the other side was shut down for writing).</summary>
         public bool Ended { get; private set; }
 
+        /// <summary>What the source sent waits in the pipe for room in the destination (its EPOLLOUT resumes it).</summary>
+        public bool Blocked { get; private set; }
+
         /// <summary>Moves what can move now. False when a socket failed (the pair ends as a reset).</summary>
         public bool Pump()
         {
+            Blocked = false;
             while (!Ended)
             {
                 if (_inPipe > 0)
@@ -215,7 +335,8 @@ internal sealed class SpliceRelay
                     {
                         var error = Marshal.GetLastPInvokeError();
                         if (error == Native.EINTR) continue;
-                        return error == Native.EAGAIN; // the socket's buffer is full: its EPOLLOUT brings us back
+                        Blocked = error == Native.EAGAIN; // the socket's buffer is full: its EPOLLOUT brings us back
+                        return Blocked;
                     }
                     _inPipe -= sent;
                     continue;

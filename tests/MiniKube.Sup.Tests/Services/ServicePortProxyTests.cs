@@ -124,6 +124,25 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_endpoint_that_closes_before_anyone_spoke_is_replaced_by_the_next_and_the_client_never_notices()
+    {
+        // A process that died with connections in its backlog: accepted, then closed unanswered.
+        var closing = new TcpListener(IPAddress.Loopback, 0);
+        closing.Start();
+        _servers.Add(closing);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) (await closing.AcceptTcpClientAsync()).Dispose();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        });
+        var proxy = Proxy(new Backend("closing", "127.0.0.1", ((IPEndPoint)closing.LocalEndpoint).Port), Server("alive"));
+        for (var i = 0; i < 6; i++) Assert.Equal("alive", await Ask(proxy));
+    }
+
+    [Fact]
     public async Task Data_flows_both_ways_and_a_half_close_still_gets_the_whole_answer()
     {
         var echo = new TcpListener(IPAddress.Loopback, 0);
@@ -150,6 +169,67 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
         await stream.CopyToAsync(back);
         Array.Reverse(payload);
         Assert.Equal(payload, back.ToArray());
+    }
+
+    [Fact]
+    public async Task A_relayed_connection_is_watched_by_the_relay_alone_not_by_the_runtime_socket_engine()
+    {
+        // Once .NET's socket engine has waited on a socket, every later readiness change of it wakes the engine's
+        // thread and a thread-pool worker, though nothing of .NET waits on it any more: twice the daemon's work per
+        // request on the user-space Service path. The relay's sockets must be in its own epoll set only.
+        var echo = new TcpListener(IPAddress.Loopback, 0);
+        echo.Start();
+        _servers.Add(echo);
+        var upstreamEnd = new TaskCompletionSource<IPEndPoint>();
+        _ = Task.Run(async () =>
+        {
+            using var c = await echo.AcceptTcpClientAsync();
+            upstreamEnd.SetResult((IPEndPoint)c.Client.RemoteEndPoint!);
+            var s = c.GetStream();
+            var buffer = new byte[64];
+            int n;
+            while ((n = await s.ReadAsync(buffer)) > 0) await s.WriteAsync(buffer.AsMemory(0, n));
+        });
+        var backend = (IPEndPoint)echo.LocalEndpoint;
+        var proxy = Proxy(new Backend("echo", "127.0.0.1", backend.Port));
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)proxy.ListenEndPoint);
+        var stream = client.GetStream();
+        var answer = new byte[5];
+        for (var i = 0; i < 3; i++)
+        {
+            await stream.WriteAsync("ping\n"u8.ToArray());
+            await stream.ReadExactlyAsync(answer);
+            Assert.Equal("ping\n", Encoding.ASCII.GetString(answer));
+        }
+
+        var accepted = ProcSockets.Fd((IPEndPoint)proxy.ListenEndPoint, (IPEndPoint)client.Client.LocalEndPoint!);
+        var upstream = ProcSockets.Fd(await upstreamEnd.Task, backend);
+        Assert.Equal(1, ProcSockets.EpollSetsWatching(accepted));
+        Assert.Equal(1, ProcSockets.EpollSetsWatching(upstream));
+    }
+
+    [Fact]
+    public async Task A_client_that_reads_late_still_gets_every_byte_of_a_large_answer()
+    {
+        // More than every buffer on the way holds: the relay must wait for room in the client's socket and resume.
+        var payload = Enumerable.Range(0, 16 << 20).Select(i => (byte)(i * 7)).ToArray();
+        var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        _servers.Add(server);
+        _ = Task.Run(async () =>
+        {
+            using var c = await server.AcceptTcpClientAsync();
+            await c.GetStream().WriteAsync(payload);
+        });
+        var proxy = Proxy(new Backend("big", "127.0.0.1", ((IPEndPoint)server.LocalEndpoint).Port));
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)proxy.ListenEndPoint);
+        await Task.Delay(300); // the buffers fill while nobody reads
+        var back = new MemoryStream();
+        await client.GetStream().CopyToAsync(back).WaitAsync(TimeSpan.FromSeconds(30)); // a relay that never resumes: a failure, not a hang
+        Assert.Equal(payload.Length, back.Length);
+        Assert.True(payload.AsSpan().SequenceEqual(back.ToArray()), "the answer arrived altered");
     }
 
     // xunit 2 calls IAsyncLifetime.DisposeAsync, never IAsyncDisposable's.

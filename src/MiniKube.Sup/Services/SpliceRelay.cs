@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using MiniKube.Sup.Networking;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.Services;
@@ -78,9 +79,9 @@ internal sealed class SpliceRelay
             return;
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress) { }
-        await WaitAsync([socket], SpliceNative.EPOLLOUT, cancel).ConfigureAwait(false);
-        var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-        if (error != 0) throw new SocketException(error);
+        // On this host the handshake is usually over when connect(2) returns: wait only for one that is not.
+        if (!socket.Poll(0, SelectMode.SelectWrite)) await WaitAsync([socket], SpliceNative.EPOLLOUT, cancel).ConfigureAwait(false);
+        PodSockets.ThrowIfFailed(socket);
     }
 
     /// <summary>Which of <paramref name="sockets"/> (their index) first has something to read, has been closed by

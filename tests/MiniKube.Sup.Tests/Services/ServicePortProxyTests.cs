@@ -33,6 +33,15 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
         return new Backend(name, ip, ((IPEndPoint)listener.LocalEndpoint).Port);
     }
 
+    /// <summary>A started loopback listener, stopped after the test.</summary>
+    private TcpListener Listener()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _servers.Add(listener);
+        return listener;
+    }
+
     private ServicePortProxy Proxy(params Backend[] backends)
     {
         var proxy = new ServicePortProxy(new IPEndPoint(IPAddress.Loopback, 0), new PodNetworks(), NullLogger.Instance);
@@ -127,9 +136,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
     public async Task An_endpoint_that_closes_before_anyone_spoke_is_replaced_by_the_next_and_the_client_never_notices()
     {
         // A process that died with connections in its backlog: accepted, then closed unanswered.
-        var closing = new TcpListener(IPAddress.Loopback, 0);
-        closing.Start();
-        _servers.Add(closing);
+        var closing = Listener();
         _ = Task.Run(async () =>
         {
             try
@@ -145,9 +152,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
     [Fact]
     public async Task Data_flows_both_ways_and_a_half_close_still_gets_the_whole_answer()
     {
-        var echo = new TcpListener(IPAddress.Loopback, 0);
-        echo.Start();
-        _servers.Add(echo);
+        var echo = Listener();
         _ = Task.Run(async () =>
         {
             using var c = await echo.AcceptTcpClientAsync();
@@ -177,9 +182,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
         // Once .NET's socket engine has waited on a socket, every later readiness change of it wakes the engine's
         // thread and a thread-pool worker, though nothing of .NET waits on it any more: twice the daemon's work per
         // request on the user-space Service path. The relay's sockets must be in its own epoll set only.
-        var echo = new TcpListener(IPAddress.Loopback, 0);
-        echo.Start();
-        _servers.Add(echo);
+        var echo = Listener();
         var upstreamEnd = new TaskCompletionSource<IPEndPoint>();
         _ = Task.Run(async () =>
         {
@@ -214,9 +217,7 @@ public sealed class ServicePortProxyTests : IAsyncLifetime
     {
         // More than every buffer on the way holds: the relay must wait for room in the client's socket and resume.
         var payload = Enumerable.Range(0, 16 << 20).Select(i => (byte)(i * 7)).ToArray();
-        var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        _servers.Add(server);
+        var server = Listener();
         _ = Task.Run(async () =>
         {
             using var c = await server.AcceptTcpClientAsync();

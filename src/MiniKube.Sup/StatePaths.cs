@@ -17,6 +17,10 @@ public sealed class StatePaths(string stateDir)
     /// it, the last daemon was killed or stopped with --keep-running, and its pods are resumed and adopted.</summary>
     public string StoppedFile => Path.Combine(Root, "stopped");
 
+    /// <summary>Written before a daemon first makes anything in the container engine, removed when a stop's sweep
+    /// left nothing there (<see cref="Runtime.Engine.EngineUseMark"/>).</summary>
+    public string EngineUsedFile => Path.Combine(Root, "engine-used");
+
     /// <summary>Where a pod's emptyDir, configMap and secret volumes live: inside the pod directory, so they go
     /// with the pod.</summary>
     public string PodVolumeDirectory(string pod, string volume) => Path.Combine(PodDirectory(pod), "volumes", volume);

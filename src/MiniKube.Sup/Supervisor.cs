@@ -33,6 +33,7 @@ public sealed partial class Supervisor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly PodAddressLease _addresses;
     private readonly EngineRuntime? _engineRuntime;
+    private readonly EngineUseMark _engineUsed;
 
     public Supervisor(SupervisorOptions options, ManifestLoadResult manifests, TimeProvider time, IContainerOutput output, ILoggerFactory loggers)
     {
@@ -41,6 +42,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         _logger = loggers.CreateLogger("sup");
         _time = time;
         Paths = new StatePaths(options.StateDir);
+        _engineUsed = new EngineUseMark(Paths.EngineUsedFile);
         // The database and the pod addresses first: a start that fails on either leaves nothing made (the
         // process tracking makes cgroups).
         // The kernel's Service rules before anything else: the table a killed daemon left goes now, and a start that
@@ -91,7 +93,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         // Found once, before anything runs.
         Engine = detecting.GetAwaiter().GetResult();
         _engineRuntime = Engine.Dialect is { } dialect
-            ? new EngineRuntime(dialect, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless)
+            ? new EngineRuntime(dialect, Paths.DaemonId, output, _logger, options.LogRotation, losses, time, Engine.Rootless, _engineUsed)
             : null;
         IContainerRuntime engine = _engineRuntime is not null ? _engineRuntime : new NoEngine(Engine.Problem ?? "none");
         var runtimes = new PodRuntimes(new HostProcessRuntime(output, options.LogRotation, losses, Tracking), engine);
@@ -226,8 +228,11 @@ public sealed partial class Supervisor : IAsyncDisposable
         // pod makes a sandbox, which the sweep would take for a leftover).
         // The sweep runs while host pods start (a podman listing costs more than starting a hundred host processes):
         // the engine runtime holds every sandbox and container it is asked for until the sweep is done.
-        var images = stoppedCleanly ? [] : await ClaimEngineContainersAsync().ConfigureAwait(false);
-        _startSweep = SweepEngineAsync(_engineRuntime?.Kept);
+        // Nothing to claim or sweep where no daemon of this state dir made anything in the engine (no pod of an
+        // earlier build's state either): a daemon of host pods never lists the engine.
+        var swept = EngineMayHoldOurs();
+        var images = stoppedCleanly || !swept ? [] : await ClaimEngineContainersAsync().ConfigureAwait(false);
+        _startSweep = swept ? SweepEngineAsync(_engineRuntime?.Kept) : Task.CompletedTask;
         _engineRuntime?.HoldUntil(_startSweep);
         adopted = [.. adopted, .. images];
         if (adopted.Count > 0) LogAdopting(_logger, adopted.Count, string.Join(", ", adopted.Select(a => $"{a.Pod}/{a.Container} (pid {a.Pid})")));
@@ -290,7 +295,7 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
         await Pods.StopAllAsync().ConfigureAwait(false);
         await Tracking.ReleaseAsync(_time).ConfigureAwait(false);
-        await SweepEngineAsync().ConfigureAwait(false);
+        if (EngineMayHoldOurs() && await SweepEngineAsync().ConfigureAwait(false)) _engineUsed.Clear();
         await ReleaseRootlessPauseAsync().ConfigureAwait(false);
         if (Engine.Rootless) ChildReaper.Shared.ReapZombiesNamed(RootlessPause.Helpers);
         ChildReaper.Shared.ReapAllZombies();
@@ -341,19 +346,27 @@ public sealed partial class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether this daemon, or an earlier one on this state dir, may have made pods or containers in the
+    /// engine: the mark says so, or a stored pod runs there (a state dir of a build before the mark).</summary>
+    private bool EngineMayHoldOurs() =>
+        _engineUsed.IsSet || Store.List(Kinds.Pod.Kind).Any(e => e.Object is k8s.Models.V1Pod pod && Spec.ImagePods.RunInEngine(pod.Metadata, pod.Spec));
+
     /// <summary>Removes every pod and container this daemon made in the engine (by its label): at start what a crash
     /// left, but <paramref name="keep"/> (what it adopts), at the end what a stop missed. Never another daemon's.</summary>
-    private async Task SweepEngineAsync(IReadOnlySet<string>? keep = null)
+    /// <returns>whether the engine was listed and what was found removed</returns>
+    private async Task<bool> SweepEngineAsync(IReadOnlySet<string>? keep = null)
     {
-        if (Engine.Dialect is not { } engine) return;
+        if (Engine.Dialect is not { } engine) return false;
         try
         {
             var removed = await new EngineSweeper(engine, Paths.DaemonId).SweepAsync(keep).ConfigureAwait(false);
             if (removed.Count > 0) LogEngineLeftovers(_logger, removed.Count, string.Join(", ", removed));
+            return true;
         }
         catch (EngineException e)
         {
             LogEngineSweepFailed(_logger, e.Message);
+            return false;
         }
     }
 

@@ -500,6 +500,59 @@ public abstract class ImagePodTests(TestEngine engine)
         Assert.Equal(0, await d.StopAsync()); // and nothing is left at the end
     }
 
+    /// <summary>A daemon of host pods only starts and stops without listing the engine (no podman ps: ~0.3 s of CPU
+    /// each way); one that made something there notes it in its state dir, so that the sweep after a crash still
+    /// finds what it left even when no stored pod shows it (here: the store itself is gone).</summary>
+    [Fact]
+    public async Task A_daemon_of_host_pods_leaves_the_engine_alone_and_what_an_image_pod_left_is_swept_even_without_the_store()
+    {
+        // The engine's command line, through a script that notes every command the daemon gives it.
+        var shim = Directory.CreateTempSubdirectory("sup-engine-shim-").FullName;
+        var commands = Path.Combine(shim, "commands");
+        var real = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(dir => Path.Combine(dir, engine.Name)).First(File.Exists);
+        File.WriteAllText(Path.Combine(shim, engine.Name), $"#!/bin/sh\necho \"$1 $2\" >> {commands}\nexec {real} \"$@\"\n");
+        File.SetUnixFileMode(Path.Combine(shim, engine.Name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string[] throughShim = ["env", $"PATH={shim}:{Environment.GetEnvironmentVariable("PATH")}"];
+        try
+        {
+            await using var d = new SupDaemon("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: host}
+                spec:
+                  containers: [{name: app, command: ["sleep", "600"]}]
+                """) { Launcher = throughShim };
+            await d.StartAsync(extra: engine.DaemonArguments);
+            await d.WaitForPodAsync("host");
+            Assert.Equal(0, await d.StopAsync());
+            Assert.Equal(["version --format"], File.ReadAllLines(commands)); // asked whether it works, nothing else
+
+            d.WriteManifest("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: left}
+                spec:
+                  containers: [{name: app, image: busybox, command: ["sleep", "600"]}]
+                """);
+            await d.StartAsync(extra: engine.DaemonArguments);
+            await d.WaitForPodAsync("left");
+            d.Process.Signal(Native.SIGKILL);
+            await d.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            var daemonId = new StatePaths(d.StateDir).DaemonId;
+            Assert.NotEmpty(await engine.FindLeftoversAsync($"{EngineLabels.Daemon}={daemonId}"));
+            foreach (var database in Directory.GetFiles(d.StateDir, "sup.db*")) File.Delete(database);
+
+            await d.StartAsync(extra: engine.DaemonArguments);
+            await Poll.Until(() => d.Process.Output.Contains("this daemon had left"), "the sweep at start");
+            await d.WaitForPodAsync("left"); // made again from the manifest
+            Assert.Equal(0, await d.StopAsync()); // and nothing is left: the crashed pod was swept, the new one stopped
+        }
+        finally
+        {
+            Directory.Delete(shim, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_Jobs_steps_run_in_containers_share_an_emptyDir_and_a_hung_step_is_retried()
     {

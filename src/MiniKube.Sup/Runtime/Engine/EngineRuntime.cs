@@ -30,15 +30,18 @@ public sealed partial class EngineRuntime : IContainerRuntime
     private readonly ILogger _logger;
     private readonly bool _rootless;
     private readonly EngineClaims _claims = new();
+    private readonly EngineUseMark? _used;
 
     /// <param name="rootless">the daemon is not root (<see cref="EngineSelection.Rootless"/>): podman runs in a user
     /// namespace of its own, whose network namespaces the daemon cannot enter (setns(2) into a user namespace is refused
     /// to a multithreaded process, and a netns it owns cannot be entered without it), whose containers share the daemon's
     /// cgroup (no delegation: no limits, no cgroup of their own), and whose published ports are bound by the user
     /// (below net.ipv4.ip_unprivileged_port_start they are refused)</param>
+    /// <param name="used">set before anything is made in the engine, so that a later start knows to sweep it</param>
     internal EngineRuntime(IEngineDialect dialect, string daemonId, IContainerOutput output, ILogger logger, LogRotationOptions? rotation = null,
-        ContainerLogLosses? losses = null, TimeProvider? time = null, bool rootless = false)
+        ContainerLogLosses? losses = null, TimeProvider? time = null, bool rootless = false, EngineUseMark? used = null)
     {
+        _used = used;
         _rootless = rootless;
         _dialect = dialect;
         _engine = dialect.Command;
@@ -60,6 +63,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
     public async Task<PodSandbox> CreateSandboxAsync(SandboxRequest request, CancellationToken cancellationToken)
     {
         await _swept.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (MarkUsed() is { } unmarked) throw new SandboxException(unmarked);
         return await _dialect.CreateSandboxAsync(request, _daemonId, EngineLabels.PodName(_daemonId, request.Namespace, request.PodName, request.PodUid),
             cancellationToken).ConfigureAwait(false);
     }
@@ -84,6 +88,7 @@ public sealed partial class EngineRuntime : IContainerRuntime
         if (_rootless && (image.Limits.MemoryBytes is not null || image.Limits.Cpus is not null))
             launch.Report?.Invoke("Warning", "LimitsIgnored", RootlessLimits);
 
+        if (MarkUsed() is { } unmarked) throw new ContainerCreateException(ContainerCreateException.CreateError, unmarked);
         // Unique per instance: a name still taken (its removal failed) fails the create, and the retry's instance has another.
         var name = EngineLabels.ContainerName(pod, launch.ContainerName, launch.Instance);
         var created = await _engine.RunAsync(_dialect.CreateContainer(launch, _daemonId, name, pod, ContainerUlimits.OfThisProcess()), cancellationToken)
@@ -111,6 +116,20 @@ public sealed partial class EngineRuntime : IContainerRuntime
             // Its process exists (docker: runs) but its output has nowhere to go: it is not left behind.
             await _engine.RunAsync(_dialect.RemoveContainers([name])).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <returns>null, or why the mark cannot be written: then nothing is to be made, that a crash could leave unswept</returns>
+    private string? MarkUsed()
+    {
+        try
+        {
+            _used?.Set();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot note in the state dir that the engine is used: {e.Message}";
         }
     }
 

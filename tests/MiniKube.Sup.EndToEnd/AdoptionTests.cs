@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd;
@@ -30,19 +28,6 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         return path;
     }
 
-    /// <summary>A container that counts, 20 lines a second: a gap or a repeat in its log shows at once.</summary>
-    private const string Ticker = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ticker
-        spec:
-          terminationGracePeriodSeconds: 5
-          containers:
-            - name: count
-              command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done"]
-        """;
-
     private const string StepJob = """
         apiVersion: batch/v1
         kind: Job
@@ -64,8 +49,8 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task A_daemon_killed_with_kill_9_is_followed_by_one_that_adopts_its_containers()
     {
-        var manifest = Manifest(Ticker + "\n---\n" + StepJob);
-        ContainerState before;
+        var manifest = Manifest(AdoptionChecks.Ticker + "\n---\n" + StepJob);
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("steps-", 30);
@@ -90,9 +75,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         }
         finally { Show("second daemon", second); }
         var after = await RunningAsync("ticker", "count");
-        Assert.Equal(before.Pid, after.Pid);
-        Assert.Equal(before.RestartCount, after.RestartCount);
-        Assert.Equal(before.StartedAt, after.StartedAt);
+        AdoptionChecks.AssertKept(before, after, "ticker/count");
         await Poll.Until(() => Sup("get", "job", "steps", "-o", "jsonpath={.status.succeeded}").Result == "1", "the Job complete", 30);
         // The step that ran while the daemon died was adopted, not run again.
         Assert.Equal(["started"], File.ReadAllLines(Marker));
@@ -106,8 +89,8 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task A_stop_with_keep_running_leaves_host_containers_for_the_next_start_to_adopt()
     {
-        var manifest = Manifest(Ticker);
-        ContainerState before;
+        var manifest = Manifest(AdoptionChecks.Ticker);
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "--keep-running", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("ticker/count | tick 10");
@@ -121,10 +104,10 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
 
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
         await second.WaitForLineAsync("adopting");
-        var last = LastTick(await LogAsync());
+        var last = AdoptionChecks.LastTick(await LogAsync());
         await second.WaitForLineAsync($"ticker/count | tick {last + 5}");
         var after = await RunningAsync("ticker", "count");
-        Assert.Equal((before.Pid, before.RestartCount, before.StartedAt), (after.Pid, after.RestartCount, after.StartedAt));
+        AdoptionChecks.AssertKept(before, after, "ticker/count");
         await AssertTicksContiguousAsync();
 
         second.Signal(Native.SIGTERM);
@@ -146,7 +129,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
                 - name: app
                   command: ["sh", "-c", "echo quitter-up; while ! rm MARKER.quit 2>/dev/null; do sleep 0.1; done; exit 3"]
             """);
-        ContainerState before;
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("quitter/app | quitter-up");
@@ -196,7 +179,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task A_pod_whose_manifest_changed_while_no_daemon_ran_is_adopted_then_replaced_and_one_removed_is_stopped()
     {
-        var manifest = Manifest(Ticker + "\n---\n" + Ticker.Replace("name: ticker", "name: other"));
+        var manifest = Manifest(AdoptionChecks.Ticker + "\n---\n" + AdoptionChecks.Ticker.Replace("name: ticker", "name: other"));
         int ticker, other;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
@@ -209,7 +192,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         // The next start's files change ticker's command and drop the other pod.
-        Manifest(Ticker.Replace("echo tick $i", "echo tock $i"));
+        Manifest(AdoptionChecks.Ticker.Replace("echo tick $i", "echo tock $i"));
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
         await second.WaitForLineAsync("ticker/count | tock 5");
         await Poll.Until(() => !IsAlive(ticker) && !IsAlive(other), "the adopted instances stopped");
@@ -223,7 +206,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task After_a_normal_stop_the_next_start_runs_every_pod_afresh()
     {
-        var manifest = Manifest(Ticker);
+        var manifest = Manifest(AdoptionChecks.Ticker);
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("ticker/count | tick 3");
@@ -243,8 +226,6 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
 
     private const string HostProcessUnknown = "ContainerStatusUnknown";
 
-    private sealed record ContainerState(int Pid, int RestartCount, string StartedAt);
-
     private sealed record Termination(int ExitCode, string Reason);
 
     private async Task<string> Sup(params string[] args)
@@ -253,26 +234,9 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         return code == 0 ? output.Trim() : "";
     }
 
-    /// <summary>The container's status once the daemon's API answers and shows it running.</summary>
-    private async Task<ContainerState> RunningAsync(string pod, string container)
-    {
-        ContainerState state = new(0, -1, "");
-        await Poll.Until(() => (state = StatusAsync(pod, container).Result).Pid > 0, $"{pod}/{container} running, through the API", 30);
-        return state;
-    }
+    private Task<AdoptionChecks.ContainerState> RunningAsync(string pod, string container) => AdoptionChecks.RunningAsync(StateDir, pod, container);
 
-    private async Task<ContainerState> StatusAsync(string pod, string container)
-    {
-        var json = await Sup("get", "pod", pod, "-o", "json");
-        if (json.Length == 0) return new ContainerState(0, -1, "");
-        var status = JsonDocument.Parse(json).RootElement.GetProperty("status");
-        if (!status.TryGetProperty("containerStatuses", out var statuses)) return new ContainerState(0, -1, "");
-        var c = statuses.EnumerateArray().First(s => s.GetProperty("name").GetString() == container);
-        var pid = c.TryGetProperty("containerID", out var id) && c.GetProperty("state").TryGetProperty("running", out var running)
-            ? int.Parse(id.GetString()!["sup://".Length..], CultureInfo.InvariantCulture) : 0;
-        var startedAt = pid > 0 ? c.GetProperty("state").GetProperty("running").GetProperty("startedAt").GetString()! : "";
-        return new ContainerState(pid, c.GetProperty("restartCount").GetInt32(), startedAt);
-    }
+    private Task<AdoptionChecks.ContainerState> StatusAsync(string pod, string container) => AdoptionChecks.StatusAsync(StateDir, pod, container);
 
     private async Task<Termination> LastTerminationAsync(string pod, string container)
     {
@@ -287,19 +251,9 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     /// before it is there leaves nothing to adopt, so the tests kill the daemon only once it has had the time.</summary>
     private static Task StatusOnDiskAsync() => Task.Delay(1000);
 
-    private Task<string> LogAsync() => Sup("logs", "ticker");
+    private Task<string> LogAsync() => AdoptionChecks.LogAsync(StateDir, "ticker");
 
-    private static int LastTick(string log) =>
-        Regex.Matches(log, @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Last();
-
-    /// <summary>The log holds every tick once, in order: no gap beyond what the pipe held, no repeat.</summary>
-    private async Task AssertTicksContiguousAsync()
-    {
-        var ticks = Regex.Matches(await LogAsync(), @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.True(ticks.Count > 20, $"{ticks.Count} ticks in the log");
-        for (var i = 1; i < ticks.Count; i++)
-            Assert.True(ticks[i] == ticks[i - 1] + 1, $"tick {ticks[i - 1]} is followed by tick {ticks[i]} in the log");
-    }
+    private Task AssertTicksContiguousAsync() => AdoptionChecks.AssertTicksContiguousAsync(StateDir);
 
     /// <summary>A daemon's output but the ticks, for the test's log.</summary>
     private void Show(string which, SupProcess sup) =>

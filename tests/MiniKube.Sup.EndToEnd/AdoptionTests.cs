@@ -176,6 +176,62 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    /// <summary>README, Jobs: a step that ended while no daemon ran counts as failed (ContainerStatusUnknown); under
+    /// restartPolicy Never that is a failed pod, counted against backoffLimit, and the Job runs a new pod from its
+    /// first step while the limit allows.</summary>
+    [Fact]
+    public async Task A_Job_step_that_ended_while_no_daemon_ran_is_reported_unknown_and_counted_against_backoffLimit_then_retried()
+    {
+        // The first run hangs (a line in MARKER); the second, in a new pod, finds two lines and succeeds.
+        var manifest = Manifest("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: retried
+            spec:
+              backoffLimit: 1
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: step
+                      command: ["sh", "-c", "echo $HOSTNAME >> MARKER; if [ $(wc -l < MARKER) -ge 2 ]; then echo step-done; exit 0; fi; echo step-running; while true; do sleep 0.1; done"]
+            """);
+        string lostPod;
+        AdoptionChecks.ContainerState lost;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--job-backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("step-running");
+            lostPod = File.ReadAllLines(Marker).Single();
+            lost = await RunningAsync(lostPod, "step");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        // The step ends while no daemon runs: nobody is left to read its exit status.
+        Native.kill(-lost.Pid, Native.SIGKILL);
+        await Poll.Until(() => !IsAlive(lost.Pid), "the step gone");
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--job-backoff-base", "0.2");
+        try { await Poll.Until(() => Sup("get", "job", "retried", "-o", "jsonpath={.status.succeeded}").Result == "1", "the Job complete on its retry", 60); }
+        finally { Show("second daemon", second); }
+        var pods = File.ReadAllLines(Marker);
+        Assert.Equal(2, pods.Length);
+        Assert.Equal(lostPod, pods[0]);
+        Assert.NotEqual(lostPod, pods[1]);
+        // The lost step as the kubelet reports a container it lost, its pod failed.
+        var pod = JsonDocument.Parse(await Sup("get", "pod", lostPod, "-o", "json")).RootElement.GetProperty("status");
+        var terminated = pod.GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("terminated");
+        Assert.Equal((137, HostProcessUnknown), (terminated.GetProperty("exitCode").GetInt32(), terminated.GetProperty("reason").GetString()));
+        Assert.Equal("Failed", pod.GetProperty("phase").GetString());
+        // Counted once against backoffLimit 1, which allowed the retry.
+        Assert.Equal("1", await Sup("get", "job", "retried", "-o", "jsonpath={.status.failed}"));
+        Assert.Contains("Complete", await Sup("get", "job", "retried", "-o", "jsonpath={.status.conditions[*].type}"), StringComparison.Ordinal);
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     [Fact]
     public async Task A_pod_whose_manifest_changed_while_no_daemon_ran_is_adopted_then_replaced_and_one_removed_is_stopped()
     {

@@ -232,6 +232,57 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    /// <summary>What a host container writes while no daemon runs waits in its named pipe, which a root daemon enlarges
+    /// to <see cref="Runtime.OutputFifo.Capacity"/> (the kernel's 64 KiB otherwise): half of that is written at once;
+    /// more than that makes the container's write wait until the next daemon reads; and every line reaches the log.</summary>
+    [Fact]
+    public async Task Output_written_while_no_daemon_runs_waits_in_the_pipe_up_to_its_size_then_the_writer_waits_and_no_line_is_lost()
+    {
+        var capacity = Native.geteuid() == 0 ? Runtime.OutputFifo.Capacity : 64 * 1024;
+        const int lineBytes = 64; // "line 00001 " + 52 x + newline
+        int half = capacity / 2 / lineBytes, total = half + capacity / lineBytes;
+        var pad = new string('x', lineBytes - "line 00001 ".Length - 1);
+        var manifest = Manifest($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: writer
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: app
+                  command: ["sh", "-c", "echo writer-up; while [ ! -e MARKER.go ]; do sleep 0.1; done; i=0; while [ $i -lt {{total}} ]; do i=$((i+1)); printf 'line %05d {{pad}}\n' $i; if [ $i -eq {{half}} ]; then touch MARKER.half; fi; done; touch MARKER.all; while true; do sleep 1; done"]
+            """);
+        AdoptionChecks.ContainerState before;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("writer/app | writer-up");
+            before = await RunningAsync("writer", "app");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        File.WriteAllText(Marker + ".go", "");
+        // Half the pipe's size goes in without a reader...
+        await Poll.Until(() => File.Exists(Marker + ".half"), $"{half * lineBytes / 1024} KiB written while no daemon runs", 30);
+        // ...and beyond its size the write waits, the container alive, for a daemon to read.
+        await Task.Delay(2000);
+        Assert.False(File.Exists(Marker + ".all"), $"{total * lineBytes / 1024} KiB written into a pipe of {capacity / 1024} KiB with no reader");
+        Assert.True(IsAlive(before.Pid));
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        await second.WaitForLineAsync("container app adopted");
+        await Poll.Until(() => File.Exists(Marker + ".all"), "the rest written once the adopting daemon reads", 30);
+        await second.WaitForLineAsync($"writer/app | line {total:D5} ");
+        AdoptionChecks.AssertKept(before, await RunningAsync("writer", "app"), "writer/app");
+        var lines = (await AdoptionChecks.LogAsync(StateDir, "writer")).Split('\n').Where(l => l.StartsWith("line ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, total).Select(i => $"line {i:D5} {pad}"), lines);
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(IsAlive(before.Pid));
+    }
+
     [Fact]
     public async Task A_pod_whose_manifest_changed_while_no_daemon_ran_is_adopted_then_replaced_and_one_removed_is_stopped()
     {

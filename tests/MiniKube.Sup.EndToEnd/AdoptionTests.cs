@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using MiniKube.Sup.Processes;
 
 namespace MiniKube.Sup.EndToEnd;
@@ -30,19 +28,6 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         return path;
     }
 
-    /// <summary>A container that counts, 20 lines a second: a gap or a repeat in its log shows at once.</summary>
-    private const string Ticker = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ticker
-        spec:
-          terminationGracePeriodSeconds: 5
-          containers:
-            - name: count
-              command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done"]
-        """;
-
     private const string StepJob = """
         apiVersion: batch/v1
         kind: Job
@@ -64,8 +49,8 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task A_daemon_killed_with_kill_9_is_followed_by_one_that_adopts_its_containers()
     {
-        var manifest = Manifest(Ticker + "\n---\n" + StepJob);
-        ContainerState before;
+        var manifest = Manifest(AdoptionChecks.Ticker + "\n---\n" + StepJob);
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("steps-", 30);
@@ -90,9 +75,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         }
         finally { Show("second daemon", second); }
         var after = await RunningAsync("ticker", "count");
-        Assert.Equal(before.Pid, after.Pid);
-        Assert.Equal(before.RestartCount, after.RestartCount);
-        Assert.Equal(before.StartedAt, after.StartedAt);
+        AdoptionChecks.AssertKept(before, after, "ticker/count");
         await Poll.Until(() => Sup("get", "job", "steps", "-o", "jsonpath={.status.succeeded}").Result == "1", "the Job complete", 30);
         // The step that ran while the daemon died was adopted, not run again.
         Assert.Equal(["started"], File.ReadAllLines(Marker));
@@ -106,8 +89,8 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task A_stop_with_keep_running_leaves_host_containers_for_the_next_start_to_adopt()
     {
-        var manifest = Manifest(Ticker);
-        ContainerState before;
+        var manifest = Manifest(AdoptionChecks.Ticker);
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "--keep-running", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("ticker/count | tick 10");
@@ -121,10 +104,10 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
 
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
         await second.WaitForLineAsync("adopting");
-        var last = LastTick(await LogAsync());
+        var last = AdoptionChecks.LastTick(await LogAsync());
         await second.WaitForLineAsync($"ticker/count | tick {last + 5}");
         var after = await RunningAsync("ticker", "count");
-        Assert.Equal((before.Pid, before.RestartCount, before.StartedAt), (after.Pid, after.RestartCount, after.StartedAt));
+        AdoptionChecks.AssertKept(before, after, "ticker/count");
         await AssertTicksContiguousAsync();
 
         second.Signal(Native.SIGTERM);
@@ -146,7 +129,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
                 - name: app
                   command: ["sh", "-c", "echo quitter-up; while ! rm MARKER.quit 2>/dev/null; do sleep 0.1; done; exit 3"]
             """);
-        ContainerState before;
+        AdoptionChecks.ContainerState before;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("quitter/app | quitter-up");
@@ -193,10 +176,117 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    /// <summary>README, Jobs: a step that ended while no daemon ran counts as failed (ContainerStatusUnknown); under
+    /// restartPolicy Never that is a failed pod, counted against backoffLimit, and the Job runs a new pod from its
+    /// first step while the limit allows.</summary>
+    [Fact]
+    public async Task A_Job_step_that_ended_while_no_daemon_ran_is_reported_unknown_and_counted_against_backoffLimit_then_retried()
+    {
+        // The first run hangs (a line in MARKER); the second, in a new pod, finds two lines and succeeds.
+        var manifest = Manifest("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: retried
+            spec:
+              backoffLimit: 1
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: step
+                      command: ["sh", "-c", "echo $HOSTNAME >> MARKER; if [ $(wc -l < MARKER) -ge 2 ]; then echo step-done; exit 0; fi; echo step-running; while true; do sleep 0.1; done"]
+            """);
+        string lostPod;
+        AdoptionChecks.ContainerState lost;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--job-backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("step-running");
+            lostPod = File.ReadAllLines(Marker).Single();
+            lost = await RunningAsync(lostPod, "step");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        // The step ends while no daemon runs: nobody is left to read its exit status.
+        Native.kill(-lost.Pid, Native.SIGKILL);
+        await Poll.Until(() => !IsAlive(lost.Pid), "the step gone");
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--job-backoff-base", "0.2");
+        try { await Poll.Until(() => Sup("get", "job", "retried", "-o", "jsonpath={.status.succeeded}").Result == "1", "the Job complete on its retry", 60); }
+        finally { Show("second daemon", second); }
+        var pods = File.ReadAllLines(Marker);
+        Assert.Equal(2, pods.Length);
+        Assert.Equal(lostPod, pods[0]);
+        Assert.NotEqual(lostPod, pods[1]);
+        // The lost step as the kubelet reports a container it lost, its pod failed.
+        var pod = JsonDocument.Parse(await Sup("get", "pod", lostPod, "-o", "json")).RootElement.GetProperty("status");
+        var terminated = pod.GetProperty("containerStatuses")[0].GetProperty("state").GetProperty("terminated");
+        Assert.Equal((137, HostProcessUnknown), (terminated.GetProperty("exitCode").GetInt32(), terminated.GetProperty("reason").GetString()));
+        Assert.Equal("Failed", pod.GetProperty("phase").GetString());
+        // Counted once against backoffLimit 1, which allowed the retry.
+        Assert.Equal("1", await Sup("get", "job", "retried", "-o", "jsonpath={.status.failed}"));
+        Assert.Contains("Complete", await Sup("get", "job", "retried", "-o", "jsonpath={.status.conditions[*].type}"), StringComparison.Ordinal);
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>What a host container writes while no daemon runs waits in its named pipe, which a root daemon enlarges
+    /// to <see cref="Runtime.OutputFifo.Capacity"/> (the kernel's 64 KiB otherwise): half of that is written at once;
+    /// more than that makes the container's write wait until the next daemon reads; and every line reaches the log.</summary>
+    [Fact]
+    public async Task Output_written_while_no_daemon_runs_waits_in_the_pipe_up_to_its_size_then_the_writer_waits_and_no_line_is_lost()
+    {
+        var capacity = Native.geteuid() == 0 ? Runtime.OutputFifo.Capacity : 64 * 1024;
+        const int lineBytes = 64; // "line 00001 " + 52 x + newline
+        int half = capacity / 2 / lineBytes, total = half + capacity / lineBytes;
+        var pad = new string('x', lineBytes - "line 00001 ".Length - 1);
+        var manifest = Manifest($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: writer
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: app
+                  command: ["sh", "-c", "echo writer-up; while [ ! -e MARKER.go ]; do sleep 0.1; done; i=0; while [ $i -lt {{total}} ]; do i=$((i+1)); printf 'line %05d {{pad}}\n' $i; if [ $i -eq {{half}} ]; then touch MARKER.half; fi; done; touch MARKER.all; while true; do sleep 1; done"]
+            """);
+        AdoptionChecks.ContainerState before;
+        await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
+        {
+            await first.WaitForLineAsync("writer/app | writer-up");
+            before = await RunningAsync("writer", "app");
+            await StatusOnDiskAsync();
+            first.Signal(Native.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        File.WriteAllText(Marker + ".go", "");
+        // Half the pipe's size goes in without a reader...
+        await Poll.Until(() => File.Exists(Marker + ".half"), $"{half * lineBytes / 1024} KiB written while no daemon runs", 30);
+        // ...and beyond its size the write waits, the container alive, for a daemon to read.
+        await Task.Delay(2000);
+        Assert.False(File.Exists(Marker + ".all"), $"{total * lineBytes / 1024} KiB written into a pipe of {capacity / 1024} KiB with no reader");
+        Assert.True(IsAlive(before.Pid));
+
+        await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
+        await second.WaitForLineAsync("container app adopted");
+        await Poll.Until(() => File.Exists(Marker + ".all"), "the rest written once the adopting daemon reads", 30);
+        await second.WaitForLineAsync($"writer/app | line {total:D5} ");
+        AdoptionChecks.AssertKept(before, await RunningAsync("writer", "app"), "writer/app");
+        var lines = (await AdoptionChecks.LogAsync(StateDir, "writer")).Split('\n').Where(l => l.StartsWith("line ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, total).Select(i => $"line {i:D5} {pad}"), lines);
+
+        second.Signal(Native.SIGTERM);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(IsAlive(before.Pid));
+    }
+
     [Fact]
     public async Task A_pod_whose_manifest_changed_while_no_daemon_ran_is_adopted_then_replaced_and_one_removed_is_stopped()
     {
-        var manifest = Manifest(Ticker + "\n---\n" + Ticker.Replace("name: ticker", "name: other"));
+        var manifest = Manifest(AdoptionChecks.Ticker + "\n---\n" + AdoptionChecks.Ticker.Replace("name: ticker", "name: other"));
         int ticker, other;
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
@@ -209,7 +299,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         // The next start's files change ticker's command and drop the other pod.
-        Manifest(Ticker.Replace("echo tick $i", "echo tock $i"));
+        Manifest(AdoptionChecks.Ticker.Replace("echo tick $i", "echo tock $i"));
         await using var second = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2");
         await second.WaitForLineAsync("ticker/count | tock 5");
         await Poll.Until(() => !IsAlive(ticker) && !IsAlive(other), "the adopted instances stopped");
@@ -223,7 +313,7 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     [Fact]
     public async Task After_a_normal_stop_the_next_start_runs_every_pod_afresh()
     {
-        var manifest = Manifest(Ticker);
+        var manifest = Manifest(AdoptionChecks.Ticker);
         await using (var first = SupProcess.Start("run", "-f", manifest, "--state-dir", StateDir, "--backoff-base", "0.2"))
         {
             await first.WaitForLineAsync("ticker/count | tick 3");
@@ -243,8 +333,6 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
 
     private const string HostProcessUnknown = "ContainerStatusUnknown";
 
-    private sealed record ContainerState(int Pid, int RestartCount, string StartedAt);
-
     private sealed record Termination(int ExitCode, string Reason);
 
     private async Task<string> Sup(params string[] args)
@@ -253,26 +341,9 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
         return code == 0 ? output.Trim() : "";
     }
 
-    /// <summary>The container's status once the daemon's API answers and shows it running.</summary>
-    private async Task<ContainerState> RunningAsync(string pod, string container)
-    {
-        ContainerState state = new(0, -1, "");
-        await Poll.Until(() => (state = StatusAsync(pod, container).Result).Pid > 0, $"{pod}/{container} running, through the API", 30);
-        return state;
-    }
+    private Task<AdoptionChecks.ContainerState> RunningAsync(string pod, string container) => AdoptionChecks.RunningAsync(StateDir, pod, container);
 
-    private async Task<ContainerState> StatusAsync(string pod, string container)
-    {
-        var json = await Sup("get", "pod", pod, "-o", "json");
-        if (json.Length == 0) return new ContainerState(0, -1, "");
-        var status = JsonDocument.Parse(json).RootElement.GetProperty("status");
-        if (!status.TryGetProperty("containerStatuses", out var statuses)) return new ContainerState(0, -1, "");
-        var c = statuses.EnumerateArray().First(s => s.GetProperty("name").GetString() == container);
-        var pid = c.TryGetProperty("containerID", out var id) && c.GetProperty("state").TryGetProperty("running", out var running)
-            ? int.Parse(id.GetString()!["sup://".Length..], CultureInfo.InvariantCulture) : 0;
-        var startedAt = pid > 0 ? c.GetProperty("state").GetProperty("running").GetProperty("startedAt").GetString()! : "";
-        return new ContainerState(pid, c.GetProperty("restartCount").GetInt32(), startedAt);
-    }
+    private Task<AdoptionChecks.ContainerState> StatusAsync(string pod, string container) => AdoptionChecks.StatusAsync(StateDir, pod, container);
 
     private async Task<Termination> LastTerminationAsync(string pod, string container)
     {
@@ -287,19 +358,9 @@ public sealed class AdoptionTests(Xunit.Abstractions.ITestOutputHelper log) : IA
     /// before it is there leaves nothing to adopt, so the tests kill the daemon only once it has had the time.</summary>
     private static Task StatusOnDiskAsync() => Task.Delay(1000);
 
-    private Task<string> LogAsync() => Sup("logs", "ticker");
+    private Task<string> LogAsync() => AdoptionChecks.LogAsync(StateDir, "ticker");
 
-    private static int LastTick(string log) =>
-        Regex.Matches(log, @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Last();
-
-    /// <summary>The log holds every tick once, in order: no gap beyond what the pipe held, no repeat.</summary>
-    private async Task AssertTicksContiguousAsync()
-    {
-        var ticks = Regex.Matches(await LogAsync(), @"^tick (\d+)$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.True(ticks.Count > 20, $"{ticks.Count} ticks in the log");
-        for (var i = 1; i < ticks.Count; i++)
-            Assert.True(ticks[i] == ticks[i - 1] + 1, $"tick {ticks[i - 1]} is followed by tick {ticks[i]} in the log");
-    }
+    private Task AssertTicksContiguousAsync() => AdoptionChecks.AssertTicksContiguousAsync(StateDir);
 
     /// <summary>A daemon's output but the ticks, for the test's log.</summary>
     private void Show(string which, SupProcess sup) =>

@@ -28,6 +28,10 @@ internal sealed class SupDaemon : IAsyncDisposable
     public string Kubeconfig => Path.Combine(StateDir, "kubeconfig");
     /// <summary>How many of the daemon's latest output lines <see cref="Process"/> keeps (all by default).</summary>
     public int KeepOutputLines { get; init; } = int.MaxValue;
+    /// <summary>The sup executable the next <see cref="StartAsync"/> runs `sup run` with: the tests' build unless a
+    /// test of an upgrade changes it between a --keep-running stop and the next start. Client commands
+    /// (<see cref="Sup"/>) always run the tests' build.</summary>
+    public string Executable { get; set; } = Binaries.Sup;
 
     public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml.Replace("TESTAPP", Binaries.TestApp));
 
@@ -39,7 +43,7 @@ internal sealed class SupDaemon : IAsyncDisposable
             Port = FreePort();
             args = [.. args, "--listen", $"127.0.0.1:{Port}"];
         }
-        _process = SupProcess.StartThrough(Launcher, KeepOutputLines, [.. args, .. extra]);
+        _process = SupProcess.StartThrough(Executable, Launcher, KeepOutputLines, [.. args, .. extra]);
         await Poll.Until(() => File.Exists(Path.Combine(StateDir, "sup.sock")) || _process.HasExited, "the API socket", 30);
         Assert.False(_process.HasExited, "sup run exited:\n" + _process.Output);
     }

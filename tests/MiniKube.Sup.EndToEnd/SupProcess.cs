@@ -32,9 +32,13 @@ internal sealed class SupProcess : IAsyncDisposable
 
     /// <summary>Starts sup through <paramref name="launcher"/> (e.g. <c>prlimit --nofile=512:512 --</c>: a program
     /// that sets something up and execs sup in its place, so the pid is sup's).</summary>
-    public static SupProcess StartThrough(string[] launcher, int keepLines, params string[] args) => launcher.Length == 0
-        ? StartProgram(Binaries.Sup, keepLines, args)
-        : StartProgram(launcher[0], keepLines, [.. launcher.Skip(1), Binaries.Sup, .. args]);
+    public static SupProcess StartThrough(string[] launcher, int keepLines, params string[] args) => StartThrough(Binaries.Sup, launcher, keepLines, args);
+
+    /// <summary>As <see cref="StartThrough(string[], int, string[])"/>, with another sup executable than the tests'
+    /// build (e.g. the published NativeAOT one).</summary>
+    public static SupProcess StartThrough(string sup, string[] launcher, int keepLines, params string[] args) => launcher.Length == 0
+        ? StartProgram(sup, keepLines, args)
+        : StartProgram(launcher[0], keepLines, [.. launcher.Skip(1), sup, .. args]);
 
     /// <summary>sup with these environment variables set (a null value removes one, NO_COLOR included).</summary>
     public static SupProcess StartWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>

@@ -52,22 +52,23 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
                           command: ["sh", "-c", "echo $HOSTNAME >> MARKER; echo cron-step-running; while [ ! -e MARKER.go ]; do sleep 0.1; done; echo cron-step-done"]
             """);
         string firstJob;
-        int stepPid;
+        AdoptionChecks.ContainerState step;
         await using (var first = Start())
         {
             // Killed at the tick: the Job is made and its step runs.
             await first.WaitForLineAsync("cron-step-running", 75);
             firstJob = Assert.Single(await JobsAsync());
-            stepPid = await StepPidAsync(firstJob);
+            step = await AdoptionChecks.RunningAsync(StateDir, await StepPodAsync(firstJob), "step");
             await Task.Delay(1000); // the status reaches the disk (ObjectStore's flush interval)
             first.Signal(Native.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
-        Assert.True(IsAlive(stepPid), "the tick's step outlived the daemon");
+        Assert.True(IsAlive(step.Pid), "the tick's step outlived the daemon");
 
         await using (var second = Start())
         {
             await second.WaitForLineAsync("container step adopted", 30);
+            AdoptionChecks.AssertKept(step, await AdoptionChecks.RunningAsync(StateDir, await StepPodAsync(firstJob), "step"), "the tick's step");
             File.WriteAllText(Marker + ".go", "");
             await Poll.Until(() => JobSucceeded(firstJob), $"job {firstJob} complete", 30);
             Assert.Contains(firstJob, await JobsAsync());
@@ -127,7 +128,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             """;
         File.WriteAllText(Marker + ".ready-v1", "");
         Manifest(deployment.Replace("VERSION", "v1"));
-        Dictionary<string, int> ran;
+        Dictionary<string, AdoptionChecks.ContainerState> ran;
         await using (var first = Start())
         {
             await Poll.Until(() => PodsAsync().Result.Count(p => p.Ready && p.Version == "v1") == 2, "2 v1 replicas ready", 30);
@@ -136,7 +137,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
             Assert.Equal(0, (await SupDaemon.Run(Binaries.Sup, ["apply", "-f", ManifestPath, "--state-dir", StateDir])).Code);
             await Poll.Until(() => PodsAsync().Result.Count(p => p.Pid > 0 && p.Version == "v2") == 1, "a v2 pod running", 30);
             await Task.Delay(1000); // the status reaches the disk
-            ran = (await PodsAsync()).ToDictionary(p => p.Name, p => p.Pid);
+            ran = await StatesAsync(await PodsAsync());
             Assert.Equal(3, ran.Count);
             first.Signal(Native.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -144,15 +145,17 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
 
         await using var second = Start();
         await Poll.Until(() => PodsAsync().Result is { Count: 3 } pods && pods.All(p => p.Pid > 0), "the three pods back under a daemon", 30);
-        // Adopted, all three: the same pods with the same processes, none made again.
-        Assert.Equal(ran.OrderBy(p => p.Key), (await PodsAsync()).ToDictionary(p => p.Name, p => p.Pid).OrderBy(p => p.Key));
+        // Adopted, all three: the same pods with the same processes, restart counts and start times, none made again.
+        var adopted = await StatesAsync(await PodsAsync());
+        Assert.Equal(ran.Keys.Order(), adopted.Keys.Order());
+        foreach (var (name, state) in ran) AdoptionChecks.AssertKept(state, adopted[name], name);
 
         File.WriteAllText(Marker + ".ready-v2", "");
         await Poll.Until(() => PodsAsync().Result is { Count: 2 } pods && pods.All(p => p.Ready && p.Version == "v2"), "the rollout finished", 60);
         var after = await PodsAsync();
         var adoptedNew = ran.Single(p => after.Any(a => a.Name == p.Key));
-        Assert.Equal(adoptedNew.Value, after.Single(a => a.Name == adoptedNew.Key).Pid);
-        Assert.All(ran.Values, pid => Assert.True(pid == adoptedNew.Value || !IsAlive(pid), $"old replica {pid} stopped"));
+        AdoptionChecks.AssertKept(adoptedNew.Value, await AdoptionChecks.StatusAsync(StateDir, adoptedNew.Key, "app"), $"the adopted v2 pod {adoptedNew.Key}");
+        Assert.All(ran.Values, c => Assert.True(c.Pid == adoptedNew.Value.Pid || !IsAlive(c.Pid), $"old replica {c.Pid} stopped"));
         second.Signal(Native.SIGTERM);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
@@ -174,10 +177,10 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
         var many = Path.Combine(_dir, "many.yaml");
         File.WriteAllText(many, string.Join("---\n", Enumerable.Range(1, 400).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  n: \"{i}\"\n")));
         List<string> acknowledged;
-        int ticker;
+        AdoptionChecks.ContainerState ticker;
         await using (var first = Start())
         {
-            ticker = await TickerPidAsync();
+            ticker = await AdoptionChecks.RunningAsync(StateDir, "ticker", "count");
             await Task.Delay(1000); // the pod's status reaches the disk
             await using var apply = SupProcess.Start("apply", "-f", many, "--state-dir", StateDir);
             await Poll.Until(() => apply.Lines.Count(l => l.EndsWith(" created", StringComparison.Ordinal)) >= 50, "50 objects applied", 60);
@@ -190,7 +193,7 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
         }
 
         await using var second = Start();
-        Assert.Equal(ticker, await TickerPidAsync());
+        AdoptionChecks.AssertKept(ticker, await AdoptionChecks.RunningAsync(StateDir, "ticker", "count"), "ticker/count");
         var stored = (await SupDaemon.Run(Binaries.Sup, ["get", "cm", "-o", "name", "--state-dir", StateDir])).Out
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()[(n.Trim().LastIndexOf('/') + 1)..]).ToHashSet();
         Assert.All(acknowledged, name => Assert.Contains(name, stored));
@@ -202,15 +205,12 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    private async Task<int> TickerPidAsync()
+    /// <summary>The app container's state in each of these pods, read once more through the API.</summary>
+    private async Task<Dictionary<string, AdoptionChecks.ContainerState>> StatesAsync(IEnumerable<PodView> pods)
     {
-        var pid = 0;
-        await Poll.Until(() =>
-        {
-            var (code, id, _) = SupDaemon.Run(Binaries.Sup, ["get", "pod", "ticker", "-o", "jsonpath={.status.containerStatuses[0].containerID}", "--state-dir", StateDir]).Result;
-            return code == 0 && id.Trim().StartsWith("sup://", StringComparison.Ordinal) && int.TryParse(id.Trim()["sup://".Length..], CultureInfo.InvariantCulture, out pid);
-        }, "the ticker running, through the API", 30);
-        return pid;
+        var states = new Dictionary<string, AdoptionChecks.ContainerState>();
+        foreach (var p in pods) states[p.Name] = await AdoptionChecks.StatusAsync(StateDir, p.Name, "app");
+        return states;
     }
 
     private sealed record PodView(string Name, int Pid, bool Ready, string Version);
@@ -243,15 +243,15 @@ public sealed class WorkloadAdoptionTests(Xunit.Abstractions.ITestOutputHelper l
     private bool JobSucceeded(string job) =>
         SupDaemon.Run(Binaries.Sup, ["get", "job", job, "-o", "jsonpath={.status.succeeded}", "--state-dir", StateDir]).Result.Out.Trim() == "1";
 
-    private async Task<int> StepPidAsync(string job)
+    private async Task<string> StepPodAsync(string job)
     {
-        var pid = 0;
+        var name = "";
         await Poll.Until(() =>
         {
-            var (code, id, _) = SupDaemon.Run(Binaries.Sup, ["get", "pods", "-l", $"job-name={job}", "-o", "jsonpath={.items[0].status.containerStatuses[0].containerID}", "--state-dir", StateDir]).Result;
-            return code == 0 && id.Trim().StartsWith("sup://", StringComparison.Ordinal) && int.TryParse(id.Trim()["sup://".Length..], CultureInfo.InvariantCulture, out pid);
-        }, $"the step of {job} running, through the API", 30);
-        return pid;
+            var (code, output, _) = SupDaemon.Run(Binaries.Sup, ["get", "pods", "-l", $"job-name={job}", "-o", "jsonpath={.items[0].metadata.name}", "--state-dir", StateDir]).Result;
+            return code == 0 && (name = output.Trim()).Length > 0;
+        }, $"the pod of {job}, through the API", 30);
+        return name;
     }
 
     private static bool IsAlive(int pid) => ProcFs.TryRead(pid, out var p) && !p.IsZombie;

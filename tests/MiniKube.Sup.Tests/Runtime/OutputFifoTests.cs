@@ -50,6 +50,22 @@ public sealed class OutputFifoTests : IDisposable
         Assert.Equal("", handler.Text);
     }
 
+    /// <summary>linux/fcntl.h: a pipe's buffer size.</summary>
+    private const int F_GETPIPE_SZ = 1032;
+
+    [Fact]
+    public void The_pipe_holds_a_mebibyte_for_a_root_daemon_and_the_kernels_default_otherwise()
+    {
+        // What a container may write while no daemon reads before its writes wait (README, Upgrades and crashes).
+        Assert.Equal(0, OutputFifo.Create(Path, out var daemonEnd, out var containerEnd));
+        try { Assert.Equal(Native.geteuid() == 0 ? OutputFifo.Capacity : 64 * 1024, Native.fcntl(containerEnd, F_GETPIPE_SZ, 0)); }
+        finally
+        {
+            Native.close(daemonEnd);
+            Native.close(containerEnd);
+        }
+    }
+
     private sealed class Collecting : IOutputHandler
     {
         private readonly StringBuilder _text = new();

@@ -118,6 +118,31 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
         Assert.Equal(2, Rollouts());
     }
 
+    [Fact]
+    public async Task A_burst_of_changes_gives_one_rollout_once_the_changes_have_paused_for_the_debounce()
+    {
+        CreateDeployment("src/*.cs");
+        _watch.Start();
+        await Task.Delay(200); // the watch set up
+        var pause = RestartOnChange.Debounce - TimeSpan.FromMilliseconds(100);
+
+        // Each change comes before the debounce since the one before it has passed: no restart, though the burst as
+        // a whole lasts longer than the debounce.
+        foreach (var file in new[] { "src/A.cs", "src/B.cs", "src/A.cs", "src/C.cs", "src/B.cs" })
+        {
+            await Change(file);
+            _time.Advance(pause);
+            Assert.Equal(0, Rollouts());
+        }
+        _time.Advance(RestartOnChange.Debounce - pause - TimeSpan.FromTicks(1));
+        Assert.Equal(0, Rollouts());
+
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, Rollouts());
+        for (var i = 0; i < 4; i++) _time.Advance(RestartOnChange.Debounce);
+        Assert.Equal(1, Rollouts());
+    }
+
     [Theory]
     [InlineData("2026-01-01T00:00:01.6000000Z", null, "2026-01-01T00:00:01.6000000Z")]
     [InlineData("2026-01-01T00:00:01.6000000Z", "2026-01-01T00:00:01Z", "2026-01-01T00:00:01.6000000Z")] // kubectl's, same second

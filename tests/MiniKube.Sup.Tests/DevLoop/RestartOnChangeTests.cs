@@ -61,6 +61,10 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
     /// generation (k8s: metadata.generation counts changes of the spec).</summary>
     private long Rollouts() => _store.Get("Deployment", "web")!.Object.Metadata.Generation!.Value - 1;
 
+    /// <summary>Returns once the watch of the (one) object that asks for it is set up: its files are watched before
+    /// its debounce timer is made.</summary>
+    private Task WatchSetUp() => Until(() => _clock.Timers == 1, "the watch set up");
+
     /// <summary>Writes a file and returns once the watch has (re)armed its debounce for it, at the fake clock's time
     /// now. One write can come as more than one event (created, then written): the last of them is let arrive, so
     /// that no late one rearms the debounce after the test has moved the clock.</summary>
@@ -81,7 +85,7 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
     {
         CreateDeployment("src/**/*.cs, config/*.yaml");
         _watch.Start();
-        await Task.Delay(200); // the watch set up
+        await WatchSetUp();
 
         File.WriteAllText(Path.Combine(_root.Path, "config", "notes.txt"), "not watched");
         File.WriteAllText(Path.Combine(_root.Path, "src", "README"), "not watched");
@@ -104,7 +108,7 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
     {
         CreateDeployment("src/*.cs");
         _watch.Start();
-        await Task.Delay(200); // the watch set up
+        await WatchSetUp();
         // Both restarts land in the same second (01.1 and 01.6): kubectl's restartedAt, precise to the second, would
         // write the same value twice, which changes nothing.
         _time.Advance(TimeSpan.FromMilliseconds(600));
@@ -123,7 +127,7 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
     {
         CreateDeployment("src/*.cs");
         _watch.Start();
-        await Task.Delay(200); // the watch set up
+        await WatchSetUp();
         var pause = RestartOnChange.Debounce - TimeSpan.FromMilliseconds(100);
 
         // Each change comes before the debounce since the one before it has passed: no restart, though the burst as
@@ -169,7 +173,7 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
         _store.Create(Pod("alone", owned: false), "test");
         _store.Create(Pod("owned", owned: true), "test");
         _watch.Start();
-        await Task.Delay(200);
+        await WatchSetUp();
 
         File.WriteAllText(Path.Combine(_root.Path, "src", "main.go"), "package main");
         string? Marked(string pod) => _store.Get("Pod", pod)?.As<V1Pod>().Metadata.Annotations is { } a && a.TryGetValue("sup.minikube.io/restarted-at", out var at) ? at : null;
@@ -177,13 +181,15 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
         Assert.Null(Marked("owned"));
     }
 
-    /// <summary>The fake clock, counting how often a timer was armed: the file watch's events come on its own
-    /// threads, and a test waits for one to have armed the debounce before it moves the clock.</summary>
+    /// <summary>The fake clock, counting the timers made and how often one was armed: the watch is set up, and the
+    /// file watch's events come, on threads of their own, and a test waits for them before it moves the clock.</summary>
     private sealed class ArmingClock(FakeTimeProvider time) : TimeProvider
     {
-        private int _armed;
+        private int _armed, _timers;
 
         public int Armed => Volatile.Read(ref _armed);
+
+        public int Timers => Volatile.Read(ref _timers);
 
         public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
 
@@ -193,8 +199,11 @@ public sealed class RestartOnChangeTests : IAsyncLifetime
 
         public override TimeZoneInfo LocalTimeZone => time.LocalTimeZone;
 
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            new Timer(this, time.CreateTimer(callback, state, dueTime, period));
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return new Timer(this, time.CreateTimer(callback, state, dueTime, period));
+        }
 
         private sealed class Timer(ArmingClock clock, ITimer timer) : ITimer
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace MiniKube.Sup.DevLoop;
 /// The dev loop: objects whose pods carry <see cref="SupAnnotations.RestartOnChange"/> are restarted when a file they
 /// name changes, once changes have paused for <see cref="Debounce"/>. A Deployment, StatefulSet or DaemonSet gets a
 /// rolling restart, as `kubectl rollout restart` asks for one (its template's
-/// <c>kubectl.kubernetes.io/restartedAt</c>); a bare Pod's containers restart in place (its
+/// <c>kubectl.kubernetes.io/restartedAt</c>, finer than kubectl's so that every restart changes it); a bare Pod's containers restart in place (its
 /// <see cref="SupAnnotations.RestartedAt"/>, which the pod agent acts on). It only writes to the store.
 /// </summary>
 public sealed partial class RestartOnChange(ObjectStore store, TimeProvider time, string root, ILogger logger) : IAsyncDisposable
@@ -75,40 +76,55 @@ public sealed partial class RestartOnChange(ObjectStore store, TimeProvider time
         {
             if (!_watches.TryGetValue(key, out var current) || !ReferenceEquals(current, watch)) return;
         }
-        var stored = store.Get(key);
-        if (stored is null) return;
-        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var now = time.GetUtcNow();
         try
         {
-            switch (stored.Kind)
+            // Read-modify-write with retries: a status write since the read (the pod worker's, the controller's) is
+            // a conflict to read again after, not a restart to drop until the next change.
+            var restarted = key.Kind switch
             {
-                case "Pod":
-                    var pod = stored.Copy<V1Pod>();
-                    (pod.Metadata.Annotations ??= new Dictionary<string, string>())[SupAnnotations.RestartedAt] = now + " " + Guid.NewGuid().ToString("N")[..6];
-                    store.Update(pod);
-                    break;
-                default:
-                    var workload = stored.Copy<IKubernetesObject<V1ObjectMeta>>();
+                "Pod" => store.Mutate<V1Pod>(key, pod =>
+                {
+                    (pod.Metadata.Annotations ??= new Dictionary<string, string>())[SupAnnotations.RestartedAt] =
+                        Timestamp(now) + " " + Guid.NewGuid().ToString("N")[..6];
+                    return true;
+                }),
+                _ => store.Mutate<IKubernetesObject<V1ObjectMeta>>(key, workload =>
+                {
                     var template = workload switch
                     {
-                        V1Deployment d => d.Spec.Template,
-                        V1StatefulSet s => s.Spec.Template,
-                        V1DaemonSet ds => ds.Spec.Template,
+                        V1Deployment d => d.Spec?.Template,
+                        V1StatefulSet s => s.Spec?.Template,
+                        V1DaemonSet ds => ds.Spec?.Template,
                         _ => null,
                     };
-                    if (template is null) return;
+                    if (template is null) return false;
                     template.Metadata ??= new V1ObjectMeta();
-                    (template.Metadata.Annotations ??= new Dictionary<string, string>())[RolloutRestartedAt] = now;
-                    store.Update(workload);
-                    break;
-            }
-            LogRestarted(logger, stored.Kind, key.Name, watch.LastPath ?? "");
+                    var annotations = template.Metadata.Annotations ??= new Dictionary<string, string>();
+                    annotations[RolloutRestartedAt] = RestartedAt(now, annotations.TryGetValue(RolloutRestartedAt, out var previous) ? previous : null);
+                    return true;
+                }),
+            };
+            if (restarted is not null) LogRestarted(logger, key.Kind, key.Name, watch.LastPath ?? "");
         }
-        catch (Exception e) when (e is StoreNotFoundException or StoreConflictException or ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or StoreConflictException)
         {
-            // gone, or changed meanwhile: the next change of a file tries again
+            // the store closed (the daemon is stopping), or the object changed under every one of Mutate's retries
         }
     }
+
+    /// <summary>The template's restartedAt for a restart at <paramref name="now"/>: RFC 3339 as kubectl writes it, but
+    /// to the 100 ns, and always later than <paramref name="previous"/>. Only a template that changes is rolled out
+    /// (a write that changes nothing is dropped), and kubectl's value, to the second, is the same for two restarts in
+    /// one second (or on a clock that has not moved).</summary>
+    internal static string RestartedAt(DateTimeOffset now, string? previous)
+    {
+        if (DateTimeOffset.TryParse(previous, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var before) && now <= before)
+            now = before.AddTicks(1);
+        return Timestamp(now);
+    }
+
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

@@ -197,6 +197,8 @@ public sealed class DashboardTests
         await Expect(page.Locator("#processes tr.master[data-pod^=web-]")).ToHaveCountAsync(3);
         await Expect(page.Locator("#processes tr.worker[data-pod^=web-]")).ToHaveCountAsync(9);
         await Expect(page.Locator("#processes tr.master[data-pod^=web-] td.memory").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[\d.]+ (KiB|MiB)$"));
+        // CPU as the page writes it: a percentage with one decimal (toFixed(1)), never NaN or empty.
+        await Expect(page.Locator("#processes tr.master[data-pod^=web-] td.cpu").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d$"));
         await ScreenshotAsync(page, "processes");
 
         await page.Locator("#tabs button[data-view=events]").ClickAsync();

@@ -140,6 +140,31 @@ public sealed class LiveViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_start_that_fails_after_the_view_is_drawn_says_why_on_a_clean_line_and_leaves_the_terminal_as_it_was()
+    {
+        // The API's port is taken: Kestrel's bind fails after the live view has drawn its table (hosted services
+        // start before the server), and before any pod runs.
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var modes = await _tmux.ModesAsync();
+        var stty = await _tmux.SttyAsync();
+        var output = Path.Combine(_dir, "pane-output");
+        await _tmux.RecordAsync(output);
+
+        await _tmux.TypeAsync($"{Binaries.Sup} run -f {Manifest} --state-dir {StateDir} --listen 127.0.0.1:{port}; echo \"sup exited $?\"");
+        var after = await _tmux.WaitForScreenAsync(s => s.Length >= 2 && s[^1] == TmuxSession.Prompt && s[^2] == "sup exited 3", "sup's exit and the prompt");
+        Assert.StartsWith("sup: cannot start: ", after[^3]);
+        Assert.Contains("address already in use", after[^3], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(after, l => l.StartsWith(" sup ", StringComparison.Ordinal) || l.StartsWith("NAME ", StringComparison.Ordinal));
+        Assert.Equal((2, after.Length - 1), await _tmux.CursorAsync()); // after "$ ", on the prompt's line
+        Assert.Equal(modes, await _tmux.ModesAsync());
+        Assert.Equal(stty, await _tmux.SttyAsync());
+        // The table was drawn (and erased again): the failure came while the view held the terminal.
+        Assert.Contains(" sup · 0 pods", await File.ReadAllTextAsync(output));
+    }
+
+    [Fact]
     public async Task Keys_pause_the_logs_and_show_one_pod()
     {
         await _tmux.TypeAsync(RunCommand);

@@ -82,6 +82,10 @@ internal sealed class TmuxSession : IAsyncDisposable
 
     public Task<string> ModesAsync() => DisplayAsync(ModesFormat);
 
+    /// <summary>From now on every byte the pane's programs write is appended to <paramref name="file"/> too (tmux
+    /// pipe-pane): what a program drew and erased again, which the screen no longer shows.</summary>
+    public Task RecordAsync(string file) => TmuxAsync("pipe-pane", "-t", "t", "-o", $"cat >> '{file}'");
+
     /// <summary>The cursor's column and row.</summary>
     public async Task<(int X, int Y)> CursorAsync()
     {

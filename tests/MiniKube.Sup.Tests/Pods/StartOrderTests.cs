@@ -1,6 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MiniKube.Sup.Controllers;
 using MiniKube.Sup.Events;
 using MiniKube.Sup.Pods;
 using MiniKube.Sup.Store;
@@ -112,6 +113,57 @@ public sealed class StartOrderTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(1));
         await Until(() => _runtime.Of("app").Count == 1, "started once both stayed Ready for 30 s");
     }
+
+    [Fact]
+    public async Task The_pods_of_a_Deployment_whose_template_waits_for_a_StatefulSet_are_held_until_its_replicas_are_Ready()
+    {
+        // The real Deployment and ReplicaSet controllers make the pods from the template, annotation and all.
+        var context = new ControllerContext(_store, new PodControl(_store), _time, new EventLog(), new StatePaths(_stateDir.Path), NullLogger.Instance);
+        await using var controllers = new ControllerManager(context, [new DeploymentController(context), new ReplicaSetController(context)]);
+        controllers.Start();
+        _store.Create(new V1StatefulSet
+        {
+            ApiVersion = "apps/v1", Kind = "StatefulSet", Metadata = new V1ObjectMeta { Name = "db" },
+            Spec = new V1StatefulSetSpec { Replicas = 2, ServiceName = "db", Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() },
+        }, "test");
+        var labels = new Dictionary<string, string> { ["app"] = "api" };
+        _store.Create(new V1Deployment
+        {
+            ApiVersion = "apps/v1", Kind = "Deployment", Metadata = new V1ObjectMeta { Name = "api" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 2,
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels, Annotations = new Dictionary<string, string> { ["sup.minikube.io/wait-for"] = "statefulset/db" } },
+                    Spec = new V1PodSpec { TerminationGracePeriodSeconds = 1, Containers = [new V1Container { Name = "app", Command = ["/bin/true"] }] },
+                },
+            },
+        }, "test");
+
+        List<V1Pod> Pods() => _store.List("Pod").Select(o => o.As<V1Pod>()).ToList();
+        bool AllHeld(string message) => Pods() is { Count: 2 } pods
+            && pods.All(p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting is { Reason: "WaitingFor" } w && w.Message == message);
+        await Until(() => AllHeld("statefulset/db: 0/2 Ready"), "the Deployment's two pods made and held");
+        foreach (var pod in Pods())
+        {
+            var replicaSet = _store.Get("ReplicaSet", Controller.OwnerName(pod.Metadata, "ReplicaSet")!)!;
+            Assert.Equal("api", Controller.OwnerName(replicaSet.Object.Metadata, "Deployment"));
+        }
+        Assert.Empty(_runtime.Of("app"));
+
+        SetStatefulSetReady("db", 1);
+        await Until(() => AllHeld("statefulset/db: 1/2 Ready"), "still held with one replica of two Ready");
+        Assert.Empty(_runtime.Of("app"));
+
+        SetStatefulSetReady("db", 2);
+        await Until(() => _runtime.Of("app").Count == 2 && Pods().All(p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Running is not null),
+            "both pods started once the StatefulSet's replicas are Ready");
+    }
+
+    private void SetStatefulSetReady(string statefulSet, int ready) =>
+        _store.UpdateStatus(new ObjectKey("StatefulSet", ObjectKey.DefaultNamespace, statefulSet), new V1StatefulSetStatus { Replicas = 2, ReadyReplicas = ready }, null);
 
     private void SetReady(string deployment, int ready) =>
         _store.UpdateStatus(new ObjectKey("Deployment", ObjectKey.DefaultNamespace, deployment), new V1DeploymentStatus { Replicas = 2, ReadyReplicas = ready }, null);

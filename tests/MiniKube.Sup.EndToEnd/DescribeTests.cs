@@ -369,6 +369,7 @@ public sealed class DescribeTests
     [InlineData("ingressclass", "nginx")]
     [InlineData("hpa", "web")]
     [InlineData("hpa", "api")]
+    [InlineData("namespace", "default")] // its quotas and limit ranges listed
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

@@ -69,6 +69,11 @@ internal static class DescribeCommand
                 else if (kind == Kinds.LimitRange) text = QuotaDescription.LimitRange(KubernetesJson.Deserialize<V1LimitRange>(json));
                 else if (kind == Kinds.ResourceQuota) text = QuotaDescription.ResourceQuota(KubernetesJson.Deserialize<V1ResourceQuota>(json));
                 else if (Written(kind, json) is { } writer) text = WithEvents(writer, events);
+                else if (kind == Kinds.Namespace)
+                    text = WorkloadDescription.Namespace(KubernetesJson.Deserialize<V1Namespace>(json),
+                        await InNamespace<V1ResourceQuota>(client, Kinds.ResourceQuota, name).ConfigureAwait(false),
+                        // kubectl shows no events for a namespace.
+                        await InNamespace<V1LimitRange>(client, Kinds.LimitRange, name).ConfigureAwait(false));
                 else if (kind == Kinds.Event || kind == Kinds.ControllerRevision)
                 {
                     using var doc = JsonDocument.Parse(json);
@@ -231,6 +236,15 @@ internal static class DescribeCommand
         return list.RootElement.GetProperty("items").EnumerateArray()
             .Select(i => KubernetesJson.Deserialize<T>(i.GetRawText()))
             .ToDictionary(o => o.Metadata.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The objects of a kind in namespace <paramref name="ns"/>, in the API's order.</summary>
+    private static async Task<List<T>> InNamespace<T>(SupClient client, KindInfo kind, string ns)
+    {
+        var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, ns: ns)).ConfigureAwait(false);
+        if (status != System.Net.HttpStatusCode.OK) throw ApiException.From(status, body);
+        using var list = JsonDocument.Parse(body);
+        return list.RootElement.GetProperty("items").EnumerateArray().Select(i => KubernetesJson.Deserialize<T>(i.GetRawText())).ToList();
     }
 
     /// <summary>The pods whose volumes name claim <paramref name="claim"/>.</summary>

@@ -103,17 +103,17 @@ internal static class GenericDescription
         _ => "",
     };
 
-    /// <summary>Go's %v of a float64 (%g, shortest): exponent form below 1e-4 and from 1e21.</summary>
-    private static string GoFloat(double d)
+    /// <summary>Go's %v of a float64 (strconv 'g', shortest): the fewest digits that read back as the same number, in
+    /// exponent form (two exponent digits at least) when the exponent is below -4 or 6 and above (1e+06, 1e-05).</summary>
+    internal static string GoFloat(double d)
     {
-        var abs = Math.Abs(d);
-        if (abs != 0 && (abs < 1e-4 || abs >= 1e21))
-        {
-            var e = d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant().Split('e');
-            var exponent = int.Parse(e[1], CultureInfo.InvariantCulture);
-            return $"{e[0]}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
-        }
-        return d.ToString("R", CultureInfo.InvariantCulture);
+        if (d == 0) return "0";
+        var shortest = d.ToString("R", CultureInfo.InvariantCulture);
+        var mantissa = shortest.Split('E')[0].TrimStart('-').Replace(".", "", StringComparison.Ordinal).Trim('0');
+        var parts = d.ToString("E" + Math.Max(0, mantissa.Length - 1), CultureInfo.InvariantCulture).Split('E');
+        var exponent = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        if (exponent is >= -4 and < 6) return decimal.Parse(shortest, NumberStyles.Float, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+        return $"{parts[0]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
     }
 
     private static string Text(JsonElement metadata, string name) =>

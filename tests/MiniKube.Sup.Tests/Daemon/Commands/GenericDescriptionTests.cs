@@ -20,6 +20,18 @@ public sealed class GenericDescriptionTests
     public void A_field_is_labelled_as_smartLabelFor_labels_it(string field, string label) =>
         Assert.Equal(label, GenericDescription.Label(field));
 
+    [Theory]
+    [InlineData(0.5, "0.5")]
+    [InlineData(0.0025, "0.0025")]
+    [InlineData(123456.5, "123456.5")]
+    [InlineData(1e6, "1e+06")]
+    [InlineData(1234567.5, "1.2345675e+06")]
+    [InlineData(0.00001, "1e-05")]
+    [InlineData(-2.5e-7, "-2.5e-07")]
+    [InlineData(1e21, "1e+21")]
+    public void A_number_that_is_not_an_integer_is_printed_as_Gos_v_prints_a_float64(double value, string printed) =>
+        Assert.Equal(printed, GenericDescription.GoFloat(value));
+
     [Fact]
     public void Fields_are_sorted_nested_maps_and_lists_indented_and_values_printed_as_Gos_v()
     {

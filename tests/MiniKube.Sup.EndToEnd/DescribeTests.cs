@@ -98,6 +98,19 @@ public sealed class DescribeTests
               terminationGracePeriodSeconds: 3
               containers: [{name: app, command: ["TESTAPP"]}]
         ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: cache}
+        spec:
+          serviceName: cache
+          replicas: 1
+          selector: {matchLabels: {app: cache}}
+          template:
+            metadata: {labels: {app: cache}}
+            spec:
+              terminationGracePeriodSeconds: 3
+              containers: [{name: app, command: ["TESTAPP"], env: [{name: MODE, value: cache}]}]
+        ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata: {name: site, labels: {app: db}, annotations: {note: front}}
@@ -122,13 +135,24 @@ public sealed class DescribeTests
     [InlineData("serviceaccount", "app")]
     [InlineData("rc", "legacy")]
     [InlineData("ingress", "site")]
-    public async Task Claims_Endpoints_ServiceAccounts_ReplicationControllers_and_Ingresses_are_described_as_kubectl_describes_them(string kind, string name)
+    // Named by what finds them: pod db's Started event, StatefulSet cache's revision.
+    [InlineData("event", "--field-selector=involvedObject.name=db")]
+    [InlineData("controllerrevision", "")]
+    public async Task Claims_Endpoints_ServiceAccounts_ReplicationControllers_Ingresses_Events_and_ControllerRevisions_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Claims);
         await d.StartAsync();
         var (code, output, err) = await d.Sup("wait", "--for=condition=Ready", "pod/db", "--timeout", "60s");
         Assert.True(code == 0, output + err);
         await Poll.Until(() => d.Sup("get", "pods").GetAwaiter().GetResult().Out.Contains("legacy-"), "the ReplicationController's pod", 30);
+        if (kind is "event" or "controllerrevision")
+        {
+            string[] find = kind == "event"
+                ? ["get", kind, name, "-o", "jsonpath={.items[?(@.reason==\"Started\")].metadata.name}"]
+                : ["get", kind, "-o", "jsonpath={.items[0].metadata.name}"];
+            await Poll.Until(() => d.Kubectl(find).GetAwaiter().GetResult().Out.Length > 0, $"a {kind} to describe", 30);
+            name = (await d.Kubectl(find)).Out.Trim();
+        }
 
         if (kind == "ingress")
             await Poll.Until(() => d.Sup("get", "endpoints", "db").GetAwaiter().GetResult().Out.Contains(":3306"), "the Service's endpoint", 30);
@@ -345,6 +369,7 @@ public sealed class DescribeTests
     [InlineData("ingressclass", "nginx")]
     [InlineData("hpa", "web")]
     [InlineData("hpa", "api")]
+    [InlineData("namespace", "default")] // its quotas and limit ranges listed
     public async Task Kinds_that_do_nothing_on_one_host_are_described_as_kubectl_describes_them(string kind, string name)
     {
         await using var d = new SupDaemon(Inert);

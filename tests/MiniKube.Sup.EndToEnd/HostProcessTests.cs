@@ -179,7 +179,9 @@ public class PodIpTests
         await using var h = new PodHarness();
         var a = PodHarness.TestApp("app", "--listen", "18080", "--print-env", "POD_IP", "--print-env", "MY_IP");
         a.Env = [new() { Name = "MY_IP", ValueFrom = new() { FieldRef = new() { FieldPath = "status.podIP" } } }];
-        var b = PodHarness.TestApp("app", "--listen", "18080");
+        // k8s: $(VAR) in args expands a declared variable, the pod's IP from the downward API too.
+        var b = PodHarness.TestApp("app", "--listen", "18080", "--print", "my ip is $(POD_IP)");
+        b.Env = [new() { Name = "POD_IP", ValueFrom = new() { FieldRef = new() { FieldPath = "status.podIP" } } }];
         h.Run("one", "Always", 5, a);
         h.Run("two", "Always", 5, b);
         await Poll.Until(() => h.Output.Count(l => l.Contains("| listening on 127.")) == 2, "both pods listening on port 18080"); // on the block this harness holds
@@ -192,6 +194,7 @@ public class PodIpTests
         Assert.False(ipOne.StartsWith("127.0.0.", StringComparison.Ordinal), ipOne);
         Assert.Contains($"one/app | POD_IP={ipOne}", h.Output);
         Assert.Contains($"one/app | MY_IP={ipOne}", h.Output);
+        await Poll.Until(() => h.Output.Contains($"two/app | my ip is {ipTwo}"), "two's args with $(POD_IP) expanded");
 
         foreach (var ip in new[] { ipOne, ipTwo })
         {

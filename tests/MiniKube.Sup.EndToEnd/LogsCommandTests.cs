@@ -83,6 +83,42 @@ public sealed class LogsCommandTests
     }
 
     [Fact]
+    public async Task Logs_of_a_job_honour_timestamps_and_since_as_a_pod_s_logs_do()
+    {
+        await using var d = new SupDaemon("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: once}
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                    - name: step
+                      command: ["TESTAPP"]
+                      args: ["--print", "did the step", "--exit", "0"]
+            """);
+        await d.StartAsync();
+        var (waited, _, why) = await d.Sup("wait", "--for=condition=Complete", "job/once", "--timeout", "60s");
+        Assert.True(waited == 0, why);
+        var pod = (await d.Sup("get", "pods", "-l", "batch.kubernetes.io/job-name=once", "-o", "jsonpath={.items[0].metadata.name}")).Out;
+
+        var (code, output, err) = await d.Sup("logs", "job/once", "--timestamps");
+        Assert.True(code == 0, err);
+        Assert.Matches($@"^\[pod/{pod}/step\] \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{9}}Z did the step\n", output);
+
+        // A time after every line was written: nothing, as for a pod. Within the last hour: the line.
+        var (_, later, _) = await d.Sup("logs", "job/once", "--since-time", "2100-01-01T00:00:00Z");
+        Assert.DoesNotContain("did the step", later);
+        var (_, lastHour, _) = await d.Sup("logs", "job/once", "--since", "1h");
+        Assert.Contains($"[pod/{pod}/step] did the step", lastHour);
+        var (both, _, refused) = await d.Sup("logs", "job/once", "--since", "1h", "--since-time", "2100-01-01T00:00:00Z");
+        Assert.NotEqual(0, both);
+        Assert.Contains("at most one of --since or --since-time", refused);
+    }
+
+    [Fact]
     public async Task A_pod_made_again_under_the_same_name_has_a_log_of_its_own_and_the_old_one_goes_with_its_owner()
     {
         await using var d = new SupDaemon("""
@@ -116,6 +152,7 @@ public sealed class LogsCommandTests
         // Not the two instances' output run together: the new pod's alone.
         var (_, output, _) = await d.Sup("logs", "db-0");
         Assert.Equal($"instance {second}\n", output);
+        Assert.Equal($"instance {second}\n", (await d.Sup("logs", "sts/db")).Out);
         var paths = new StatePaths(d.StateDir);
         Assert.True(Directory.Exists(paths.PodLogDirectory("db-0", first)), "the replaced pod's logs are kept while its StatefulSet exists");
 

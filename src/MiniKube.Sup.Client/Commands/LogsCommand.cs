@@ -31,12 +31,13 @@ internal static class LogsCommand
             var name = parse.GetValue(pod);
             var sel = parse.GetValue(selector);
             if (name is null && sel is null) throw ClientCommand.Usage("logs needs a pod name or -l SELECTOR");
+            var text = Text(parse.GetValue(timestamps), parse.GetValue(since), parse.GetValue(sinceTime));
             if (name is not null && name.IndexOf('/') is var slash and > 0)
             {
                 var kind = Kinds.ByName(name[..slash]);
                 var objectName = name[(slash + 1)..];
                 if (kind == Kinds.Job)
-                    return await JobAsync(client, objectName, parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), cancel).ConfigureAwait(false) ? 0 : 1;
+                    return await JobAsync(client, objectName, parse.GetValue(container), parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), text, cancel).ConfigureAwait(false) ? 0 : 1;
                 if (kind == Kinds.Pod) name = objectName;
                 else if (kind is not null && LogsTarget.ChoosesByLabels(kind))
                 {
@@ -45,7 +46,7 @@ internal static class LogsCommand
                 }
                 else throw ClientCommand.Usage($"cannot read the logs of {name}: give a pod, or job/, deployment/, statefulset/, replicaset/, daemonset/, replicationcontroller/ or service/NAME");
             }
-            var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), Text(parse.GetValue(timestamps), parse.GetValue(since), parse.GetValue(sinceTime)));
+            var query = Query(parse.GetValue(follow), parse.GetValue(previous), parse.GetValue(tail), text);
             if (name is not null)
             {
                 var c = parse.GetValue(container);
@@ -87,8 +88,9 @@ internal static class LogsCommand
 
     /// <summary>A Job's logs: its pods oldest first, each pod's steps in order (init containers, then containers).
     /// Following, only the newest pod is followed, step after step, each once it has started.</summary>
+    /// <param name="text">the timestamps and since parameters, as for a pod (<see cref="Text"/>)</param>
     /// <returns>false when the Job has no pods (said on stderr)</returns>
-    internal static async Task<bool> JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, CancellationToken cancel)
+    internal static async Task<bool> JobAsync(SupClient client, string job, string? only, bool follow, bool previous, int? tail, string? text, CancellationToken cancel)
     {
         var selector = "labelSelector=" + Uri.EscapeDataString("batch.kubernetes.io/job-name=" + job);
         using var doc = JsonDocument.Parse(await client.GetJsonAsync(Kinds.Pod, null, selector).ConfigureAwait(false));
@@ -112,7 +114,7 @@ internal static class LogsCommand
             foreach (var step in steps)
             {
                 if (follow) await WaitStartedAsync(client, podName, step, cancel).ConfigureAwait(false);
-                await CopyAsync(client, podName, step, Query(follow, previous, tail), $"[pod/{podName}/{step}] ", cancel).ConfigureAwait(false);
+                await CopyAsync(client, podName, step, Query(follow, previous, tail, text), $"[pod/{podName}/{step}] ", cancel).ConfigureAwait(false);
             }
         }
         return true;

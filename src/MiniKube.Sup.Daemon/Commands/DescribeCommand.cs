@@ -16,8 +16,8 @@ namespace MiniKube.Sup.Daemon.Commands;
 
 /// <summary>sup describe KIND/NAME: spec summary, status, conditions, and recent events, laid out as kubectl
 /// describe does for pods, Services, Secrets, ConfigMaps, Namespaces, the workloads (<see cref="WorkloadDescription"/>),
-/// claims, Endpoints and ServiceAccounts (<see cref="ObjectDescription"/>); other kinds (the ones that mean nothing on one
-/// host: Roles, NetworkPolicies...) show their object as YAML and their events.</summary>
+/// claims, Endpoints and ServiceAccounts (<see cref="ObjectDescription"/>), Events and ControllerRevisions as kubectl's
+/// generic describer does (<see cref="GenericDescription"/>); other kinds show their object as YAML and their events.</summary>
 internal static class DescribeCommand
 {
     public static Command Create()
@@ -69,6 +69,16 @@ internal static class DescribeCommand
                 else if (kind == Kinds.LimitRange) text = QuotaDescription.LimitRange(KubernetesJson.Deserialize<V1LimitRange>(json));
                 else if (kind == Kinds.ResourceQuota) text = QuotaDescription.ResourceQuota(KubernetesJson.Deserialize<V1ResourceQuota>(json));
                 else if (Written(kind, json) is { } writer) text = WithEvents(writer, events);
+                else if (kind == Kinds.Namespace)
+                    text = WorkloadDescription.Namespace(KubernetesJson.Deserialize<V1Namespace>(json),
+                        await InNamespace<V1ResourceQuota>(client, Kinds.ResourceQuota, name).ConfigureAwait(false),
+                        // kubectl shows no events for a namespace.
+                        await InNamespace<V1LimitRange>(client, Kinds.LimitRange, name).ConfigureAwait(false));
+                else if (kind == Kinds.Event || kind == Kinds.ControllerRevision)
+                {
+                    using var doc = JsonDocument.Parse(json);
+                    text = WithEvents(GenericDescription.Describe(doc.RootElement), events);
+                }
                 else if (Described(kind, json) is { } other) text = other + Events(events, DateTime.UtcNow);
                 else text = WorkloadDescription.Describe(kind.FromJson(json), DateTime.UtcNow) is { } described
                     ? described + Events(events, DateTime.UtcNow)
@@ -226,6 +236,15 @@ internal static class DescribeCommand
         return list.RootElement.GetProperty("items").EnumerateArray()
             .Select(i => KubernetesJson.Deserialize<T>(i.GetRawText()))
             .ToDictionary(o => o.Metadata.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The objects of a kind in namespace <paramref name="ns"/>, in the API's order.</summary>
+    private static async Task<List<T>> InNamespace<T>(SupClient client, KindInfo kind, string ns)
+    {
+        var (status, body, _) = await client.SendAsync(HttpMethod.Get, client.Path(kind, ns: ns)).ConfigureAwait(false);
+        if (status != System.Net.HttpStatusCode.OK) throw ApiException.From(status, body);
+        using var list = JsonDocument.Parse(body);
+        return list.RootElement.GetProperty("items").EnumerateArray().Select(i => KubernetesJson.Deserialize<T>(i.GetRawText())).ToList();
     }
 
     /// <summary>The pods whose volumes name claim <paramref name="claim"/>.</summary>

@@ -35,7 +35,7 @@ internal sealed class JobExit(string stateDir, string job, TimeSpan? timeout, Ti
                 return ExitCodes.Success;
             }
             Console.Error.WriteLine($"sup: job/{job} Failed: its pods' logs follow, then everything stops");
-            await LogsCommand.JobAsync(client, job, only: null, follow: false, previous: false, tail: null, cancel).ConfigureAwait(false);
+            await LogsCommand.JobAsync(client, job, only: null, follow: false, previous: false, tail: null, text: null, cancel).ConfigureAwait(false);
             return ExitCodes.JobFailed;
         }
         catch (Exception e) when (e is OperationCanceledException or DaemonUnreachableException or ApiException or IOException or HttpRequestException)

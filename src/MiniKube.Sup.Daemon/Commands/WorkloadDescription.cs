@@ -6,7 +6,7 @@ using MiniKube.Sup.Printing;
 
 namespace MiniKube.Sup.Daemon.Commands;
 
-/// <summary>kubectl describe's layout (pkg/describe) for ConfigMaps, Namespaces and the workloads (ReplicationControllers
+/// <summary>kubectl describe's layout (pkg/describe) for ConfigMaps, Namespaces (<see cref="Namespace"/>) and the workloads (ReplicationControllers
 /// too): their fields,
 /// replica or pod counts, conditions and pod template, in kubectl's words. The events follow (written by the caller).</summary>
 internal static class WorkloadDescription
@@ -14,7 +14,6 @@ internal static class WorkloadDescription
     public static string? Describe(object obj, DateTime now) => obj switch
     {
         V1ConfigMap m => ConfigMap(m),
-        V1Namespace n => Namespace(n),
         V1Deployment d => Deployment(d),
         V1StatefulSet s => StatefulSet(s),
         V1ReplicaSet r => ReplicaSet(r),
@@ -39,12 +38,15 @@ internal static class WorkloadDescription
         return t.ToString();
     }
 
-    private static string Namespace(V1Namespace ns)
+    /// <summary>kubectl describe namespace: its fields, then its ResourceQuotas and LimitRanges.</summary>
+    public static string Namespace(V1Namespace ns, IReadOnlyList<V1ResourceQuota> quotas, IReadOnlyList<V1LimitRange> ranges)
     {
-        var t = new StringBuilder();
-        Block(t, [("Name:", ns.Metadata.Name), ("Labels:", Map(ns.Metadata.Labels, 14)), ("Annotations:", Map(ns.Metadata.Annotations, 14)), ("Status:", ns.Status?.Phase ?? "Active")]);
-        t.Append("\nNo resource quota.\n\nNo LimitRange resource.\n");
-        return t.ToString();
+        var w = new DescribeWriter()
+            .Write(0, $"Name:\t{ns.Metadata.Name}\n")
+            .Labels("Labels", ns.Metadata.Labels)
+            .Annotations("Annotations", ns.Metadata.Annotations)
+            .Write(0, $"Status:\t{ns.Status?.Phase ?? "Active"}\n");
+        return QuotaDescription.InNamespace(w, quotas, ranges).ToString();
     }
 
     private static string Deployment(V1Deployment d)

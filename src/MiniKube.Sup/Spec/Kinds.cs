@@ -60,9 +60,10 @@ public static class Kinds
     public static readonly KindInfo Endpoints = KindInfo.Of<V1Endpoints>("Endpoints", "", "endpoints", "ep") with
     { Verbs = ReadOnly, HasSpec = false };
 
-    // A StatefulSet's revisions: kept in the store, not served.
+    // A StatefulSet's revisions: its controller writes them; served to be read (kubectl get and describe
+    // controllerrevisions, rollout history), as Endpoints are.
     public static readonly KindInfo ControllerRevision = KindInfo.Of<V1ControllerRevision>("ControllerRevision", "apps", "controllerrevisions") with
-    { HasSpec = false };
+    { Verbs = ReadOnly, HasSpec = false };
 
     // Kinds that mean nothing on one host (SPEC §2): stored and served as Kubernetes serves them, acted on by nothing.
     public static readonly KindInfo ServiceAccount = Inert<V1ServiceAccount>("ServiceAccount", "", "serviceaccounts", "sa");

@@ -59,14 +59,21 @@ public abstract class ImagePodTests(TestEngine engine)
     }
 
     /// <summary>kubectl port-forward and sup port-forward reach an image pod's containerPort, which is published on
-    /// the pod's IP as a host pod's port would be.</summary>
+    /// the pod's IP as a host pod's port would be; kubectl reaches it through a Service in front of it too.</summary>
     [Fact]
-    public async Task Port_forward_with_kubectl_and_sup_reaches_an_image_pods_port()
+    public async Task Port_forward_with_kubectl_and_sup_reaches_an_image_pods_port_and_a_service_in_front_of_it()
     {
         await using var d = await StartAsync("""
             apiVersion: v1
+            kind: Service
+            metadata: {name: front}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: 8080}]
+            ---
+            apiVersion: v1
             kind: Pod
-            metadata: {name: web}
+            metadata: {name: web, labels: {app: web}}
             spec:
               terminationGracePeriodSeconds: 2
               containers:
@@ -91,6 +98,12 @@ public abstract class ImagePodTests(TestEngine engine)
         await using (var kubectl = PortForwarder.Start("kubectl", ["port-forward", "pod/web", ":8080"], new() { ["KUBECONFIG"] = d.Kubeconfig }))
         {
             var ports = await kubectl.ForwardingAsync(8080);
+            Assert.Equal("200 served-by-web\n", await KubectlPortForwardTests.GetAsync(ports[0], "/"));
+        }
+        // kubectl resolves svc/front to the pod and the Service's port 80 to its targetPort itself.
+        await using (var service = PortForwarder.Start("kubectl", ["port-forward", "svc/front", ":80"], new() { ["KUBECONFIG"] = d.Kubeconfig }))
+        {
+            var ports = await service.ForwardingAsync(8080);
             Assert.Equal("200 served-by-web\n", await KubectlPortForwardTests.GetAsync(ports[0], "/"));
         }
         await using (var sup = PortForwarder.Start(Binaries.Sup, ["port-forward", "web", ":8080", "--state-dir", d.StateDir], []))

@@ -48,12 +48,13 @@ public sealed class KindsTests
         Assert.Equal(kind, Kinds.ByName(name)?.Kind);
 
     [Fact]
-    public void ControllerRevisions_are_held_by_the_store_but_not_served()
+    public void ControllerRevisions_are_held_by_the_store_and_served_to_be_read()
     {
         Assert.Contains(Kinds.ControllerRevision, Kinds.All);
-        Assert.DoesNotContain(Kinds.ControllerRevision, Kinds.Served);
-        Assert.Null(Kinds.ByName("controllerrevisions"));
-        Assert.Null(Kinds.ByPath("apps", "v1", "controllerrevisions"));
+        Assert.Contains(Kinds.ControllerRevision, Kinds.Served);
+        Assert.Equal(["get", "list", "watch"], Kinds.ControllerRevision.Verbs);
+        Assert.Equal(Kinds.ControllerRevision, Kinds.ByName("controllerrevisions"));
+        Assert.Equal(Kinds.ControllerRevision, Kinds.ByPath("apps", "v1", "controllerrevisions"));
         Assert.Equal(Kinds.Deployment, Kinds.ByPath("apps", "v1", "deployments"));
     }
 

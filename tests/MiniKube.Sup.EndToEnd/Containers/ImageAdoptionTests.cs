@@ -103,11 +103,15 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
         }
         finally { Show("third daemon", third); }
         Assert.Equal(before, await RunningAsync("count"));
-        await AssertTicksContiguousAsync();
+        // Both logs are read while they are there (the API goes with the daemon, the engine's copy with the
+        // container), and checked once everything is stopped: a failure leaves nothing running for the next test.
+        var logged = await SupAsync("logs", "ticker", "-c", "count", "--timestamps");
+        var kept = await engine.OutputAsync("logs", "--timestamps", before.Id.Split("://")[1]);
 
         third.Signal(Native.SIGTERM);
         Assert.Equal(0, await third.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(await RunsInEngineAsync(before.Id));
+        AssertContiguousButInFlightLines(logged, kept, handovers: 2);
     }
 
     [Fact]
@@ -124,9 +128,11 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
         await using var second = Run();
+        string kept;
         try
         {
             await second.WaitForLineAsync("container count adopted", 60);
+            kept = await engine.OutputAsync("logs", "--timestamps", before.Id.Split("://")[1]); // its copy goes with it
             Native.kill(before.Pid, 10 /* SIGUSR1 */);
             await second.WaitForLineAsync("ticker/count | bye");
             // The engine knows how it ended: no unknown status here, unlike a host process on an older kernel.
@@ -138,12 +144,12 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
         Assert.Equal((3, "Error"), (terminated.GetProperty("exitCode").GetInt32(), terminated.GetProperty("reason").GetString()));
         Assert.Equal(before.PodIp, json.GetProperty("status").GetProperty("podIP").GetString());
         // The output of the adopted instance before its exit is in its log once, its last line included.
-        var previous = await SupAsync("logs", "ticker", "-c", "count", "--previous");
-        Assert.EndsWith("bye", previous.TrimEnd());
-        AssertContiguous(previous);
+        var previous = await SupAsync("logs", "ticker", "-c", "count", "--previous", "--timestamps");
 
         second.Signal(Native.SIGTERM);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.EndsWith(" bye", previous.TrimEnd());
+        AssertContiguousButInFlightLines(previous, kept, handovers: 1);
     }
 
     private sealed record Container(string Id, int Pid, int RestartCount, string StartedAt, string PodIp);
@@ -209,17 +215,38 @@ public abstract class ImageAdoptionTests(TestEngine engine, Xunit.Abstractions.I
 
     private static int LastTick(string log) => Ticks(log).DefaultIfEmpty(0).Last();
 
-    private async Task AssertTicksContiguousAsync() => AssertContiguous(await LogAsync());
-
-    /// <summary>Every tick once, in order, from the first: nothing lost while no daemon ran, nothing logged twice.</summary>
-    private static void AssertContiguous(string log)
+    /// <summary>Every tick once, in order, from the first, as the README promises for an adopted image container, with
+    /// the one loss it states: a line the engine had stamped before the daemon's last logged line, but that daemon had
+    /// not read when it went (the next daemon follows the engine's copy from the time of that last line). Such a gap
+    /// can only come where a daemon handed over; any other gap, or a repeat, fails.</summary>
+    private static void AssertContiguousButInFlightLines(string logged, string kept, int handovers)
     {
-        var ticks = Ticks(log);
-        Assert.True(ticks.Count > 20, $"{ticks.Count} ticks in the log");
-        Assert.Equal(1, ticks[0]);
-        for (var i = 1; i < ticks.Count; i++)
-            Assert.True(ticks[i] == ticks[i - 1] + 1, $"tick {ticks[i - 1]} is followed by tick {ticks[i]} in the log");
+        var ours = StampedTicks(logged);
+        var engines = StampedTicks(kept).GroupBy(t => t.Tick).ToDictionary(g => g.Key, g => g.First().At);
+        Assert.True(ours.Count > 20, $"{ours.Count} ticks in the log");
+        Assert.Equal(1, ours[0].Tick);
+        var gaps = 0;
+        for (var i = 1; i < ours.Count; i++)
+        {
+            var (previous, tick) = (ours[i - 1], ours[i].Tick);
+            if (tick == previous.Tick + 1) continue;
+            Assert.True(tick > previous.Tick, $"tick {previous.Tick} is followed by tick {tick} in the log");
+            gaps++;
+            for (var missing = previous.Tick + 1; missing < tick; missing++)
+                Assert.True(engines.TryGetValue(missing, out var stamped) && stamped <= previous.At,
+                    $"tick {previous.Tick} (logged at {previous.At:O}) is followed by tick {tick}: tick {missing} was stamped by the engine at "
+                    + (engines.TryGetValue(missing, out var at) ? at.ToString("O") : "no time (not in its log)") + ", after it: a line lost that no daemon hand-over explains");
+        }
+        Assert.True(gaps <= handovers, $"{gaps} gaps in the log, for {handovers} hand-over(s)");
     }
+
+    /// <summary>"TIME tick N" lines, as `sup logs --timestamps` and the engine's `logs --timestamps` print them.</summary>
+    private static List<(int Tick, DateTimeOffset At)> StampedTicks(string log) =>
+        Regex.Matches(log, @"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d) tick (\d+)$", RegexOptions.Multiline)
+            .Select(m => (int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture),
+                DateTimeOffset.ParseExact($"{m.Groups[1].Value}.{m.Groups[2].Value.PadRight(7, '0')[..7]}{(m.Groups[3].Value == "Z" ? "+00:00" : m.Groups[3].Value)}",
+                    "yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)))
+            .ToList();
 
     /// <summary>A daemon's output but the ticks, for the test's log.</summary>
     private void Show(string which, SupProcess sup) =>

@@ -69,11 +69,18 @@ public sealed class TestEngine
     /// <summary>Fails, naming them, unless none is left (a removal that is under way is given a few seconds).</summary>
     public async Task AssertNoLeftoversAsync(string label)
     {
+        if (await LeftoversAsync(label) is { Length: > 0 } left) Assert.Fail(left);
+    }
+
+    /// <summary>What still carries <paramref name="label"/> once the engine has had its patience, said in one text
+    /// (empty when nothing is left).</summary>
+    public async Task<string> LeftoversAsync(string label)
+    {
         var deadline = DateTime.UtcNow + Patience;
         IReadOnlyList<string> left;
         while ((left = await FindLeftoversAsync(label)).Count > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(TimeSpan.FromMilliseconds(200));
-        if (left.Count > 0) Assert.Fail($"{Name} still holds what carries {label}:\n" + string.Join('\n', left));
+        return left.Count > 0 ? $"{Name} still holds what carries {label}:\n" + string.Join('\n', left) : "";
     }
 
     /// <summary>Removes them, for a test's Dispose: pods (with their containers) first, then containers.</summary>

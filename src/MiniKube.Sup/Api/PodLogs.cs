@@ -31,7 +31,7 @@ public sealed class PodLogs(ObjectStore store, PodAgent pods, StatePaths paths) 
         int? instance = previous ? LogLocator.Previous(dir) : running?.RestartCount ?? LogLocator.Current(dir);
         if (instance is not { } restartCount)
             return previous ? $"previous terminated container \"{container}\" in pod \"{pod}\" not found" : null;
-        if (!File.Exists(LogLocator.CurrentFile(dir, restartCount)) && !previous) return null;
+        if (!previous && !LogLocator.Exists(dir, restartCount)) return null;
 
         if (!follow || previous)
         {

@@ -16,6 +16,13 @@ public static class LogLocator
     public static string RotatedFile(string dir, int restartCount, int index) =>
         CurrentFile(dir, restartCount) + "." + index.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Whether instance <paramref name="restartCount"/> has a log. Not only its current file: a rotation moves
+    /// <c>N.log</c> to <c>N.log.1</c> and only then makes the next <c>N.log</c>, so in between the current file is
+    /// missing while the log is there. Looked at in that order (the current file, then the newest part), one of the two
+    /// is found at any moment of a rotation.</summary>
+    public static bool Exists(string dir, int restartCount) =>
+        File.Exists(CurrentFile(dir, restartCount)) || File.Exists(RotatedFile(dir, restartCount, 1));
+
     /// <summary>The restart counts that have a log in <paramref name="dir"/> (current or rotated parts), ascending.</summary>
     public static IReadOnlyList<int> Instances(string dir)
     {

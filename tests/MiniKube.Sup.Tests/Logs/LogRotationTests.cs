@@ -15,6 +15,18 @@ public sealed class LogRotationTests : IDisposable
 
     private string Text(string path) => File.ReadAllText(path);
 
+    /// <summary>The CI of c94bfc5: `sup logs` of a container whose flood rotated its log every few milliseconds
+    /// answered nothing, having looked for the current file between its move to N.log.1 and the next one's creation.</summary>
+    [Fact]
+    public void A_log_caught_between_a_rotations_move_and_its_next_file_still_exists()
+    {
+        File.WriteAllText(Log() + ".1", "moved"); // N.log moved aside, the next N.log not made yet
+        Assert.True(LogLocator.Exists(_dir.Path, 0));
+        Assert.False(LogLocator.Exists(_dir.Path, 1));
+        File.WriteAllText(Log(1), "");
+        Assert.True(LogLocator.Exists(_dir.Path, 1));
+    }
+
     [Fact]
     public void Writes_that_fit_stay_in_one_file()
     {

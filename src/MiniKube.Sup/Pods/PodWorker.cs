@@ -89,11 +89,13 @@ public sealed partial class PodWorker
     private TimeProvider Time => _context.Time;
     private string PodRef => $"Pod/{Name}";
 
-    /// <summary>Publishes the pod as Pending (its containers ContainerCreating), then starts running it.</summary>
+    /// <summary>Publishes the pod as Pending (its containers ContainerCreating), then starts running it. A pod an
+    /// earlier daemon ran keeps its stored status until it is taken back (<see cref="Resume"/>): published Pending
+    /// first, a Ready pod would leave its Services for that moment.</summary>
     public void Start()
     {
         _startTime = _adopted is not null && _pod.Status?.StartTime is { } started ? new DateTimeOffset(started, TimeSpan.Zero) : Time.GetUtcNow();
-        Publish();
+        if (_adopted is null) Publish();
         ScheduleActiveDeadline();
         _ = Task.Run(RunAsync);
     }

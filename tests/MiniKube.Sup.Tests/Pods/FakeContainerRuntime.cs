@@ -72,6 +72,14 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return instance;
     }
 
+    /// <summary>Takes back an instance an earlier daemon left running (adoption): one more instance, with that pid.</summary>
+    public IContainerInstance? Adopt(ContainerLaunch launch, int pid)
+    {
+        var instance = new FakeInstance(pid, launch, this);
+        Started.Enqueue(instance);
+        return instance;
+    }
+
     /// <summary>What a command run in a container does (by default: exits 0 without output).</summary>
     public Func<FakeInstance, IReadOnlyList<string>, TimeSpan, CancellationToken, Task<ExecResult>> OnExec { get; set; } =
         (_, _, _, _) => Task.FromResult(ExecResult.Exited(ExitStatus.Exited(0), ""));

@@ -160,6 +160,29 @@ internal static unsafe partial class Native
     public static partial int mkfifo(byte* path, int mode);
 
     [LibraryImport(Libc, SetLastError = true)]
+    private static partial nint getrandom(byte* buffer, nuint length, uint flags);
+
+    /// <summary>Bytes from the kernel's cryptographically secure generator (getrandom(2)), as hex: a name no one else
+    /// can guess. Not RandomNumberGenerator, which on Linux is OpenSSL's: a daemon that makes one at every spawn maps
+    /// libcrypto's pages back after its start-up gave them up (~1.2 MiB at the first restart).</summary>
+    public static string RandomHex(int bytes)
+    {
+        Span<byte> buffer = stackalloc byte[bytes];
+        fixed (byte* p = buffer)
+        {
+            var filled = 0;
+            while (filled < bytes)
+            {
+                var n = getrandom(p + filled, (nuint)(bytes - filled), 0);
+                if (n < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == EINTR) continue;
+                if (n <= 0) throw new System.ComponentModel.Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "getrandom failed");
+                filled += (int)n;
+            }
+        }
+        return Convert.ToHexStringLower(buffer);
+    }
+
+    [LibraryImport(Libc, SetLastError = true)]
     public static partial int open(byte* path, int flags, int mode);
 
     [LibraryImport(Libc, SetLastError = true)]

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace MiniKube.Sup.Processes;
@@ -121,7 +120,7 @@ internal sealed unsafe class SpawnGate
                 $"{NamePrefix}{_owner}-{Interlocked.Increment(ref _counter)}"));
             fixed (byte* p = Utf8(path))
             {
-                if (Native.mkfifo(p, 0x180 /* 0600 */) == 0) return new Paths(path, path + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+                if (Native.mkfifo(p, 0x180 /* 0600 */) == 0) return new Paths(path, path + "-" + Native.RandomHex(8));
             }
             var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno != Native.EEXIST) throw new Win32Exception(errno, $"cannot create {path}: {Errno.Describe(errno)}");
@@ -173,7 +172,7 @@ internal sealed unsafe class SpawnGate
             // child waiting on it goes on, and its open of the Go name fails. A FIFO this user may not rename or open
             // is another user's daemon's, and is left alone; a symbolic link of that name is not followed (a root
             // daemon must not open, for anyone who can write to the temp directory, whatever a link names).
-            var aside = Path.Combine(directory, $"{NamePrefix}released-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+            var aside = Path.Combine(directory, $"{NamePrefix}released-{Native.RandomHex(8)}");
             fixed (byte* from = Utf8(path))
             fixed (byte* to = Utf8(aside))
             {

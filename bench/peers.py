@@ -515,6 +515,12 @@ def hooks(sup, before=None):
     sup too). Returns (what, script, label, output or None)."""
     out = []
     here = os.path.dirname(os.path.abspath(__file__))
+    # The image-pod scripts run podman as the tests do: with the repository's configuration (runc, no registry) unless
+    # the caller gave one. Without it podman's defaults (crun, not installed here) left "image pods did not start".
+    env = dict(os.environ)
+    for name, file in [('CONTAINERS_CONF', 'containers.conf'), ('CONTAINERS_REGISTRIES_CONF', 'registries.conf')]:
+        if name not in env and os.path.exists(os.path.join(ROOT, '.ci', file)):
+            env[name] = os.path.join(ROOT, '.ci', file)
     for what, script, extra, twice in HOOKS:
         path = os.path.join(here, script)
         if not os.path.exists(path):
@@ -523,7 +529,7 @@ def hooks(sup, before=None):
         for label, binary in [('sup', sup)] + ([('sup before', before)] if before and twice else []):
             print(f'== {script} {" ".join(extra)} ({label})', flush=True)
             try:
-                p = subprocess.run([sys.executable, path, '--sup', binary, *extra], capture_output=True, text=True, timeout=1200)
+                p = subprocess.run([sys.executable, path, '--sup', binary, *extra], capture_output=True, text=True, timeout=1200, env=env)
                 text = p.stdout.strip() + ('' if p.returncode == 0 else f'\n(exit {p.returncode}) {p.stderr.strip()[-500:]}')
             except subprocess.TimeoutExpired:
                 text = '(did not finish within 20 minutes)'

@@ -149,6 +149,37 @@ public sealed class StartupPagesTests
         }
     }
 
+    [Fact]
+    public void The_executables_own_read_only_pages_are_reclaimed_so_that_one_read_again_comes_back_without_its_neighbours()
+    {
+        // Its code and read-only data: dropped with MADV_DONTNEED they stayed in the page cache, and a read of one page
+        // mapped the 64 KiB around it again (fault-around); reclaimed, the page read comes back alone.
+        var path = Path.GetTempFileName();
+        const int Pages = 64;
+        File.WriteAllBytes(path, Enumerable.Range(0, Pages * 4096).Select(i => (byte)(i / 4096)).ToArray());
+        using var file = File.OpenHandle(path);
+        var address = Mmap(0, Pages * 4096, ProtRead, MapPrivate, file.DangerousGetHandle().ToInt32(), 0);
+        Assert.NotEqual(-1, address);
+        try
+        {
+            for (var page = 0; page < Pages; page++) _ = Marshal.ReadByte(address, page * 4096);
+            var mapping = StartupPages.CleanFileMappings(File.ReadLines("/proc/self/smaps"), ownImage: path).Single(m => (nint)m.Start == address);
+            Assert.Equal((Pages * 4096L, true), (mapping.ResidentBytes, mapping.OwnImage));
+            Assert.DoesNotContain(StartupPages.CleanFileMappings(File.ReadLines("/proc/self/smaps")), m => m.OwnImage);
+
+            StartupPages.Release([mapping]);
+            Assert.Equal(40, Marshal.ReadByte(address, 40 * 4096));
+
+            var after = StartupPages.CleanFileMappings(File.ReadLines("/proc/self/smaps"), ownImage: path).SingleOrDefault(m => (nint)m.Start == address);
+            Assert.True(after.ResidentBytes <= 4096, $"{after.ResidentBytes / 1024} KiB mapped again after reading one page: that page alone expected");
+        }
+        finally
+        {
+            Munmap(address, Pages * 4096);
+            File.Delete(path);
+        }
+    }
+
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapPrivate = 2;

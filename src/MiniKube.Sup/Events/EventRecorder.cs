@@ -118,8 +118,8 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     private static string ApiVersionOf(string kind) => Kinds.ByKind(kind)?.ApiVersion ?? "v1";
 
     /// <summary>What names one event's series: 64 bits of XxHash3 (no collision to fear among the thousand events
-    /// kept), not a cryptographic hash: OpenSSL's SHA-256 mapped ~1.4 MiB of libcrypto back into a daemon that had
-    /// settled, at the first event after its start-up.</summary>
+    /// kept), not a cryptographic hash: OpenSSL's SHA-256 mapped libcrypto's code back into a daemon that had given it
+    /// up after start-up (with the spawn gate's random names, also OpenSSL's then: ~1.4 MiB at the first restart).</summary>
     private static string Hash(SupEvent e)
     {
         var key = string.Join('\0', e.ObjectKind, e.ObjectName, e.ObjectUid ?? "", e.Type, e.Reason, e.Message, e.FieldPath ?? "");

@@ -164,7 +164,7 @@ internal static unsafe partial class Native
 
     /// <summary>Bytes from the kernel's cryptographically secure generator (getrandom(2)), as hex: a name no one else
     /// can guess. Not RandomNumberGenerator, which on Linux is OpenSSL's: a daemon that makes one at every spawn maps
-    /// libcrypto's pages back after its start-up gave them up (~1.2 MiB at the first restart).</summary>
+    /// libcrypto's pages back after its start-up gave them up (~1.2 MiB at the first restart, events hashed otherwise).</summary>
     public static string RandomHex(int bytes)
     {
         Span<byte> buffer = stackalloc byte[bytes];

@@ -155,9 +155,8 @@ public sealed class StartupPagesTests
     private const int Pages = 64;
 
     /// <summary>A temporary file of <see cref="Pages"/> pages (page i filled with the byte i) mapped private with the
-    /// given protection; unmapped and deleted when disposed. Written through to the disk, as an executable is: the
-    /// kernel's reclaim cannot drop a page cache page still waiting to be written, which would then be mapped back
-    /// around a fault (this test flaked 1 run in 8 that way).</summary>
+    /// given protection; unmapped and deleted when disposed. Written through to the disk and out of the page cache, as
+    /// an executable is before it runs: reclaim cannot drop a page still waiting to be written.</summary>
     private sealed class MappedFile : IDisposable
     {
         private readonly int _pages;
